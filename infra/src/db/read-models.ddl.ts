@@ -1,0 +1,80 @@
+import { type Kysely, sql } from "kysely";
+
+/**
+ * Version of the read-model DDL. Bump it whenever a table below changes: a projector that finds an
+ * older version rebuilds every read model from the stream (blue/green) before serving.
+ */
+export const READ_MODEL_VERSION = 1;
+
+/**
+ * Creates every read-model table in `schema` (which must not exist yet). Used for the live schema
+ * `rm` and for a replay's fresh schema, so both are always identical. Indexes serve the query API.
+ * @throws the Postgres error when the schema already exists.
+ */
+export async function createReadModelSchema(db: Kysely<unknown>, schema: string): Promise<void> {
+  const s = sql.id(schema);
+  await sql`
+    CREATE SCHEMA ${s};
+    CREATE TABLE ${s}.meta (key text PRIMARY KEY, value text NOT NULL);
+    CREATE TABLE ${s}.checkpoints (name text PRIMARY KEY, stream_seq bigint NOT NULL, updated_at timestamptz NOT NULL);
+    CREATE TABLE ${s}.projects (
+      project_id text PRIMARY KEY, name text NOT NULL, kind text NOT NULL, base_url text,
+      time_zone text NOT NULL, active boolean NOT NULL, registered_at timestamptz NOT NULL, event_seq bigint NOT NULL);
+    CREATE TABLE ${s}.statuses (
+      project_id text NOT NULL, group_id bigint NOT NULL, status_id bigint NOT NULL, name text NOT NULL, alias text,
+      is_active boolean NOT NULL, is_closing_order boolean NOT NULL, expiration_period_seconds integer,
+      sort integer, type integer, in_last_sync boolean NOT NULL,
+      PRIMARY KEY (project_id, group_id, status_id));
+    CREATE TABLE ${s}.status_groups (
+      project_id text NOT NULL, group_id bigint NOT NULL, name text NOT NULL, is_main boolean NOT NULL,
+      PRIMARY KEY (project_id, group_id));
+    CREATE TABLE ${s}.order_status_events (
+      project_id text NOT NULL, dedup_key text NOT NULL, order_id bigint NOT NULL, status_id bigint NOT NULL,
+      status_group_id bigint, status_changed_at timestamptz NOT NULL, time_source text NOT NULL,
+      order_created_at timestamptz, previous_status_id bigint, manager_id bigint, crm_event text NOT NULL,
+      source text NOT NULL, event_id text NOT NULL, stream_seq bigint NOT NULL, recorded_at timestamptz NOT NULL,
+      is_effective boolean NOT NULL,
+      PRIMARY KEY (project_id, dedup_key));
+    CREATE INDEX ON ${s}.order_status_events (project_id, order_id, status_changed_at);
+    CREATE TABLE ${s}.order_status_intervals (
+      project_id text NOT NULL, order_id bigint NOT NULL, seq integer NOT NULL, status_id bigint NOT NULL,
+      status_group_id bigint, started_at timestamptz NOT NULL, ended_at timestamptz, duration_seconds double precision,
+      PRIMARY KEY (project_id, order_id, seq));
+    CREATE TABLE ${s}.orders_current (
+      project_id text NOT NULL, order_id bigint NOT NULL, source text NOT NULL, order_created_at timestamptz,
+      started_at timestamptz, last_status_id bigint, last_status_group_id bigint, last_changed_at timestamptz,
+      manager_id bigint, closed_at timestamptz, is_urgent boolean NOT NULL DEFAULT false,
+      status_events integer NOT NULL, last_event_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, order_id));
+    CREATE INDEX ON ${s}.orders_current (project_id, last_changed_at);
+    CREATE TABLE ${s}.deals_current (
+      project_id text NOT NULL, lead_id bigint NOT NULL, name text, price double precision,
+      responsible_user_id bigint, pipeline_id bigint, status_id bigint, tags jsonb NOT NULL, custom_fields jsonb NOT NULL,
+      created_at timestamptz, updated_at timestamptz, deleted boolean NOT NULL, last_event_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, lead_id));
+    CREATE TABLE ${s}.webhook_stats (
+      project_id text NOT NULL, source text NOT NULL, day date NOT NULL,
+      received bigint NOT NULL DEFAULT 0, accepted bigint NOT NULL DEFAULT 0, duplicates bigint NOT NULL DEFAULT 0,
+      late_duplicates bigint NOT NULL DEFAULT 0, ignored bigint NOT NULL DEFAULT 0, rejected bigint NOT NULL DEFAULT 0,
+      PRIMARY KEY (project_id, source, day));
+    CREATE TABLE ${s}.dead_letters (
+      stream text NOT NULL, stream_seq bigint NOT NULL, subject text NOT NULL, reason text NOT NULL,
+      payload text NOT NULL, recorded_at timestamptz NOT NULL,
+      PRIMARY KEY (stream, stream_seq));
+  `.execute(db);
+  await sql`INSERT INTO ${s}.meta (key, value) VALUES ('ddl_version', ${String(READ_MODEL_VERSION)})`.execute(db);
+}
+
+/** The names of the read-model tables, in a stable order (for comparisons and copies). */
+export const READ_MODEL_TABLES = [
+  "projects",
+  "statuses",
+  "status_groups",
+  "order_status_events",
+  "order_status_intervals",
+  "orders_current",
+  "deals_current",
+  "webhook_stats",
+  "dead_letters",
+  "checkpoints",
+] as const;

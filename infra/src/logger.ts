@@ -1,0 +1,34 @@
+import { pino, type Logger } from "pino";
+
+/**
+ * Paths pino blanks in every log line: tokens, secrets, API keys and auth headers, wherever a
+ * request or config object is logged (Standards: secrets never appear in logs).
+ */
+export const REDACT_PATHS = [
+  "req.headers.authorization",
+  "req.headers[\"x-webhook-secret\"]",
+  "req.headers[\"x-api-key\"]",
+  "req.query.secret",
+  "req.query.token",
+  "*.token",
+  "*.api_key",
+  "*.apiKey",
+  "*.secret",
+  "*.webhook_secret",
+  "*.password",
+  "token",
+  "secret",
+  "apiKey",
+];
+
+/** Creates the process logger: JSON lines on stdout, secrets redacted, `service` on every line. */
+export function createLogger(service: string, level = process.env["LOG_LEVEL"] ?? "info"): Logger {
+  return pino({ name: service, level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } });
+}
+
+/** Strips the query string from a URL for logging (secrets travel in webhook query strings). */
+export function urlWithoutQuery(url: string): string {
+  const i = url.indexOf("?");
+  return i < 0 ? url : `${url.slice(0, i)}?…`;
+}
+export type { Logger };

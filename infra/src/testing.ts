@@ -1,0 +1,84 @@
+/**
+ * Integration-test support (the `@pulse/infra/testing` subpath): an isolated environment per test
+ * file on the real local Postgres and nats-server — its own database, stream names and subject
+ * root — torn down afterwards (STYLE.md "Tests").
+ */
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "./db/database.js";
+import { createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
+import { connectNats, ensureStreams, type Nats } from "./nats/connection.js";
+
+/** An isolated test environment. Call `close()` in `after()`. */
+export interface TestEnv {
+  /** Random suffix shared by the names below. */
+  readonly id: string;
+  readonly databaseUrl: string;
+  readonly natsUrl: string;
+  readonly streamName: string;
+  readonly subjectRoot: string;
+  readonly nats: Nats;
+  readonly db: Kysely<Database>;
+  /** Environment variables a service under test needs to use this environment. */
+  readonly env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a fresh database (migrated) and fresh streams. Uses `TEST_DATABASE_URL` (default
+ * `postgres://postgres@127.0.0.1:5432/postgres`, whose server hosts the new database) and `NATS_URL`.
+ */
+export async function createTestEnv(label = "t"): Promise<TestEnv> {
+  const id = `${label.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 12)}_${randomBytes(4).toString("hex")}`;
+  const base = new URL(process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres");
+  base.pathname = `/pulse_test_${id}`;
+  const databaseUrl = base.toString();
+  const natsUrl = process.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
+  const streamName = `T_${id.toUpperCase()}`;
+  const subjectRoot = `t_${id}`;
+  await ensureDatabase(databaseUrl);
+  const db = createDb(databaseUrl, 5);
+  await migrate(db);
+  const nats = await connectNats(natsUrl, `test-${id}`);
+  await ensureStreams(nats.jsm, streamName, subjectRoot);
+  const env = {
+    DATABASE_URL: databaseUrl,
+    NATS_URL: natsUrl,
+    EVENTS_STREAM: streamName,
+    SUBJECT_ROOT: subjectRoot,
+    LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
+  };
+  return {
+    id,
+    databaseUrl,
+    natsUrl,
+    streamName,
+    subjectRoot,
+    nats,
+    db,
+    env,
+    async close() {
+      await db.destroy();
+      for (const name of [streamName, `${streamName}_RECEIPTS`, `${streamName}_UPDATES`]) {
+        await nats.jsm.streams.delete(name).catch(() => undefined);
+      }
+      await nats.nc.drain().catch(() => undefined);
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+/**
+ * Polls `probe` every 25 ms until it returns a truthy value, and returns it; waits on a state
+ * ("the projector has processed sequence N"), never on a fixed sleep.
+ * @throws Error with `what` after `timeoutMs` (default 15 s).
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Runs the test tiers with Node's built-in test runner (TypeScript through tsx).
+// Usage: node scripts/run-tests.mjs [unit|int|e2e ...] [--only path-substring]
+// Tiers are named by file suffix (STYLE.md "Tests"): *.unit.test.ts, *.int.test.ts, *.e2e.test.ts.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const args = process.argv.slice(2);
+const onlyIdx = args.indexOf("--only");
+const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
+const tiers = args.filter((a, i) => !a.startsWith("--") && (onlyIdx < 0 || i !== onlyIdx + 1));
+const wanted = tiers.length > 0 ? tiers : ["unit", "int", "e2e"];
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, out);
+    else out.push(path);
+  }
+  return out;
+}
+
+const all = [];
+for (const top of ["packages", "services", "infra", "tests"]) walk(join(root, top), all);
+let failed = false;
+for (const tier of wanted) {
+  const files = all
+    .filter((f) => f.endsWith(`.${tier}.test.ts`))
+    .filter((f) => !only || f.includes(only))
+    .map((f) => relative(root, f))
+    .sort();
+  if (files.length === 0) continue;
+  console.log(`\n# tier ${tier}: ${files.length} files`);
+  const concurrency = tier === "unit" ? "2" : "1";
+  const res = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
+  );
+  if (res.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
