@@ -26,6 +26,8 @@ function walk(dir, out) {
 const all = [];
 for (const top of ["packages", "services", "infra", "tests"]) walk(join(root, top), all);
 let failed = false;
+let passed = 0;
+let failedCount = 0;
 for (const tier of wanted) {
   const files = all
     .filter((f) => f.endsWith(`.${tier}.test.ts`))
@@ -38,8 +40,19 @@ for (const tier of wanted) {
   const res = spawnSync(
     process.execPath,
     ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
-    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
+    {
+      cwd: root,
+      stdio: ["inherit", "pipe", "inherit"],
+      env: { ...process.env, NODE_ENV: "test" },
+      maxBuffer: 1 << 28,
+    },
   );
+  const out = res.stdout?.toString() ?? "";
+  process.stdout.write(out);
+  passed += Number(/^ℹ pass (\d+)$/m.exec(out)?.[1] ?? 0);
+  failedCount += Number(/^ℹ fail (\d+)$/m.exec(out)?.[1] ?? 0);
   if (res.status !== 0) failed = true;
 }
+// One closing line over all tiers.
+console.log(`\ntests: ${passed} passed, ${failedCount} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 /**
  * Paths pino blanks in every log line: tokens, secrets, API keys and auth headers, wherever a
@@ -6,8 +6,8 @@ import { pino, type Logger } from "pino";
  */
 export const REDACT_PATHS = [
   "req.headers.authorization",
-  "req.headers[\"x-webhook-secret\"]",
-  "req.headers[\"x-api-key\"]",
+  'req.headers["x-webhook-secret"]',
+  'req.headers["x-api-key"]',
   "req.query.secret",
   "req.query.token",
   "*.token",

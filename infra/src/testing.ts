@@ -29,7 +29,10 @@ export interface TestEnv {
  * `postgres://postgres@127.0.0.1:5432/postgres`, whose server hosts the new database) and `NATS_URL`.
  */
 export async function createTestEnv(label = "t"): Promise<TestEnv> {
-  const id = `${label.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 12)}_${randomBytes(4).toString("hex")}`;
+  const id = `${label
+    .replace(/[^a-z0-9]/gi, "")
+    .toLowerCase()
+    .slice(0, 12)}_${randomBytes(4).toString("hex")}`;
   const base = new URL(process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres");
   base.pathname = `/pulse_test_${id}`;
   const databaseUrl = base.toString();
@@ -73,7 +76,11 @@ export async function createTestEnv(label = "t"): Promise<TestEnv> {
  * ("the projector has processed sequence N"), never on a fixed sleep.
  * @throws Error with `what` after `timeoutMs` (default 15 s).
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -40,12 +40,16 @@ export async function migrate(db: Kysely<Database>): Promise<{ needsRebuild: boo
       const migrator = new Migrator({ db: conn, provider: new StaticMigrationProvider() });
       const { error } = await migrator.migrateToLatest();
       if (error) throw error;
-      const exists = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'rm'`.execute(conn);
+      const exists = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'rm'`.execute(conn);
       if ((exists.rows[0]?.n ?? 0) === 0) {
         await createReadModelSchema(conn as unknown as Kysely<unknown>, "rm");
         return { needsRebuild: false };
       }
-      const v = await sql<{ value: string }>`SELECT value FROM rm.meta WHERE key = 'ddl_version'`.execute(conn);
+      const v = await sql<{ value: string }>`SELECT value FROM rm.meta WHERE key = 'ddl_version'`.execute(
+        conn,
+      );
       return { needsRebuild: v.rows[0]?.value !== String(READ_MODEL_VERSION) };
     } finally {
       await sql`SELECT pg_advisory_unlock(724001)`.execute(conn);

@@ -62,7 +62,9 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
       payload text NOT NULL, recorded_at timestamptz NOT NULL,
       PRIMARY KEY (stream, stream_seq));
   `.execute(db);
-  await sql`INSERT INTO ${s}.meta (key, value) VALUES ('ddl_version', ${String(READ_MODEL_VERSION)})`.execute(db);
+  await sql`INSERT INTO ${s}.meta (key, value) VALUES ('ddl_version', ${String(READ_MODEL_VERSION)})`.execute(
+    db,
+  );
 }
 
 /** The names of the read-model tables, in a stable order (for comparisons and copies). */

@@ -7,7 +7,7 @@ import {
   StorageType,
   type StreamConfig,
 } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { type ConnectionOptions, connect, type NatsConnection } from "@nats-io/transport-node";
 import { type StreamPlan, streamPlans } from "@pulse/events";
 
 /** A NATS connection with its JetStream client and manager. */
@@ -19,16 +19,24 @@ export interface Nats {
 
 /**
  * Connects to NATS (`url` may list several servers, comma-separated) and opens JetStream.
- * `name` shows in the server's connection list. Reconnects forever with jitter.
+ * `name` shows in the server's connection list. Reconnects forever with jitter. `extra` adds
+ * connection options (e.g. `noAsyncTraces: true` on hot publish paths: no Error is built per
+ * request just to keep a stack trace).
  * @throws when no server answers within `timeoutMs` (default 5000).
  */
-export async function connectNats(url: string, name: string, timeoutMs = 5000): Promise<Nats> {
+export async function connectNats(
+  url: string,
+  name: string,
+  timeoutMs = 5000,
+  extra: Partial<ConnectionOptions> = {},
+): Promise<Nats> {
   const nc = await connect({
     servers: url.split(",").map((s) => s.trim()),
     name,
     timeout: timeoutMs,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    ...extra,
   });
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
   return { nc, js: jetstream(nc, { timeout: timeoutMs }), jsm };

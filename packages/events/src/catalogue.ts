@@ -1,7 +1,18 @@
 import { z } from "zod";
+import { DialogFailed, DialogScored } from "./analysis.events.js";
+import { ChatMessageReceived, DealContactsLinked } from "./chat.events.js";
 import { DictionaryStatusesSynced } from "./dictionary.events.js";
+import { OrderItemsFetched } from "./items.events.js";
 import { DealCreated, DealDeleted, DealUpdated, OrderStatusChanged } from "./order.events.js";
 import { ProjectRegistered } from "./project.events.js";
+import {
+  CycleRulesChanged,
+  OrderOverridesChanged,
+  ShiftSettingsChanged,
+  SlaChanged,
+  UrgentRulesChanged,
+  WorkingHoursChanged,
+} from "./settings.events.js";
 
 /**
  * Every event type of the events stream, discriminated by `type`. Later issues add their events
@@ -14,6 +25,17 @@ export const DomainEvent = z.discriminatedUnion("type", [
   DealDeleted,
   DictionaryStatusesSynced,
   ProjectRegistered,
+  OrderItemsFetched,
+  OrderOverridesChanged,
+  WorkingHoursChanged,
+  SlaChanged,
+  CycleRulesChanged,
+  UrgentRulesChanged,
+  ShiftSettingsChanged,
+  ChatMessageReceived,
+  DealContactsLinked,
+  DialogScored,
+  DialogFailed,
 ]);
 /** See {@link DomainEvent}. */
 export type DomainEvent = z.infer<typeof DomainEvent>;

@@ -33,7 +33,7 @@ export const EnvelopeBase = z.object({
   project_id: ProjectId,
   occurred_at: IsoInstant,
   recorded_at: IsoInstant,
-  dedup_key: z.string().min(1).max(400),
+  dedup_key: z.string().min(1).max(1000),
   source: EventSource,
   raw: RawDelivery.nullable(),
 });

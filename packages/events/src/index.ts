@@ -2,20 +2,23 @@
  * `@pulse/events` — the event catalogue: schemas, types, subjects, stream plans and upcasting.
  * This is the contract between ingest, projector, analyst and query.
  */
+export { DialogFailed, DialogScored } from "./analysis.events.js";
 export {
   type DecodeResult,
-  type DomainEventType,
-  type EventOfType,
   DomainEvent,
+  type DomainEventType,
   decodeEvent,
+  type EventOfType,
   encodeEvent,
 } from "./catalogue.js";
+export { ChatMessageReceived, ChatSource, DealContactsLinked } from "./chat.events.js";
 export {
   DictionaryGroup,
   DictionaryStatus,
   DictionaryStatusesSynced,
 } from "./dictionary.events.js";
 export { defineEvent, EnvelopeBase, RawDelivery } from "./envelope.js";
+export { OrderItem, OrderItemsFetched } from "./items.events.js";
 export { OrderUpdatedNotice } from "./notices.js";
 export {
   DealCreated,
@@ -27,6 +30,15 @@ export {
 export { CrmId, CrmKind, EventSource, IsoInstant, ProjectId, toIsoInstant } from "./primitives.js";
 export { ProjectRegistered, TimeZoneName } from "./project.events.js";
 export { WebhookReceipt, WebhookSource } from "./receipts.js";
+export {
+  CycleRulesChanged,
+  OrderOverridesChanged,
+  ShiftSettingsChanged,
+  SlaChanged,
+  UrgentRulesChanged,
+  WorkingCalendarSettings,
+  WorkingHoursChanged,
+} from "./settings.events.js";
 export { type StreamPlan, streamPlans } from "./streams.js";
 export {
   aggregateOf,
@@ -37,5 +49,6 @@ export {
   receiptSubject,
   receiptsWildcard,
   type SubjectRoot,
+  subjectToken,
   updatesWildcard,
 } from "./subjects.js";

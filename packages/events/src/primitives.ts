@@ -4,7 +4,9 @@ import { z } from "zod";
  * A project (tenant) id: lowercase letters, digits, `-` and `_`, 1–63 characters.
  * It is a NATS subject token, so it may not contain `.`, `*`, `>` or spaces.
  */
-export const ProjectId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "project id: [a-z0-9][a-z0-9_-]{0,62}");
+export const ProjectId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "project id: [a-z0-9][a-z0-9_-]{0,62}");
 /** A project id, validated by {@link ProjectId}. */
 export type ProjectId = z.infer<typeof ProjectId>;
 
@@ -13,7 +15,9 @@ export type ProjectId = z.infer<typeof ProjectId>;
  * (`2026-10-12T04:27:45.000Z`). Every time in an event is normalised to this form at the boundary so
  * that string order equals time order.
  */
-export const IsoInstant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "ISO-8601 UTC instant");
+export const IsoInstant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "ISO-8601 UTC instant");
 /** See {@link IsoInstant}. */
 export type IsoInstant = z.infer<typeof IsoInstant>;
 
@@ -28,7 +32,16 @@ export type CrmKind = z.infer<typeof CrmKind>;
 /**
  * Where an event came from: a CRM or chat webhook, a poller, the admin CLI/API, or our own analyst.
  */
-export const EventSource = z.enum(["keycrm", "amocrm", "evolution", "radist", "cli", "api", "system", "analyst"]);
+export const EventSource = z.enum([
+  "keycrm",
+  "amocrm",
+  "evolution",
+  "radist",
+  "cli",
+  "api",
+  "system",
+  "analyst",
+]);
 /** See {@link EventSource}. */
 export type EventSource = z.infer<typeof EventSource>;
 

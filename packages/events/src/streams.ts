@@ -23,7 +23,10 @@ const SECOND_NS = 1_000_000_000;
 const DAY_NS = 86_400 * SECOND_NS;
 
 /** The three streams of one deployment, named from `baseName` (default `CRM_EVENTS`) and `root`. */
-export function streamPlans(baseName: string, root: string): { events: StreamPlan; receipts: StreamPlan; updates: StreamPlan } {
+export function streamPlans(
+  baseName: string,
+  root: string,
+): { events: StreamPlan; receipts: StreamPlan; updates: StreamPlan } {
   return {
     events: { name: baseName, subjects: [`${root}.events.>`], maxAgeNanos: 0, duplicateWindowNanos: DAY_NS },
     receipts: {

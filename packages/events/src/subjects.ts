@@ -10,6 +10,9 @@ import type { DomainEvent } from "./catalogue.js";
  * | `{root}.events.{project}.lead.{leadId}` | events | amoCRM lead facts (status changes and deal.*) |
  * | `{root}.events.{project}.dictionary.statuses` | events | status dictionary syncs |
  * | `{root}.events.{project}.project.{project}` | events | project registration |
+ * | `{root}.events.{project}.settings.{kind}` | events | settings changes (`sla`, `working_hours`, …) |
+ * | `{root}.events.{project}.chat.{phone or chat token}` | events | chat messages |
+ * | `{root}.events.{project}.dialog.{dialog token}` | events | analyst results |
  * | `{root}.receipts.{project}.{source}` | receipts | one receipt per webhook delivery (stats) |
  * | `{root}.updates.{project}.order` | updates | `order_updated` notices for SSE |
  * | `{root}.cmd.{project}.dictionary.refresh` | (core NATS) | ask the dictionary worker for a refresh |
@@ -36,7 +39,42 @@ export function aggregateOf(event: DomainEvent): { kind: string; id: string } {
       return { kind: "dictionary", id: "statuses" };
     case "project.registered":
       return { kind: "project", id: event.project_id };
+    case "order.items_fetched":
+    case "order.overrides_changed":
+      return { kind: event.source === "amocrm" ? "lead" : "order", id: String(event.data.order_id) };
+    case "settings.working_hours_changed":
+      return { kind: "settings", id: "working_hours" };
+    case "settings.sla_changed":
+      return { kind: "settings", id: "sla" };
+    case "settings.cycle_changed":
+      return { kind: "settings", id: "cycle" };
+    case "settings.urgent_rules_changed":
+      return { kind: "settings", id: "urgent_rules" };
+    case "settings.shifts_changed":
+      return { kind: "settings", id: "shifts" };
+    case "chat.message_received":
+      return { kind: "chat", id: subjectToken(event.data.phone ?? event.data.chat_id) };
+    case "deal.contacts_linked":
+      return { kind: "lead", id: String(event.data.lead_id) };
+    case "analysis.dialog_scored":
+    case "analysis.dialog_failed":
+      return { kind: "dialog", id: subjectToken(event.data.dialog_key) };
   }
+}
+
+/**
+ * Makes a subject token of an arbitrary id: keeps `[A-Za-z0-9_-]`, maps every other character to
+ * `_`, and appends a short FNV-1a hash when anything was mapped (so distinct ids stay distinct).
+ */
+export function subjectToken(id: string): string {
+  const safe = id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 120);
+  if (safe === id) return id;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `${safe}-${h.toString(16).padStart(8, "0")}`;
 }
 
 /** The subject an event is published on (see the table above). */

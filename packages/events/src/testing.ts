@@ -3,6 +3,7 @@
  */
 import { ulid } from "ulid";
 import type { EventOfType } from "./catalogue.js";
+import type { WebhookReceipt } from "./receipts.js";
 
 let clock = Date.UTC(2026, 9, 12, 6, 0, 0);
 
@@ -11,7 +12,11 @@ let clock = Date.UTC(2026, 9, 12, 6, 0, 0);
  * follows the SPEC rule, so two builders with the same order/status/time are one fact.
  */
 export function anOrderStatusChanged(
-  data: Partial<EventOfType<"order.status_changed">["data"]> & { order_id: number; status_id: number; status_changed_at: string },
+  data: Partial<EventOfType<"order.status_changed">["data"]> & {
+    order_id: number;
+    status_id: number;
+    status_changed_at: string;
+  },
   projectId = "shop-test",
 ): EventOfType<"order.status_changed"> {
   clock += 1000;
@@ -36,5 +41,159 @@ export function anOrderStatusChanged(
     source: "keycrm",
     raw: null,
     data: full,
+  };
+}
+
+/**
+ * Builds a `dictionary.statuses_synced` for `projectId` from short status specs
+ * (`{status_id, group_id}` plus optional fields; `name` defaults to `Status {id}`). Groups default
+ * to one per distinct `group_id`. The dedup key hashes nothing: it is the content as JSON, so an
+ * identical dictionary is one fact.
+ */
+export function aDictionarySynced(
+  statuses: (Partial<EventOfType<"dictionary.statuses_synced">["data"]["statuses"][number]> & {
+    status_id: number;
+    group_id: number;
+  })[],
+  projectId = "shop-test",
+  data: Partial<Omit<EventOfType<"dictionary.statuses_synced">["data"], "statuses">> = {},
+): EventOfType<"dictionary.statuses_synced"> {
+  clock += 1000;
+  const full = statuses.map((s) => ({
+    name: `Status ${s.status_id}`,
+    alias: null,
+    is_active: true,
+    is_closing_order: false,
+    expiration_period_seconds: null,
+    sort: null,
+    type: null,
+    ...s,
+  }));
+  const groups =
+    data.groups ??
+    [...new Set(full.map((s) => s.group_id))].map((g) => ({
+      group_id: g,
+      name: `Group ${g}`,
+      is_main: false,
+    }));
+  const body = {
+    kind: "keycrm" as const,
+    origin: "file" as const,
+    reason: "manual",
+    ...data,
+    statuses: full,
+    groups,
+  };
+  const at = new Date(clock).toISOString();
+  return {
+    id: ulid(clock),
+    type: "dictionary.statuses_synced",
+    version: 1,
+    project_id: projectId,
+    occurred_at: at,
+    recorded_at: at,
+    dedup_key: `dict:${projectId}:${JSON.stringify([body.statuses, body.groups])}`.slice(0, 400),
+    source: "cli",
+    raw: null,
+    data: body,
+  };
+}
+
+/** Builds a `project.registered` for `projectId` (KeyCRM, UTC, active) with overridable data. */
+export function aProjectRegistered(
+  projectId = "shop-test",
+  data: Partial<EventOfType<"project.registered">["data"]> = {},
+): EventOfType<"project.registered"> {
+  clock += 1000;
+  const full = {
+    project_id: projectId,
+    name: `Project ${projectId}`,
+    kind: "keycrm" as const,
+    base_url: null,
+    time_zone: "UTC",
+    active: true,
+    webhook_secret_fingerprint: "0123456789ab",
+    token_fingerprint: null,
+    ...data,
+  };
+  const at = new Date(clock).toISOString();
+  return {
+    id: ulid(clock),
+    type: "project.registered",
+    version: 1,
+    project_id: projectId,
+    occurred_at: at,
+    recorded_at: at,
+    dedup_key: `project:${projectId}:${JSON.stringify(full)}`.slice(0, 400),
+    source: "cli",
+    raw: null,
+    data: full,
+  };
+}
+
+/** A lead snapshot (amoCRM) with every field `null`/empty except the overrides. */
+export function aLeadSnapshot(
+  lead: Partial<EventOfType<"deal.updated">["data"]["lead"]> & { lead_id: number },
+): EventOfType<"deal.updated">["data"]["lead"] {
+  return {
+    name: null,
+    price: null,
+    responsible_user_id: null,
+    pipeline_id: null,
+    status_id: null,
+    created_user_id: null,
+    modified_user_id: null,
+    created_at: null,
+    updated_at: null,
+    tags: [],
+    custom_fields: [],
+    ...lead,
+  };
+}
+
+/**
+ * Builds a `deal.created` or `deal.updated` (amoCRM) carrying `lead`; the dedup key follows the
+ * catalogue (`amocrm:{project}:{lead}:{add|update}:{status}:{updated_at}`).
+ */
+export function aDealEvent(
+  type: "deal.created" | "deal.updated",
+  lead: Partial<EventOfType<"deal.updated">["data"]["lead"]> & { lead_id: number },
+  projectId = "amo-test",
+): EventOfType<"deal.created"> | EventOfType<"deal.updated"> {
+  clock += 1000;
+  const snapshot = aLeadSnapshot(lead);
+  const at = snapshot.updated_at ?? new Date(clock).toISOString();
+  const base = {
+    id: ulid(clock),
+    version: 1 as const,
+    project_id: projectId,
+    occurred_at: at,
+    recorded_at: new Date(clock).toISOString(),
+    dedup_key: `amocrm:${projectId}:${snapshot.lead_id}:${type === "deal.created" ? "add" : "update"}:${snapshot.status_id}:${snapshot.updated_at}`,
+    source: "amocrm" as const,
+    raw: null,
+  };
+  return type === "deal.created"
+    ? { ...base, type, data: { lead: snapshot, minimal: false } }
+    : { ...base, type, data: { lead: snapshot } };
+}
+
+/**
+ * Builds a `WebhookReceipt` (receipts stream): an accepted KeyCRM delivery with one published event
+ * unless overridden.
+ */
+export function aWebhookReceipt(receipt: Partial<WebhookReceipt> = {}): WebhookReceipt {
+  clock += 1000;
+  return {
+    project_id: "shop-test",
+    source: "keycrm",
+    received_at: new Date(clock).toISOString(),
+    outcome: "accepted",
+    http_status: 200,
+    published: 1,
+    duplicates: 0,
+    ignored: 0,
+    reason: null,
+    ...receipt,
   };
 }

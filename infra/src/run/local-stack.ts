@@ -1,0 +1,244 @@
+/**
+ * `pnpm start` — the one-command local run (no Docker needed):
+ *
+ * 1. uses `NATS_URL` / `DATABASE_URL` when given, else makes sure the machine's nats-server and
+ *    PostgreSQL run (infra/scripts/ensure-services.sh);
+ * 2. creates the database, runs migrations and creates the streams;
+ * 3. starts a fixture-backed CRM API (the demo's stand-in for KeyCRM/amoCRM) and the four services
+ *    as child processes (logs in `.run/logs/`);
+ * 4. registers the demo projects, imports their status dictionaries, and feeds
+ *    `../shared/fixtures` (KeyCRM and amoCRM webhooks in recorded delivery order, duplicates and
+ *    late deliveries included; Evolution chat webhooks) through the real HTTP endpoints;
+ * 5. waits until the projector has applied every event, prints a report from the query API, and
+ *    leaves the stack running with the URLs to open (Ctrl-C stops everything).
+ *
+ * Flags: `--no-feed` (start only), `--exit` (print the report and stop: used by tests and CI).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDb, ensureDatabase, migrate } from "../db/db.js";
+import { connectNats, ensureStreams } from "../nats/connection.js";
+import { feedFixtures } from "./feed.js";
+import { printReport } from "./report.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const args = new Set(process.argv.slice(2));
+const env = process.env;
+
+const fixturesDir = resolve(env["FIXTURES_DIR"] ?? join(repo, "../shared/fixtures"));
+const runDir = join(repo, ".run");
+const logDir = join(runDir, "logs");
+const ports = {
+  query: Number(env["QUERY_PORT"] ?? 3000),
+  ingest: Number(env["INGEST_PORT"] ?? 3001),
+  crm: Number(env["FIXTURE_CRM_PORT"] ?? 3009),
+  analyst: Number(env["ANALYST_PORT"] ?? 3002),
+};
+const adminToken = env["ADMIN_TOKEN"] ?? `dev-${randomBytes(12).toString("hex")}`;
+const webhookSecret = env["DEMO_WEBHOOK_SECRET"] ?? `whs-${randomBytes(12).toString("hex")}`;
+const children: ChildProcess[] = [];
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(logDir, { recursive: true });
+  if (!env["NATS_URL"] || !env["DATABASE_URL"]) {
+    const r = spawnSync("bash", [join(repo, "infra/scripts/ensure-services.sh")], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error("could not start PostgreSQL/NATS (see above)");
+  }
+  const base = {
+    NATS_URL: env["NATS_URL"] ?? "nats://127.0.0.1:4222",
+    DATABASE_URL: env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/pulse",
+    EVENTS_STREAM: env["EVENTS_STREAM"] ?? "CRM_EVENTS",
+    SUBJECT_ROOT: env["SUBJECT_ROOT"] ?? "crm",
+    LOG_LEVEL: env["LOG_LEVEL"] ?? "info",
+  };
+  await ensureDatabase(base.DATABASE_URL);
+  const db = createDb(base.DATABASE_URL, 2);
+  await migrate(db);
+  const nats = await connectNats(base.NATS_URL, "local-stack");
+  await ensureStreams(nats.jsm, base.EVENTS_STREAM, base.SUBJECT_ROOT);
+
+  const childEnv = { ...env, ...base, ADMIN_TOKEN: adminToken };
+  const crmUrl = `http://127.0.0.1:${ports.crm}`;
+  start("fixture-crm", "services/ingest/src/testing/fixture-crm.main.ts", {
+    ...childEnv,
+    FIXTURES_DIR: fixturesDir,
+    PORT: String(ports.crm),
+  });
+  start("projector", "services/projector/src/main.ts", childEnv);
+  start("ingest", "services/ingest/src/server.ts", { ...childEnv, PORT: String(ports.ingest) });
+  start("query", "services/query/src/server.ts", { ...childEnv, PORT: String(ports.query) });
+  if (existsSync(join(repo, "services/analyst/src/main.ts"))) {
+    start("analyst", "services/analyst/src/main.ts", { ...childEnv, PORT: String(ports.analyst) });
+  }
+  await waitHttp(`${crmUrl}/health`, "fixture CRM");
+  await waitHttp(`http://127.0.0.1:${ports.ingest}/health`, "ingest");
+  await waitHttp(`http://127.0.0.1:${ports.query}/health`, "query");
+
+  const ingestUrl = `http://127.0.0.1:${ports.ingest}`;
+  const queryUrl = `http://127.0.0.1:${ports.query}`;
+  if (!args.has("--no-feed")) {
+    const projects = registerDemoProjects(childEnv, crmUrl);
+    say(`registered ${projects.length} demo projects: ${projects.join(", ")}`);
+    const fed = await feedFixtures({ fixturesDir, ingestUrl, secret: webhookSecret, log: say });
+    say(`fed ${fed.deliveries} webhook deliveries (${fed.rejected} rejected) in ${fed.seconds.toFixed(1)} s`);
+    await waitForProjector(queryUrl);
+    await printReport({ queryUrl, token: adminToken, projects, log: say });
+  }
+  await db.destroy();
+  await nats.nc.close();
+
+  say("");
+  say("The stack is running:");
+  say(`  live page      ${queryUrl}/   (project: shop-kyiv, token: ${adminToken})`);
+  say(`  API docs       ${queryUrl}/docs`);
+  say(
+    `  webhooks       ${ingestUrl}/webhooks/keycrm/<project>?secret=…  ${ingestUrl}/webhooks/amocrm/<project>?secret=…`,
+  );
+  say(`  demo secret    ${webhookSecret}`);
+  say(`  logs           ${logDir}/`);
+  if (args.has("--exit")) return shutdown(0);
+  say("Ctrl-C stops it.");
+}
+
+function registerDemoProjects(childEnv: NodeJS.ProcessEnv, crmUrl: string): string[] {
+  const keycrm = JSON.parse(readFileSync(join(fixturesDir, "keycrm/projects.json"), "utf8")) as {
+    projects: { project: string; time_zone: string }[];
+  };
+  const done: string[] = [];
+  const cli = (argv: string[]) => {
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(repo, "services/ingest/src/cli.ts"), ...argv],
+      {
+        cwd: repo,
+        env: { ...childEnv, DEMO_TOKEN: "demo-crm-token", DEMO_SECRET: webhookSecret },
+        encoding: "utf8",
+      },
+    );
+    if (r.status !== 0) throw new Error(`cli ${argv.slice(0, 2).join(" ")} failed: ${r.stderr || r.stdout}`);
+  };
+  for (const p of keycrm.projects) {
+    cli([
+      "project",
+      "register",
+      "--id",
+      p.project,
+      "--name",
+      p.project,
+      "--kind",
+      "keycrm",
+      "--time-zone",
+      p.time_zone,
+      "--webhook-secret-env",
+      "DEMO_SECRET",
+      "--base-url",
+      `${crmUrl}/${p.project}`,
+      "--token-env",
+      "DEMO_TOKEN",
+    ]);
+    cli([
+      "dictionary",
+      "import",
+      "--project",
+      p.project,
+      "--file",
+      join(fixturesDir, `keycrm/${p.project}/statuses.json`),
+    ]);
+    done.push(p.project);
+  }
+  cli([
+    "project",
+    "register",
+    "--id",
+    "demoacademy",
+    "--name",
+    "DemoAcademy",
+    "--kind",
+    "amocrm",
+    "--time-zone",
+    "Asia/Almaty",
+    "--webhook-secret-env",
+    "DEMO_SECRET",
+    "--base-url",
+    `${crmUrl}/demoacademy`,
+    "--token-env",
+    "DEMO_TOKEN",
+  ]);
+  cli([
+    "dictionary",
+    "import",
+    "--project",
+    "demoacademy",
+    "--file",
+    join(fixturesDir, "amocrm/pipelines.json"),
+  ]);
+  done.push("demoacademy");
+  return done;
+}
+
+async function waitForProjector(queryUrl: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const r = await fetch(`${queryUrl}/ready`).catch(() => null);
+    const body = r ? ((await r.json().catch(() => ({}))) as { lag?: number }) : {};
+    if (r?.ok && body.lag === 0) return;
+    if (Date.now() > deadline) throw new Error("the projector did not catch up within 120 s");
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+function start(name: string, file: string, childEnv: NodeJS.ProcessEnv): void {
+  const out = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
+  const child = spawn(process.execPath, ["--import", "tsx", join(repo, file)], {
+    cwd: repo,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (code ${code}, signal ${signal}); see ${join(logDir, `${name}.log`)}`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+}
+
+async function waitHttp(url: string, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not start (${url}); see ${logDir}/`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))),
+  );
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+main().catch((error: unknown) => {
+  process.stderr.write(`local stack failed: ${(error as Error).message}\n`);
+  void shutdown(1);
+});

@@ -1,0 +1,204 @@
+/**
+ * The ingest HTTP app as a testable factory (fastify/demo style): plugins, routes and the one error
+ * handler. It never listens — `server.ts` does.
+ */
+import type { WebhookReceipt } from "@pulse/events";
+import { type Logger, type Nats, urlWithoutQuery } from "@pulse/infra";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
+import { amocrmWebhookPlugin } from "./amocrm.webhook.js";
+import { coalescingPublisher, publishReceipt } from "./event.publisher.js";
+import { eventIdFactory } from "./event-id.js";
+import { evolutionWebhookPlugin } from "./evolution.webhook.js";
+import { healthPlugin } from "./health.routes.js";
+import {
+  codeForStatus,
+  IngestError,
+  NotFoundError,
+  type ProblemDetails,
+  problemType,
+  UnavailableError,
+} from "./http.errors.js";
+import type { IngestConfig } from "./ingest.config.js";
+import { keycrmWebhookPlugin } from "./keycrm.webhook.js";
+import type { ProjectRegistry } from "./project-registry.js";
+import { type WebhookAppContext, webhookStates } from "./webhook.route.js";
+
+/**
+ * Dependencies of {@link buildIngestApp}.
+ *
+ * - `nats`: connection + JetStream client/manager (`connectNats`); the app does not close it.
+ * - `config`: stream/subject names, body limit (bytes), publish timeout (ms), Retry-After (s), and
+ *   whether the Evolution endpoint is served (`EVOLUTION_WEBHOOK_ENABLED`, default true).
+ * - `logger`: pino logger; request lines carry the URL without its query (secrets live there).
+ * - `registry`: the project registry (in-memory lookups).
+ * - `clock`: "now" (default `() => new Date()`); `newId`: event id factory (default monotonic ULID).
+ */
+export interface IngestAppDeps {
+  nats: Nats;
+  config: Pick<
+    IngestConfig,
+    | "EVENTS_STREAM"
+    | "SUBJECT_ROOT"
+    | "WEBHOOK_BODY_LIMIT_BYTES"
+    | "PUBLISH_TIMEOUT_MS"
+    | "WEBHOOK_RETRY_AFTER_SECONDS"
+  > &
+    Partial<Pick<IngestConfig, "EVOLUTION_WEBHOOK_ENABLED">>;
+  logger: Logger;
+  registry: ProjectRegistry;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+/**
+ * Builds the ingest app: `POST /webhooks/keycrm/:projectId`, `POST /webhooks/amocrm/:projectId`,
+ * `POST /webhooks/evolution/:projectId` (unless disabled), `GET /health`, `GET /ready`. Every error is answered as RFC 9457 `application/problem+json`
+ * `{type, title, status, detail, code}` by one handler: 4xx details name the problem, 5xx details
+ * are fixed text (the cause is logged, never echoed); a 503 carries `Retry-After` (seconds).
+ * Receipts: after every answer of an authenticated webhook (200, 4xx, 503) a `WebhookReceipt` is
+ * published to the receipts stream without delaying the answer; 401s have none (no project).
+ * @returns the fastify instance, ready for `inject` or `listen`.
+ */
+export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstance> {
+  const { config, logger } = deps;
+  const ulid = eventIdFactory();
+  const clock = deps.clock ?? (() => new Date());
+  const ctx: WebhookAppContext = {
+    publisher: coalescingPublisher(deps.nats.js),
+    scheme: { root: config.SUBJECT_ROOT },
+    registry: deps.registry,
+    clock,
+    newId: deps.newId ?? (() => ulid(clock().getTime())),
+    publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+    retryAfterSeconds: config.WEBHOOK_RETRY_AFTER_SECONDS,
+    log: logger,
+  };
+
+  const app = Fastify({
+    loggerInstance: logger,
+    // One line per webhook from onResponse (URL without its query) instead of fastify's two, and
+    // no per-request child logger: `request.log` is not used.
+    logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (parent) => parent,
+    bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) =>
+    answerProblem(error, request, reply, ctx),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    answerProblem(
+      new NotFoundError(`no route ${request.method} ${urlWithoutQuery(request.url)}`),
+      request,
+      reply,
+      ctx,
+    ),
+  );
+
+  app.addHook("onResponse", async (request, reply) => {
+    const state = webhookStates.get(request);
+    if (state?.receipt)
+      publishReceipt(ctx.publisher, ctx.scheme, state.receipt, logger, config.PUBLISH_TIMEOUT_MS);
+    if (state) {
+      logger.info(
+        {
+          method: request.method,
+          url: urlWithoutQuery(request.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          project: state.project?.record.project_id,
+          outcome: state.receipt?.outcome,
+        },
+        "webhook answered",
+      );
+    }
+  });
+
+  await app.register(healthPlugin, { nats: deps.nats, eventsStream: config.EVENTS_STREAM });
+  await app.register(keycrmWebhookPlugin, { ctx });
+  await app.register(amocrmWebhookPlugin, { ctx });
+  if (config.EVOLUTION_WEBHOOK_ENABLED !== false) await app.register(evolutionWebhookPlugin, { ctx });
+  return app;
+}
+
+function toProblem(error: FastifyError | Error): ProblemDetails {
+  if (error instanceof IngestError) {
+    const detail = error.status >= 500 ? fixedDetail(error.status) : error.message;
+    return {
+      type: problemType(error.code),
+      title: error.title,
+      status: error.status,
+      detail,
+      code: error.code,
+    };
+  }
+  const statusCode = (error as FastifyError).statusCode;
+  const status = typeof statusCode === "number" && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
+  const code = codeForStatus(status);
+  return {
+    type: problemType(code),
+    title: status >= 500 ? "Internal error" : titleOf(status),
+    status,
+    detail: status >= 500 ? fixedDetail(status) : error.message,
+    code,
+  };
+}
+
+function titleOf(status: number): string {
+  switch (status) {
+    case 400:
+      return "Invalid webhook body";
+    case 413:
+      return "Payload too large";
+    case 415:
+      return "Unsupported media type";
+    default:
+      return "Request rejected";
+  }
+}
+
+function fixedDetail(status: number): string {
+  return status === 503 ? "the event store is temporarily unavailable; retry later" : "internal error";
+}
+
+function answerProblem(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: WebhookAppContext,
+) {
+  const problem = toProblem(error);
+  const state = webhookStates.get(request);
+  const where = {
+    method: request.method,
+    url: urlWithoutQuery(request.url),
+    project: state?.project?.record.project_id,
+  };
+  if (problem.status >= 500)
+    ctx.log.error({ ...where, err: error, status: problem.status }, "webhook failed");
+  else if (problem.status !== 404)
+    ctx.log.info({ ...where, status: problem.status, detail: problem.detail }, "request rejected");
+  if (state?.project && problem.status !== 401) {
+    const receipt: WebhookReceipt = {
+      project_id: state.project.record.project_id,
+      source: state.source,
+      received_at: state.receivedAt.toISOString(),
+      outcome: "rejected",
+      http_status: problem.status,
+      published: 0,
+      duplicates: 0,
+      ignored: 0,
+      reason: `${problem.code}: ${problem.detail}`.slice(0, 200),
+    };
+    state.receipt = receipt;
+  }
+  if (error instanceof UnavailableError) reply.header("retry-after", String(error.retryAfterSeconds));
+  return reply.code(problem.status).type("application/problem+json; charset=utf-8").send(problem);
+}

@@ -1,0 +1,111 @@
+/**
+ * `pnpm cli …` — the admin CLI (commander). Uses the ingest env config (`NATS_URL`,
+ * `EVENTS_STREAM`, `SUBJECT_ROOT`, …). Exits 0 on success, 1 with `error: …` on stderr otherwise.
+ *
+ *   project register --id ID --name NAME --kind keycrm|amocrm [--time-zone TZ] \
+ *     (--webhook-secret S | --webhook-secret-env VAR) [--base-url URL] [--token T | --token-env VAR] [--inactive]
+ *   project list
+ *   dictionary sync --project ID
+ *   dictionary import --project ID --file PATH
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connectNats, createLogger, ensureStreams, loadConfig } from "@pulse/infra";
+import { Command, CommanderError, Option } from "commander";
+import {
+  type CliContext,
+  CliError,
+  dictionaryImportCommand,
+  dictionarySyncCommand,
+  projectListCommand,
+  projectRegisterCommand,
+} from "./cli.commands.js";
+import { IngestConfig } from "./ingest.config.js";
+
+/**
+ * Builds the commander program. `withContext` provides a connected {@link CliContext} to a command
+ * and cleans up after it (tests can pass their own).
+ */
+export function buildCli(withContext: <T>(run: (ctx: CliContext) => Promise<T>) => Promise<T>): Command {
+  const program = new Command("pulse").description("Pulse admin CLI").exitOverride().showHelpAfterError();
+  const project = program.command("project").description("manage projects (tenants)");
+  project
+    .command("register")
+    .description("register or update a project (writes the KV registry, publishes project.registered)")
+    .requiredOption("--id <id>", "project id ([a-z0-9][a-z0-9_-]*)")
+    .requiredOption("--name <name>", "display name")
+    .addOption(new Option("--kind <kind>", "CRM kind").choices(["keycrm", "amocrm"]).makeOptionMandatory())
+    .option("--time-zone <tz>", "IANA time zone or ±hh:mm", "UTC")
+    .option("--webhook-secret <secret>", "webhook secret (prefer --webhook-secret-env)")
+    .option("--webhook-secret-env <var>", "read the webhook secret from this environment variable")
+    .option("--base-url <url>", "CRM API base URL (KeyCRM default https://openapi.keycrm.app/v1)")
+    .option("--token <token>", "CRM API token (prefer --token-env)")
+    .option("--token-env <var>", "read the CRM API token from this environment variable")
+    .option("--inactive", "register the project as inactive (its webhooks get 401)")
+    .action(async (opts) => {
+      await withContext((ctx) => projectRegisterCommand(ctx, opts));
+    });
+  project
+    .command("list")
+    .description("list projects (fingerprints only, never secrets)")
+    .action(async () => {
+      await withContext((ctx) => projectListCommand(ctx));
+    });
+  const dictionary = program.command("dictionary").description("status dictionaries");
+  dictionary
+    .command("sync")
+    .description("read the status dictionary from the project's CRM API and publish it")
+    .requiredOption("--project <id>", "project id")
+    .action(async (opts: { project: string }) => {
+      await withContext((ctx) => dictionarySyncCommand(ctx, opts));
+    });
+  dictionary
+    .command("import")
+    .description("publish a status dictionary from a file (KeyCRM statuses array/page or amoCRM pipelines)")
+    .requiredOption("--project <id>", "project id")
+    .requiredOption("--file <path>", "JSON file")
+    .action(async (opts: { project: string; file: string }) => {
+      await withContext((ctx) => dictionaryImportCommand(ctx, opts));
+    });
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without the node/script prefix) against the environment `env`.
+ * @returns the process exit code (0 ok, 1 error); messages go to stdout/stderr.
+ */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const withContext = async <T>(run: (ctx: CliContext) => Promise<T>): Promise<T> => {
+    let config: IngestConfig;
+    try {
+      config = loadConfig(IngestConfig, env);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    const logger = createLogger("cli", env["LOG_LEVEL"] ?? "warn");
+    let nats: Awaited<ReturnType<typeof connectNats>>;
+    try {
+      nats = await connectNats(config.NATS_URL, "pulse-cli");
+    } catch (error) {
+      throw new CliError(`cannot connect to NATS at ${config.NATS_URL}: ${(error as Error).message}`);
+    }
+    try {
+      await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
+      return await run({ nats, config, logger, env, out: (line) => process.stdout.write(`${line}\n`) });
+    } finally {
+      await nats.nc.drain().catch(() => undefined);
+    }
+  };
+  try {
+    await buildCli(withContext).parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

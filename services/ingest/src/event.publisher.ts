@@ -1,0 +1,132 @@
+/**
+ * Publishing to JetStream: domain events (with `Nats-Msg-Id` = dedup key, awaited) and webhook
+ * receipts (fire-and-forget after the answer). STYLE.md rule 6.
+ */
+import type { JetStreamClient } from "@nats-io/jetstream";
+import {
+  DomainEvent,
+  encodeEvent,
+  eventSubject,
+  receiptSubject,
+  type SubjectRoot,
+  WebhookReceipt,
+} from "@pulse/events";
+import type { Logger } from "@pulse/infra";
+import { z } from "zod";
+import { UnavailableError } from "./http.errors.js";
+
+/** What publishing needs from a JetStream client (a `JetStreamClient` or a {@link coalescingPublisher}). */
+export type Publisher = Pick<JetStreamClient, "publish">;
+
+/**
+ * Wraps `js` so that publishes requested during one event-loop turn are issued together in the next
+ * check phase (`setImmediate`). nats.js flushes its outbound buffer once per microtask burst, so the
+ * publishes of concurrent webhook requests then share one socket write instead of one each — under
+ * load, that write was the largest cost of a webhook. Each caller still gets its own ack or error.
+ */
+export function coalescingPublisher(js: JetStreamClient): Publisher {
+  let queue: (() => void)[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    for (const run of batch) run();
+  };
+  return {
+    publish(subject, payload, options) {
+      return new Promise((resolve, reject) => {
+        queue.push(() => {
+          js.publish(subject, payload, options).then(resolve, reject);
+        });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+  };
+}
+
+/** Counts of one publish: events the stream stored now, and events it already had (`PubAck.duplicate`). */
+export interface PublishOutcome {
+  accepted: number;
+  duplicates: number;
+}
+
+/** Options of {@link publishEvents}: ack timeout per event (ms) and the `Retry-After` of a failure (s). */
+export interface PublishOptions {
+  timeoutMs: number;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Validates every event against the catalogue schema, then publishes them all to the events stream
+ * on `eventSubject(...)` with `msgID` = `dedup_key`, and resolves once every one is acknowledged.
+ * Validation runs before anything is published, so a normalizer bug never publishes junk nor half a
+ * delivery.
+ * @throws Error (a bug: 500) when an event does not match its schema.
+ * @throws UnavailableError when any publish fails (ack timeout, no responders / stream missing,
+ *   connection closed, stream limits). Some events of the delivery may be stored already; the
+ *   CRM's retry re-publishes them and the msgID dedup keeps the stream exact.
+ */
+export async function publishEvents(
+  js: Publisher,
+  scheme: SubjectRoot,
+  events: readonly DomainEvent[],
+  opts: PublishOptions,
+): Promise<PublishOutcome> {
+  const checked: DomainEvent[] = [];
+  for (const event of events) {
+    const parsed = DomainEvent.safeParse(event);
+    if (!parsed.success) {
+      throw new Error(
+        `built an invalid ${event.type} event: ${z.prettifyError(parsed.error).slice(0, 1000)}`,
+      );
+    }
+    checked.push(parsed.data);
+  }
+  const results = await Promise.allSettled(
+    checked.map((e) =>
+      js.publish(eventSubject(scheme, e), encodeEvent(e), { msgID: e.dedup_key, timeout: opts.timeoutMs }),
+    ),
+  );
+  let accepted = 0;
+  let duplicates = 0;
+  for (const r of results) {
+    if (r.status === "rejected") {
+      const cause = r.reason as Error;
+      throw new UnavailableError(
+        `JetStream did not persist the delivery: ${cause?.name ?? "Error"}: ${cause?.message ?? cause}`,
+        opts.retryAfterSeconds,
+        { cause },
+      );
+    }
+    if (r.value.duplicate) duplicates++;
+    else accepted++;
+  }
+  return { accepted, duplicates };
+}
+
+/**
+ * Publishes a webhook receipt to the receipts stream without blocking the caller; a failure is
+ * logged (warn) and otherwise ignored — receipts are statistics, not facts.
+ */
+export function publishReceipt(
+  js: Publisher,
+  scheme: SubjectRoot,
+  receipt: WebhookReceipt,
+  log: Logger,
+  timeoutMs: number,
+): void {
+  const parsed = WebhookReceipt.safeParse(receipt);
+  if (!parsed.success) {
+    log.error({ err: parsed.error }, "built an invalid webhook receipt");
+    return;
+  }
+  js.publish(receiptSubject(scheme, receipt.project_id, receipt.source), JSON.stringify(parsed.data), {
+    timeout: timeoutMs,
+  }).catch((error: unknown) => {
+    log.warn({ err: error, project: receipt.project_id }, "could not publish a webhook receipt");
+  });
+}

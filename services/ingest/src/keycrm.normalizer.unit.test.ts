@@ -1,0 +1,220 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { OrderStatusChanged } from "@pulse/events";
+import type { DeliveryContext } from "./delivery.js";
+import { ValidationError } from "./http.errors.js";
+import { keycrmDedupKey, normalizeKeycrmWebhook } from "./keycrm.normalizer.js";
+import { defaultFixturesDir } from "./testing/index.js";
+
+const fixtures = defaultFixturesDir();
+const RECEIVED = new Date("2026-10-20T10:00:00.250Z");
+let seq = 0;
+function ctx(projectId = "shop-kyiv", receivedAt = RECEIVED, rawBody = "{}"): DeliveryContext {
+  return {
+    projectId,
+    receivedAt,
+    contentType: "application/json",
+    rawBody,
+    newId: () => `01HZZZZZZZZZZZZZZZZZZZ${String(seq++ % 10000).padStart(4, "0")}`,
+  };
+}
+
+interface Line {
+  project: string;
+  received_at: string;
+  body: { event: string; context: Record<string, unknown> };
+}
+const corpus: Line[] = readFileSync(join(fixtures, "keycrm/webhooks.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.length > 0)
+  .map((l) => JSON.parse(l) as Line);
+const expected = JSON.parse(readFileSync(join(fixtures, "keycrm/expected-counts.json"), "utf8")) as {
+  projects: Record<
+    string,
+    {
+      status_change_events: number;
+      status_deliveries_without_time: number;
+      payment_status_deliveries: number;
+      lead_status_deliveries: number;
+    }
+  >;
+};
+
+describe("KeyCRM normalizer over the fixture corpus", () => {
+  const byProject = new Map<
+    string,
+    { crm: Set<string>; received: Set<string>; ignored: number; events: number }
+  >();
+  for (const line of corpus) {
+    const out = normalizeKeycrmWebhook(
+      line.body,
+      ctx(line.project, new Date(line.received_at), JSON.stringify(line.body)),
+    );
+    const p = byProject.get(line.project) ?? { crm: new Set(), received: new Set(), ignored: 0, events: 0 };
+    byProject.set(line.project, p);
+    p.ignored += out.ignored;
+    for (const e of out.events) {
+      p.events++;
+      assert.equal(e.type, "order.status_changed");
+      if (e.type !== "order.status_changed") continue;
+      (e.data.time_source === "crm" ? p.crm : p.received).add(e.dedup_key);
+    }
+  }
+
+  test("given every delivery, when normalised, then distinct dedup keys of timed status events per project = expected status_change_events", () => {
+    assert.equal(byProject.get("shop-kyiv")?.crm.size, expected.projects["shop-kyiv"]?.status_change_events);
+    assert.equal(byProject.get("shop-lviv")?.crm.size, expected.projects["shop-lviv"]?.status_change_events);
+    assert.equal(byProject.get("shop-kyiv")?.crm.size, 1165);
+    assert.equal(byProject.get("shop-lviv")?.crm.size, 970);
+  });
+
+  test("given the deliveries without status_changed_at, when normalised, then each is its own event on the received time", () => {
+    assert.equal(
+      byProject.get("shop-kyiv")?.received.size,
+      expected.projects["shop-kyiv"]?.status_deliveries_without_time,
+    );
+    assert.equal(byProject.get("shop-lviv")?.received.size, 2);
+    assert.equal(byProject.get("shop-kyiv")?.received.size, 3);
+  });
+
+  test("given payment and pipeline-card deliveries, when normalised, then they are ignored, not events", () => {
+    const kyiv = expected.projects["shop-kyiv"];
+    const lviv = expected.projects["shop-lviv"];
+    assert.equal(
+      byProject.get("shop-kyiv")?.ignored,
+      (kyiv?.payment_status_deliveries ?? 0) + (kyiv?.lead_status_deliveries ?? 0),
+    );
+    assert.equal(
+      byProject.get("shop-lviv")?.ignored,
+      (lviv?.payment_status_deliveries ?? 0) + (lviv?.lead_status_deliveries ?? 0),
+    );
+    assert.equal(byProject.get("shop-kyiv")?.ignored, 210);
+  });
+
+  test("given a full delivery, when normalised, then every field is mapped and the event matches its schema", () => {
+    const body = {
+      event: "order.change_order_status",
+      context: {
+        id: 15734,
+        status_group_id: 5,
+        status_id: 12,
+        manager_id: 4,
+        status_changed_at: "2025-03-14T12:05:41.000000Z",
+        created_at: "2025-03-10T08:11:02.000000Z",
+        closed_at: "2025-03-14 12:05:41",
+      },
+    };
+    const raw = JSON.stringify(body);
+    const [e] = normalizeKeycrmWebhook(body, ctx("shop-kyiv", RECEIVED, raw)).events;
+    assert.ok(e && e.type === "order.status_changed");
+    assert.equal(OrderStatusChanged.safeParse(e).success, true);
+    assert.equal(e.dedup_key, "keycrm:shop-kyiv:15734:2025-03-14T12:05:41.000Z:12");
+    assert.equal(e.occurred_at, "2025-03-14T12:05:41.000Z");
+    assert.equal(e.recorded_at, "2026-10-20T10:00:00.250Z");
+    assert.equal(e.source, "keycrm");
+    assert.deepEqual(e.data, {
+      order_id: 15734,
+      status_id: 12,
+      status_group_id: 5,
+      status_changed_at: "2025-03-14T12:05:41.000Z",
+      time_source: "crm",
+      order_created_at: "2025-03-10T08:11:02.000Z",
+      previous_status_id: null,
+      manager_id: 4,
+      crm_event: "order.change_order_status",
+      lead: null,
+    });
+    assert.equal(e.raw?.body, raw);
+    assert.equal(e.raw?.received_at, "2026-10-20T10:00:00.250Z");
+  });
+
+  test("given the minimal context {id, status_id} with string numbers, when normalised, then the received time is the status time", () => {
+    const [e] = normalizeKeycrmWebhook(
+      { event: "order.change_order_status", context: { id: "29068", status_id: "20" } },
+      ctx(),
+    ).events;
+    assert.ok(e && e.type === "order.status_changed");
+    assert.equal(e.data.order_id, 29068);
+    assert.equal(e.data.status_id, 20);
+    assert.equal(e.data.status_group_id, null);
+    assert.equal(e.data.time_source, "received");
+    assert.equal(e.data.status_changed_at, "2026-10-20T10:00:00.250Z");
+    assert.equal(e.dedup_key, keycrmDedupKey("shop-kyiv", 29068, "2026-10-20T10:00:00.250Z", 20));
+  });
+
+  test("given the same change in both timestamp formats, when normalised, then both have one dedup key", () => {
+    const a = normalizeKeycrmWebhook(
+      {
+        event: "order.change_order_status",
+        context: { id: 1, status_id: 2, status_changed_at: "2026-10-12T04:27:45.000000Z" },
+      },
+      ctx(),
+    ).events[0];
+    const b = normalizeKeycrmWebhook(
+      {
+        event: "order.change_order_status",
+        context: { id: 1, status_id: 2, status_changed_at: "2026-10-12 04:27:45" },
+      },
+      ctx(),
+    ).events[0];
+    assert.equal(a?.dedup_key, "keycrm:shop-kyiv:1:2026-10-12T04:27:45.000Z:2");
+    assert.equal(b?.dedup_key, a?.dedup_key);
+  });
+
+  test("given an unknown but well-formed event, when normalised, then it is ignored with its kind", () => {
+    const out = normalizeKeycrmWebhook({ event: "order.change_payment_status", context: { id: 1 } }, ctx());
+    assert.equal(out.events.length, 0);
+    assert.equal(out.ignored, 1);
+    assert.deepEqual(out.ignoredKinds, ["order.change_payment_status"]);
+  });
+});
+
+describe("KeyCRM normalizer rejects malformed bodies with a reason", () => {
+  const cases: [string, unknown, string][] = [
+    ["a JSON array", [], "JSON object"],
+    ["a string", "order", "JSON object"],
+    ["no event", { context: { id: 1, status_id: 2 } }, "event"],
+    ["an empty event", { event: "", context: {} }, "event"],
+    ["no context", { event: "order.change_order_status" }, "context"],
+    ["context as an array", { event: "order.change_order_status", context: [] }, "context"],
+    ["no order id", { event: "order.change_order_status", context: { status_id: 2 } }, "context.id"],
+    [
+      "an object as id",
+      { event: "order.change_order_status", context: { id: { a: 1 }, status_id: 2 } },
+      "context.id",
+    ],
+    [
+      "a non-numeric status",
+      { event: "order.change_order_status", context: { id: 1, status_id: "new" } },
+      "context.status_id",
+    ],
+    [
+      "an unparseable date",
+      {
+        event: "order.change_order_status",
+        context: { id: 1, status_id: 2, status_changed_at: "yesterday" },
+      },
+      "context.status_changed_at",
+    ],
+    [
+      "a bad group id",
+      { event: "order.change_order_status", context: { id: 1, status_id: 2, status_group_id: -5 } },
+      "context.status_group_id",
+    ],
+    [
+      "a bad created_at",
+      { event: "order.change_order_status", context: { id: 1, status_id: 2, created_at: "2026-99-01" } },
+      "context.created_at",
+    ],
+  ];
+  for (const [what, body, field] of cases) {
+    test(`given ${what}, when normalised, then ValidationError mentioning ${field}`, () => {
+      assert.throws(
+        () => normalizeKeycrmWebhook(body, ctx()),
+        (e: unknown) => e instanceof ValidationError && e.status === 400 && e.message.includes(field),
+      );
+    });
+  }
+});

@@ -1,0 +1,349 @@
+/**
+ * The project registry: project configuration **with secrets** in the NATS KV bucket
+ * `{EVENTS_STREAM}_PROJECTS` (docs/ARCHITECTURE.md "Projects and secrets"), read by ingest through
+ * an in-memory map kept current by `kv.watch()` — the webhook hot path never reads KV.
+ */
+import { createHash } from "node:crypto";
+import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
+import { type KV, type KvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import {
+  CrmKind,
+  encodeEvent,
+  eventSubject,
+  ProjectId,
+  ProjectRegistered,
+  type SubjectRoot,
+  TimeZoneName,
+} from "@pulse/events";
+import type { PhoneRegion } from "@pulse/domain";
+import type { Logger } from "@pulse/infra";
+import { z } from "zod";
+import { PhoneRegionCode, phoneRegionOrDefault } from "./phone-region.js";
+
+/** Radist.Online's API root (formats/radist-online.md §1). */
+export const RADIST_DEFAULT_BASE_URL = "https://api.radist.online/v2";
+
+/**
+ * Radist.Online access of a project (formats/radist-online.md): `base_url` (API root, default
+ * {@link RADIST_DEFAULT_BASE_URL}), `company_id`, `api_key` (secret: sent as `X-Api-Key`, stored in
+ * KV only, never logged nor published) and `connection_ids` — the WhatsApp connections whose chats
+ * are read (a contact may also have a Telegram chat on another connection); empty = every
+ * `whatsapp`/`waba` source the company lists.
+ */
+export const RadistSettings = z.object({
+  base_url: z.url({ protocol: /^https?$/ }),
+  company_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  api_key: z.string().min(1).max(4096),
+  connection_ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).max(100),
+});
+/** See {@link RadistSettings}. */
+export type RadistSettings = z.infer<typeof RadistSettings>;
+
+/**
+ * One project as stored in KV (key = `project_id`, JSON value). `webhook_secret_sha256` is the
+ * lowercase hex SHA-256 of the webhook secret (the secret itself is never stored);
+ * `api_token` is the CRM API token in clear (needed to call the CRM), `null` when not configured.
+ * `base_url`: KeyCRM Open API root (`https://openapi.keycrm.app/v1`) or the amoCRM account URL
+ * (`https://<subdomain>.amocrm.ru`); `null` when the CRM API is not used.
+ * `phone_region` (optional): see {@link PhoneRegionCode}; absent = `KZ` (`DEFAULT_PHONE_REGION`).
+ * `radist` (optional): Radist.Online access ({@link RadistSettings}); absent = not polled.
+ */
+export const ProjectRecord = z.object({
+  project_id: ProjectId,
+  name: z.string().min(1).max(200),
+  kind: CrmKind,
+  base_url: z.url({ protocol: /^https?$/ }).nullable(),
+  time_zone: TimeZoneName,
+  active: z.boolean(),
+  webhook_secret_sha256: z.string().regex(/^[0-9a-f]{64}$/, "lowercase hex SHA-256"),
+  api_token: z.string().min(1).max(4096).nullable(),
+  phone_region: PhoneRegionCode.optional(),
+  radist: RadistSettings.optional(),
+});
+/** See {@link ProjectRecord}. */
+export type ProjectRecord = z.infer<typeof ProjectRecord>;
+
+/** The phone region of a project: its `phone_region`, else `KZ` (`DEFAULT_PHONE_REGION`). */
+export function projectPhoneRegion(record: Pick<ProjectRecord, "phone_region">): PhoneRegion {
+  return phoneRegionOrDefault(record.phone_region);
+}
+
+/** A registry entry: the record and the decoded secret digest (32 bytes) for constant-time checks. */
+export interface ProjectEntry {
+  readonly record: ProjectRecord;
+  readonly secretDigest: Buffer;
+}
+
+/**
+ * Read side of the registry. `get` is an in-memory lookup (no I/O); `onChange` is called after a
+ * project was added, changed or removed (with `undefined`); `close` stops watching.
+ */
+export interface ProjectRegistry {
+  get(projectId: string): ProjectEntry | undefined;
+  list(): ProjectRecord[];
+  onChange(listener: (projectId: string, entry: ProjectEntry | undefined) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** The KV bucket name of a deployment: `{EVENTS_STREAM}_PROJECTS`. */
+export function projectsBucketName(eventsStream: string): string {
+  return `${eventsStream}_PROJECTS`;
+}
+
+/** Lowercase hex SHA-256 of a UTF-8 string. */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/**
+ * A public fingerprint of a secret: the first 12 hex characters of its SHA-256. Shown by
+ * `project list` and carried by `project.registered`, never the secret.
+ */
+export function fingerprint(secret: string): string {
+  return sha256Hex(secret).slice(0, 12);
+}
+
+/** Builds the in-memory entry of a record. */
+export function toProjectEntry(record: ProjectRecord): ProjectEntry {
+  return { record, secretDigest: Buffer.from(record.webhook_secret_sha256, "hex") };
+}
+
+/** Creates (if missing) and opens the projects KV bucket (keeps 5 revisions per key for audit). */
+export async function openProjectsBucket(js: JetStreamClient, eventsStream: string): Promise<KV> {
+  return new Kvm(js).create(projectsBucketName(eventsStream), { history: 5 });
+}
+
+/**
+ * Writes a record to KV (validated first).
+ * @throws ZodError when the record is invalid; NATS errors when KV is unreachable.
+ * @returns the KV revision.
+ */
+export async function putProject(kv: KV, record: ProjectRecord): Promise<number> {
+  const valid = ProjectRecord.parse(record);
+  return kv.put(valid.project_id, JSON.stringify(valid));
+}
+
+/**
+ * Reads every project record of the bucket (records that fail the schema are skipped and
+ * reported in `invalid`).
+ */
+export async function readProjects(kv: KV): Promise<{ projects: ProjectRecord[]; invalid: string[] }> {
+  const projects: ProjectRecord[] = [];
+  const invalid: string[] = [];
+  const keys: string[] = [];
+  for await (const key of await kv.keys()) keys.push(key);
+  keys.sort();
+  for (const key of keys) {
+    const entry = await kv.get(key);
+    if (!entry || entry.operation !== "PUT") continue;
+    const record = decodeRecord(entry);
+    if (record) projects.push(record);
+    else invalid.push(key);
+  }
+  return { projects, invalid };
+}
+
+function decodeRecord(entry: KvEntry): ProjectRecord | undefined {
+  try {
+    const parsed = ProjectRecord.safeParse(entry.json());
+    return parsed.success && parsed.data.project_id === entry.key ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens the KV-backed registry: creates the bucket if missing, starts a watch (initial values and
+ * every later change) and loads a snapshot; resolves when the snapshot is in memory. Entries are
+ * applied by KV revision, so the snapshot and the watch can interleave in any order. Invalid
+ * values are logged and treated as absent (webhooks of that project get 401).
+ */
+export async function openProjectRegistry(
+  js: JetStreamClient,
+  eventsStream: string,
+  log: Logger,
+): Promise<ProjectRegistry> {
+  const kv = await openProjectsBucket(js, eventsStream);
+  const state = new Map<string, { entry: ProjectEntry | undefined; revision: number }>();
+  const listeners = new Set<(projectId: string, entry: ProjectEntry | undefined) => void>();
+
+  const apply = (e: KvEntry) => {
+    const current = state.get(e.key);
+    if (current && current.revision >= e.revision) return;
+    let entry: ProjectEntry | undefined;
+    if (e.operation === "PUT") {
+      const record = decodeRecord(e);
+      if (record) entry = toProjectEntry(record);
+      else log.warn({ key: e.key, revision: e.revision }, "ignoring an invalid project record");
+    }
+    state.set(e.key, { entry, revision: e.revision });
+    for (const l of listeners) {
+      try {
+        l(e.key, entry);
+      } catch (error) {
+        log.error({ err: error }, "project registry listener failed");
+      }
+    }
+  };
+
+  const watcher = await kv.watch({ include: KvWatchInclude.LastValue });
+  const watching = (async () => {
+    for await (const e of watcher) apply(e);
+  })().catch((error: unknown) => log.error({ err: error }, "project registry watch ended"));
+
+  for await (const key of await kv.keys()) {
+    const e = await kv.get(key);
+    if (e) apply(e);
+  }
+
+  return {
+    get: (projectId) => state.get(projectId)?.entry,
+    list: () =>
+      [...state.values()]
+        .flatMap((s) => (s.entry ? [s.entry.record] : []))
+        .sort((a, b) => (a.project_id < b.project_id ? -1 : 1)),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      watcher.stop();
+      await watching;
+    },
+  };
+}
+
+/** An in-memory registry over fixed records (tests, tools). */
+export function staticProjectRegistry(records: readonly ProjectRecord[]): ProjectRegistry {
+  const map = new Map(records.map((r) => [r.project_id, toProjectEntry(ProjectRecord.parse(r))]));
+  return {
+    get: (projectId) => map.get(projectId),
+    list: () => [...map.values()].map((e) => e.record),
+    onChange: () => () => undefined,
+    close: async () => undefined,
+  };
+}
+
+/**
+ * Input of {@link registerProject}: the public settings plus the secrets in clear (they are hashed
+ * or stored in KV only; never published, never logged). `phone_region` and `radist` are stored
+ * only when given (see {@link ProjectRecord}).
+ */
+export interface RegisterProjectInput {
+  project_id: string;
+  name: string;
+  kind: CrmKind;
+  base_url: string | null;
+  time_zone: string;
+  active: boolean;
+  webhook_secret: string;
+  api_token: string | null;
+  phone_region?: string | undefined;
+  radist?: RadistSettings | undefined;
+}
+
+/**
+ * Builds the `project.registered` event of a record: public fields and fingerprints only.
+ * Dedup key `project:{project}:{sha256 of the data}` — re-registering unchanged settings is one fact.
+ */
+export function projectRegisteredEvent(record: ProjectRecord, now: Date, id: string): ProjectRegistered {
+  const data = {
+    project_id: record.project_id,
+    name: record.name,
+    kind: record.kind,
+    base_url: record.base_url,
+    time_zone: record.time_zone,
+    active: record.active,
+    webhook_secret_fingerprint: record.webhook_secret_sha256.slice(0, 12),
+    token_fingerprint: record.api_token === null ? null : fingerprint(record.api_token),
+  };
+  return ProjectRegistered.parse({
+    id,
+    type: "project.registered",
+    version: 1,
+    project_id: record.project_id,
+    occurred_at: now.toISOString(),
+    recorded_at: now.toISOString(),
+    dedup_key: `project:${record.project_id}:${sha256Hex(JSON.stringify(data))}`,
+    source: "cli",
+    raw: null,
+    data,
+  });
+}
+
+/**
+ * Registers (or updates) a project: validates the input, writes the record to KV, then publishes
+ * `project.registered` to the events stream (msgID = dedup key).
+ * @throws ZodError for invalid input (bad id, kind, URL, time zone, empty secret); NATS errors when
+ *   KV or JetStream cannot be reached.
+ */
+export async function registerProject(
+  deps: { js: JetStreamClient; eventsStream: string; scheme: SubjectRoot; now: Date; newId: () => string },
+  input: RegisterProjectInput,
+): Promise<{ record: ProjectRecord; event: ProjectRegistered; ack: PubAck }> {
+  if (input.webhook_secret.length < 8) throw new Error("the webhook secret must be at least 8 characters");
+  const record = ProjectRecord.parse({
+    project_id: input.project_id,
+    name: input.name,
+    kind: input.kind,
+    base_url: input.base_url,
+    time_zone: input.time_zone,
+    active: input.active,
+    webhook_secret_sha256: sha256Hex(input.webhook_secret),
+    api_token: input.api_token,
+    ...(input.phone_region === undefined ? {} : { phone_region: input.phone_region }),
+    ...(input.radist === undefined ? {} : { radist: input.radist }),
+  });
+  assertTimeZone(record.time_zone);
+  const kv = await openProjectsBucket(deps.js, deps.eventsStream);
+  await putProject(kv, record);
+  const event = projectRegisteredEvent(record, deps.now, deps.newId());
+  const ack = await deps.js.publish(eventSubject(deps.scheme, event), encodeEvent(event), {
+    msgID: event.dedup_key,
+  });
+  return { record, event, ack };
+}
+
+/**
+ * Sets (or, with `null`, removes) the Radist.Online settings of a registered project in KV, with a
+ * compare-and-set on the KV revision so a concurrent `project register` is not overwritten. Nothing
+ * is published: the settings are secrets and configuration, not facts of the business.
+ * @throws Error for an unknown project; ZodError for invalid settings; NATS errors (also when the
+ *   record changed between the read and the write — run the command again).
+ * @returns the updated record.
+ */
+export async function setProjectRadist(
+  js: JetStreamClient,
+  eventsStream: string,
+  projectId: string,
+  radist: RadistSettings | null,
+): Promise<ProjectRecord> {
+  const kv = await openProjectsBucket(js, eventsStream);
+  const entry = await kv.get(projectId);
+  const current = entry && entry.operation === "PUT" ? decodeRecord(entry) : undefined;
+  if (!entry || !current) throw new Error(`unknown project ${projectId}`);
+  const { radist: _previous, ...rest } = current;
+  const next = ProjectRecord.parse(radist === null ? rest : { ...rest, radist });
+  await kv.update(projectId, JSON.stringify(next), entry.revision);
+  return next;
+}
+
+/**
+ * Checks that a time zone is an IANA name known to this runtime (`Europe/Kyiv`, `UTC`) or a fixed
+ * `±hh:mm` offset within ±14:00.
+ * @throws Error naming the zone otherwise.
+ */
+export function assertTimeZone(zone: string): void {
+  const offset = /^([+-])(\d{2}):(\d{2})$/.exec(zone);
+  if (offset) {
+    if (Number(offset[2]) <= 14 && Number(offset[3]) < 60) return;
+  } else {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone });
+      return;
+    } catch {
+      // fall through
+    }
+  }
+  throw new Error(`unknown time zone: ${zone}`);
+}

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { waitFor } from "@pulse/infra/testing";
+import { startIngest } from "./server.js";
+import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
+
+let t: IngestTestEnv;
+
+before(async () => {
+  t = await createIngestTestEnv("ingestsrv");
+});
+
+after(async () => {
+  await t?.close();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe("ingest process", () => {
+  test("given an empty project registry, when started in-process, then it listens, is ready, answers 401 to webhooks, and closes", async () => {
+    const running = await startIngest({
+      env: { ...t.env.env, PORT: "0", INGEST_HOST: "127.0.0.1", DICTIONARY_SYNC_ON_START: "false" },
+      logger: t.logger,
+    });
+    try {
+      assert.equal(running.registry.list().length, 0);
+      assert.equal((await fetch(`${running.url}/ready`)).status, 200);
+      const res = await fetch(`${running.url}/webhooks/keycrm/shop?secret=x`, {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: "{}",
+      });
+      assert.equal(res.status, 401);
+      assert.match(res.headers.get("content-type") ?? "", /^application\/problem\+json/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  test("given server.ts run as a process, when it gets SIGTERM, then it stops cleanly with exit code 0", async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./server.ts", import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          ...t.env.env,
+          PORT: String(port),
+          INGEST_HOST: "127.0.0.1",
+          LOG_LEVEL: "silent",
+          DICTIONARY_SYNC_ON_START: "false",
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await waitFor(
+        "ingest /health",
+        async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok,
+        30_000,
+      );
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The ingest process: the only file that listens and handles signals. Run it with
+ * `node --import tsx services/ingest/src/server.ts` (env: see `ingest.config.ts`).
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connectNats, createLogger, ensureStreams, type Logger, loadConfig } from "@pulse/infra";
+import type { FastifyInstance } from "fastify";
+import { createAmocrmEventsPoller, type AmocrmEventsPoller } from "./amocrm-events.poller.js";
+import { buildIngestApp } from "./app.js";
+import { createProjectCrmHttpClient } from "./crm-http.client.js";
+import { createDealContactsWorker } from "./deal-contacts.worker.js";
+import { createDictionaryWorker, type DictionaryWorker } from "./dictionary.worker.js";
+import type { EntityFetchWorker } from "./entity-fetch.worker.js";
+import { eventIdFactory } from "./event-id.js";
+import { IngestConfig } from "./ingest.config.js";
+import { createOrderItemsWorker } from "./order-items.worker.js";
+import { openPollerCheckpoints } from "./poller-checkpoints.store.js";
+import { openProjectRegistry, type ProjectRegistry } from "./project-registry.js";
+import { createRadistPoller, type RadistPoller } from "./radist.poller.js";
+
+/**
+ * A running ingest: its app, base URL, registry, dictionary worker, the enrichment workers and
+ * pollers (`null` when disabled by configuration), and how to stop it.
+ */
+export interface RunningIngest {
+  app: FastifyInstance;
+  /** `http://host:port` the server listens on. */
+  url: string;
+  registry: ProjectRegistry;
+  worker: DictionaryWorker;
+  /** KeyCRM order-items worker (`ITEMS_WORKER_ENABLED`). */
+  itemsWorker: EntityFetchWorker | null;
+  /** amoCRM deal-contacts worker (`CONTACTS_WORKER_ENABLED`). */
+  contactsWorker: EntityFetchWorker | null;
+  /** amoCRM events-API catch-up; periodic unless `AMOCRM_CATCHUP_INTERVAL_SECONDS` = 0. */
+  amocrmCatchup: AmocrmEventsPoller;
+  /** Radist.Online poller; periodic unless `RADIST_POLL_INTERVAL_SECONDS` = 0. */
+  radistPoller: RadistPoller;
+  /** Stops HTTP (in-flight requests finish), the workers, pollers and registry watch, then drains NATS. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts ingest: reads the config from `env` (default `process.env`), connects to NATS, ensures the
+ * streams, opens the project registry (KV watch), builds the app, creates one CRM HTTP client for
+ * every CRM caller (one rate limiter per project), starts the dictionary worker, the items and
+ * contacts workers (when enabled), the amoCRM catch-up and Radist pollers (when their interval is
+ * not 0), and listens on `INGEST_HOST`:`INGEST_PORT`/`PORT` (port 0 = any free port).
+ * @throws on invalid configuration, when NATS is unreachable, or when the port is taken.
+ */
+export async function startIngest(
+  opts: { env?: NodeJS.ProcessEnv; logger?: Logger } = {},
+): Promise<RunningIngest> {
+  const config = loadConfig(IngestConfig, opts.env ?? process.env);
+  const logger = opts.logger ?? createLogger("ingest", config.LOG_LEVEL);
+  const nats = await connectNats(config.NATS_URL, "ingest", 5000, { noAsyncTraces: true });
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
+    const registry = await openProjectRegistry(nats.js, config.EVENTS_STREAM, logger);
+    const app = await buildIngestApp({ nats, config, logger, registry });
+    const http = createProjectCrmHttpClient(config, (p) => registry.get(p)?.record.kind, logger);
+    const worker = createDictionaryWorker({ nats, config, logger, registry, http });
+    const ulid = eventIdFactory();
+    const newId = () => ulid(Date.now());
+    const fetchDeps = {
+      nats,
+      eventsStream: config.EVENTS_STREAM,
+      scheme: { root: config.SUBJECT_ROOT },
+      publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      registry,
+      logger,
+      clock: () => new Date(),
+      newId,
+      http,
+    };
+    const itemsWorker = config.ITEMS_WORKER_ENABLED
+      ? createOrderItemsWorker({ ...fetchDeps, refetchAfterMinutes: config.ITEMS_REFETCH_AFTER_MINUTES })
+      : null;
+    const contactsWorker = config.CONTACTS_WORKER_ENABLED
+      ? createDealContactsWorker({ ...fetchDeps, refetchAfterMinutes: config.CONTACTS_REFETCH_AFTER_MINUTES })
+      : null;
+    const checkpoints = await openPollerCheckpoints(nats.js, config.EVENTS_STREAM);
+    const amocrmCatchup = createAmocrmEventsPoller({ nats, config, logger, registry, http, checkpoints, newId });
+    const radistPoller = createRadistPoller({ nats, config, logger, registry, checkpoints, newId });
+    cleanup.push(
+      () => app.close(),
+      () => worker.close(),
+      async () => itemsWorker?.close(),
+      async () => contactsWorker?.close(),
+      () => amocrmCatchup.close(),
+      () => radistPoller.close(),
+      () => registry.close(),
+    );
+    const url = await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT ?? config.PORT });
+    worker.start();
+    await itemsWorker?.start();
+    await contactsWorker?.start();
+    amocrmCatchup.start();
+    radistPoller.start();
+    logger.info({ url, projects: registry.list().length }, "ingest listening");
+    return {
+      app,
+      url,
+      registry,
+      worker,
+      itemsWorker,
+      contactsWorker,
+      amocrmCatchup,
+      radistPoller,
+      async close() {
+        await app.close();
+        await Promise.all([
+          worker.close(),
+          itemsWorker?.close(),
+          contactsWorker?.close(),
+          amocrmCatchup.close(),
+          radistPoller.close(),
+        ]);
+        await registry.close();
+        await nats.nc.drain();
+      },
+    };
+  } catch (error) {
+    for (const stop of cleanup) await stop().catch(() => undefined);
+    await nats.nc.close();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const running = await startIngest();
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.app.log.info({ signal }, "ingest stopping");
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        running.app.log.error({ err: error }, "ingest did not stop cleanly");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`ingest failed to start: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * The shared flow of a CRM or chat webhook endpoint, as an encapsulated fastify plugin:
+ * authenticate (onRequest, before the body is read) → parse the body once (content-type parser
+ * restricted to the CRM's media type) → normalise → validate + publish every event and await the
+ * acks → answer `{accepted, duplicates, ignored}` → publish the receipt after the answer.
+ */
+import type { CrmKind, SubjectRoot, WebhookReceipt, WebhookSource } from "@pulse/events";
+import type { Logger } from "@pulse/infra";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { DeliveryContext, NormalizedDelivery } from "./delivery.js";
+import { type Publisher, publishEvents } from "./event.publisher.js";
+import { ValidationError } from "./http.errors.js";
+import { type ProjectEntry, type ProjectRegistry, projectPhoneRegion } from "./project-registry.js";
+import { authenticateWebhook, presentedSecret } from "./webhook.auth.js";
+
+/**
+ * What the app shares with every route: the (coalescing) JetStream publisher, settings, the
+ * registry, the clock and the id factory.
+ */
+export interface WebhookAppContext {
+  readonly publisher: Publisher;
+  readonly scheme: SubjectRoot;
+  readonly registry: ProjectRegistry;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  readonly publishTimeoutMs: number;
+  readonly retryAfterSeconds: number;
+  readonly log: Logger;
+}
+
+/**
+ * Per-request state of a webhook delivery (kept in a WeakMap, not on the request type, so the
+ * fastify type augmentation does not leak into other services): when it was received, the
+ * authenticated project, the raw body text and the receipt to publish after the answer.
+ */
+export interface WebhookState {
+  readonly source: WebhookSource;
+  readonly receivedAt: Date;
+  project: ProjectEntry | null;
+  rawBody: string | null;
+  receipt: WebhookReceipt | null;
+}
+
+/** Webhook state by request; read by the app's error handler and onResponse hook. */
+export const webhookStates = new WeakMap<FastifyRequest, WebhookState>();
+
+/**
+ * What makes one webhook endpoint: its source (the URL segment and the receipts' source), the CRM
+ * kind a project must have to use it (`null`: any — a chat webhook), its media type, body parser
+ * and normalizer.
+ */
+export interface WebhookEndpoint {
+  readonly source: WebhookSource;
+  readonly projectKind: CrmKind | null;
+  /** The only media type accepted (others → 415). */
+  readonly contentType: string;
+  /** Raw text → decoded body. @throws ValidationError / PayloadTooLargeError. */
+  parse(raw: string): unknown;
+  /** Decoded body → events. @throws ValidationError. */
+  normalize(body: unknown, ctx: DeliveryContext): NormalizedDelivery;
+}
+
+/** The 200 answer of a webhook: entity counts of the delivery. */
+export interface WebhookAnswer {
+  accepted: number;
+  duplicates: number;
+  ignored: number;
+}
+
+/**
+ * Registers `POST /webhooks/{source}/:projectId` for `endpoint` on `app` (call inside an
+ * encapsulated plugin: it replaces the content-type parsers of its context).
+ */
+export function registerWebhookRoute(
+  app: FastifyInstance,
+  ctx: WebhookAppContext,
+  endpoint: WebhookEndpoint,
+): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(endpoint.contentType, { parseAs: "string" }, (request, body, done) => {
+    const state = webhookStates.get(request);
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (state) state.rawBody = text;
+    if (text.length === 0) {
+      done(new ValidationError("empty body"), undefined);
+      return;
+    }
+    try {
+      done(null, endpoint.parse(text));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.post<{ Params: { projectId: string } }>(
+    `/webhooks/${endpoint.source}/:projectId`,
+    {
+      onRequest: async (request) => {
+        const state: WebhookState = {
+          source: endpoint.source,
+          receivedAt: ctx.clock(),
+          project: null,
+          rawBody: null,
+          receipt: null,
+        };
+        webhookStates.set(request, state);
+        state.project = authenticateWebhook(
+          ctx.registry,
+          endpoint.projectKind,
+          request.params.projectId,
+          presentedSecret(request.query, request.headers),
+        );
+      },
+    },
+    async (request): Promise<WebhookAnswer> => {
+      const state = webhookStates.get(request);
+      if (!state?.project) throw new Error("webhook state missing after authentication");
+      if (state.rawBody === null || request.body === undefined || request.body === null) {
+        throw new ValidationError("empty body");
+      }
+      const projectId = state.project.record.project_id;
+      const normalized = endpoint.normalize(request.body, {
+        projectId,
+        receivedAt: state.receivedAt,
+        contentType: request.headers["content-type"] ?? endpoint.contentType,
+        rawBody: state.rawBody,
+        newId: ctx.newId,
+        phoneRegion: projectPhoneRegion(state.project.record),
+      });
+      const outcome = await publishEvents(ctx.publisher, ctx.scheme, normalized.events, {
+        timeoutMs: ctx.publishTimeoutMs,
+        retryAfterSeconds: ctx.retryAfterSeconds,
+      });
+      state.receipt = {
+        project_id: projectId,
+        source: endpoint.source,
+        received_at: state.receivedAt.toISOString(),
+        outcome: outcome.accepted > 0 ? "accepted" : outcome.duplicates > 0 ? "duplicate" : "ignored",
+        http_status: 200,
+        published: outcome.accepted,
+        duplicates: outcome.duplicates,
+        ignored: normalized.ignored,
+        reason:
+          normalized.ignoredKinds.length > 0
+            ? [...new Set(normalized.ignoredKinds)].join(",").slice(0, 200)
+            : null,
+      };
+      return { accepted: outcome.accepted, duplicates: outcome.duplicates, ignored: normalized.ignored };
+    },
+  );
+}

@@ -1,0 +1,411 @@
+import {
+  type DomainEvent,
+  decodeEvent,
+  type EventOfType,
+  type OrderUpdatedNotice,
+  orderUpdatesSubject,
+  type SubjectRoot,
+} from "@pulse/events";
+import type { Database, ReadModels } from "@pulse/infra";
+import { type Kysely, sql } from "kysely";
+import { readCheckpoint, writeCheckpoint } from "./checkpoints.repository.js";
+import { getOrCreate } from "./collections.js";
+import { type DeadLetterRow, deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
+import {
+  type DealInput,
+  type DealRow,
+  dealInputLeadId,
+  dealInputOf,
+  evolveDeal,
+  loadDeals,
+  writeDeals,
+} from "./deals-current.projection.js";
+import {
+  changedStatusIds,
+  emptyDictionary,
+  evolveDictionary,
+  groupOfStatus,
+  isKnownStatus,
+  loadDictionaries,
+  type ProjectDictionary,
+  writeDictionary,
+} from "./dictionary.projection.js";
+import {
+  buildOrderRows,
+  loadOrderEvents,
+  loadOrdersCurrent,
+  type OrdersCurrentRow,
+  orderKey,
+  orderStatusEventRow,
+  ordersCurrentChanged,
+  type StoredOrderEvent,
+  writeOrdersCurrent,
+} from "./order-status.projection.js";
+import { evolveProject, loadProjects, type ProjectRow, writeProjects } from "./projects.projection.js";
+import type { StreamMessage } from "./stream-message.js";
+import { inSchema, writeRows } from "./table-writer.js";
+import {
+  addStats,
+  lateDuplicateIncrement,
+  type StatsRow,
+  writeStatsIncrements,
+} from "./webhook-stats.projection.js";
+
+/**
+ * Where and how a batch of the events stream is applied.
+ * - `schema`: the read-model schema (`rm` live; a replay's schema during its catch-up).
+ * - `stream`: the events stream name (recorded with dead letters).
+ * - `scheme`: subject root for notices.
+ * - `produceNotices`: write `order_updated` notices to `ops.outbox` (false in replay mode).
+ * - `assertContiguous`: optional check that the batch continues the checkpoint (the live projector
+ *   passes `assertNoGap`); it throws to abort the batch.
+ */
+export interface EventsApplyOptions {
+  readonly schema: string;
+  readonly stream: string;
+  readonly scheme: SubjectRoot;
+  readonly produceNotices: boolean;
+  readonly assertContiguous?: (after: number, seqs: readonly number[]) => Promise<void>;
+}
+
+/**
+ * What a batch did. `applied`/`skipped`: messages after / at-or-before the checkpoint (a skipped
+ * message is a redelivery: no-op). `poison`: sequences dead-lettered (to `term`).
+ * `refreshRequests`: project → status ids unknown to its dictionary. `notices`: outbox rows written.
+ */
+export interface EventsBatchOutcome {
+  checkpointBefore: number;
+  checkpointAfter: number;
+  applied: number;
+  skipped: number;
+  poison: Set<number>;
+  refreshRequests: Map<string, Set<number>>;
+  notices: number;
+  lateDuplicates: number;
+}
+
+type Decoded =
+  | { msg: StreamMessage; event: DomainEvent }
+  | { msg: StreamMessage; event: null; reason: string };
+
+const ORDER_CHUNK = 1000;
+
+/**
+ * Applies a batch of events-stream messages inside the caller's transaction `trx` (which already
+ * holds the projector lock): skips messages at or before the checkpoint of `schema`, decodes the
+ * rest (poison → `dead_letters`), folds them in stream order into the read models, advances the
+ * checkpoint to the batch's last sequence and, unless replaying, writes `order_updated` notices to
+ * `ops.outbox` — all in `trx`, so the rows and the checkpoint commit together (STYLE.md rule 4).
+ *
+ * Order read models are recomputed per affected order from all its stored events with the pure
+ * domain rules; a dedup-key conflict is a late duplicate (only `webhook_stats.late_duplicates`).
+ * A `dictionary.statuses_synced` is applied at its stream position: the events before it resolve
+ * against the old dictionary, the ones after against the new one.
+ * @throws Postgres errors (the caller rolls back and retries the batch).
+ */
+export async function applyEventsBatch(
+  trx: Kysely<Database>,
+  messages: readonly StreamMessage[],
+  opts: EventsApplyOptions,
+): Promise<EventsBatchOutcome> {
+  const db = inSchema(trx, opts.schema);
+  const checkpoint = await readCheckpoint(db, "events");
+  const bySeq = new Map<number, StreamMessage>();
+  for (const m of messages) if (m.seq > checkpoint) bySeq.set(m.seq, m);
+  const fresh = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const outcome: EventsBatchOutcome = {
+    checkpointBefore: checkpoint,
+    checkpointAfter: checkpoint,
+    applied: fresh.length,
+    skipped: messages.length - fresh.length,
+    poison: new Set(),
+    refreshRequests: new Map(),
+    notices: 0,
+    lateDuplicates: 0,
+  };
+  const last = fresh[fresh.length - 1];
+  if (!last) return outcome;
+  await opts.assertContiguous?.(
+    checkpoint,
+    fresh.map((m) => m.seq),
+  );
+
+  const batch = new EventsBatch(trx, db, opts, outcome);
+  let segment: Decoded[] = [];
+  for (const msg of fresh) {
+    const r = decodeEvent(msg.data);
+    const d: Decoded = r.ok ? { msg, event: r.event } : { msg, event: null, reason: r.reason };
+    if (d.event?.type === "dictionary.statuses_synced") {
+      await batch.applySegment(segment);
+      segment = [];
+      await batch.applySync(msg.seq, d.event);
+    } else {
+      segment.push(d);
+    }
+  }
+  await batch.applySegment(segment);
+  await writeCheckpoint(db, opts.schema, "events", last.seq, last.timestamp);
+  outcome.checkpointAfter = last.seq;
+  if (opts.produceNotices) await batch.writeNotices();
+  return outcome;
+}
+
+/** The state of one batch: dictionaries loaded so far and the notices to write. */
+class EventsBatch {
+  private readonly dictionaries = new Map<string, ProjectDictionary>();
+  private readonly notices = new Map<string, { row: OrdersCurrentRow; seq: number; reason: string }>();
+
+  constructor(
+    private readonly trx: Kysely<Database>,
+    private readonly db: Kysely<ReadModels>,
+    private readonly opts: EventsApplyOptions,
+    private readonly outcome: EventsBatchOutcome,
+  ) {}
+
+  private async dictionariesOf(projectIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(projectIds)].filter((p) => !this.dictionaries.has(p));
+    if (missing.length === 0) return;
+    for (const [p, d] of await loadDictionaries(this.db, missing)) this.dictionaries.set(p, d);
+  }
+
+  private dictionary(projectId: string): ProjectDictionary {
+    return this.dictionaries.get(projectId) ?? emptyDictionary(projectId);
+  }
+
+  /** Applies a run of messages that contains no dictionary sync. */
+  async applySegment(items: readonly Decoded[]): Promise<void> {
+    if (items.length === 0) return;
+    const { schema } = this.opts;
+    const deadLetters: DeadLetterRow[] = [];
+    const projects: { seq: number; event: EventOfType<"project.registered"> }[] = [];
+    const deals: { seq: number; input: DealInput }[] = [];
+    const orders = new Map<string, { seq: number; event: EventOfType<"order.status_changed"> }[]>();
+    for (const item of items) {
+      if (item.event === null) {
+        deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
+        this.outcome.poison.add(item.msg.seq);
+        continue;
+      }
+      const event = item.event;
+      if (event.type === "project.registered") projects.push({ seq: item.msg.seq, event });
+      const deal = dealInputOf(event);
+      if (deal) deals.push({ seq: item.msg.seq, input: deal });
+      if (event.type === "order.status_changed") {
+        getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event });
+      }
+    }
+
+    await writeDeadLetters(this.db, schema, deadLetters);
+
+    if (projects.length > 0) {
+      const rows = await loadProjects(this.db, [...new Set(projects.map((p) => p.event.data.project_id))]);
+      const changed = new Map<string, ProjectRow>();
+      for (const { seq, event } of projects) {
+        const row = evolveProject(rows.get(event.data.project_id), event, seq);
+        rows.set(row.project_id, row);
+        changed.set(row.project_id, row);
+      }
+      await writeProjects(this.db, schema, [...changed.values()]);
+    }
+
+    if (deals.length > 0) {
+      const byProject = new Map<string, { seq: number; input: DealInput }[]>();
+      for (const d of deals) {
+        getOrCreate(byProject, d.input.projectId, () => []).push(d);
+      }
+      const changed: DealRow[] = [];
+      for (const [projectId, list] of byProject) {
+        const rows = await loadDeals(this.db, projectId, [
+          ...new Set(list.map((d) => dealInputLeadId(d.input))),
+        ]);
+        const dirty = new Set<number>();
+        for (const { seq, input } of list) {
+          const leadId = dealInputLeadId(input);
+          const next = evolveDeal(rows.get(leadId), input, seq);
+          if (next) {
+            rows.set(leadId, next);
+            dirty.add(leadId);
+          }
+        }
+        for (const id of dirty) changed.push(rows.get(id)!);
+      }
+      await writeDeals(this.db, schema, changed);
+    }
+
+    if (orders.size > 0) {
+      await this.dictionariesOf(orders.keys());
+      const stats = new Map<string, StatsRow>();
+      for (const [projectId, list] of orders) {
+        const dict = this.dictionary(projectId);
+        const keys = [...new Set(list.map((o) => o.event.dedup_key))];
+        const seen = new Set<string>();
+        for (let i = 0; i < keys.length; i += ORDER_CHUNK) {
+          const existing = await this.db
+            .selectFrom("order_status_events")
+            .select("dedup_key")
+            .where("project_id", "=", projectId)
+            .where("dedup_key", "in", keys.slice(i, i + ORDER_CHUNK))
+            .execute();
+          for (const r of existing) seen.add(r.dedup_key);
+        }
+        const rows: StoredOrderEvent[] = [];
+        const touched = new Map<number, number>();
+        for (const { seq, event } of list) {
+          const d = event.data;
+          if (!isKnownStatus(dict, d.status_id, d.status_group_id))
+            this.requestRefresh(projectId, d.status_id);
+          if (seen.has(event.dedup_key)) {
+            addStats(stats, lateDuplicateIncrement(event));
+            this.outcome.lateDuplicates++;
+            continue;
+          }
+          seen.add(event.dedup_key);
+          rows.push(orderStatusEventRow(event, seq, dict));
+          touched.set(d.order_id, seq);
+        }
+        await writeRows(this.db, schema, "order_status_events", rows);
+        await this.recomputeOrders(projectId, touched, dict, "status_changed");
+      }
+      await writeStatsIncrements(this.db, schema, [...stats.values()]);
+    }
+  }
+
+  /**
+   * Applies a dictionary sync: upserts the dictionary, fills the group of stored events that had
+   * none and that the new dictionary resolves, and recomputes every order whose events use a status
+   * whose resolution or closing flag changed.
+   */
+  async applySync(seq: number, event: EventOfType<"dictionary.statuses_synced">): Promise<void> {
+    const projectId = event.project_id;
+    await this.dictionariesOf([projectId]);
+    const before = this.dictionary(projectId);
+    const after = evolveDictionary(before, event);
+    this.dictionaries.set(projectId, after);
+    await writeDictionary(this.db, this.opts.schema, after);
+
+    const table = sql.id(this.opts.schema, "order_status_events");
+    const fillIds: number[] = [];
+    const fillGroups: number[] = [];
+    for (const id of new Set([...after.statuses.values()].map((s) => s.status_id))) {
+      const g = groupOfStatus(after, id);
+      if (g !== null) {
+        fillIds.push(id);
+        fillGroups.push(g);
+      }
+    }
+    const affected = new Set<number>();
+    if (fillIds.length > 0) {
+      const filled = await sql<{ order_id: number }>`
+        UPDATE ${table} AS e SET status_group_id = f.g
+        FROM unnest(${fillIds}::int8[], ${fillGroups}::int8[]) AS f(s, g)
+        WHERE e.project_id = ${projectId} AND e.status_group_id IS NULL AND e.status_id = f.s
+        RETURNING e.order_id`.execute(this.trx);
+      for (const r of filled.rows) affected.add(Number(r.order_id));
+    }
+    const changed = [...changedStatusIds(before, after)];
+    if (changed.length > 0) {
+      const uses = await sql<{ order_id: number }>`
+        SELECT DISTINCT order_id FROM ${table}
+        WHERE project_id = ${projectId} AND status_id = ANY(${changed}::int8[])`.execute(this.trx);
+      for (const r of uses.rows) affected.add(Number(r.order_id));
+    }
+    await this.recomputeOrders(
+      projectId,
+      new Map([...affected].map((id) => [id, seq])),
+      after,
+      "dictionary_synced",
+    );
+  }
+
+  private requestRefresh(projectId: string, statusId: number): void {
+    getOrCreate(this.outcome.refreshRequests, projectId, () => new Set<number>()).add(statusId);
+  }
+
+  /**
+   * Recomputes the intervals and `orders_current` of the given orders (order id → the stream
+   * position that caused it) from all their stored events; records a notice for each order whose
+   * `orders_current` row changed.
+   */
+  private async recomputeOrders(
+    projectId: string,
+    orders: ReadonlyMap<number, number>,
+    dict: ProjectDictionary,
+    reason: string,
+  ): Promise<void> {
+    const ids = [...orders.keys()].sort((a, b) => a - b);
+    const { schema } = this.opts;
+    for (let i = 0; i < ids.length; i += ORDER_CHUNK) {
+      const chunk = ids.slice(i, i + ORDER_CHUNK);
+      const events = await loadOrderEvents(this.db, projectId, chunk);
+      const before = await loadOrdersCurrent(this.db, projectId, chunk);
+      const intervals = [];
+      const currents: OrdersCurrentRow[] = [];
+      const flipKeys: string[] = [];
+      const flipValues: boolean[] = [];
+      for (const orderId of chunk) {
+        const list = events.get(orderId);
+        if (!list || list.length === 0) continue;
+        const rows = buildOrderRows(list, dict);
+        intervals.push(...rows.intervals);
+        currents.push(rows.current);
+        for (const e of list) {
+          const eff = rows.effective.get(e.dedup_key) ?? true;
+          if (eff !== e.is_effective) {
+            flipKeys.push(e.dedup_key);
+            flipValues.push(eff);
+          }
+        }
+        if (ordersCurrentChanged(before.get(orderId), rows.current)) {
+          this.notices.set(orderKey(projectId, orderId), {
+            row: rows.current,
+            seq: orders.get(orderId)!,
+            reason,
+          });
+        }
+      }
+      await this.db
+        .deleteFrom("order_status_intervals")
+        .where("project_id", "=", projectId)
+        .where("order_id", "in", chunk)
+        .execute();
+      await writeRows(this.db, schema, "order_status_intervals", intervals);
+      await writeOrdersCurrent(this.db, schema, currents);
+      if (flipKeys.length > 0) {
+        await sql`
+          UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v
+          FROM unnest(${flipKeys}::text[], ${flipValues}::bool[]) AS f(k, v)
+          WHERE e.project_id = ${projectId} AND e.dedup_key = f.k`.execute(this.trx);
+      }
+    }
+  }
+
+  /** Writes one `order_updated` notice per changed order into `ops.outbox`. */
+  async writeNotices(): Promise<void> {
+    if (this.notices.size === 0) return;
+    const ordered = [...this.notices.values()].sort(
+      (a, b) =>
+        a.seq - b.seq || a.row.project_id.localeCompare(b.row.project_id) || a.row.order_id - b.row.order_id,
+    );
+    const rows = ordered.map(({ row, seq, reason }) => {
+      const notice: OrderUpdatedNotice = {
+        type: "order_updated",
+        project_id: row.project_id,
+        order_id: row.order_id,
+        event_seq: seq,
+        reason,
+        last_status_id: row.last_status_id,
+        last_status_group_id: row.last_status_group_id,
+        last_changed_at: row.last_changed_at,
+        started_at: row.started_at,
+        closed_at: row.closed_at,
+      };
+      return {
+        subject: orderUpdatesSubject(this.opts.scheme, row.project_id),
+        msg_id: `notice:${seq}:${row.project_id}:${row.order_id}`,
+        payload: JSON.stringify(notice),
+      };
+    });
+    await this.trx.insertInto("ops.outbox").values(rows).execute();
+    this.outcome.notices += rows.length;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * `@pulse/projector` — builds the PostgreSQL read models from the JetStream streams: the live
+ * projector (`createProjector`), the blue/green rebuild (`replayReadModels`) and a schema
+ * comparison for tests and operators (`compareReadModels`).
+ */
+export { PROJECTOR_LOCK_KEY } from "./checkpoints.repository.js";
+export { loadProjectorConfig, type ProjectorConfig, projectorNames } from "./projector.config.js";
+export {
+  type BatchInfo,
+  type ConsumedStream,
+  createProjector,
+  type Projector,
+  type ProjectorDeps,
+  type ProjectorHooks,
+} from "./projector.js";
+export { compareReadModels, type ReadModelComparison, type TableDifference } from "./read-models.compare.js";
+export {
+  type ReplayDeps,
+  type ReplayOptions,
+  type ReplayProgress,
+  type ReplayResult,
+  replayReadModels,
+} from "./replay.js";

@@ -1,0 +1,40 @@
+/**
+ * The projector process: reads the configuration (see `projector.config.ts`), connects to NATS and
+ * Postgres, runs {@link createProjector} until SIGINT/SIGTERM, then stops it and closes the
+ * connections. Exits 1 when it cannot start.
+ */
+import { connectNats, createDb, createLogger } from "@pulse/infra";
+import { loadProjectorConfig } from "./projector.config.js";
+import { createProjector } from "./projector.js";
+
+const logger = createLogger("projector");
+
+async function main(): Promise<void> {
+  const config = loadProjectorConfig();
+  const nats = await connectNats(config.NATS_URL, "projector");
+  const db = createDb(config.DATABASE_URL);
+  const projector = createProjector({ nats, db, config, logger });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    try {
+      await projector.stop();
+      await nats.nc.drain();
+      await db.destroy();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "unclean stop");
+      process.exit(1);
+    }
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  await projector.start();
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "projector failed to start");
+  process.exit(1);
+});

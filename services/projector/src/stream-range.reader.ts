@@ -1,0 +1,45 @@
+import { DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
+import { fromJsMsg, type StreamMessage } from "./stream-message.js";
+
+/**
+ * Reads stream messages `fromSeq..toSeq` (inclusive) in stream order with an ordered consumer (an
+ * ephemeral, flow-controlled consumer that recreates itself on a gap, so nothing is skipped) and
+ * hands them to `onBatch` in batches of up to `batchSize`. Stops at `toSeq`, or earlier when the
+ * stream has nothing after the last message read (deleted messages at the end). Returns the count.
+ * @throws JetStream errors (stream missing, connection closed) and whatever `onBatch` throws.
+ */
+export async function readStreamRange(
+  js: JetStreamClient,
+  stream: string,
+  fromSeq: number,
+  toSeq: number,
+  onBatch: (messages: StreamMessage[]) => Promise<void> | void,
+  batchSize = 5000,
+): Promise<number> {
+  if (toSeq < fromSeq) return 0;
+  const consumer = await js.consumers.get(stream, {
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: Math.max(1, fromSeq),
+  });
+  const messages = await consumer.consume({ max_messages: Math.max(1000, Math.min(batchSize * 2, 20_000)) });
+  let count = 0;
+  let batch: StreamMessage[] = [];
+  try {
+    for await (const m of messages) {
+      if (m.seq > toSeq) break;
+      batch.push(fromJsMsg(m));
+      count++;
+      const done = m.seq >= toSeq || m.info.pending === 0;
+      if (batch.length >= batchSize || done) {
+        const full = batch;
+        batch = [];
+        await onBatch(full);
+      }
+      if (done) break;
+    }
+    if (batch.length > 0) await onBatch(batch);
+  } finally {
+    await messages.close().catch(() => undefined);
+  }
+  return count;
+}

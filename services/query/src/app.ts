@@ -1,0 +1,131 @@
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { urlWithoutQuery } from "@pulse/infra";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from "fastify";
+import { FastifySSEPlugin } from "fastify-sse-v2";
+import {
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { adminTokenAuthenticator, authPlugin } from "./auth.plugin.js";
+import type { QueryDeps } from "./deps.js";
+import { dictsRoutes } from "./dicts.routes.js";
+import { healthRoutes } from "./health.routes.js";
+import { createOrderUpdatesFeed, natsPlugin } from "./nats.plugin.js";
+import { openApiTransform } from "./openapi.js";
+import { ordersRoutes } from "./orders.routes.js";
+import { pageRoutes } from "./page.routes.js";
+import { problemErrorHandler, problemNotFoundHandler } from "./problem.handler.js";
+import { projectsRoutes } from "./projects.routes.js";
+import { sseRoutes } from "./sse.routes.js";
+import { webhooksRoutes } from "./webhooks.routes.js";
+
+/** The query app as {@link buildQueryApp} returns it: a Fastify instance with the zod type provider. */
+export type QueryApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/**
+ * Builds the query service's Fastify app (not listening; `server.ts` listens, tests use `inject`
+ * or `listen({port: 0})`):
+ * - `GET /` live order page; `GET /health`, `GET /ready`; `GET /openapi.json`, Swagger UI at `/docs`;
+ * - under `/api`, behind the auth plugin (bearer token or `?access_token=`): `GET /api/projects`,
+ *   `GET /api/orders`, `GET /api/orders/:orderId/timeline`, `GET /api/dicts/statuses`,
+ *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE).
+ * Every route declares zod request and response schemas, from which the OpenAPI document is made.
+ * Errors are RFC 9457 problem details from one handler. Closing the app ends open SSE streams and
+ * deletes their consumers; `deps.db` and `deps.nats` stay open (the caller owns them).
+ * @throws when a plugin fails to register.
+ */
+export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Fastify's request log prints the URL, and `?access_token=` must never reach a log line:
+    // the onResponse hook below logs requests with the query string cut off instead.
+    logController: new LogController({ disableRequestLogging: true }),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler(problemNotFoundHandler);
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: urlWithoutQuery(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request completed",
+    );
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Pulse query API",
+        description:
+          "Read API of the CRM analytics (order status analytics, dictionaries, webhook statistics) and the live " +
+          "order stream (SSE). Every /api route needs a token and is scoped to one project. Errors are RFC 9457 " +
+          "problem details (application/problem+json) with a stable `code`.",
+        version: "1.0.0",
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN (accounts later)" },
+          accessToken: {
+            type: "apiKey",
+            in: "query",
+            name: "access_token",
+            description: "the same token, for EventSource",
+          },
+        },
+      },
+    },
+    transform: openApiTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(FastifySSEPlugin, { retryDelay: 2000 });
+  const feed = createOrderUpdatesFeed({
+    nats: deps.nats,
+    eventsStream: deps.config.EVENTS_STREAM,
+    subjectRoot: deps.config.SUBJECT_ROOT,
+    logger: deps.logger,
+  });
+  await app.register(natsPlugin, { feed });
+
+  await app.register(pageRoutes);
+  await app.register(healthRoutes, { deps });
+  await app.register(
+    async (api) => {
+      await api.register(authPlugin, {
+        authenticate: deps.authenticate ?? adminTokenAuthenticator(deps.config.ADMIN_TOKEN),
+      });
+      await api.register(projectsRoutes, { deps });
+      await api.register(ordersRoutes, { deps });
+      await api.register(dictsRoutes, { deps });
+      await api.register(webhooksRoutes, { deps });
+      await api.register(sseRoutes, { deps, feed });
+    },
+    { prefix: "/api" },
+  );
+  return app;
+}

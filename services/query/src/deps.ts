@@ -1,0 +1,30 @@
+import type { Database, Logger, Nats } from "@pulse/infra";
+import type { Kysely } from "kysely";
+import type { Authenticator } from "./auth.plugin.js";
+import type { QueryConfig } from "./config.js";
+
+/**
+ * Everything the query app needs from the outside. The caller (`server.ts`, or a test) owns the
+ * connections: the app never closes `db` or `nats`, it only stops what it started on them
+ * (SSE consumers) when it closes.
+ */
+export interface QueryDeps {
+  /** Postgres with the read models (schema `rm`). */
+  readonly db: Kysely<Database>;
+  /** NATS connection with JetStream client and manager. */
+  readonly nats: Nats;
+  readonly config: QueryConfig;
+  readonly logger: Logger;
+  /** "Now" for defaults such as `asOf`; tests pin it. */
+  readonly clock: () => Date;
+  /**
+   * Resolves API tokens to principals. Default: `adminTokenAuthenticator(config.ADMIN_TOKEN)`.
+   * The seam where accounts and roles come in later.
+   */
+  readonly authenticate?: Authenticator;
+}
+
+/** Options every route plugin of the app receives. */
+export interface RouteOptions {
+  readonly deps: QueryDeps;
+}

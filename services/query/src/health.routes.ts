@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { RouteOptions } from "./deps.js";
+import { eventsStreamLastSeq } from "./nats.plugin.js";
+import { Problem, problemOf, sendProblem } from "./problem.handler.js";
+
+/** How long `/ready` waits for NATS or Postgres before calling it down, milliseconds. */
+export const READY_PROBE_TIMEOUT_MS = 2000;
+
+/** Answer of `GET /ready` when the service can serve. */
+export const ReadyResponse = z
+  .object({
+    status: z.literal("ready"),
+    nats: z.literal("ok"),
+    postgres: z.literal("ok"),
+    events_last_seq: z.number().int().describe("last sequence of the events stream"),
+    projector_checkpoint: z
+      .number()
+      .int()
+      .describe(
+        "rm.checkpoints `events`: last events-stream sequence applied to the read models (0 if none yet)",
+      ),
+    lag: z
+      .number()
+      .int()
+      .describe(
+        "events_last_seq − projector_checkpoint: events not yet in the read models (negative: the checkpoint is ahead of the stream)",
+      ),
+  })
+  .describe("ready to serve");
+/** See {@link ReadyResponse}. */
+export type ReadyResponse = z.infer<typeof ReadyResponse>;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Probes:
+ * - `GET /health` — liveness: 200 `{status:'ok'}` while the process serves HTTP.
+ * - `GET /ready` — readiness: 200 when NATS answers (events stream info), Postgres answers
+ *   (`rm.checkpoints`) and so the projector lag is known; otherwise 503 `not_ready` problem with
+ *   the same members (`nats`/`postgres` `ok`|`down`, unknown numbers `null`). A missing `events`
+ *   checkpoint counts as 0 (the projector has applied nothing yet).
+ * Neither needs a token.
+ */
+export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+  app.get(
+    "/health",
+    {
+      schema: {
+        tags: ["ops"],
+        summary: "Liveness",
+        response: { 200: z.object({ status: z.literal("ok") }) },
+      },
+    },
+    async () => ({ status: "ok" as const }),
+  );
+
+  app.get(
+    "/ready",
+    {
+      schema: {
+        tags: ["ops"],
+        summary: "Readiness: NATS and Postgres answer, projector lag known",
+        response: { 200: ReadyResponse, 503: Problem },
+      },
+    },
+    async (request, reply) => {
+      const [natsProbe, pgProbe] = await Promise.all([
+        withTimeout(eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM), READY_PROBE_TIMEOUT_MS).then(
+          (seq) => ({ ok: true as const, seq }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+        withTimeout(
+          deps.db
+            .selectFrom("rm.checkpoints")
+            .select("stream_seq")
+            .where("name", "=", "events")
+            .executeTakeFirst(),
+          READY_PROBE_TIMEOUT_MS,
+        ).then(
+          (row) => ({ ok: true as const, checkpoint: row?.stream_seq ?? 0 }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+      ]);
+      if (natsProbe.ok && pgProbe.ok) {
+        return {
+          status: "ready" as const,
+          nats: "ok" as const,
+          postgres: "ok" as const,
+          events_last_seq: natsProbe.seq,
+          projector_checkpoint: pgProbe.checkpoint,
+          lag: natsProbe.seq - pgProbe.checkpoint,
+        };
+      }
+      if (!natsProbe.ok) request.log.warn({ err: natsProbe.error }, "readiness: NATS probe failed");
+      if (!pgProbe.ok) request.log.warn({ err: pgProbe.error }, "readiness: Postgres probe failed");
+      const down = [natsProbe.ok ? null : "NATS", pgProbe.ok ? null : "Postgres"].filter((x) => x !== null);
+      return sendProblem(
+        reply,
+        problemOf(request, 503, "not_ready", `not ready: ${down.join(" and ")} not answering`, {
+          nats: natsProbe.ok ? "ok" : "down",
+          postgres: pgProbe.ok ? "ok" : "down",
+          events_last_seq: natsProbe.ok ? natsProbe.seq : null,
+          projector_checkpoint: pgProbe.ok ? pgProbe.checkpoint : null,
+          lag: null,
+        }),
+      );
+    },
+  );
+};

@@ -1,0 +1,33 @@
+/**
+ * `@pulse/query` — the read API of the CRM analytics and its live order stream (SSE).
+ * `buildQueryApp(deps)` is the testable unit; `server.ts` is the process.
+ */
+
+export {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationError,
+} from "./app.errors.js";
+export { buildQueryApp, type QueryApp } from "./app.js";
+export {
+  type Authenticator,
+  adminTokenAuthenticator,
+  assertProjectAccess,
+  canSeeProject,
+  type Principal,
+  type Role,
+} from "./auth.plugin.js";
+export { loadQueryConfig, QueryConfig } from "./config.js";
+export type { QueryDeps } from "./deps.js";
+export {
+  createOrderUpdatesFeed,
+  type OrderUpdate,
+  type OrderUpdatesFeed,
+  type OrderUpdatesSubscription,
+} from "./nats.plugin.js";
+export { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
+export { Problem } from "./problem.handler.js";

@@ -1,0 +1,177 @@
+/**
+ * Test support (not exported by the package): read-model rows written straight into `rm`, since
+ * the projector that normally fills them is tested on its own.
+ */
+import type { Database } from "@pulse/infra";
+import type { Kysely } from "kysely";
+
+/** Inserts a project into `rm.projects`. */
+export async function insertProject(
+  db: Kysely<Database>,
+  projectId: string,
+  name = projectId,
+  kind = "keycrm",
+): Promise<void> {
+  await db
+    .insertInto("rm.projects")
+    .values({
+      project_id: projectId,
+      name,
+      kind,
+      base_url: null,
+      time_zone: "UTC",
+      active: true,
+      registered_at: "2026-10-01T00:00:00.000Z",
+      event_seq: 1,
+    })
+    .execute();
+}
+
+/** Inserts status groups `[group_id, name]` into `rm.status_groups`. */
+export async function insertGroups(
+  db: Kysely<Database>,
+  projectId: string,
+  groups: [number, string][],
+): Promise<void> {
+  await db
+    .insertInto("rm.status_groups")
+    .values(groups.map(([group_id, name]) => ({ project_id: projectId, group_id, name, is_main: false })))
+    .execute();
+}
+
+/** Inserts statuses `[group_id, status_id, name]` into `rm.statuses`. */
+export async function insertStatuses(
+  db: Kysely<Database>,
+  projectId: string,
+  statuses: [number, number, string][],
+): Promise<void> {
+  await db
+    .insertInto("rm.statuses")
+    .values(
+      statuses.map(([group_id, status_id, name], i) => ({
+        project_id: projectId,
+        group_id,
+        status_id,
+        name,
+        alias: null,
+        is_active: true,
+        is_closing_order: false,
+        expiration_period_seconds: null,
+        sort: i,
+        type: null,
+        in_last_sync: true,
+      })),
+    )
+    .execute();
+}
+
+/** An `rm.orders_current` row; unspecified fields are null/false. */
+export interface OrderSeed {
+  order_id: number;
+  last_status_id: number | null;
+  last_status_group_id: number | null;
+  started_at?: string | null;
+  last_changed_at?: string | null;
+  closed_at?: string | null;
+  order_created_at?: string | null;
+  manager_id?: number | null;
+  source?: string;
+  last_event_seq?: number;
+}
+
+/** Inserts `rm.orders_current` rows. */
+export async function insertOrders(
+  db: Kysely<Database>,
+  projectId: string,
+  orders: OrderSeed[],
+): Promise<void> {
+  await db
+    .insertInto("rm.orders_current")
+    .values(
+      orders.map((o) => ({
+        project_id: projectId,
+        order_id: o.order_id,
+        source: o.source ?? "keycrm",
+        order_created_at: o.order_created_at ?? null,
+        started_at: o.started_at ?? null,
+        last_status_id: o.last_status_id,
+        last_status_group_id: o.last_status_group_id,
+        last_changed_at: o.last_changed_at ?? null,
+        manager_id: o.manager_id ?? null,
+        closed_at: o.closed_at ?? null,
+        is_urgent: false,
+        status_events: 1,
+        last_event_seq: o.last_event_seq ?? 1,
+      })),
+    )
+    .execute();
+}
+
+/** `[seq, status_id, group_id, started_at, ended_at | null, duration_seconds | null]`. */
+export type IntervalSeed = [number, number, number | null, string, string | null, number | null];
+
+/** Inserts the intervals of one order into `rm.order_status_intervals`. */
+export async function insertIntervals(
+  db: Kysely<Database>,
+  projectId: string,
+  orderId: number,
+  intervals: IntervalSeed[],
+): Promise<void> {
+  await db
+    .insertInto("rm.order_status_intervals")
+    .values(
+      intervals.map(([seq, status_id, status_group_id, started_at, ended_at, duration_seconds]) => ({
+        project_id: projectId,
+        order_id: orderId,
+        seq,
+        status_id,
+        status_group_id,
+        started_at,
+        ended_at,
+        duration_seconds,
+      })),
+    )
+    .execute();
+}
+
+/** An `rm.order_status_events` row; unspecified fields get KeyCRM-like defaults. */
+export interface EventSeed {
+  order_id: number;
+  status_id: number;
+  status_group_id: number | null;
+  status_changed_at: string;
+  stream_seq: number;
+  is_effective?: boolean;
+  time_source?: string;
+}
+
+/** Inserts `rm.order_status_events` rows (dedup key per the SPEC rule). */
+export async function insertEvents(
+  db: Kysely<Database>,
+  projectId: string,
+  events: EventSeed[],
+): Promise<void> {
+  await db
+    .insertInto("rm.order_status_events")
+    .values(
+      events.map((e) => ({
+        project_id: projectId,
+        dedup_key: `keycrm:${projectId}:${e.order_id}:${e.status_changed_at}:${e.status_id}`,
+        order_id: e.order_id,
+        status_id: e.status_id,
+        status_group_id: e.status_group_id,
+        status_changed_at: e.status_changed_at,
+        time_source: e.time_source ?? "crm",
+        order_created_at: null,
+        previous_status_id: null,
+        manager_id: null,
+        crm_event: "order.change_order_status",
+        source: "keycrm",
+        event_id: `01JEVENT${String(e.stream_seq).padStart(18, "0")}`,
+        stream_seq: e.stream_seq,
+        recorded_at: "2026-10-12T12:00:00.000Z",
+        is_effective: e.is_effective ?? true,
+      })),
+    )
+    .execute();
+}
