@@ -92,6 +92,17 @@ export interface OrderStatusIntervalsTable {
   started_at: Timestamp;
   ended_at: Timestamp | null;
   duration_seconds: number | null;
+  /** Working seconds of a closed interval under the group's working calendar; null while open. */
+  working_seconds: number | null;
+  /** Whether the order was urgent at the end of the interval (or now, while open). */
+  is_urgent: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The SLA limit that judged the interval, seconds; null = no SLA for the group. */
+  sla_limit_seconds: number | null;
+  /** `ok` | `near` | `over` for a closed interval; null while open (judged at read time). */
+  sla_state: string | null;
+  /** When working time reached the `near` share / the limit (past or, while open, predicted). */
+  sla_near_at: Timestamp | null;
+  sla_over_at: Timestamp | null;
 }
 
 /** `rm.orders_current` — one row per order/lead: where it is now (SPEC `orders_current`). */
@@ -109,6 +120,163 @@ export interface OrdersCurrentTable {
   is_urgent: boolean;
   status_events: number;
   last_event_seq: number;
+  /** `rule` | `override` | `unknown` (items not fetched yet). */
+  urgent_source: ColumnType<string, string | undefined, string>;
+  urgent_rule: string | null;
+  urgent_since: Timestamp | null;
+  /** First entry into the delivery group (KeyCRM group 4). */
+  delivery_entered_at: Timestamp | null;
+  /** The cycle rule applied (the project's first rule), its bounds and durations. */
+  cycle_rule: string | null;
+  cycle_started_at: Timestamp | null;
+  cycle_ended_at: Timestamp | null;
+  cycle_wall_seconds: number | null;
+  cycle_working_seconds: number | null;
+  /** When the running interval's SLA state changes next without any event (null: never/closed). */
+  sla_next_transition_at: Timestamp | null;
+}
+
+/** `rm.order_cycle_metrics` — one row per order and named cycle rule. Durations up to the cycle end (open: null). */
+export interface OrderCycleMetricsTable {
+  project_id: string;
+  order_id: number;
+  rule_name: string;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  wall_seconds: number | null;
+  working_seconds: number | null;
+  is_open: boolean;
+}
+
+/** `rm.order_items` — the latest `order.items_fetched` of an order (items as `OrderItem[]` JSON). */
+export interface OrderItemsTable {
+  project_id: string;
+  order_id: number;
+  items: ColumnType<unknown, string, string>;
+  fetched_at: Timestamp;
+  event_seq: number;
+}
+
+/** `rm.order_overrides` — the current overrides of an order (`order.overrides_changed`). */
+export interface OrderOverridesTable {
+  project_id: string;
+  order_id: number;
+  urgent: boolean | null;
+  sla_profile: string | null;
+  cycle_start_at: Timestamp | null;
+  cycle_end_at: Timestamp | null;
+  changed_by: string;
+  changed_at: Timestamp;
+  event_seq: number;
+}
+
+/**
+ * `rm.settings` — the current settings of a project per kind (`working_hours`, `sla`, `cycle`,
+ * `urgent_rules`, `shifts`): the `data` of the latest `settings.*_changed` event and its version.
+ */
+export interface SettingsTable {
+  project_id: string;
+  kind: string;
+  version: number;
+  data: ColumnType<unknown, string, string>;
+  changed_by: string;
+  changed_at: Timestamp;
+  event_seq: number;
+}
+
+/** `rm.deal_contacts` — the contacts of an amoCRM lead (`deal.contacts_linked`); phones in E.164. */
+export interface DealContactsTable {
+  project_id: string;
+  lead_id: number;
+  contact_id: number;
+  name: string | null;
+  is_main: boolean;
+  phones: ColumnType<string[], string[], string[]>;
+  emails: ColumnType<string[], string[], string[]>;
+  fetched_at: Timestamp;
+}
+
+/** `rm.deal_phones` — phone (E.164) → lead, for joining dialogs to deals. */
+export interface DealPhonesTable {
+  project_id: string;
+  phone: string;
+  lead_id: number;
+}
+
+/** `rm.messages` — chat messages (`chat.message_received`), unique by source and message id; first delivery wins. */
+export interface MessagesTable {
+  project_id: string;
+  source: string;
+  message_id: string;
+  chat_id: string;
+  phone: string | null;
+  direction: string;
+  text: string | null;
+  media: string | null;
+  sent_at: Timestamp;
+  sender_name: string | null;
+  connection: string | null;
+  dedup_key: string;
+  stream_seq: number;
+}
+
+/**
+ * `rm.shift_deals` — per shift, each deal updated or messaged in the window (or, for chat-only
+ * people, each phone): manager, pipeline/stage at the window's end, phones, the window's dialog
+ * text and message counts. `dialog_key` = `lead:{id}` or `phone:{E.164}`.
+ */
+export interface ShiftDealsTable {
+  project_id: string;
+  shift_id: string;
+  shift_start: Timestamp;
+  shift_end: Timestamp;
+  dialog_key: string;
+  lead_id: number | null;
+  phone: string | null;
+  responsible_user_id: number | null;
+  pipeline_id: number | null;
+  status_id: number | null;
+  phones: ColumnType<string[], string[], string[]>;
+  updated_in_window: boolean;
+  messaged_in_window: boolean;
+  incoming: number;
+  outgoing: number;
+  dialog_text: string;
+  first_message_at: Timestamp | null;
+  last_message_at: Timestamp | null;
+}
+
+/** `rm.analysis_results` — every `analysis.dialog_scored` / `analysis.dialog_failed` (status `scored` | `failed`). */
+export interface AnalysisResultsTable {
+  project_id: string;
+  dialog_key: string;
+  input_hash: string;
+  prompt_version: string;
+  status: string;
+  mode: string;
+  model: string | null;
+  lead_id: number | null;
+  phone: string | null;
+  shift_id: string | null;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  manager_id: number | null;
+  score: number | null;
+  interest: string | null;
+  funnel_stage: string | null;
+  qualification_complete: boolean | null;
+  facts: ColumnType<unknown, string | null, string | null>;
+  evidence: ColumnType<unknown, string | null, string | null>;
+  reasons: ColumnType<unknown, string | null, string | null>;
+  incoming: number | null;
+  outgoing: number | null;
+  prompt_tokens: ColumnType<number, number | undefined, number>;
+  completion_tokens: ColumnType<number, number | undefined, number>;
+  duration_ms: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  recorded_at: Timestamp;
+  event_seq: number;
 }
 
 /** `rm.deals_current` — amoCRM lead snapshot (name, price, manager, pipeline/stage, tags, fields). */
@@ -164,6 +332,23 @@ export interface OutboxTable {
   created_at: Generated<Timestamp>;
 }
 
+/** `ops.replays` — progress and outcome of a read-model rebuild; `diff` lists what changed. */
+export interface ReplaysTable {
+  id: string;
+  project_id: string | null;
+  reason: string;
+  trigger_event_id: string | null;
+  requested_by: string | null;
+  /** `running` | `done` | `failed`. */
+  status: string;
+  events_total: number;
+  events_done: number;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  error: string | null;
+  diff: ColumnType<unknown, string | null, string | null>;
+}
+
 /** The read-model tables (resolved in whichever schema is active). */
 export interface ReadModels {
   meta: MetaTable;
@@ -175,6 +360,15 @@ export interface ReadModels {
   order_status_intervals: OrderStatusIntervalsTable;
   orders_current: OrdersCurrentTable;
   deals_current: DealsCurrentTable;
+  order_cycle_metrics: OrderCycleMetricsTable;
+  order_items: OrderItemsTable;
+  order_overrides: OrderOverridesTable;
+  settings: SettingsTable;
+  deal_contacts: DealContactsTable;
+  deal_phones: DealPhonesTable;
+  messages: MessagesTable;
+  shift_deals: ShiftDealsTable;
+  analysis_results: AnalysisResultsTable;
   webhook_stats: WebhookStatsTable;
   dead_letters: DeadLettersTable;
 }
@@ -190,7 +384,17 @@ export interface Database {
   "rm.order_status_intervals": OrderStatusIntervalsTable;
   "rm.orders_current": OrdersCurrentTable;
   "rm.deals_current": DealsCurrentTable;
+  "rm.order_cycle_metrics": OrderCycleMetricsTable;
+  "rm.order_items": OrderItemsTable;
+  "rm.order_overrides": OrderOverridesTable;
+  "rm.settings": SettingsTable;
+  "rm.deal_contacts": DealContactsTable;
+  "rm.deal_phones": DealPhonesTable;
+  "rm.messages": MessagesTable;
+  "rm.shift_deals": ShiftDealsTable;
+  "rm.analysis_results": AnalysisResultsTable;
   "rm.webhook_stats": WebhookStatsTable;
   "rm.dead_letters": DeadLettersTable;
   "ops.outbox": OutboxTable;
+  "ops.replays": ReplaysTable;
 }

@@ -2,6 +2,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from "pg";
 import type { Database } from "./database.js";
 import * as m0001 from "./migrations/0001_ops.js";
+import * as m0002 from "./migrations/0002_replays.js";
 import { createReadModelSchema, READ_MODEL_VERSION } from "./read-models.ddl.js";
 
 // int8 and numeric as JS numbers: every bigint we store (CRM ids, stream sequences, counters)
@@ -18,7 +19,7 @@ export function createDb(databaseUrl: string, max = 10): Kysely<Database> {
   });
 }
 
-const migrations: Record<string, Migration> = { "0001_ops": m0001 };
+const migrations: Record<string, Migration> = { "0001_ops": m0001, "0002_replays": m0002 };
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -4,7 +4,7 @@ import { type Kysely, sql } from "kysely";
  * Version of the read-model DDL. Bump it whenever a table below changes: a projector that finds an
  * older version rebuilds every read model from the stream (blue/green) before serving.
  */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 
 /**
  * Creates every read-model table in `schema` (which must not exist yet). Used for the live schema
@@ -39,13 +39,72 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
     CREATE TABLE ${s}.order_status_intervals (
       project_id text NOT NULL, order_id bigint NOT NULL, seq integer NOT NULL, status_id bigint NOT NULL,
       status_group_id bigint, started_at timestamptz NOT NULL, ended_at timestamptz, duration_seconds double precision,
+      working_seconds double precision, is_urgent boolean NOT NULL DEFAULT false, sla_limit_seconds double precision,
+      sla_state text, sla_near_at timestamptz, sla_over_at timestamptz,
       PRIMARY KEY (project_id, order_id, seq));
+    CREATE INDEX ON ${s}.order_status_intervals (project_id, started_at);
     CREATE TABLE ${s}.orders_current (
       project_id text NOT NULL, order_id bigint NOT NULL, source text NOT NULL, order_created_at timestamptz,
       started_at timestamptz, last_status_id bigint, last_status_group_id bigint, last_changed_at timestamptz,
       manager_id bigint, closed_at timestamptz, is_urgent boolean NOT NULL DEFAULT false,
       status_events integer NOT NULL, last_event_seq bigint NOT NULL,
+      urgent_source text NOT NULL DEFAULT 'unknown', urgent_rule text, urgent_since timestamptz,
+      delivery_entered_at timestamptz, cycle_rule text, cycle_started_at timestamptz, cycle_ended_at timestamptz,
+      cycle_wall_seconds double precision, cycle_working_seconds double precision,
+      sla_next_transition_at timestamptz,
       PRIMARY KEY (project_id, order_id));
+    CREATE INDEX ON ${s}.orders_current (project_id, sla_next_transition_at) WHERE sla_next_transition_at IS NOT NULL;
+    CREATE TABLE ${s}.order_cycle_metrics (
+      project_id text NOT NULL, order_id bigint NOT NULL, rule_name text NOT NULL,
+      started_at timestamptz, ended_at timestamptz, wall_seconds double precision, working_seconds double precision,
+      is_open boolean NOT NULL,
+      PRIMARY KEY (project_id, order_id, rule_name));
+    CREATE TABLE ${s}.order_items (
+      project_id text NOT NULL, order_id bigint NOT NULL, items jsonb NOT NULL, fetched_at timestamptz NOT NULL,
+      event_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, order_id));
+    CREATE TABLE ${s}.order_overrides (
+      project_id text NOT NULL, order_id bigint NOT NULL, urgent boolean, sla_profile text,
+      cycle_start_at timestamptz, cycle_end_at timestamptz, changed_by text NOT NULL, changed_at timestamptz NOT NULL,
+      event_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, order_id));
+    CREATE TABLE ${s}.settings (
+      project_id text NOT NULL, kind text NOT NULL, version integer NOT NULL, data jsonb NOT NULL,
+      changed_by text NOT NULL, changed_at timestamptz NOT NULL, event_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, kind));
+    CREATE TABLE ${s}.deal_contacts (
+      project_id text NOT NULL, lead_id bigint NOT NULL, contact_id bigint NOT NULL, name text,
+      is_main boolean NOT NULL, phones text[] NOT NULL, emails text[] NOT NULL, fetched_at timestamptz NOT NULL,
+      PRIMARY KEY (project_id, lead_id, contact_id));
+    CREATE TABLE ${s}.deal_phones (
+      project_id text NOT NULL, phone text NOT NULL, lead_id bigint NOT NULL,
+      PRIMARY KEY (project_id, phone, lead_id));
+    CREATE INDEX ON ${s}.deal_phones (project_id, lead_id);
+    CREATE TABLE ${s}.messages (
+      project_id text NOT NULL, source text NOT NULL, message_id text NOT NULL, chat_id text NOT NULL, phone text,
+      direction text NOT NULL, text text, media text, sent_at timestamptz NOT NULL, sender_name text, connection text,
+      dedup_key text NOT NULL, stream_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, source, message_id));
+    CREATE INDEX ON ${s}.messages (project_id, phone, sent_at);
+    CREATE INDEX ON ${s}.messages (project_id, sent_at);
+    CREATE TABLE ${s}.shift_deals (
+      project_id text NOT NULL, shift_id text NOT NULL, shift_start timestamptz NOT NULL, shift_end timestamptz NOT NULL,
+      dialog_key text NOT NULL, lead_id bigint, phone text, responsible_user_id bigint, pipeline_id bigint, status_id bigint,
+      phones text[] NOT NULL, updated_in_window boolean NOT NULL, messaged_in_window boolean NOT NULL,
+      incoming integer NOT NULL, outgoing integer NOT NULL, dialog_text text NOT NULL,
+      first_message_at timestamptz, last_message_at timestamptz,
+      PRIMARY KEY (project_id, shift_id, dialog_key));
+    CREATE INDEX ON ${s}.shift_deals (project_id, shift_start);
+    CREATE TABLE ${s}.analysis_results (
+      project_id text NOT NULL, dialog_key text NOT NULL, input_hash text NOT NULL, prompt_version text NOT NULL,
+      status text NOT NULL, mode text NOT NULL, model text, lead_id bigint, phone text, shift_id text,
+      window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, manager_id bigint,
+      score integer, interest text, funnel_stage text, qualification_complete boolean,
+      facts jsonb, evidence jsonb, reasons jsonb, incoming integer, outgoing integer,
+      prompt_tokens integer NOT NULL DEFAULT 0, completion_tokens integer NOT NULL DEFAULT 0, duration_ms double precision,
+      error_code text, error_message text, recorded_at timestamptz NOT NULL, event_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, dialog_key, input_hash, prompt_version));
+    CREATE INDEX ON ${s}.analysis_results (project_id, window_start);
     CREATE INDEX ON ${s}.orders_current (project_id, last_changed_at);
     CREATE TABLE ${s}.deals_current (
       project_id text NOT NULL, lead_id bigint NOT NULL, name text, price double precision,
@@ -76,6 +135,15 @@ export const READ_MODEL_TABLES = [
   "order_status_intervals",
   "orders_current",
   "deals_current",
+  "order_cycle_metrics",
+  "order_items",
+  "order_overrides",
+  "settings",
+  "deal_contacts",
+  "deal_phones",
+  "messages",
+  "shift_deals",
+  "analysis_results",
   "webhook_stats",
   "dead_letters",
   "checkpoints",

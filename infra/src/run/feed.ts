@@ -46,7 +46,7 @@ export async function feedFixtures(opts: {
     for (let attempt = 1; ; attempt++) {
       const res = await fetch(url, {
         method: "POST",
-        headers: { ...d.headers, "content-type": d.contentType },
+        headers: { ...d.headers, "content-type": d.contentType, "x-recorded-received-at": d.receivedAt },
         body: d.body,
       });
       await res.arrayBuffer();

@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { createDb, ensureDatabase, migrate } from "../db/db.js";
 import { connectNats, ensureStreams } from "../nats/connection.js";
 import { feedFixtures } from "./feed.js";
-import { printReport } from "./report.js";
+import { printReport, printShiftReport } from "./report.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const args = new Set(process.argv.slice(2));
@@ -72,7 +72,12 @@ async function main(): Promise<void> {
     PORT: String(ports.crm),
   });
   start("projector", "services/projector/src/main.ts", childEnv);
-  start("ingest", "services/ingest/src/server.ts", { ...childEnv, PORT: String(ports.ingest) });
+  start("ingest", "services/ingest/src/server.ts", {
+    ...childEnv,
+    PORT: String(ports.ingest),
+    // The fixtures are recorded deliveries: keep their original receive times (X-Recorded-Received-At).
+    TRUST_RECORDED_RECEIVED_AT: "true",
+  });
   start("query", "services/query/src/server.ts", { ...childEnv, PORT: String(ports.query) });
   if (existsSync(join(repo, "services/analyst/src/main.ts"))) {
     start("analyst", "services/analyst/src/main.ts", { ...childEnv, PORT: String(ports.analyst) });
@@ -88,8 +93,22 @@ async function main(): Promise<void> {
     say(`registered ${projects.length} demo projects: ${projects.join(", ")}`);
     const fed = await feedFixtures({ fixturesDir, ingestUrl, secret: webhookSecret, log: say });
     say(`fed ${fed.deliveries} webhook deliveries (${fed.rejected} rejected) in ${fed.seconds.toFixed(1)} s`);
+    catchUp(childEnv);
     await waitForProjector(queryUrl);
     await printReport({ queryUrl, token: adminToken, projects, log: say });
+    // The chat fixtures cover 2026-10-20 … 2026-11-07 (UTC+5): score every shift of that period.
+    const shiftIds: string[] = [];
+    for (let d = Date.UTC(2026, 9, 19); d <= Date.UTC(2026, 10, 6); d += 86_400_000)
+      shiftIds.push(new Date(d).toISOString().slice(0, 10));
+    await printShiftReport({
+      queryUrl,
+      token: adminToken,
+      project: "demoacademy",
+      shiftIds,
+      from: "2026-10-19T17:00:00.000Z",
+      to: "2026-11-07T17:00:00.000Z",
+      log: say,
+    });
   }
   await db.destroy();
   await nats.nc.close();
@@ -153,17 +172,11 @@ function registerDemoProjects(childEnv: NodeJS.ProcessEnv, crmUrl: string): stri
     ]);
     done.push(p.project);
   }
+  const amo = "--id demoacademy --name DemoAcademy --kind amocrm --time-zone Asia/Almaty --phone-region KZ";
   cli([
     "project",
     "register",
-    "--id",
-    "demoacademy",
-    "--name",
-    "DemoAcademy",
-    "--kind",
-    "amocrm",
-    "--time-zone",
-    "Asia/Almaty",
+    ...amo.split(" "),
     "--webhook-secret-env",
     "DEMO_SECRET",
     "--base-url",
@@ -179,8 +192,39 @@ function registerDemoProjects(childEnv: NodeJS.ProcessEnv, crmUrl: string): stri
     "--file",
     join(fixturesDir, "amocrm/pipelines.json"),
   ]);
+  // The Radist.Online stand-in: company 271845, WhatsApp connection 40977 (its Telegram chat is left out).
+  cli([
+    "project",
+    "set-radist",
+    ..."--project demoacademy --company-id 271845 --connection-id 40977".split(" "),
+    "--api-key-env",
+    "DEMO_TOKEN",
+    "--base-url",
+    `${crmUrl}/radist`,
+  ]);
   done.push("demoacademy");
   return done;
+}
+
+/**
+ * Backfills what webhooks never delivered: amoCRM status changes that exist only in the events API,
+ * and the Radist.Online dialogs (polled, not pushed), from the start of the fixture period.
+ */
+function catchUp(childEnv: NodeJS.ProcessEnv): void {
+  for (const source of ["amocrm", "radist"]) {
+    const argv = ["catch-up", source, "--project", "demoacademy", "--since", "2026-10-19T00:00:00Z"];
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(repo, "services/ingest/src/cli.ts"), ...argv],
+      {
+        cwd: repo,
+        env: { ...childEnv, DEMO_TOKEN: "demo-crm-token" },
+        encoding: "utf8",
+      },
+    );
+    if (r.status !== 0) throw new Error(`cli ${argv.join(" ")} failed: ${r.stderr || r.stdout}`);
+    say(`catch-up ${source}: ${(r.stdout || "").trim().split("\n").pop() ?? ""}`);
+  }
 }
 
 async function waitForProjector(queryUrl: string): Promise<void> {

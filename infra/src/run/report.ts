@@ -101,3 +101,118 @@ export function formatDuration(seconds: number): string {
   const ss = String(s % 60).padStart(2, "0");
   return `${d > 0 ? `${d}d ` : ""}${hh}:${mm}:${ss}`;
 }
+
+interface ShiftCounts {
+  dialogs: number;
+  deals: number;
+  messages_in: number;
+  messages_out: number;
+  analyzed: number;
+  errors: number;
+  hot: number;
+  warm: number;
+  cold: number;
+  mean_score: number | null;
+}
+interface ShiftReport {
+  shifts: {
+    shift_id: string;
+    shift_start: string;
+    totals: ShiftCounts;
+    managers: (ShiftCounts & { responsible_user_id: number | null })[];
+  }[];
+}
+
+/**
+ * Asks the analyst (through the query API) to score every shift of `shiftIds`, waits until the
+ * results are projected, and prints the shift report of the period: per shift the deals and dialogs,
+ * messages in/out and hot/warm/cold, and the busiest shift per manager.
+ * @throws when the query API answers an error other than "no analyst" (503, reported and skipped).
+ */
+export async function printShiftReport(opts: {
+  queryUrl: string;
+  token: string;
+  project: string;
+  shiftIds: string[];
+  from: string;
+  to: string;
+  log: (line: string) => void;
+}): Promise<void> {
+  const headers = { authorization: `Bearer ${opts.token}`, "content-type": "application/json" };
+  const { log } = opts;
+  let queued = 0;
+  for (const shiftId of opts.shiftIds) {
+    const res = await fetch(`${opts.queryUrl}/api/analysis/run`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ project: opts.project, shiftId, minIncoming: 3 }),
+    });
+    const body = (await res.json()) as { dialogs_queued?: number; detail?: string };
+    if (res.status === 503) {
+      log(`  (no analyst answered: ${body.detail ?? "unavailable"}; the shift report shows no scores)`);
+      break;
+    }
+    if (res.ok) queued += body.dialogs_queued ?? 0;
+  }
+  const window = `from=${opts.from}&to=${opts.to}`;
+  const deadline = Date.now() + 180_000;
+  let report: ShiftReport | undefined;
+  for (;;) {
+    const res = await fetch(`${opts.queryUrl}/api/reports/shifts?project=${opts.project}&${window}`, {
+      headers,
+    });
+    if (!res.ok) throw new Error(`GET /api/reports/shifts → ${res.status} ${await res.text()}`);
+    report = (await res.json()) as ShiftReport;
+    const done = report.shifts.reduce((n, s) => n + s.totals.analyzed + s.totals.errors, 0);
+    if (done >= queued || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  log(` ${opts.project}: shift report (22:00 → 22:00 UTC+5), ${queued} dialogs sent to the analyst`);
+  log("   shift        deals dialogs  msgs in/out   hot warm cold  mean score");
+  const sum: ShiftCounts = {
+    dialogs: 0,
+    deals: 0,
+    messages_in: 0,
+    messages_out: 0,
+    analyzed: 0,
+    errors: 0,
+    hot: 0,
+    warm: 0,
+    cold: 0,
+    mean_score: null,
+  };
+  for (const s of report.shifts) {
+    const t = s.totals;
+    for (const k of [
+      "dialogs",
+      "deals",
+      "messages_in",
+      "messages_out",
+      "analyzed",
+      "errors",
+      "hot",
+      "warm",
+      "cold",
+    ] as const)
+      sum[k] += t[k];
+    log(
+      `   ${s.shift_id.padEnd(11)} ${String(t.deals).padStart(6)} ${String(t.dialogs).padStart(7)} ${`${t.messages_in}/${t.messages_out}`.padStart(12)}` +
+        `   ${String(t.hot).padStart(3)} ${String(t.warm).padStart(4)} ${String(t.cold).padStart(4)}  ${t.mean_score === null ? "—" : t.mean_score.toFixed(1)}`,
+    );
+  }
+  log(
+    `   all shifts: ${sum.deals} deal rows, ${sum.messages_in}/${sum.messages_out} messages, ${sum.analyzed} dialogs scored` +
+      ` (${sum.hot} hot, ${sum.warm} warm, ${sum.cold} cold), ${sum.errors} failed`,
+  );
+  const busiest = [...report.shifts].sort((a, b) => b.totals.messages_in - a.totals.messages_in)[0];
+  if (busiest) {
+    log(`   busiest shift ${busiest.shift_id}, per manager:`);
+    for (const m of busiest.managers) {
+      log(
+        `     manager ${String(m.responsible_user_id ?? "—").padEnd(9)} deals ${m.deals}, messages ${m.messages_in}/${m.messages_out}, ` +
+          `hot ${m.hot}, warm ${m.warm}, cold ${m.cold}`,
+      );
+    }
+  }
+  log("");
+}

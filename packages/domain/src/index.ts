@@ -49,7 +49,19 @@ export {
   type ScoringRules,
   scoreDialog,
 } from "./dialog-scoring.js";
+export { type DialogTextMessage, formatDialogText } from "./dialog-text.js";
 export { type InstantInput, MAX_INSTANT_MS, MIN_INSTANT_MS, toEpochMs } from "./instant-input.js";
+export {
+  type AnalyzedIntervalInput,
+  analyzeOrder,
+  DELIVERY_GROUP_ID,
+  type IntervalAnalytics,
+  type OrderAnalytics,
+  type OrderAnalyticsSettings,
+  type OrderCycle,
+  parseOrderAnalyticsSettings,
+  type StoredProjectSettings,
+} from "./order-analytics.js";
 export {
   compareStatusEvents,
   deriveOrderIntervals,
@@ -73,6 +85,12 @@ export {
   parseOrderOverrides,
 } from "./order-overrides.js";
 export { normalizePhone, type PhoneRegion } from "./phones.js";
+export {
+  calendarForGroup,
+  type GroupCalendars,
+  groupCalendars,
+  projectZoneOrUtc,
+} from "./project-calendars.js";
 export { SettingsError, type SettingsIssue } from "./settings-error.js";
 export {
   DEFAULT_SHIFT_SETTINGS,

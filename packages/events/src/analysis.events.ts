@@ -63,7 +63,10 @@ export const DialogFailed = defineEvent(
     message: z.string().max(1000),
     attempts: z.number().int().nonnegative(),
     usage: z
-      .object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() })
+      .object({
+        prompt_tokens: z.number().int().nonnegative(),
+        completion_tokens: z.number().int().nonnegative(),
+      })
       .default({ prompt_tokens: 0, completion_tokens: 0 }),
   }),
 );

@@ -110,11 +110,7 @@ export const ShiftSettingsChanged = defineEvent(
     time_zone: z.string(),
     start_hour: z.number().int().min(0).max(23),
     length_hours: z.number().int().min(1).max(24),
-    lookback_hours: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 14),
+    lookback_hours: z.number().int().min(0).max(720),
   }),
 );
 /** See {@link ShiftSettingsChanged}. */

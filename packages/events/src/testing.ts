@@ -1,6 +1,7 @@
 /**
  * Test builders for events (the `@pulse/events/testing` subpath). Not for production code.
  */
+import { createHash } from "node:crypto";
 import { ulid } from "ulid";
 import type { EventOfType } from "./catalogue.js";
 import type { WebhookReceipt } from "./receipts.js";
@@ -44,11 +45,15 @@ export function anOrderStatusChanged(
   };
 }
 
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
 /**
  * Builds a `dictionary.statuses_synced` for `projectId` from short status specs
  * (`{status_id, group_id}` plus optional fields; `name` defaults to `Status {id}`). Groups default
- * to one per distinct `group_id`. The dedup key hashes nothing: it is the content as JSON, so an
- * identical dictionary is one fact.
+ * to one per distinct `group_id`. The dedup key is the SHA-256 of the content, so an identical
+ * dictionary is one fact.
  */
 export function aDictionarySynced(
   statuses: (Partial<EventOfType<"dictionary.statuses_synced">["data"]["statuses"][number]> & {
@@ -92,7 +97,7 @@ export function aDictionarySynced(
     project_id: projectId,
     occurred_at: at,
     recorded_at: at,
-    dedup_key: `dict:${projectId}:${JSON.stringify([body.statuses, body.groups])}`.slice(0, 400),
+    dedup_key: `dict:${projectId}:${sha256(JSON.stringify([body.statuses, body.groups]))}`,
     source: "cli",
     raw: null,
     data: body,
@@ -124,7 +129,7 @@ export function aProjectRegistered(
     project_id: projectId,
     occurred_at: at,
     recorded_at: at,
-    dedup_key: `project:${projectId}:${JSON.stringify(full)}`.slice(0, 400),
+    dedup_key: `project:${projectId}:${sha256(JSON.stringify(full))}`,
     source: "cli",
     raw: null,
     data: full,
@@ -176,6 +181,24 @@ export function aDealEvent(
   return type === "deal.created"
     ? { ...base, type, data: { lead: snapshot, minimal: false } }
     : { ...base, type, data: { lead: snapshot } };
+}
+
+/** Builds a `deal.deleted` (amoCRM `leads[delete]`) of `leadId`. */
+export function aDealDeleted(leadId: number, projectId = "amo-test"): EventOfType<"deal.deleted"> {
+  clock += 1000;
+  const at = new Date(clock).toISOString();
+  return {
+    id: ulid(clock),
+    type: "deal.deleted",
+    version: 1,
+    project_id: projectId,
+    occurred_at: at,
+    recorded_at: at,
+    dedup_key: `amocrm:${projectId}:${leadId}:delete`,
+    source: "amocrm",
+    raw: null,
+    data: { lead_id: leadId, status_id: null, pipeline_id: null },
+  };
 }
 
 /**

@@ -38,7 +38,9 @@ export const OFFLINE_PROMPT_VERSION = "offline-rules@1";
 
 /**
  * One dialog to analyse: a deal's dialog in a shift window, or a chat-only contact's.
- * - `dialog_key`: `{lead id | phone}:{window start}:{window end}` (see `analysis.events.ts`);
+ * - `dialog_key`: the shift deal table's key (`lead:{id}` | `phone:{E.164}`) with its window:
+ *   `{key}@{shift_id}` for a shift, `{key}@{from}/{to}` for an on-demand period (built by
+ *   `dialog-source.repository.ts`);
  * - `window_start`/`window_end`: ISO-8601 UTC instants with milliseconds (`IsoInstant`);
  * - `messages`: in dialog order; `sent_at` ISO-8601; `incoming` = the client.
  */

@@ -23,6 +23,8 @@ const optionalText = z.preprocess(
  * | `LLM_CONCURRENCY` | `4` | LLM requests in flight at once, per process |
  * | `LLM_DAILY_TOKEN_BUDGET` | `2000000` | tokens (prompt + completion) per project per UTC day |
  * | `ANALYSIS_MIN_INCOMING` | `3` | dialogs with fewer incoming (client) messages are skipped (SPEC `minIncoming`) |
+ * | `ANALYST_TICK_SECONDS` | `60` | period of the scheduler that analyses complete shifts (and logs the metrics); `0` turns it off (on-demand runs only) |
+ * | `ANALYST_BACKFILL_SHIFTS` | `7` | how many complete shifts per project the scheduler keeps checking, the newest included |
  *
  * `LLM_BASE_URL` must be an http(s) URL; the numbers are integers within sane bounds.
  */
@@ -35,6 +37,8 @@ export const AnalystConfig = BaseConfig.extend({
   LLM_CONCURRENCY: int(1, 256).default(4),
   LLM_DAILY_TOKEN_BUDGET: int(0, Number.MAX_SAFE_INTEGER).default(2_000_000),
   ANALYSIS_MIN_INCOMING: int(0, 1000).default(DEFAULT_MIN_INCOMING),
+  ANALYST_TICK_SECONDS: int(0, 86_400).default(60),
+  ANALYST_BACKFILL_SHIFTS: int(1, 366).default(7),
 });
 /** The parsed analyst configuration (see {@link AnalystConfig} for variables and defaults). */
 export type AnalystConfig = z.infer<typeof AnalystConfig>;

@@ -13,6 +13,8 @@ describe("analyst config", () => {
     assert.equal(config.LLM_CONCURRENCY, 4);
     assert.equal(config.LLM_DAILY_TOKEN_BUDGET, 2_000_000);
     assert.equal(config.ANALYSIS_MIN_INCOMING, 3);
+    assert.equal(config.ANALYST_TICK_SECONDS, 60);
+    assert.equal(config.ANALYST_BACKFILL_SHIFTS, 7);
     assert.equal(llmSettingsOf(config), null);
     assert.equal(llmSettingsOf(loadConfig(AnalystConfig, { LLM_BASE_URL: "  " })), null, "blank = offline");
   });
@@ -33,6 +35,14 @@ describe("analyst config", () => {
       maxRetries: 4,
       concurrency: 2,
     });
+  });
+
+  test("given the scheduler turned off, when loaded, then tick 0 is accepted and a backfill of 0 shifts is not", () => {
+    assert.equal(loadConfig(AnalystConfig, { ANALYST_TICK_SECONDS: "0" }).ANALYST_TICK_SECONDS, 0);
+    assert.throws(
+      () => loadConfig(AnalystConfig, { ANALYST_BACKFILL_SHIFTS: "0" }),
+      /ANALYST_BACKFILL_SHIFTS/,
+    );
   });
 
   test("given invalid values, when loaded, then an error naming the variables without echoing values", () => {

@@ -4,13 +4,46 @@
  * offline rule extractor; the score always from `scoreDialog` of @pulse/domain. `analyzeDialog` adds
  * the operational guards (min incoming messages, idempotency ledger, daily token budget) and produces
  * the data of `analysis.dialog_scored` / `analysis.dialog_failed`; `toAnalysisEvent` the envelope.
+ * `createAnalyst` is the service unit (scheduler of complete shifts, on-demand run responder,
+ * publishing, metrics); `main.ts` the process.
  */
+export {
+  DEFAULT_PUBLISH_RETRY,
+  type PublishOutcome,
+  type PublishRetryOptions,
+  publishAnalysisEvent,
+} from "./analysis-event.publisher.js";
 export {
   type AnalysisKey,
   type AnalysisLedger,
   createInMemoryAnalysisLedger,
   type LedgerOutcome,
 } from "./analysis-ledger.js";
+export {
+  createPgAnalysisLedger,
+  type PgAnalysisLedger,
+  type PgAnalysisLedgerOptions,
+} from "./analysis-ledger.pg.js";
+export { FINAL_FAILURE_CODES, isAnalysisDone, tokensUsedOnDay } from "./analysis-results.repository.js";
+export {
+  ANALYSIS_RUN_QUEUE,
+  type AnalysisRunAccepted,
+  type AnalysisRunRefused,
+  type AnalysisRunReply,
+  AnalysisRunRequest,
+  analysisRunSubject,
+  analysisRunWildcard,
+  projectOfRunSubject,
+} from "./analysis-run.contract.js";
+export {
+  type Analyst,
+  type AnalystDeps,
+  createAnalyst,
+  MAX_PERIOD_DAYS,
+  type RunReport,
+  type RunTrigger,
+} from "./analyst.js";
+export { type AnalystMetrics, type AnalystMetricsRecorder, createAnalystMetrics } from "./analyst.metrics.js";
 export {
   type AnalysisDialog,
   type AnalysisEventOptions,
@@ -33,6 +66,17 @@ export {
   locateQuote,
   toDomainFacts,
 } from "./dialog-facts.schema.js";
+export {
+  leadKey,
+  type PeriodWindow,
+  periodDialogKey,
+  phoneKey,
+  readPeriodDialogs,
+  readShiftDialogs,
+  shiftDialogKey,
+  shiftFingerprint,
+  shiftFromTable,
+} from "./dialog-source.repository.js";
 export { canonicalJson, type InputHashParts, inputHash } from "./input-hash.js";
 export { createLimiter, type Limiter } from "./limiter.js";
 export {
@@ -55,6 +99,12 @@ export {
   type OfflineExtractorOptions,
 } from "./offline-extractor.js";
 export {
+  type ActiveProject,
+  activeProjects,
+  loadShiftSettings,
+  projectTimeZone,
+} from "./projects.repository.js";
+export {
   buildPromptMessages,
   buildUserPrompt,
   type DialogPromptInput,
@@ -72,3 +122,4 @@ export {
   retryAfterMs,
 } from "./retry-policy.js";
 export { createInMemoryTokenBudget, type TokenBudget, utcDayOf } from "./token-budget.js";
+export { createPgTokenBudget, type PgTokenBudgetOptions } from "./token-budget.pg.js";

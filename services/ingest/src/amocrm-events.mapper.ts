@@ -45,7 +45,8 @@ export function amocrmEventsPage(body: unknown): { items: unknown[]; hasNext: bo
       _embedded: z.looseObject({ events: z.array(z.unknown()) }),
     })
     .safeParse(body);
-  if (!parsed.success) throw new Error("amoCRM GET /api/v4/events answered something that is not an events page");
+  if (!parsed.success)
+    throw new Error("amoCRM GET /api/v4/events answered something that is not an events page");
   return { items: parsed.data._embedded.events, hasNext: parsed.data._links?.next !== undefined };
 }
 
@@ -72,7 +73,10 @@ export function amocrmStatusEvent(
   const parsed = AmocrmStatusEventItem.safeParse(item);
   if (!parsed.success) {
     const type = (item as { type?: unknown } | null)?.type;
-    return { ok: false, reason: typeof type === "string" && type !== AMOCRM_STATUS_EVENT_TYPE ? type : "malformed" };
+    return {
+      ok: false,
+      reason: typeof type === "string" && type !== AMOCRM_STATUS_EVENT_TYPE ? type : "malformed",
+    };
   }
   const e = parsed.data;
   const after = e.value_after[0]?.lead_status;

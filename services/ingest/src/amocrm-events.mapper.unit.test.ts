@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { OrderStatusChanged } from "@pulse/events";
-import { amocrmEventsPage, amocrmStatusEvent } from "./amocrm-events.mapper.js";
 import { normalizeAmocrmWebhook, parseAmocrmForm } from "./amocrm.normalizer.js";
+import { amocrmEventsPage, amocrmStatusEvent } from "./amocrm-events.mapper.js";
 import { defaultFixturesDir } from "./testing/index.js";
 
 const dir = join(defaultFixturesDir(), "amocrm");
@@ -61,7 +61,10 @@ describe("amoCRM events API → order.status_changed", () => {
     assert.equal(union.size, expected.status_changes.distinct_total);
     const onlyInApi = [...apiKeys].filter((k) => !accountWebhookKeys.has(k));
     assert.equal(onlyInApi.length, expected.status_changes.only_in_events_api);
-    assert.ok([...accountWebhookKeys].every((k) => apiKeys.has(k)), "every webhook change is also in the API");
+    assert.ok(
+      [...accountWebhookKeys].every((k) => apiKeys.has(k)),
+      "every webhook change is also in the API",
+    );
   });
 
   test("given an API change that also came by webhook, when mapped, then status, pipeline, previous status and time agree with the webhook", () => {
@@ -93,7 +96,14 @@ describe("amoCRM events API → order.status_changed", () => {
     });
     const noAfter = amocrmStatusEvent(
       "p",
-      { id: "x", type: "lead_status_changed", entity_id: 1, entity_type: "lead", created_at: 1794015236, value_after: [] },
+      {
+        id: "x",
+        type: "lead_status_changed",
+        entity_id: 1,
+        entity_type: "lead",
+        created_at: 1794015236,
+        value_after: [],
+      },
       { fetchedAt, newId },
     );
     assert.deepEqual(noAfter, { ok: false, reason: "malformed" });

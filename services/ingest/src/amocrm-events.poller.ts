@@ -10,8 +10,8 @@ import { AMOCRM_STATUS_EVENT_TYPE, amocrmEventsPage, amocrmStatusEvent } from ".
 import type { CrmHttpClient } from "./crm-http.client.js";
 import { publishEvents } from "./event.publisher.js";
 import type { IngestConfig } from "./ingest.config.js";
-import type { PollerCheckpoints } from "./poller-checkpoints.store.js";
 import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
+import type { PollerCheckpoints } from "./poller-checkpoints.store.js";
 import type { ProjectRecord, ProjectRegistry } from "./project-registry.js";
 
 /** Checkpoint name of the catch-up in `{EVENTS_STREAM}_POLLERS`. */
@@ -75,7 +75,13 @@ export interface AmocrmEventsPoller {
 
 /** True for a project the catch-up can read: active amoCRM with a base URL and an API token. */
 export function amocrmCatchupEligible(record: ProjectRecord | undefined): record is ProjectRecord {
-  return !!record && record.active && record.kind === "amocrm" && record.base_url !== null && record.api_token !== null;
+  return (
+    !!record &&
+    record.active &&
+    record.kind === "amocrm" &&
+    record.base_url !== null &&
+    record.api_token !== null
+  );
 }
 
 /**
@@ -134,7 +140,8 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
       const events = [];
       for (const item of items) {
         const mapped = amocrmStatusEvent(record.project_id, item, { fetchedAt, newId: deps.newId });
-        if (mapped.ok && Date.parse(mapped.event.data.status_changed_at) >= fromSeconds * 1000) events.push(mapped.event);
+        if (mapped.ok && Date.parse(mapped.event.data.status_changed_at) >= fromSeconds * 1000)
+          events.push(mapped.event);
         else result.skipped++;
       }
       const outcome = await publishEvents(deps.nats.js, scheme, events, {
@@ -159,7 +166,12 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
     intervalMs: config.AMOCRM_CATCHUP_INTERVAL_SECONDS * 1000,
     projects: () => deps.registry.list().filter(amocrmCatchupEligible),
     run: (record, signal) => run(record, signal),
-    summary: (r) => ({ pages: r.pages, published: r.published, duplicates: r.duplicates, skipped: r.skipped }),
+    summary: (r) => ({
+      pages: r.pages,
+      published: r.published,
+      duplicates: r.duplicates,
+      skipped: r.skipped,
+    }),
     log: deps.logger,
   });
 
@@ -168,7 +180,9 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
     async runOnce(projectId, opts = {}) {
       const record = deps.registry.get(projectId)?.record;
       if (!amocrmCatchupEligible(record))
-        throw new Error(`project ${projectId} is not an active amoCRM project with a base URL and an API token`);
+        throw new Error(
+          `project ${projectId} is not an active amoCRM project with a base URL and an API token`,
+        );
       return run(record, scheduler.signal, opts.since);
     },
     idle: () => scheduler.idle(),

@@ -49,7 +49,7 @@ export interface IngestAppDeps {
     | "PUBLISH_TIMEOUT_MS"
     | "WEBHOOK_RETRY_AFTER_SECONDS"
   > &
-    Partial<Pick<IngestConfig, "EVOLUTION_WEBHOOK_ENABLED">>;
+    Partial<Pick<IngestConfig, "EVOLUTION_WEBHOOK_ENABLED" | "TRUST_RECORDED_RECEIVED_AT">>;
   logger: Logger;
   registry: ProjectRegistry;
   clock?: () => Date;
@@ -77,6 +77,7 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     newId: deps.newId ?? (() => ulid(clock().getTime())),
     publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     retryAfterSeconds: config.WEBHOOK_RETRY_AFTER_SECONDS,
+    trustRecordedReceivedAt: config.TRUST_RECORDED_RECEIVED_AT ?? false,
     log: logger,
   };
 

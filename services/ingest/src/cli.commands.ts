@@ -8,18 +8,26 @@ import { CrmKind, encodeEvent, eventSubject, ProjectId } from "@pulse/events";
 import type { Logger, Nats } from "@pulse/infra";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
+import { type AmocrmCatchupResult, createAmocrmEventsPoller } from "./amocrm-events.poller.js";
+import { createProjectCrmHttpClient } from "./crm-http.client.js";
 import { dictionaryEvent, dictionaryFromJson } from "./dictionary.mapper.js";
 import { createDictionaryWorker, type DictionarySyncResult } from "./dictionary.worker.js";
 import type { IngestConfig } from "./ingest.config.js";
+import { DEFAULT_PHONE_REGION, PhoneRegionCode } from "./phone-region.js";
+import { openPollerCheckpoints } from "./poller-checkpoints.store.js";
 import {
   assertTimeZone,
   fingerprint,
   openProjectsBucket,
   type ProjectRecord,
+  RADIST_DEFAULT_BASE_URL,
+  RadistSettings,
   readProjects,
   registerProject,
+  setProjectRadist,
   staticProjectRegistry,
 } from "./project-registry.js";
+import { createRadistPoller, type RadistPollResult } from "./radist.poller.js";
 
 /** An operator error: the CLI prints its message and exits with status 1. */
 export class CliError extends Error {
@@ -59,6 +67,7 @@ export interface ProjectRegisterOptions {
   token?: string;
   tokenEnv?: string;
   inactive?: boolean;
+  phoneRegion?: string;
 }
 
 const ids = monotonicFactory();
@@ -87,9 +96,12 @@ function zodMessage(error: z.ZodError): string {
 /**
  * `project register`: validates the options, writes the project (with the secret's SHA-256 and the
  * token) to the KV registry and publishes `project.registered` (fingerprints only). A KeyCRM project
- * without `--base-url` gets {@link KEYCRM_DEFAULT_BASE_URL}. Prints one line with fingerprints.
- * @throws CliError for a bad id, kind, URL or time zone, a missing/short secret, or both a value and
- *   an `-env` option.
+ * without `--base-url` gets {@link KEYCRM_DEFAULT_BASE_URL}. `--phone-region` (ISO 3166-1 alpha-2,
+ * e.g. `KZ`, `UA`) sets how national phone formats are read; without it a re-registered project
+ * keeps its region and a new one has none (read as `KZ`). Radist settings of an existing project
+ * are kept (`project set-radist` manages them). Prints one line with fingerprints.
+ * @throws CliError for a bad id, kind, URL, time zone or phone region, a missing/short secret, or
+ *   both a value and an `-env` option.
  */
 export async function projectRegisterCommand(
   ctx: CliContext,
@@ -111,6 +123,13 @@ export async function projectRegisterCommand(
     throw new CliError("a webhook secret is required: --webhook-secret or --webhook-secret-env VAR");
   if (secret.length < 8) throw new CliError("the webhook secret must be at least 8 characters");
   const token = secretFrom(ctx, opts.token, opts.tokenEnv, "token") ?? null;
+  if (opts.phoneRegion !== undefined && !PhoneRegionCode.safeParse(opts.phoneRegion).success)
+    throw new CliError(
+      `invalid --phone-region "${opts.phoneRegion}": an ISO 3166-1 alpha-2 region such as KZ or UA`,
+    );
+  const existing = (
+    await readProjects(await openProjectsBucket(ctx.nats.js, ctx.config.EVENTS_STREAM))
+  ).projects.find((p) => p.project_id === id.data);
   const baseUrl = opts.baseUrl ?? (kind.data === "keycrm" ? KEYCRM_DEFAULT_BASE_URL : null);
   if (baseUrl !== null && !z.url({ protocol: /^https?$/ }).safeParse(baseUrl).success) {
     throw new CliError(`invalid --base-url "${baseUrl}": an http(s) URL`);
@@ -134,11 +153,13 @@ export async function projectRegisterCommand(
         active: !opts.inactive,
         webhook_secret: secret,
         api_token: token,
+        phone_region: opts.phoneRegion ?? existing?.phone_region,
+        radist: existing?.radist,
       },
     );
     ctx.out(
-      `registered project ${record.project_id} (${record.kind}, ${record.active ? "active" : "inactive"}, ${record.time_zone})` +
-        ` secret ${event.data.webhook_secret_fingerprint}… token ${event.data.token_fingerprint ?? "none"}${ack.duplicate ? " (unchanged)" : ""}`,
+      `registered project ${record.project_id} (${record.kind}, ${record.active ? "active" : "inactive"}, ${record.time_zone}, phones ${record.phone_region ?? `${DEFAULT_PHONE_REGION} (default)`})` +
+        ` secret ${event.data.webhook_secret_fingerprint}… token ${event.data.token_fingerprint ?? "none"}${ack.duplicate && existing?.phone_region === record.phone_region ? " (unchanged)" : ""}`,
     );
     return record;
   } catch (error) {
@@ -157,9 +178,21 @@ export interface ProjectListing {
   base_url: string | null;
   webhook_secret_fingerprint: string;
   token_fingerprint: string | null;
+  /** The stored phone region, or null (read as `KZ`). */
+  phone_region: string | null;
+  /** Radist settings without the key: company, connections, base URL, key fingerprint; null when none. */
+  radist: {
+    company_id: number;
+    connection_ids: number[];
+    base_url: string;
+    api_key_fingerprint: string;
+  } | null;
 }
 
-/** `project list`: prints every registered project (tab-separated) and returns the listings. */
+/**
+ * `project list`: prints every registered project (tab-separated; `KZ*` = the default phone region)
+ * and returns the listings. Secrets appear as fingerprints only.
+ */
 export async function projectListCommand(ctx: CliContext): Promise<ProjectListing[]> {
   const kv = await openProjectsBucket(ctx.nats.js, ctx.config.EVENTS_STREAM);
   const { projects, invalid } = await readProjects(kv);
@@ -172,8 +205,21 @@ export async function projectListCommand(ctx: CliContext): Promise<ProjectListin
     base_url: p.base_url,
     webhook_secret_fingerprint: p.webhook_secret_sha256.slice(0, 12),
     token_fingerprint: p.api_token === null ? null : fingerprint(p.api_token),
+    phone_region: p.phone_region ?? null,
+    radist: p.radist
+      ? {
+          company_id: p.radist.company_id,
+          connection_ids: p.radist.connection_ids,
+          base_url: p.radist.base_url,
+          api_key_fingerprint: fingerprint(p.radist.api_key),
+        }
+      : null,
   }));
-  ctx.out(["id", "kind", "active", "time_zone", "base_url", "secret", "token", "name"].join("\t"));
+  ctx.out(
+    ["id", "kind", "active", "time_zone", "base_url", "secret", "token", "phones", "radist", "name"].join(
+      "\t",
+    ),
+  );
   for (const l of listings) {
     ctx.out(
       [
@@ -184,6 +230,10 @@ export async function projectListCommand(ctx: CliContext): Promise<ProjectListin
         l.base_url ?? "-",
         `${l.webhook_secret_fingerprint}…`,
         l.token_fingerprint ? `${l.token_fingerprint}…` : "-",
+        l.phone_region ?? `${DEFAULT_PHONE_REGION}*`,
+        l.radist
+          ? `${l.radist.company_id}/${l.radist.connection_ids.join(",") || "whatsapp"} key ${l.radist.api_key_fingerprint}…`
+          : "-",
         l.name,
       ].join("\t"),
     );
@@ -303,4 +353,143 @@ export async function dictionaryImportCommand(
     dedupKey: event.dedup_key,
     duplicate: ack.duplicate,
   };
+}
+
+/** Options of `project set-radist` (commander names). */
+export interface ProjectSetRadistOptions {
+  project: string;
+  companyId?: string;
+  apiKey?: string;
+  apiKeyEnv?: string;
+  connectionId?: string[];
+  baseUrl?: string;
+  clear?: boolean;
+}
+
+/**
+ * `project set-radist --project ID --company-id N (--api-key K | --api-key-env VAR)
+ * [--connection-id N …] [--base-url URL]` stores the project's Radist.Online access in the KV registry
+ * (the key in clear, as CRM tokens are: it must be sent; never printed — a fingerprint is);
+ * `--clear` removes it. Without `--connection-id` the poller reads every WhatsApp source of the
+ * company. Nothing is published. Ingest picks the change up through its registry watch.
+ * @throws CliError for an unknown project, a bad company or connection id or URL, a missing key.
+ */
+export async function projectSetRadistCommand(
+  ctx: CliContext,
+  opts: ProjectSetRadistOptions,
+): Promise<ProjectRecord> {
+  try {
+    if (opts.clear) {
+      const record = await setProjectRadist(ctx.nats.js, ctx.config.EVENTS_STREAM, opts.project, null);
+      ctx.out(`removed the Radist settings of ${record.project_id}`);
+      return record;
+    }
+    const key = secretFrom(ctx, opts.apiKey, opts.apiKeyEnv, "api-key");
+    if (key === undefined) throw new CliError("a Radist API key is required: --api-key or --api-key-env VAR");
+    const settings = RadistSettings.safeParse({
+      base_url: opts.baseUrl ?? RADIST_DEFAULT_BASE_URL,
+      company_id: Number(opts.companyId),
+      api_key: key,
+      connection_ids: (opts.connectionId ?? []).map(Number),
+    });
+    if (!settings.success) throw new CliError(`invalid Radist settings: ${zodMessage(settings.error)}`);
+    const record = await setProjectRadist(ctx.nats.js, ctx.config.EVENTS_STREAM, opts.project, settings.data);
+    ctx.out(
+      `set Radist for ${record.project_id}: company ${settings.data.company_id}, connections ${settings.data.connection_ids.join(",") || "all WhatsApp sources"}, key ${fingerprint(key)}…`,
+    );
+    return record;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    if (error instanceof z.ZodError) throw new CliError(`invalid project: ${zodMessage(error)}`);
+    throw new CliError((error as Error).message, { cause: error });
+  }
+}
+
+function sinceOption(since: string | undefined): Date | undefined {
+  if (since === undefined) return undefined;
+  const at = Date.parse(since);
+  if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}/.test(since))
+    throw new CliError(`invalid --since "${since}": an ISO-8601 time such as 2026-10-01T00:00:00Z`);
+  return new Date(at);
+}
+
+/**
+ * `catch-up amocrm --project ID [--since ISO]`: runs the amoCRM events-API catch-up of one project
+ * once (window from `--since`, else the last run's start − `AMOCRM_CATCHUP_LOOKBACK_HOURS`) and
+ * prints how many status changes were new and how many the stream already had (they came by
+ * webhook). Moves the project's catch-up checkpoint.
+ * @throws CliError for an unknown project, one that is not amoCRM with base URL and token, a bad
+ *   `--since`, or when the API or JetStream fails.
+ */
+export async function catchUpAmocrmCommand(
+  ctx: CliContext,
+  opts: { project: string; since?: string },
+): Promise<AmocrmCatchupResult> {
+  const since = sinceOption(opts.since);
+  const record = await projectRecord(ctx, opts.project);
+  if (record.kind !== "amocrm" || record.base_url === null || record.api_token === null)
+    throw new CliError(`project ${record.project_id} is not an amoCRM project with --base-url and --token`);
+  const poller = createAmocrmEventsPoller({
+    nats: ctx.nats,
+    config: ctx.config,
+    logger: ctx.logger,
+    registry: staticProjectRegistry([record]),
+    http: createProjectCrmHttpClient(ctx.config, () => record.kind, ctx.logger, ctx.fetch),
+    checkpoints: await openPollerCheckpoints(ctx.nats.js, ctx.config.EVENTS_STREAM),
+    ...(ctx.clock ? { clock: ctx.clock } : {}),
+    newId: ctx.newId ?? (() => ids()),
+  });
+  try {
+    const r = await poller.runOnce(record.project_id, since ? { since } : {});
+    ctx.out(
+      `caught up ${record.project_id} from ${r.from}: ${r.items} status changes in ${r.pages} pages, ${r.published} new, ${r.duplicates} already stored, ${r.skipped} skipped`,
+    );
+    return r;
+  } catch (error) {
+    throw new CliError(`catch-up of ${record.project_id} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await poller.close();
+  }
+}
+
+/**
+ * `catch-up radist --project ID [--since ISO]`: polls the project's Radist.Online chats once (window
+ * from `--since`, else the last run's start − `RADIST_LOOKBACK_HOURS`) and prints the counts. Moves
+ * the project's Radist checkpoint.
+ * @throws CliError for an unknown project or one without Radist settings, a bad `--since`, or when
+ *   the API or JetStream fails.
+ */
+export async function catchUpRadistCommand(
+  ctx: CliContext,
+  opts: { project: string; since?: string },
+): Promise<RadistPollResult> {
+  const since = sinceOption(opts.since);
+  const record = await projectRecord(ctx, opts.project);
+  if (!record.radist)
+    throw new CliError(`project ${record.project_id} has no Radist settings (project set-radist)`);
+  const poller = createRadistPoller({
+    nats: ctx.nats,
+    config: ctx.config,
+    logger: ctx.logger,
+    registry: staticProjectRegistry([record]),
+    checkpoints: await openPollerCheckpoints(ctx.nats.js, ctx.config.EVENTS_STREAM),
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    ...(ctx.clock ? { clock: ctx.clock } : {}),
+    newId: ctx.newId ?? (() => ids()),
+  });
+  try {
+    const r = await poller.runOnce(record.project_id, since ? { since } : {});
+    ctx.out(
+      `polled Radist for ${record.project_id} from ${r.from}: ${r.chats} chats, ${r.messages} messages, ${r.published} new, ${r.duplicates} already stored`,
+    );
+    return r;
+  } catch (error) {
+    throw new CliError(`Radist poll of ${record.project_id} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await poller.close();
+  }
 }

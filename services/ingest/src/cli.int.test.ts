@@ -109,6 +109,23 @@ describe("CLI: project register / list", () => {
     );
   });
 
+  test("given --phone-region, when registered and re-registered without it, then the region is stored and kept; an unknown one is refused", async () => {
+    const opts = { id: "shop-ua", name: "UA", kind: "keycrm", webhookSecretEnv: "DEMO_SECRET" };
+    assert.equal((await projectRegisterCommand(ctx, { ...opts, phoneRegion: "UA" })).phone_region, "UA");
+    assert.equal((await projectRegisterCommand(ctx, opts)).phone_region, "UA");
+    await assert.rejects(
+      projectRegisterCommand(ctx, { ...opts, phoneRegion: "XX" }),
+      /invalid --phone-region/,
+    );
+    await assert.rejects(
+      projectRegisterCommand(ctx, { ...opts, phoneRegion: "kz" }),
+      /invalid --phone-region/,
+    );
+    const listing = (await projectListCommand(ctx)).find((l) => l.project_id === "shop-ua");
+    assert.equal(listing?.phone_region, "UA");
+    assert.equal(listing?.radist, null);
+  });
+
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ["an invalid id", { id: "Shop Kyiv" }, /invalid --id/],
     ["an unknown kind", { kind: "bitrix" }, /invalid --kind/],

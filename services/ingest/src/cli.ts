@@ -3,10 +3,15 @@
  * `EVENTS_STREAM`, `SUBJECT_ROOT`, …). Exits 0 on success, 1 with `error: …` on stderr otherwise.
  *
  *   project register --id ID --name NAME --kind keycrm|amocrm [--time-zone TZ] \
- *     (--webhook-secret S | --webhook-secret-env VAR) [--base-url URL] [--token T | --token-env VAR] [--inactive]
+ *     (--webhook-secret S | --webhook-secret-env VAR) [--base-url URL] [--token T | --token-env VAR] \
+ *     [--phone-region CC] [--inactive]
+ *   project set-radist --project ID --company-id N (--api-key K | --api-key-env VAR) \
+ *     [--connection-id N …] [--base-url URL] | --project ID --clear
  *   project list
  *   dictionary sync --project ID
  *   dictionary import --project ID --file PATH
+ *   catch-up amocrm --project ID [--since ISO]
+ *   catch-up radist --project ID [--since ISO]
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,10 +20,14 @@ import { Command, CommanderError, Option } from "commander";
 import {
   type CliContext,
   CliError,
+  catchUpAmocrmCommand,
+  catchUpRadistCommand,
   dictionaryImportCommand,
   dictionarySyncCommand,
+  type ProjectSetRadistOptions,
   projectListCommand,
   projectRegisterCommand,
+  projectSetRadistCommand,
 } from "./cli.commands.js";
 import { IngestConfig } from "./ingest.config.js";
 
@@ -41,9 +50,29 @@ export function buildCli(withContext: <T>(run: (ctx: CliContext) => Promise<T>) 
     .option("--base-url <url>", "CRM API base URL (KeyCRM default https://openapi.keycrm.app/v1)")
     .option("--token <token>", "CRM API token (prefer --token-env)")
     .option("--token-env <var>", "read the CRM API token from this environment variable")
+    .option(
+      "--phone-region <cc>",
+      "region of nationally written phones, ISO 3166-1 alpha-2 (KZ, UA); unset = KZ",
+    )
     .option("--inactive", "register the project as inactive (its webhooks get 401)")
     .action(async (opts) => {
       await withContext((ctx) => projectRegisterCommand(ctx, opts));
+    });
+  project
+    .command("set-radist")
+    .description("set (or --clear) the Radist.Online access of a project; its WhatsApp chats are then polled")
+    .requiredOption("--project <id>", "project id")
+    .option("--company-id <n>", "Radist company id")
+    .option("--api-key <key>", "Radist API key (prefer --api-key-env)")
+    .option("--api-key-env <var>", "read the Radist API key from this environment variable")
+    .option(
+      "--connection-id <n...>",
+      "WhatsApp connection id(s) whose chats are read (default: every WhatsApp source)",
+    )
+    .option("--base-url <url>", "Radist API root (default https://api.radist.online/v2)")
+    .option("--clear", "remove the Radist settings")
+    .action(async (opts: ProjectSetRadistOptions) => {
+      await withContext((ctx) => projectSetRadistCommand(ctx, opts));
     });
   project
     .command("list")
@@ -66,6 +95,23 @@ export function buildCli(withContext: <T>(run: (ctx: CliContext) => Promise<T>) 
     .requiredOption("--file <path>", "JSON file")
     .action(async (opts: { project: string; file: string }) => {
       await withContext((ctx) => dictionaryImportCommand(ctx, opts));
+    });
+  const catchUp = program.command("catch-up").description("read missed events from CRM/chat APIs once");
+  catchUp
+    .command("amocrm")
+    .description("publish lead status changes from the amoCRM events API (webhook duplicates are dropped)")
+    .requiredOption("--project <id>", "project id")
+    .option("--since <iso>", "window start (default: last run − AMOCRM_CATCHUP_LOOKBACK_HOURS)")
+    .action(async (opts: { project: string; since?: string }) => {
+      await withContext((ctx) => catchUpAmocrmCommand(ctx, opts));
+    });
+  catchUp
+    .command("radist")
+    .description("publish the WhatsApp messages of the project's Radist.Online chats")
+    .requiredOption("--project <id>", "project id")
+    .option("--since <iso>", "window start (default: last run − RADIST_LOOKBACK_HOURS)")
+    .action(async (opts: { project: string; since?: string }) => {
+      await withContext((ctx) => catchUpRadistCommand(ctx, opts));
     });
   return program;
 }

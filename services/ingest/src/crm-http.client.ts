@@ -78,8 +78,8 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
       if (interval <= 0) {
         t = (fn) => fn();
       } else {
-        const throttled = pThrottle({ limit: 1, interval, strict: true })(
-          (fn: () => Promise<unknown>) => fn(),
+        const throttled = pThrottle({ limit: 1, interval, strict: true })((fn: () => Promise<unknown>) =>
+          fn(),
         );
         t = throttled as <T>(fn: () => Promise<T>) => Promise<T>;
       }
@@ -120,27 +120,27 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
   ): Promise<unknown> => {
     const throttle = throttleOf(projectId);
     return pRetry(() => throttle(() => once(url, headers, signal)), {
-        signal,
-        retries: opts.retries,
-        factor: 2,
-        minTimeout: opts.minRetryDelayMs,
-        maxTimeout: maxDelay,
-        randomize: true,
-        shouldRetry: ({ error }) =>
-          !signal?.aborted &&
-          (error instanceof CrmHttpError
-            ? error.retryable
-            : !error.message.startsWith("CRM API answered non-JSON")),
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          opts.log.warn(
-            { project: projectId, url, attempt: attemptNumber, retriesLeft, err: error.message },
-            "CRM request failed",
-          );
-          if (error instanceof CrmHttpError && error.retryable && error.retryAfterMs && retriesLeft > 0) {
-            await sleep(Math.min(error.retryAfterMs, maxDelay), signal);
-          }
-        },
-      });
+      signal,
+      retries: opts.retries,
+      factor: 2,
+      minTimeout: opts.minRetryDelayMs,
+      maxTimeout: maxDelay,
+      randomize: true,
+      shouldRetry: ({ error }) =>
+        !signal?.aborted &&
+        (error instanceof CrmHttpError
+          ? error.retryable
+          : !error.message.startsWith("CRM API answered non-JSON")),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        opts.log.warn(
+          { project: projectId, url, attempt: attemptNumber, retriesLeft, err: error.message },
+          "CRM request failed",
+        );
+        if (error instanceof CrmHttpError && error.retryable && error.retryAfterMs && retriesLeft > 0) {
+          await sleep(Math.min(error.retryAfterMs, maxDelay), signal);
+        }
+      },
+    });
   };
 
   return {
@@ -171,7 +171,9 @@ export function createProjectCrmHttpClient(
 ): CrmHttpClient {
   return createCrmHttpClient({
     minIntervalMs: (projectId) =>
-      kindOf(projectId) === "amocrm" ? config.AMOCRM_MIN_REQUEST_INTERVAL_MS : config.CRM_MIN_REQUEST_INTERVAL_MS,
+      kindOf(projectId) === "amocrm"
+        ? config.AMOCRM_MIN_REQUEST_INTERVAL_MS
+        : config.CRM_MIN_REQUEST_INTERVAL_MS,
     timeoutMs: config.CRM_HTTP_TIMEOUT_MS,
     retries: config.CRM_RETRIES,
     minRetryDelayMs: config.CRM_RETRY_MIN_DELAY_MS,

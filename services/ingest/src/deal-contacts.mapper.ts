@@ -66,7 +66,8 @@ export function amocrmDealContact(contact: unknown, ref: LeadContactRef, region:
   const phones = [
     ...new Set(rawPhones.map((p) => normalizePhone(p, region)).filter((p): p is string => p !== null)),
   ];
-  const name = typeof contact["name"] === "string" && contact["name"].trim() !== "" ? contact["name"].trim() : null;
+  const name =
+    typeof contact["name"] === "string" && contact["name"].trim() !== "" ? contact["name"].trim() : null;
   return {
     contact_id: contact["id"],
     name,

@@ -118,14 +118,20 @@ export function createDealContactsWorker(deps: DealContactsWorkerDeps): EntityFe
         const region = projectPhoneRegion(record);
         const contacts: DealContact[] = [];
         for (const ref of amocrmLeadContacts(lead)) {
-          const body = await deps.http.getJson(record.project_id, `${base}/api/v4/contacts/${ref.id}`, token, signal);
+          const body = await deps.http.getJson(
+            record.project_id,
+            `${base}/api/v4/contacts/${ref.id}`,
+            token,
+            signal,
+          );
           if (body === null) continue; // 204: the contact was deleted (§7.3)
           contacts.push(amocrmDealContact(body, ref, region));
         }
         return {
           outcome: "fetched",
           sha256: contactsDigest(contacts),
-          event: (fetchedAt, id) => dealContactsEvent(record.project_id, trigger.entityId, contacts, fetchedAt, id),
+          event: (fetchedAt, id) =>
+            dealContactsEvent(record.project_id, trigger.entityId, contacts, fetchedAt, id),
         };
       },
     },

@@ -77,7 +77,8 @@ describe("dictionary worker against the fake CRM", () => {
       ],
     );
     const gap = (crm.requests[1]?.at ?? 0) - (crm.requests[0]?.at ?? 0);
-    assert.ok(gap >= INTERVAL_MS - 15, `requests ${gap} ms apart`);
+    // Spacing is enforced where requests start; arrival at the server adds scheduling jitter.
+    assert.ok(gap >= INTERVAL_MS - 50, `requests ${gap} ms apart`);
     assert.equal(await t.eventCount(), before + 1);
     const msg = await t.lastOn(dictSubject("shop-kyiv"));
     assert.equal(msg?.header.get("Nats-Msg-Id"), r.dedupKey);

@@ -68,7 +68,10 @@ export function nextGroup(
  * True when the trigger makes the entity enter another group than the newest one seen (an older,
  * late event does not; an event without group never does).
  */
-export function entersNewGroup(state: Pick<FetchState, "group_id" | "group_at"> | null, trigger: FetchTrigger) {
+export function entersNewGroup(
+  state: Pick<FetchState, "group_id" | "group_at"> | null,
+  trigger: FetchTrigger,
+) {
   if (trigger.groupId === null) return false;
   if (!state || state.group_id === null) return true;
   return trigger.groupId !== state.group_id && (state.group_at === null || trigger.at >= state.group_at);
@@ -230,8 +233,16 @@ export function createEntityFetchWorker(spec: EntityFetchSpec, deps: EntityFetch
       const fetchedAt = deps.clock();
       const result = await spec.fetch(record, trigger, abort.signal);
       if (result.outcome === "gone") {
-        log.info({ project: trigger.projectId, entity: trigger.entityId }, "entity not found in the CRM: nothing published");
-        await putState(key, { outcome: "gone", sha256: state?.sha256 ?? null, fetched_at: fetchedAt.toISOString(), ...group });
+        log.info(
+          { project: trigger.projectId, entity: trigger.entityId },
+          "entity not found in the CRM: nothing published",
+        );
+        await putState(key, {
+          outcome: "gone",
+          sha256: state?.sha256 ?? null,
+          fetched_at: fetchedAt.toISOString(),
+          ...group,
+        });
       } else {
         if (state?.sha256 !== result.sha256) {
           const event = result.event(fetchedAt, deps.newId());
@@ -239,9 +250,17 @@ export function createEntityFetchWorker(spec: EntityFetchSpec, deps: EntityFetch
             msgID: event.dedup_key,
             timeout: deps.publishTimeoutMs,
           });
-          log.debug({ project: trigger.projectId, entity: trigger.entityId, seq: ack.seq, duplicate: ack.duplicate }, "published");
+          log.debug(
+            { project: trigger.projectId, entity: trigger.entityId, seq: ack.seq, duplicate: ack.duplicate },
+            "published",
+          );
         }
-        await putState(key, { outcome: "fetched", sha256: result.sha256, fetched_at: fetchedAt.toISOString(), ...group });
+        await putState(key, {
+          outcome: "fetched",
+          sha256: result.sha256,
+          fetched_at: fetchedAt.toISOString(),
+          ...group,
+        });
       }
       msg.ack();
     } catch (error) {
@@ -275,7 +294,10 @@ export function createEntityFetchWorker(spec: EntityFetchSpec, deps: EntityFetch
   async function handle(msg: JsMsg): Promise<void> {
     const decoded = decodeEvent(msg.data);
     if (!decoded.ok) {
-      log.error({ seq: msg.seq, subject: msg.subject, reason: decoded.reason }, "undecodable event: terminated");
+      log.error(
+        { seq: msg.seq, subject: msg.subject, reason: decoded.reason },
+        "undecodable event: terminated",
+      );
       msg.term(decoded.reason.slice(0, 200));
       return;
     }
@@ -378,8 +400,10 @@ export function createEntityFetchWorker(spec: EntityFetchSpec, deps: EntityFetch
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const info = await deps.nats.jsm.consumers.info(deps.eventsStream, spec.durable);
-        if (info.num_pending === 0 && info.num_ack_pending === 0 && queued() === 0 && inFlight.size === 0) return;
-        if (Date.now() > deadline) throw new Error(`${spec.durable} did not become idle within ${timeoutMs} ms`);
+        if (info.num_pending === 0 && info.num_ack_pending === 0 && queued() === 0 && inFlight.size === 0)
+          return;
+        if (Date.now() > deadline)
+          throw new Error(`${spec.durable} did not become idle within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -70,10 +70,10 @@ export function jidKind(jid: string): JidKind {
  * messages join their earlier phone-JID dialog; without it the LID is the chat id and the phone is
  * unknown.
  */
-export function dialogJids(key: {
-  remoteJid: string;
-  remoteJidAlt?: string | undefined;
-}): { chatId: string; phoneJid: string | null } {
+export function dialogJids(key: { remoteJid: string; remoteJidAlt?: string | undefined }): {
+  chatId: string;
+  phoneJid: string | null;
+} {
   const phoneJid = (jid: string | undefined) => {
     const m = jid === undefined ? null : PHONE_JID.exec(jid);
     return m ? `${m[1]}@${m[2]}` : null;
@@ -161,7 +161,12 @@ export function evolutionRaw(body: Record<string, unknown>, ctx: DeliveryContext
     : null;
   return {
     ...base,
-    body: JSON.stringify({ event: body["event"], instance: body["instance"], data: summary, truncated: true }),
+    body: JSON.stringify({
+      event: body["event"],
+      instance: body["instance"],
+      data: summary,
+      truncated: true,
+    }),
   };
 }
 
@@ -169,7 +174,12 @@ function readKey(data: Record<string, unknown>, path: string) {
   const key = data["key"];
   if (!isRecord(key)) throw new ValidationError(`${path}.key must be an object`);
   const remoteJid = key["remoteJid"];
-  if (typeof remoteJid !== "string" || remoteJid.length === 0 || remoteJid.length > 200 || !remoteJid.includes("@"))
+  if (
+    typeof remoteJid !== "string" ||
+    remoteJid.length === 0 ||
+    remoteJid.length > 200 ||
+    !remoteJid.includes("@")
+  )
     throw new ValidationError(`${path}.key.remoteJid must be a JID (…@s.whatsapp.net)`);
   const alt = key["remoteJidAlt"];
   if (alt !== undefined && alt !== null && typeof alt !== "string")

@@ -18,7 +18,14 @@ import { defaultFixturesDir } from "./testing/index.js";
 const dir = join(defaultFixturesDir(), "evolution");
 const expected = JSON.parse(readFileSync(join(dir, "expected-counts.json"), "utf8")) as {
   deliveries: Record<string, number>;
-  messages: { distinct: number; incoming: number; outgoing: number; text: number; image: number; audio: number };
+  messages: {
+    distinct: number;
+    incoming: number;
+    outgoing: number;
+    text: number;
+    image: number;
+    audio: number;
+  };
   duplicate_deliveries: number;
   duplicates_with_different_messageTimestamp: number;
   extended_text_bodies: number;
@@ -45,7 +52,11 @@ interface Delivered {
   body: {
     event: string;
     date_time: string;
-    data: { key?: { remoteJid: string; remoteJidAlt?: string; id: string }; messageTimestamp?: number; message?: Record<string, unknown> };
+    data: {
+      key?: { remoteJid: string; remoteJidAlt?: string; id: string };
+      messageTimestamp?: number;
+      message?: Record<string, unknown>;
+    };
   };
   events: ChatMessageReceived[];
   ignoredKinds: string[];
@@ -71,7 +82,10 @@ describe("Evolution webhooks of the fixture corpus", () => {
     assert.equal(kept.filter((e) => e.data.media === "image").length, expected.messages.image);
     assert.equal(kept.filter((e) => e.data.media === "audio").length, expected.messages.audio);
     assert.equal(kept.filter((e) => e.data.media === null).length, expected.messages.text);
-    assert.ok(kept.every((e) => e.data.media !== null || (e.data.text ?? "").length > 0), "every text message has text");
+    assert.ok(
+      kept.every((e) => e.data.media !== null || (e.data.text ?? "").length > 0),
+      "every text message has text",
+    );
   });
 
   test("given re-delivered messages, when normalised, then duplicates share the dedup key and the first timestamp is the one kept", () => {
@@ -88,12 +102,20 @@ describe("Evolution webhooks of the fixture corpus", () => {
 
   test("given deliveries other than messages, and group/status upserts, when normalised, then they are ignored and counted", () => {
     const ignored = delivered.flatMap((d) => d.ignoredKinds);
-    assert.equal(ignored.filter((k) => k === "messages.update").length, expected.deliveries["messages.update"]);
-    assert.equal(ignored.filter((k) => k === "connection.update").length, expected.deliveries["connection.update"]);
+    assert.equal(
+      ignored.filter((k) => k === "messages.update").length,
+      expected.deliveries["messages.update"],
+    );
+    assert.equal(
+      ignored.filter((k) => k === "connection.update").length,
+      expected.deliveries["connection.update"],
+    );
     const upserts = ignored.filter((k) => k.startsWith("messages.upsert:"));
     assert.equal(upserts.length, expected.ignored_upserts_group_or_status);
     assert.deepEqual([...new Set(upserts)].sort(), ["messages.upsert:broadcast", "messages.upsert:group"]);
-    assert.ok(allEvents.every((e) => !e.data.chat_id.endsWith("@g.us") && !e.data.chat_id.includes("broadcast")));
+    assert.ok(
+      allEvents.every((e) => !e.data.chat_id.endsWith("@g.us") && !e.data.chat_id.includes("broadcast")),
+    );
   });
 
   test("given @lid chats with remoteJidAlt, when normalised, then they join the person's phone-JID dialog", () => {
@@ -120,10 +142,12 @@ describe("Evolution webhooks of the fixture corpus", () => {
       index.map((d) => d.remote_jid).sort(),
     );
     const mixed = index.filter(
-      (d) =>
-        lidChats.has(d.remote_jid) && delivered.some((x) => x.body.data.key?.remoteJid === d.remote_jid),
+      (d) => lidChats.has(d.remote_jid) && delivered.some((x) => x.body.data.key?.remoteJid === d.remote_jid),
     );
-    assert.ok(mixed.length > 0, "a person who wrote under the phone JID before the upgrade and under a LID after");
+    assert.ok(
+      mixed.length > 0,
+      "a person who wrote under the phone JID before the upgrade and under a LID after",
+    );
     assert.equal(new Set(kept.map((e) => e.data.chat_id)).size, expected.dialogs);
     assert.ok(kept.every((e) => e.data.phone !== null && /^\+7\d{10}$/.test(e.data.phone)));
   });
@@ -136,7 +160,10 @@ describe("Evolution webhooks of the fixture corpus", () => {
       assert.equal(d.events[0]?.data.text, text);
     }
     const captioned = kept.filter((e) => e.data.media === "image" && e.data.text !== null);
-    assert.ok(captioned.length > 0 && captioned.length < expected.messages.image, "some receipts have no caption");
+    assert.ok(
+      captioned.length > 0 && captioned.length < expected.messages.image,
+      "some receipts have no caption",
+    );
   });
 
   test("given the false-Z date_time, when normalised, then sent_at is messageTimestamp and never date_time", () => {
@@ -152,7 +179,9 @@ describe("Evolution webhooks of the fixture corpus", () => {
   test("given incoming and outgoing messages, when normalised, then sender_name is the client's pushName only and connection is the instance", () => {
     const out = kept.filter((e) => e.data.direction === "outgoing");
     assert.ok(out.every((e) => e.data.sender_name === null));
-    assert.ok(kept.filter((e) => e.data.direction === "incoming").some((e) => e.data.sender_name === "Вероника ✨"));
+    assert.ok(
+      kept.filter((e) => e.data.direction === "incoming").some((e) => e.data.sender_name === "Вероника ✨"),
+    );
     assert.ok(kept.every((e) => e.data.connection === "demoacademy-wa" && e.source === "evolution"));
   });
 });
@@ -176,7 +205,10 @@ describe("Evolution parsing rules", () => {
     ["an upsert without key", upsert({ messageTimestamp: 1 })],
     ["a key without id", upsert({ key: { ...key, id: undefined }, messageTimestamp: 1792485171 })],
     ["a non-boolean fromMe", upsert({ key: { ...key, fromMe: "false" }, messageTimestamp: 1792485171 })],
-    ["a remoteJid that is no JID", upsert({ key: { ...key, remoteJid: "77011234567" }, messageTimestamp: 1792485171 })],
+    [
+      "a remoteJid that is no JID",
+      upsert({ key: { ...key, remoteJid: "77011234567" }, messageTimestamp: 1792485171 }),
+    ],
     ["a timestamp in ISO", upsert({ key, messageTimestamp: "2026-10-20T11:32:52Z" })],
     ["a message that is text", upsert({ key, messageTimestamp: 1792485171, message: "hi" })],
   ];
@@ -191,7 +223,9 @@ describe("Evolution parsing rules", () => {
       chatId: "181744219537465@lid",
       phoneJid: null,
     });
-    const out = normalize(upsert({ key: { ...key, remoteJid: "181744219537465@lid" }, messageTimestamp: 1792485171 }));
+    const out = normalize(
+      upsert({ key: { ...key, remoteJid: "181744219537465@lid" }, messageTimestamp: 1792485171 }),
+    );
     assert.equal(out.events[0]?.type === "chat.message_received" && out.events[0].data.phone, null);
   });
 
@@ -203,12 +237,18 @@ describe("Evolution parsing rules", () => {
   });
 
   test("given wrapped and media messages, when read, then text and media kind come from the inner content", () => {
-    assert.equal(evolutionText({ ephemeralMessage: { message: { extendedTextMessage: { text: "ссылка" } } } }), "ссылка");
+    assert.equal(
+      evolutionText({ ephemeralMessage: { message: { extendedTextMessage: { text: "ссылка" } } } }),
+      "ссылка",
+    );
     assert.equal(
       evolutionText({ documentWithCaptionMessage: { message: { documentMessage: { caption: "счёт" } } } }),
       "счёт",
     );
-    assert.equal(evolutionMedia({ documentWithCaptionMessage: { message: { documentMessage: {} } } }), "document");
+    assert.equal(
+      evolutionMedia({ documentWithCaptionMessage: { message: { documentMessage: {} } } }),
+      "document",
+    );
     assert.equal(evolutionMedia({ audioMessage: { ptt: true } }), "audio");
     assert.equal(evolutionMedia({ stickerMessage: {} }), "sticker");
     assert.equal(evolutionText({ audioMessage: { ptt: true } }), null);
@@ -216,7 +256,10 @@ describe("Evolution parsing rules", () => {
   });
 
   test("given a send.message and an upper-case MESSAGES_UPSERT, when normalised, then both are messages", () => {
-    const a = normalize({ ...upsert({ key: { ...key, fromMe: true }, messageTimestamp: 1792485171 }), event: "send.message" });
+    const a = normalize({
+      ...upsert({ key: { ...key, fromMe: true }, messageTimestamp: 1792485171 }),
+      event: "send.message",
+    });
     const b = normalize({ ...upsert({ key, messageTimestamp: 1792485171 }), event: "MESSAGES_UPSERT" });
     assert.equal(a.events.length, 1);
     assert.equal(b.events.length, 1);
@@ -224,7 +267,11 @@ describe("Evolution parsing rules", () => {
 
   test("given a body with a non-null apikey and inlined base64, when normalised, then raw keeps neither", () => {
     const body = upsert(
-      { key, messageTimestamp: 1792485171, message: { imageMessage: { caption: "чек" }, base64: "A".repeat(EVOLUTION_RAW_BODY_LIMIT) } },
+      {
+        key,
+        messageTimestamp: 1792485171,
+        message: { imageMessage: { caption: "чек" }, base64: "A".repeat(EVOLUTION_RAW_BODY_LIMIT) },
+      },
       { apikey: "instance-token-secret" },
     );
     const out = normalize(body);

@@ -28,6 +28,7 @@ const flag = (fallback: "true" | "false") =>
  * | `CRM_RETRY_MIN_DELAY_MS` | `1000` | first backoff delay |
  * | `AMOCRM_MIN_REQUEST_INTERVAL_MS` | `150` | per-project spacing of amoCRM API calls (amoCRM allows ~7 requests/s); `CRM_MIN_REQUEST_INTERVAL_MS` applies to KeyCRM |
  * | `EVOLUTION_WEBHOOK_ENABLED` | `true` | serve `POST /webhooks/evolution/:projectId` |
+ * | `TRUST_RECORDED_RECEIVED_AT` | `false` | take `X-Recorded-Received-At` as the receive time (importing recorded deliveries) |
  * | `ITEMS_WORKER_ENABLED` | `true` | run the KeyCRM order-items worker (durable consumer `items-worker`) |
  * | `ITEMS_REFETCH_AFTER_MINUTES` | `60` | refetch an order's items when it enters a new status group and its last fetch is older |
  * | `CONTACTS_WORKER_ENABLED` | `true` | run the amoCRM deal-contacts worker (durable consumer `contacts-worker`) |
@@ -54,6 +55,7 @@ export const IngestConfig = BaseConfig.extend({
   CRM_RETRY_MIN_DELAY_MS: int(0, 60_000).default(1000),
   AMOCRM_MIN_REQUEST_INTERVAL_MS: int(0, 60_000).default(150),
   EVOLUTION_WEBHOOK_ENABLED: flag("true"),
+  TRUST_RECORDED_RECEIVED_AT: flag("false"),
   ITEMS_WORKER_ENABLED: flag("true"),
   ITEMS_REFETCH_AFTER_MINUTES: int(0, 30 * 24 * 60).default(60),
   CONTACTS_WORKER_ENABLED: flag("true"),

@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import type { OrderItem, OrderItemsFetched } from "@pulse/events";
 import { isRecord } from "./crm-values.js";
 
-const id = (v: unknown): number | null => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null);
+const id = (v: unknown): number | null =>
+  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null;
 const text = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
 /** KeyCRM money and quantities are numbers, sometimes decimal strings (`"2.00"`, formats/keycrm.md §6.2). */
 const num = (v: unknown): number | null => {

@@ -37,7 +37,11 @@ export function itemsBucketName(eventsStream: string): string {
  * worker compares digests, and the dedup key `items:{project}:{order}:{sha256}` makes them one fact.
  * Source: ingest README "Items worker"; default `ITEMS_REFETCH_AFTER_MINUTES` = 60.
  */
-export function shouldFetchItems(state: FetchState | null, trigger: FetchTrigger, refetchAfterMs: number): boolean {
+export function shouldFetchItems(
+  state: FetchState | null,
+  trigger: FetchTrigger,
+  refetchAfterMs: number,
+): boolean {
   if (!state) return true;
   if (!entersNewGroup(state, trigger)) return false;
   return Date.parse(trigger.at) - Date.parse(state.fetched_at) >= refetchAfterMs;
@@ -102,7 +106,8 @@ export function createOrderItemsWorker(deps: OrderItemsWorkerDeps): EntityFetchW
         return {
           outcome: "fetched",
           sha256: itemsDigest(items),
-          event: (fetchedAt, id) => orderItemsEvent(record.project_id, trigger.entityId, items, fetchedAt, id),
+          event: (fetchedAt, id) =>
+            orderItemsEvent(record.project_id, trigger.entityId, items, fetchedAt, id),
         };
       },
     },

@@ -34,7 +34,10 @@ export interface PollerCheckpoints {
 }
 
 /** Opens (creating if missing) the checkpoint bucket of a deployment. */
-export async function openPollerCheckpoints(js: JetStreamClient, eventsStream: string): Promise<PollerCheckpoints> {
+export async function openPollerCheckpoints(
+  js: JetStreamClient,
+  eventsStream: string,
+): Promise<PollerCheckpoints> {
   const kv = await new Kvm(js).create(pollersBucketName(eventsStream), { history: 5 });
   return {
     async get(poller, projectId) {

@@ -52,11 +52,20 @@ export function createPollerScheduler<R>(opts: PollerSchedulerOptions<R>): Polle
         .then(
           (r) =>
             opts.log.info(
-              { poller: opts.name, project: id, ms: Math.round(performance.now() - started), ...opts.summary(r) },
+              {
+                poller: opts.name,
+                project: id,
+                ms: Math.round(performance.now() - started),
+                ...opts.summary(r),
+              },
               "poll finished",
             ),
           (error: unknown) => {
-            if (!closed) opts.log.warn({ poller: opts.name, project: id, err: error }, "poll failed: retried at the next interval");
+            if (!closed)
+              opts.log.warn(
+                { poller: opts.name, project: id, err: error },
+                "poll failed: retried at the next interval",
+              );
           },
         )
         .finally(() => running.delete(id));

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { type KV, type KvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import type { PhoneRegion } from "@pulse/domain";
 import {
   CrmKind,
   encodeEvent,
@@ -15,7 +16,6 @@ import {
   type SubjectRoot,
   TimeZoneName,
 } from "@pulse/events";
-import type { PhoneRegion } from "@pulse/domain";
 import type { Logger } from "@pulse/infra";
 import { z } from "zod";
 import { PhoneRegionCode, phoneRegionOrDefault } from "./phone-region.js";

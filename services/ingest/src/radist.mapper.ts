@@ -43,7 +43,10 @@ export type RadistContactsPage = z.infer<typeof RadistContactsPage>;
 /** `GET …/messaging/chats/sources/`: an array of `{type, connection_id, …}`. */
 export const RadistSources = z.array(z.looseObject({ type: z.string(), connection_id: Id }));
 
-const Media = z.looseObject({ caption: z.string().nullable().optional(), name: z.string().nullable().optional() });
+const Media = z.looseObject({
+  caption: z.string().nullable().optional(),
+  name: z.string().nullable().optional(),
+});
 
 /**
  * One message of `GET …/messaging/messages/?chat_id=…`: `message_id` (string or number),
@@ -103,7 +106,10 @@ export interface RadistChatToRead {
  * have a Telegram (or other messenger) chat on another connection, which is skipped
  * (formats/radist-online.md §5). Chats are kept in page order.
  */
-export function radistChatsToRead(page: RadistContactsPage, connectionIds: ReadonlySet<number>): RadistChatToRead[] {
+export function radistChatsToRead(
+  page: RadistContactsPage,
+  connectionIds: ReadonlySet<number>,
+): RadistChatToRead[] {
   const out: RadistChatToRead[] = [];
   for (const contact of page.data) {
     const lastUpdatedAt = readTime(contact.last_chat_updated_at);
@@ -184,7 +190,11 @@ export function radistMessageEvent(
       recorded_at: ctx.fetchedAt.toISOString(),
       dedup_key: radistDedupKey(projectId, messageId),
       source: "radist",
-      raw: { received_at: ctx.fetchedAt.toISOString(), content_type: "application/json", body: JSON.stringify(message) },
+      raw: {
+        received_at: ctx.fetchedAt.toISOString(),
+        content_type: "application/json",
+        body: JSON.stringify(message),
+      },
       data: {
         source: "radist",
         message_id: messageId,

@@ -20,7 +20,14 @@ const expected = JSON.parse(readFileSync(join(dir, "expected-counts.json"), "utf
   contact_pages: number;
   contacts: number;
   chats: { whatsapp: number; telegram: number };
-  messages: { whatsapp: number; incoming: number; outgoing: number; image: number; voice: number; telegram: number };
+  messages: {
+    whatsapp: number;
+    incoming: number;
+    outgoing: number;
+    image: number;
+    voice: number;
+    telegram: number;
+  };
   messages_sharing_a_created_at_second: number;
   phones_with_plus: number;
 };
@@ -67,9 +74,9 @@ describe("Radist fixture pages → chat.message_received", () => {
     assert.equal(pages.at(-1)?.response_metadata?.next_cursor, "");
     assert.equal(pages.flatMap((p) => p.data).length, expected.contacts);
     assert.equal(chats.length, expected.chats.whatsapp);
-    const telegram = pages.flatMap((p) => p.data.flatMap((c) => c.chats)).filter(
-      (c) => c.connection_id === expected.telegram_connection_id,
-    );
+    const telegram = pages
+      .flatMap((p) => p.data.flatMap((c) => c.chats))
+      .filter((c) => c.connection_id === expected.telegram_connection_id);
     assert.equal(telegram.length, expected.chats.telegram);
     assert.ok(telegram.every((t) => !chats.some((c) => c.chat.chat_id === t.chat_id)));
     const telegramMessages = telegram.flatMap((t) => messagesOf(t.chat_id));
@@ -123,14 +130,34 @@ describe("Radist fixture pages → chat.message_received", () => {
 });
 
 describe("Radist parsing rules", () => {
-  const chat = { chat: { chat_id: 1, connection_id: 2, phone: "8 (701) 234-56-78" }, contactName: "A", lastUpdatedAt: null };
+  const chat = {
+    chat: { chat_id: 1, connection_id: 2, phone: "8 (701) 234-56-78" },
+    contactName: "A",
+    lastUpdatedAt: null,
+  };
   test("given times as ISO, zone-less, unix seconds and ms, when read, then the same instant", () => {
-    for (const v of ["2026-10-21T14:03:57Z", "2026-10-21T14:03:57", "2026-10-21T17:03:57+03:00", 1792591437, "1792591437000"])
+    for (const v of [
+      "2026-10-21T14:03:57Z",
+      "2026-10-21T14:03:57",
+      "2026-10-21T17:03:57+03:00",
+      1792591437,
+      "1792591437000",
+    ])
       assert.equal(radistTime(v), "2026-10-21T14:03:57.000Z", String(v));
     assert.throws(() => radistTime("yesterday"));
   });
   test("given a numeric message id, a file and a national phone, when mapped, then string id, document, E.164 with the region", () => {
-    const r = radistMessageEvent("p", chat, { message_id: 42, direction: "outbound", created_at: "2026-10-21T14:03:57Z", file: { caption: null, name: "a.pdf" } }, ctx);
+    const r = radistMessageEvent(
+      "p",
+      chat,
+      {
+        message_id: 42,
+        direction: "outbound",
+        created_at: "2026-10-21T14:03:57Z",
+        file: { caption: null, name: "a.pdf" },
+      },
+      ctx,
+    );
     assert.ok(r.ok);
     assert.equal(r.event.data.message_id, "42");
     assert.equal(r.event.data.media, "document");
@@ -139,13 +166,19 @@ describe("Radist parsing rules", () => {
     assert.equal(r.event.data.direction, "outgoing");
   });
   test("given a message without id or with an unreadable time, when mapped, then it is skipped", () => {
-    assert.deepEqual(radistMessageEvent("p", chat, { direction: "inbound", created_at: "2026-10-21T14:03:57Z" }, ctx), {
-      ok: false,
-      reason: "malformed",
-    });
-    assert.deepEqual(radistMessageEvent("p", chat, { message_id: "x", direction: "inbound", created_at: "soon" }, ctx), {
-      ok: false,
-      reason: "created_at",
-    });
+    assert.deepEqual(
+      radistMessageEvent("p", chat, { direction: "inbound", created_at: "2026-10-21T14:03:57Z" }, ctx),
+      {
+        ok: false,
+        reason: "malformed",
+      },
+    );
+    assert.deepEqual(
+      radistMessageEvent("p", chat, { message_id: "x", direction: "inbound", created_at: "soon" }, ctx),
+      {
+        ok: false,
+        reason: "created_at",
+      },
+    );
   });
 });

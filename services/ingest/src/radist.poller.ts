@@ -8,8 +8,8 @@ import type { Logger, Nats } from "@pulse/infra";
 import { type CrmHttpClient, createCrmHttpClient } from "./crm-http.client.js";
 import { publishEvents } from "./event.publisher.js";
 import type { IngestConfig } from "./ingest.config.js";
-import type { PollerCheckpoints } from "./poller-checkpoints.store.js";
 import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
+import type { PollerCheckpoints } from "./poller-checkpoints.store.js";
 import { type ProjectRecord, type ProjectRegistry, projectPhoneRegion } from "./project-registry.js";
 import {
   RadistContactsPage,
@@ -181,7 +181,11 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
         let fresh = 0;
         let oldest: string | null = null;
         for (const item of list) {
-          const mapped = radistMessageEvent(record.project_id, chat, item, { fetchedAt, newId: deps.newId, phoneRegion: region });
+          const mapped = radistMessageEvent(record.project_id, chat, item, {
+            fetchedAt,
+            newId: deps.newId,
+            phoneRegion: region,
+          });
           if (!mapped.ok) {
             result.skipped++;
             continue;
@@ -212,7 +216,8 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
       const query = new URLSearchParams({ limit: String(RADIST_CONTACTS_PAGE_LIMIT) });
       if (cursor) query.set("cursor", cursor);
       const parsed = RadistContactsPage.safeParse(await get(`/chats/with_contacts/?${query}`));
-      if (!parsed.success) throw new Error("Radist chats/with_contacts answered something that is not a contacts page");
+      if (!parsed.success)
+        throw new Error("Radist chats/with_contacts answered something that is not a contacts page");
       result.contactPages++;
       const all = parsed.data.data.reduce((n, c) => n + c.chats.length, 0);
       const chats = radistChatsToRead(parsed.data, connections);
@@ -245,7 +250,12 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
     intervalMs: config.RADIST_POLL_INTERVAL_SECONDS * 1000,
     projects: () => deps.registry.list().filter(radistEligible),
     run: (record, signal) => run(record, signal),
-    summary: (r) => ({ chats: r.chats, messages: r.messages, published: r.published, duplicates: r.duplicates }),
+    summary: (r) => ({
+      chats: r.chats,
+      messages: r.messages,
+      published: r.published,
+      duplicates: r.duplicates,
+    }),
     log: deps.logger,
   });
 
@@ -253,7 +263,8 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
     start: () => scheduler.start(),
     async runOnce(projectId, opts = {}) {
       const record = deps.registry.get(projectId)?.record;
-      if (!radistEligible(record)) throw new Error(`project ${projectId} is not active or has no Radist settings`);
+      if (!radistEligible(record))
+        throw new Error(`project ${projectId} is not active or has no Radist settings`);
       return run(record, scheduler.signal, opts.since);
     },
     idle: () => scheduler.idle(),

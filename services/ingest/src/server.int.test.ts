@@ -49,6 +49,43 @@ describe("ingest process", () => {
     }
   });
 
+  test("given default flags, when started, then the items and contacts consumers exist; with the flags off, no workers and no Evolution route", async () => {
+    const base = { ...t.env.env, PORT: "0", INGEST_HOST: "127.0.0.1", DICTIONARY_SYNC_ON_START: "false" };
+    const on = await startIngest({ env: base, logger: t.logger });
+    try {
+      assert.ok(on.itemsWorker && on.contactsWorker);
+      const names = [];
+      for await (const c of t.env.nats.jsm.consumers.list(t.env.streamName))
+        names.push(c.config.durable_name);
+      assert.deepEqual(names.sort(), ["contacts-worker", "items-worker"]);
+      const evo = await fetch(`${on.url}/webhooks/evolution/shop?secret=x`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      assert.equal(evo.status, 401);
+    } finally {
+      await on.close();
+    }
+    const off = await startIngest({
+      env: {
+        ...base,
+        ITEMS_WORKER_ENABLED: "false",
+        CONTACTS_WORKER_ENABLED: "0",
+        EVOLUTION_WEBHOOK_ENABLED: "false",
+      },
+      logger: t.logger,
+    });
+    try {
+      assert.equal(off.itemsWorker, null);
+      assert.equal(off.contactsWorker, null);
+      const evo = await fetch(`${off.url}/webhooks/evolution/shop?secret=x`, { method: "POST", body: "{}" });
+      assert.equal(evo.status, 404);
+    } finally {
+      await off.close();
+    }
+  });
+
   test("given server.ts run as a process, when it gets SIGTERM, then it stops cleanly with exit code 0", async () => {
     const port = await freePort();
     const child = spawn(

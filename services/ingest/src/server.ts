@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectNats, createLogger, ensureStreams, type Logger, loadConfig } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
-import { createAmocrmEventsPoller, type AmocrmEventsPoller } from "./amocrm-events.poller.js";
+import { type AmocrmEventsPoller, createAmocrmEventsPoller } from "./amocrm-events.poller.js";
 import { buildIngestApp } from "./app.js";
 import { createProjectCrmHttpClient } from "./crm-http.client.js";
 import { createDealContactsWorker } from "./deal-contacts.worker.js";
@@ -82,7 +82,15 @@ export async function startIngest(
       ? createDealContactsWorker({ ...fetchDeps, refetchAfterMinutes: config.CONTACTS_REFETCH_AFTER_MINUTES })
       : null;
     const checkpoints = await openPollerCheckpoints(nats.js, config.EVENTS_STREAM);
-    const amocrmCatchup = createAmocrmEventsPoller({ nats, config, logger, registry, http, checkpoints, newId });
+    const amocrmCatchup = createAmocrmEventsPoller({
+      nats,
+      config,
+      logger,
+      registry,
+      http,
+      checkpoints,
+      newId,
+    });
     const radistPoller = createRadistPoller({ nats, config, logger, registry, checkpoints, newId });
     cleanup.push(
       () => app.close(),
@@ -93,12 +101,13 @@ export async function startIngest(
       () => radistPoller.close(),
       () => registry.close(),
     );
-    const url = await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT ?? config.PORT });
     worker.start();
     await itemsWorker?.start();
     await contactsWorker?.start();
     amocrmCatchup.start();
     radistPoller.start();
+    // Listening is the last step: once /health answers, the caller owns a fully started ingest.
+    const url = await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT ?? config.PORT });
     logger.info({ url, projects: registry.list().length }, "ingest listening");
     return {
       app,

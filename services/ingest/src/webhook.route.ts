@@ -25,7 +25,24 @@ export interface WebhookAppContext {
   readonly newId: () => string;
   readonly publishTimeoutMs: number;
   readonly retryAfterSeconds: number;
+  /**
+   * Accept `X-Recorded-Received-At` (an ISO instant) as the receive time of an authenticated
+   * delivery. Off in production; on when importing recorded deliveries (the demo feed, tests), so
+   * deliveries without a source time (KeyCRM minimal context, amoCRM Digital-Pipeline bodies) keep the
+   * time they were originally received rather than the time of the import.
+   */
+  readonly trustRecordedReceivedAt: boolean;
   readonly log: Logger;
+}
+
+/**
+ * The receive time of a delivery: now, or — when `trust` is on — a valid `X-Recorded-Received-At`
+ * header that is not in the future.
+ */
+export function deliveryReceivedAt(now: Date, header: string | string[] | undefined, trust: boolean): Date {
+  if (!trust || typeof header !== "string") return now;
+  const t = Date.parse(header);
+  return Number.isFinite(t) && t <= now.getTime() ? new Date(t) : now;
 }
 
 /**
@@ -98,7 +115,11 @@ export function registerWebhookRoute(
       onRequest: async (request) => {
         const state: WebhookState = {
           source: endpoint.source,
-          receivedAt: ctx.clock(),
+          receivedAt: deliveryReceivedAt(
+            ctx.clock(),
+            request.headers["x-recorded-received-at"],
+            ctx.trustRecordedReceivedAt,
+          ),
           project: null,
           rawBody: null,
           receipt: null,

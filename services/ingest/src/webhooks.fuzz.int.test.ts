@@ -33,6 +33,11 @@ const amoBodies = readFileSync(join(fixtures, "amocrm/webhooks.jsonl"), "utf8")
   .filter((l) => l.length > 0)
   .map((l) => (JSON.parse(l) as { body: string }).body);
 
+const evolutionBodies = readFileSync(join(fixtures, "evolution/webhooks.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.includes('"messages.upsert"') && !l.includes("@g.us") && !l.includes("@broadcast"))
+  .slice(0, 300);
+
 let t: IngestTestEnv;
 let app: FastifyInstance;
 
@@ -201,6 +206,82 @@ const amoStructural = fc.oneof(
   fc.constant(Array.from({ length: 10_050 }, (_, i) => `p${i}=1`).join("&")),
 );
 
+// ---- Evolution: message deliveries that break the {event, data{key{remoteJid, id, fromMe}, messageTimestamp}} contract
+
+type EvoBody = { event: unknown; data: Record<string, unknown> & { key: Record<string, unknown> } };
+const evoMutation = fc.nat({ max: evolutionBodies.length - 1 }).chain((i) => {
+  const raw = evolutionBodies[i] ?? "{}";
+  const with_ = (mutate: (b: EvoBody) => void) => {
+    const b = JSON.parse(raw) as EvoBody;
+    mutate(b);
+    return JSON.stringify(b);
+  };
+  const badMessageId = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.constant(""),
+    fc.integer(),
+    fc.object(),
+    fc.constant("id with spaces"),
+    fc.constant("line\nbreak"),
+    fc.constant("x".repeat(201)),
+  );
+  const badTimestamp = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.constant(-1),
+    fc.double({ noInteger: true, noNaN: true, min: 1, max: 2e9 }),
+    fc.constant(40_000_000_000),
+    fc.string().filter((v) => !/^\d{1,12}$/.test(v) && v !== ""),
+    fc.object(),
+    fc.boolean(),
+  );
+  return fc.oneof(
+    badMessageId.map((v) =>
+      with_((b) => {
+        b.data.key["id"] = v;
+      }),
+    ),
+    fc.oneof(fc.constant(undefined), fc.constant("false"), fc.integer(), fc.constant(null)).map((v) =>
+      with_((b) => {
+        b.data.key["fromMe"] = v;
+      }),
+    ),
+    badTimestamp.map((v) =>
+      with_((b) => {
+        b.data["messageTimestamp"] = v;
+      }),
+    ),
+    fc
+      .oneof(
+        fc.constant(undefined),
+        fc.string().filter((v) => !v.includes("@")),
+        fc.integer(),
+      )
+      .map((v) =>
+        with_((b) => {
+          b.data.key["remoteJid"] = v;
+        }),
+      ),
+    fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.constant([])).map((v) =>
+      with_((b) => {
+        (b as { data: unknown }).data = v;
+      }),
+    ),
+    fc.oneof(fc.constant(null), fc.string(), fc.array(fc.integer())).map((v) =>
+      with_((b) => {
+        b.data["key"] = v as never;
+      }),
+    ),
+    fc.oneof(fc.constant(undefined), fc.constant(""), fc.integer(), fc.object()).map((v) =>
+      with_((b) => {
+        b.event = v;
+      }),
+    ),
+    fc.integer({ min: 1, max: raw.length - 1 }).map((n) => raw.slice(0, n)),
+  );
+});
+
 function hasEntityGroup(raw: string): boolean {
   const parsed = qs.parse(raw, { depth: 10 });
   return Object.keys(parsed).some((k) => (AMOCRM_ENTITY_GROUPS as readonly string[]).includes(k));
@@ -252,6 +333,21 @@ describe("webhook fuzz", () => {
     assert.equal(await t.eventCount(), before);
   });
 
+  test("given ≥ 1 000 malformed Evolution bodies, when posted, then every answer is 4xx and the stream does not grow", async () => {
+    const before = await t.eventCount();
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(evoMutation, async (body) => {
+        runs++;
+        await assertRejected(`/webhooks/evolution/amo?secret=${SECRET}`, "application/json", body);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    assert.equal(runs, RUNS);
+    assert.equal((await app.inject("/health")).statusCode, 200);
+    assert.equal(await t.eventCount(), before);
+  });
+
   test("given the unmodified corpus bodies (control), when posted, then they are accepted — the fuzzed ones failed for their mutation", async () => {
     const k = await app.inject({
       method: "POST",
@@ -267,5 +363,13 @@ describe("webhook fuzz", () => {
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
     assert.equal(a.statusCode, 200);
+    const e = await app.inject({
+      method: "POST",
+      url: `/webhooks/evolution/amo?secret=${SECRET}`,
+      payload: evolutionBodies[0] ?? "",
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(e.statusCode, 200);
+    assert.equal(e.json().accepted, 1);
   });
 });

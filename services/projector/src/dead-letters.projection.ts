@@ -33,7 +33,7 @@ export function deadLetterRow(stream: string, msg: StreamMessage, reason: string
     stream,
     stream_seq: msg.seq,
     subject: msg.subject,
-    reason: reason.slice(0, 4000),
+    reason: reason.replaceAll("\u0000", "\ufffd").slice(0, 4000),
     payload: payloadText(msg.data),
     recorded_at: msg.timestamp,
   };

@@ -79,6 +79,7 @@ const NOTHING_BUFFERED = Symbol("nothing buffered");
  */
 export class DurableBatchReader {
   private pendingNext: Promise<IteratorResult<JsMsg>> | null = null;
+  private closing: Promise<void> | null = null;
 
   private constructor(
     private readonly messages: ConsumerMessages,
@@ -95,7 +96,7 @@ export class DurableBatchReader {
   ): Promise<DurableBatchReader> {
     const how = await alignDurable(jsm, spec, checkpoint);
     logger.info(
-      { stream: spec.stream, durable: spec.durable, checkpoint, consumer: how },
+      { stream: spec.stream, durable: spec.durable, checkpoint, action: how },
       "durable consumer ready",
     );
     const consumer = await js.consumers.get(spec.stream, spec.durable);
@@ -145,8 +146,21 @@ export class DurableBatchReader {
     return batch;
   }
 
-  /** Stops pulling; buffered, unacknowledged messages are redelivered to the next reader. */
+  /**
+   * Stops pulling; buffered, unacknowledged messages are dropped (the server redelivers them, or the
+   * next reader re-creates the durable at the checkpoint). The client processes its stop request in
+   * the message queue, so the queue is drained here until it ends.
+   */
   async close(): Promise<void> {
-    await this.messages.close().catch(() => undefined);
+    if (this.closing) return this.closing;
+    const closed = this.messages.close().catch(() => undefined);
+    this.closing = (async () => {
+      for (;;) {
+        const r = await this.take().catch(() => ({ done: true, value: undefined }));
+        if (r.done) break;
+      }
+      await closed;
+    })();
+    return this.closing;
   }
 }

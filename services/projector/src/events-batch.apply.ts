@@ -1,6 +1,5 @@
 import {
   type DomainEvent,
-  decodeEvent,
   type EventOfType,
   type OrderUpdatedNotice,
   orderUpdatesSubject,
@@ -10,6 +9,7 @@ import type { Database, ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { readCheckpoint, writeCheckpoint } from "./checkpoints.repository.js";
 import { getOrCreate } from "./collections.js";
+import { applyConversationEvents } from "./conversations.projection.js";
 import { type DeadLetterRow, deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
 import {
   type DealInput,
@@ -30,6 +30,14 @@ import {
   type ProjectDictionary,
   writeDictionary,
 } from "./dictionary.projection.js";
+import { evolveOrderItems, loadOrderItems, urgencyItems, writeOrderItems } from "./order-items.projection.js";
+import {
+  loadOrderOverrides,
+  type OrderOverridesRow,
+  overridesOf,
+  overridesRow,
+  writeOrderOverrides,
+} from "./order-overrides.projection.js";
 import {
   buildOrderRows,
   loadOrderEvents,
@@ -41,7 +49,17 @@ import {
   type StoredOrderEvent,
   writeOrdersCurrent,
 } from "./order-status.projection.js";
+import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject, loadProjects, type ProjectRow, writeProjects } from "./projects.projection.js";
+import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "./replay-diff.js";
+import {
+  isSettingsEvent,
+  loadAnalyticsSettings,
+  RECOMPUTE_EVENT_TYPES,
+  type SettingsEvent,
+  settingsRow,
+  writeSettings,
+} from "./settings.projection.js";
 import type { StreamMessage } from "./stream-message.js";
 import { inSchema, writeRows } from "./table-writer.js";
 import {
@@ -72,6 +90,8 @@ export interface EventsApplyOptions {
  * What a batch did. `applied`/`skipped`: messages after / at-or-before the checkpoint (a skipped
  * message is a redelivery: no-op). `poison`: sequences dead-lettered (to `term`).
  * `refreshRequests`: project → status ids unknown to its dictionary. `notices`: outbox rows written.
+ * `recomputes`: `ops.replays` rows inserted as `running` (settings changes to recompute over all
+ * history; live mode only).
  */
 export interface EventsBatchOutcome {
   checkpointBefore: number;
@@ -82,6 +102,7 @@ export interface EventsBatchOutcome {
   refreshRequests: Map<string, Set<number>>;
   notices: number;
   lateDuplicates: number;
+  recomputes: number;
 }
 
 type Decoded =
@@ -122,6 +143,7 @@ export async function applyEventsBatch(
     refreshRequests: new Map(),
     notices: 0,
     lateDuplicates: 0,
+    recomputes: 0,
   };
   const last = fresh[fresh.length - 1];
   if (!last) return outcome;
@@ -133,12 +155,17 @@ export async function applyEventsBatch(
   const batch = new EventsBatch(trx, db, opts, outcome);
   let segment: Decoded[] = [];
   for (const msg of fresh) {
-    const r = decodeEvent(msg.data);
+    const r = decodeForProjection(msg.data);
     const d: Decoded = r.ok ? { msg, event: r.event } : { msg, event: null, reason: r.reason };
     if (d.event?.type === "dictionary.statuses_synced") {
       await batch.applySegment(segment);
       segment = [];
       await batch.applySync(msg.seq, d.event);
+    } else if (d.event && isSettingsEvent(d.event)) {
+      // A settings change applies at its stream position: the orders before it use the old settings.
+      await batch.applySegment(segment);
+      segment = [];
+      await batch.applySettings(msg.seq, d.event);
     } else {
       segment.push(d);
     }
@@ -180,6 +207,8 @@ class EventsBatch {
     const projects: { seq: number; event: EventOfType<"project.registered"> }[] = [];
     const deals: { seq: number; input: DealInput }[] = [];
     const orders = new Map<string, { seq: number; event: EventOfType<"order.status_changed"> }[]>();
+    const itemEvents: { seq: number; event: EventOfType<"order.items_fetched"> }[] = [];
+    const overrideEvents: { seq: number; event: EventOfType<"order.overrides_changed"> }[] = [];
     for (const item of items) {
       if (item.event === null) {
         deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
@@ -193,6 +222,8 @@ class EventsBatch {
       if (event.type === "order.status_changed") {
         getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event });
       }
+      if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
+      if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
     }
 
     await writeDeadLetters(this.db, schema, deadLetters);
@@ -232,6 +263,9 @@ class EventsBatch {
       await writeDeals(this.db, schema, changed);
     }
 
+    // Items and overrides are stored first; their orders are recomputed after the status events'.
+    const extra = await this.applyItemsAndOverrides(itemEvents, overrideEvents);
+
     if (orders.size > 0) {
       await this.dictionariesOf(orders.keys());
       const stats = new Map<string, StatsRow>();
@@ -265,9 +299,138 @@ class EventsBatch {
         }
         await writeRows(this.db, schema, "order_status_events", rows);
         await this.recomputeOrders(projectId, touched, dict, "status_changed");
+        for (const orderId of touched.keys()) extra.touched.get(projectId)?.delete(orderId);
       }
       await writeStatsIncrements(this.db, schema, [...stats.values()]);
     }
+    if (extra.touched.size > 0) {
+      await this.dictionariesOf(extra.touched.keys());
+      for (const [projectId, touched] of extra.touched) {
+        await this.recomputeOrders(projectId, touched, this.dictionary(projectId), "order_context_changed");
+      }
+    }
+    await extra.finish();
+    // Last: the shift deal rows read the status events and deal snapshots written above.
+    await applyConversationEvents(
+      this.db,
+      schema,
+      items.flatMap((i) => (i.event === null ? [] : [{ seq: i.msg.seq, event: i.event }])),
+    );
+  }
+
+  /**
+   * Stores `order.items_fetched` / `order.overrides_changed` rows (stream order; see
+   * `evolveOrderItems`, `overridesRow`) and returns the orders to recompute per project (order id →
+   * causing stream position). In live mode, `finish()` (to call after the recomputation) writes one
+   * `ops.replays` row per overrides event — status `done`, the diff of that order (an override is
+   * recomputed in place, no replay) — so the API's `replay_url` of an override works.
+   */
+  private async applyItemsAndOverrides(
+    itemEvents: readonly { seq: number; event: EventOfType<"order.items_fetched"> }[],
+    overrideEvents: readonly { seq: number; event: EventOfType<"order.overrides_changed"> }[],
+  ): Promise<{ touched: Map<string, Map<number, number>>; finish: () => Promise<void> }> {
+    const touched = new Map<string, Map<number, number>>();
+    const none = { touched, finish: async () => undefined };
+    if (itemEvents.length === 0 && overrideEvents.length === 0) return none;
+    const { schema } = this.opts;
+    const byProject = new Map<string, number[]>();
+    for (const { event } of itemEvents)
+      getOrCreate(byProject, event.project_id, () => []).push(event.data.order_id);
+    for (const [projectId, ids] of byProject) {
+      const states = await loadOrderItems(this.db, projectId, [...new Set(ids)]);
+      const dirty = new Set<number>();
+      for (const { seq, event } of itemEvents) {
+        if (event.project_id !== projectId) continue;
+        const next = evolveOrderItems(states.get(event.data.order_id), event, seq);
+        if (!next) continue;
+        states.set(event.data.order_id, next);
+        dirty.add(event.data.order_id);
+        getOrCreate(touched, projectId, () => new Map<number, number>()).set(event.data.order_id, seq);
+      }
+      await writeOrderItems(
+        this.db,
+        schema,
+        [...dirty].map((id) => states.get(id)!.row),
+      );
+    }
+    const latest = new Map<string, OrderOverridesRow>();
+    for (const { seq, event } of overrideEvents) {
+      latest.set(`${event.project_id}\u0000${event.data.order_id}`, overridesRow(event, seq));
+      getOrCreate(touched, event.project_id, () => new Map<number, number>()).set(event.data.order_id, seq);
+    }
+    await writeOrderOverrides(this.db, schema, [...latest.values()]);
+    if (!this.opts.produceNotices || overrideEvents.length === 0) return { touched, finish: none.finish };
+    const before = new Map<string, Awaited<ReturnType<typeof loadOrderDiffStates>>>();
+    for (const { event } of overrideEvents) {
+      const p = event.project_id;
+      if (!before.has(p)) {
+        const ids = [
+          ...new Set(
+            overrideEvents.filter((o) => o.event.project_id === p).map((o) => o.event.data.order_id),
+          ),
+        ];
+        before.set(p, await loadOrderDiffStates(this.db, p, ids));
+      }
+    }
+    const finish = async () => {
+      const rows = [];
+      for (const { event } of overrideEvents) {
+        const p = event.project_id;
+        const id = event.data.order_id;
+        const after = await loadOrderDiffStates(this.db, p, [id]);
+        const diff = replayDiffOf([diffOrderStates(id, before.get(p)?.get(id), after.get(id))]);
+        rows.push({
+          id: event.id,
+          project_id: p,
+          reason: event.type,
+          trigger_event_id: event.id,
+          requested_by: event.data.changed_by,
+          status: "done",
+          events_total: 0,
+          events_done: 0,
+          started_at: new Date(),
+          finished_at: new Date(),
+          error: null,
+          diff: JSON.stringify(diff),
+        });
+      }
+      await this.trx
+        .insertInto("ops.replays")
+        .values(rows)
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+    };
+    return { touched, finish };
+  }
+
+  /**
+   * Applies a settings change: upserts `rm.settings`. The order read models are NOT recomputed here
+   * (that is a rebuild over all history); in live mode a change of working hours, SLA, cycle or
+   * urgent rules inserts an `ops.replays` row (id = the event id, status `running`) in this
+   * transaction, which the projector's recompute scheduler picks up after the commit.
+   */
+  async applySettings(seq: number, event: SettingsEvent): Promise<void> {
+    await writeSettings(this.db, this.opts.schema, [settingsRow(event, seq).row]);
+    if (!this.opts.produceNotices || !RECOMPUTE_EVENT_TYPES.has(event.type)) return;
+    const inserted = await this.trx
+      .insertInto("ops.replays")
+      .values({
+        id: event.id,
+        project_id: event.project_id,
+        reason: event.type,
+        trigger_event_id: event.id,
+        requested_by: event.data.changed_by,
+        status: "running",
+        events_total: 0,
+        events_done: 0,
+        started_at: new Date(),
+        finished_at: null,
+        error: null,
+        diff: null,
+      })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .executeTakeFirst();
+    this.outcome.recomputes += Number(inserted.numInsertedOrUpdatedRows ?? 0);
   }
 
   /**
@@ -334,19 +497,30 @@ class EventsBatch {
   ): Promise<void> {
     const ids = [...orders.keys()].sort((a, b) => a - b);
     const { schema } = this.opts;
+    if (ids.length === 0) return;
+    const settings = await loadAnalyticsSettings(this.db, projectId);
     for (let i = 0; i < ids.length; i += ORDER_CHUNK) {
       const chunk = ids.slice(i, i + ORDER_CHUNK);
       const events = await loadOrderEvents(this.db, projectId, chunk);
       const before = await loadOrdersCurrent(this.db, projectId, chunk);
+      const items = await loadOrderItems(this.db, projectId, chunk);
+      const overrides = await loadOrderOverrides(this.db, projectId, chunk);
       const intervals = [];
+      const cycles = [];
       const currents: OrdersCurrentRow[] = [];
       const flipKeys: string[] = [];
       const flipValues: boolean[] = [];
       for (const orderId of chunk) {
         const list = events.get(orderId);
         if (!list || list.length === 0) continue;
-        const rows = buildOrderRows(list, dict);
-        intervals.push(...rows.intervals);
+        const orderItems = items.get(orderId);
+        const rows = buildOrderRows(list, dict, {
+          settings,
+          items: orderItems ? urgencyItems(orderItems.items) : null,
+          overrides: overridesOf(overrides.get(orderId)),
+        });
+        for (const row of rows.intervals) intervals.push(row);
+        for (const row of rows.cycles) cycles.push(row);
         currents.push(rows.current);
         for (const e of list) {
           const eff = rows.effective.get(e.dedup_key) ?? true;
@@ -369,6 +543,12 @@ class EventsBatch {
         .where("order_id", "in", chunk)
         .execute();
       await writeRows(this.db, schema, "order_status_intervals", intervals);
+      await this.db
+        .deleteFrom("order_cycle_metrics")
+        .where("project_id", "=", projectId)
+        .where("order_id", "in", chunk)
+        .execute();
+      await writeRows(this.db, schema, "order_cycle_metrics", cycles);
       await writeOrdersCurrent(this.db, schema, currents);
       if (flipKeys.length > 0) {
         await sql`

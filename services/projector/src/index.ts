@@ -21,3 +21,4 @@ export {
   type ReplayResult,
   replayReadModels,
 } from "./replay.js";
+export { DIFF_LIMIT, type DiffChange, diffSchemas, type ReplayDiff } from "./replay-diff.js";

@@ -1,4 +1,12 @@
-import { compareStatusEvents, deriveOrderIntervals } from "@pulse/domain";
+import {
+  analyzeOrder,
+  compareStatusEvents,
+  deriveOrderIntervals,
+  type OrderAnalyticsSettings,
+  type OrderOverrides,
+  parseOrderAnalyticsSettings,
+  type UrgencyOrderItem,
+} from "@pulse/domain";
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
@@ -33,8 +41,31 @@ export interface StoredOrderEvent {
 
 /** A `rm.order_status_intervals` row. */
 export type IntervalRow = RowOf<"order_status_intervals">;
-/** A `rm.orders_current` row (`is_urgent` is written `false` on insert and never overwritten here). */
+/** A `rm.orders_current` row. */
 export type OrdersCurrentRow = RowOf<"orders_current"> & { project_id: string; order_id: number };
+/** A `rm.order_cycle_metrics` row. */
+export type CycleMetricsRow = RowOf<"order_cycle_metrics">;
+
+/**
+ * What an order's analytics depend on besides its events: the project's CURRENT settings (at the
+ * stream position being applied; a replay uses the final ones), the order's items (`null` = never
+ * fetched) and its overrides (`null` = none).
+ */
+export interface OrderContext {
+  readonly settings: OrderAnalyticsSettings;
+  readonly items: readonly UrgencyOrderItem[] | null;
+  readonly overrides: OrderOverrides | null;
+}
+
+/** SPEC defaults: 24/7 in UTC, no SLA, no cycle or urgent rules. */
+const DEFAULT_SETTINGS: OrderAnalyticsSettings = parseOrderAnalyticsSettings({}, "UTC");
+
+/** The context of an order of a project that never changed its settings, without items or overrides. */
+export const DEFAULT_ORDER_CONTEXT: OrderContext = {
+  settings: DEFAULT_SETTINGS,
+  items: null,
+  overrides: null,
+};
 
 /** Key of an order across projects: `"{project}\u0000{order}"`. */
 export function orderKey(projectId: string, orderId: number): string {
@@ -71,10 +102,14 @@ export function orderStatusEventRow(
   };
 }
 
-/** The derived rows of one order: its intervals, its `orders_current` row, effective flags per dedup key. */
+/**
+ * The derived rows of one order: its intervals, its `orders_current` row, its cycle metrics (one
+ * per project cycle rule it has a cycle for), effective flags per dedup key.
+ */
 export interface OrderRows {
   readonly intervals: IntervalRow[];
   readonly current: OrdersCurrentRow;
+  readonly cycles: CycleMetricsRow[];
   readonly effective: ReadonlyMap<string, boolean>;
 }
 
@@ -82,10 +117,16 @@ export interface OrderRows {
  * Derives the intervals and the `orders_current` row of one order from ALL its stored events with
  * the pure domain rules (`deriveOrderIntervals`), resolving groups and closing statuses with the
  * project's dictionary. The order's `source` is that of its earliest event (source-time order);
- * `last_event_seq` is the highest stream position among its events.
+ * `last_event_seq` is the highest stream position among its events. Working time, SLA, urgency and
+ * cycles come from `analyzeOrder` (`@pulse/domain`) with `context` — a function of the stream only
+ * (no clock), so a replay writes what the live projector wrote.
  * @throws Error when `events` is empty (an order exists only through its events).
  */
-export function buildOrderRows(events: readonly StoredOrderEvent[], dict: ProjectDictionary): OrderRows {
+export function buildOrderRows(
+  events: readonly StoredOrderEvent[],
+  dict: ProjectDictionary,
+  context: OrderContext = DEFAULT_ORDER_CONTEXT,
+): OrderRows {
   const firstStored = events[0];
   if (!firstStored) throw new Error("buildOrderRows: an order without events");
   const sortedFirst = events.reduce((a, b) => (compareStatusEvents(a, b) <= 0 ? a : b));
@@ -95,8 +136,15 @@ export function buildOrderRows(events: readonly StoredOrderEvent[], dict: Projec
   const summary = result.summary!;
   let lastSeq = 0;
   for (const e of events) if (e.stream_seq > lastSeq) lastSeq = e.stream_seq;
+  const a = analyzeOrder({
+    intervals: result.intervals,
+    items: context.items,
+    overrides: context.overrides,
+    settings: context.settings,
+  });
+  const cycle = a.cycle;
   return {
-    intervals: result.intervals.map((iv) => ({
+    intervals: result.intervals.map((iv, i) => ({
       project_id,
       order_id,
       seq: iv.seq,
@@ -105,6 +153,17 @@ export function buildOrderRows(events: readonly StoredOrderEvent[], dict: Projec
       started_at: iv.started_at,
       ended_at: iv.ended_at,
       duration_seconds: iv.durationSeconds,
+      ...a.intervals[i]!,
+    })),
+    cycles: a.cycles.map((c) => ({
+      project_id,
+      order_id,
+      rule_name: c.rule,
+      started_at: c.startedAt,
+      ended_at: c.endedAt,
+      wall_seconds: c.wallSeconds,
+      working_seconds: c.workingSeconds,
+      is_open: c.open,
     })),
     current: {
       project_id,
@@ -117,9 +176,19 @@ export function buildOrderRows(events: readonly StoredOrderEvent[], dict: Projec
       last_changed_at: summary.last_changed_at,
       manager_id: summary.manager_id,
       closed_at: summary.closed_at,
-      is_urgent: false,
+      is_urgent: a.urgent,
       status_events: summary.status_events,
       last_event_seq: lastSeq,
+      urgent_source: a.urgentSource,
+      urgent_rule: a.urgentRule,
+      urgent_since: a.urgentSince,
+      delivery_entered_at: a.deliveryEnteredAt,
+      cycle_rule: cycle?.rule ?? null,
+      cycle_started_at: cycle?.startedAt ?? null,
+      cycle_ended_at: cycle?.endedAt ?? null,
+      cycle_wall_seconds: cycle?.wallSeconds ?? null,
+      cycle_working_seconds: cycle?.workingSeconds ?? null,
+      sla_next_transition_at: a.slaNextTransitionAt,
     },
     effective: new Map(result.events.map((r) => [r.event.dedup_key, r.effective])),
   };
@@ -176,6 +245,11 @@ export async function loadOrdersCurrent(
       started_at: iso(r.started_at),
       last_changed_at: iso(r.last_changed_at),
       closed_at: iso(r.closed_at),
+      urgent_since: iso(r.urgent_since),
+      delivery_entered_at: iso(r.delivery_entered_at),
+      cycle_started_at: iso(r.cycle_started_at),
+      cycle_ended_at: iso(r.cycle_ended_at),
+      sla_next_transition_at: iso(r.sla_next_transition_at),
     });
   }
   return out;
@@ -185,13 +259,12 @@ export async function loadOrdersCurrent(
 export function ordersCurrentChanged(before: OrdersCurrentRow | undefined, after: OrdersCurrentRow): boolean {
   if (!before) return true;
   for (const k of Object.keys(after) as (keyof OrdersCurrentRow)[]) {
-    if (k === "is_urgent") continue;
     if (before[k] !== after[k]) return true;
   }
   return false;
 }
 
-/** Upserts `orders_current` rows (keeps `is_urgent`, which the urgency projection owns). */
+/** Upserts `orders_current` rows (every column: urgency, cycle and SLA fields are derived here too). */
 export async function writeOrdersCurrent(
   db: Kysely<ReadModels>,
   schema: string,
@@ -200,6 +273,5 @@ export async function writeOrdersCurrent(
   await writeRows(db, schema, "orders_current", rows, {
     keys: ["project_id", "order_id"],
     action: "replace",
-    keep: ["is_urgent"],
   });
 }

@@ -13,6 +13,7 @@ import { BaseConfig, loadConfig } from "@pulse/infra";
  * | `PROJECTOR_RETRY_MAX_MS` | `30000` | cap of the backoff between retries of a failing batch |
  * | `REPLAY_BATCH_ROWS` | `5000` | rows per bulk `INSERT` of a replay |
  * | `REPLAY_WRITERS` | `2` | parallel connections writing a replay's tables |
+ * | `SLA_TICK_SECONDS` | `30` | period of the running-SLA ticker (notices for orders turning near/over) |
  */
 export interface ProjectorConfig extends BaseConfig {
   readonly PROJECTOR_DURABLE: string;
@@ -22,6 +23,7 @@ export interface ProjectorConfig extends BaseConfig {
   readonly PROJECTOR_RETRY_MAX_MS: number;
   readonly REPLAY_BATCH_ROWS: number;
   readonly REPLAY_WRITERS: number;
+  readonly SLA_TICK_SECONDS: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -53,6 +55,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     PROJECTOR_RETRY_MAX_MS: positiveInt(env, "PROJECTOR_RETRY_MAX_MS", 30_000, problems),
     REPLAY_BATCH_ROWS: positiveInt(env, "REPLAY_BATCH_ROWS", 5000, problems),
     REPLAY_WRITERS: positiveInt(env, "REPLAY_WRITERS", 2, problems),
+    SLA_TICK_SECONDS: positiveInt(env, "SLA_TICK_SECONDS", 30, problems),
   };
   if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join("\n  ")}`);
   return config;

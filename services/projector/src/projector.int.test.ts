@@ -11,8 +11,10 @@ import {
   type WebhookReceipt,
 } from "@pulse/events";
 import {
+  aDealDeleted,
   aDealEvent,
   aDictionarySynced,
+  aLeadSnapshot,
   anOrderStatusChanged,
   aProjectRegistered,
   aWebhookReceipt,
@@ -474,27 +476,16 @@ describe("projector: events → read models", () => {
 
   test("given deal snapshots out of order, when projected, then the newest updated_at wins and deletion sticks", async () => {
     const A = "amo-test";
+    const utm = [
+      { id: 434731, name: "utm_source", code: "UTM_SOURCE", values: [{ value: "kenesary", enum: null }] },
+    ];
     await h.publish(
       aDealEvent("deal.created", { lead_id: 501, status_id: 10, name: "Lead", updated_at: at(0) }, A),
     );
     await h.publish(
       aDealEvent(
         "deal.updated",
-        {
-          lead_id: 501,
-          status_id: 10,
-          name: "Lead",
-          price: 5000,
-          updated_at: at(1),
-          custom_fields: [
-            {
-              id: 434731,
-              name: "utm_source",
-              code: "UTM_SOURCE",
-              values: [{ value: "kenesary", enum: null }],
-            },
-          ],
-        },
+        { lead_id: 501, status_id: 10, name: "Lead", price: 5000, updated_at: at(1), custom_fields: utm },
         A,
       ),
     );
@@ -503,14 +494,45 @@ describe("projector: events → read models", () => {
     );
     await h.start();
     await h.waitCheckpoint("events", stale);
-    const row = await h.env.db.selectFrom("rm.deals_current").selectAll().executeTakeFirstOrThrow();
+    let row = await h.env.db.selectFrom("rm.deals_current").selectAll().executeTakeFirstOrThrow();
     assert.equal(row.name, "Lead");
     assert.equal(row.price, 5000);
     assert.equal(new Date(row.updated_at!).toISOString(), at(1));
-    assert.deepEqual(row.custom_fields, [
-      { id: 434731, name: "utm_source", code: "UTM_SOURCE", values: [{ value: "kenesary", enum: null }] },
-    ]);
+    assert.deepEqual(row.custom_fields, utm);
     assert.equal(row.deleted, false);
+
+    // An amoCRM status change carries the lead: it moves the deal and the lead's intervals.
+    const status = anOrderStatusChanged(
+      {
+        order_id: 501,
+        status_id: 142,
+        status_group_id: 7001,
+        status_changed_at: at(2),
+        crm_event: "leads.status",
+        lead: aLeadSnapshot({
+          lead_id: 501,
+          status_id: 142,
+          pipeline_id: 7001,
+          name: "Lead",
+          updated_at: at(2),
+        }),
+      },
+      A,
+    );
+    await h.publish({ ...status, source: "amocrm", dedup_key: `amocrm:${A}:501:status:142:${at(2)}` });
+    const deleted = await h.publish(aDealDeleted(501, A));
+    await h.waitCheckpoint("events", deleted);
+    row = await h.env.db.selectFrom("rm.deals_current").selectAll().executeTakeFirstOrThrow();
+    assert.equal(row.status_id, 142);
+    assert.equal(row.pipeline_id, 7001);
+    assert.equal(row.deleted, true);
+    const lead = await h.env.db
+      .selectFrom("rm.orders_current")
+      .selectAll()
+      .where("project_id", "=", A)
+      .executeTakeFirstOrThrow();
+    assert.equal(lead.source, "amocrm");
+    assert.equal(new Date(lead.closed_at!).toISOString(), at(2), "142 (won) closes a lead in any pipeline");
   });
 });
 
@@ -680,12 +702,18 @@ describe("projector: replay", () => {
       }
     })();
     const result = await replayReadModels(h.deps(), {
-      beforeSwap: async () => {
-        await waitFor("publishing under way", async () => published > 0);
+      beforeSwap: async (built) => {
+        // The live projector moves past the replay's snapshot before the swap.
+        await waitFor(
+          "live ahead of the replay",
+          async () => (await h.checkpoint("events")) > built.eventsSeq,
+        );
       },
     });
     await publisher;
     assert.equal(result.swapped, true);
+    assert.ok(result.caughtUp.events > 0, "the swap applied the events the live projector had added");
+    assert.ok(published > 0);
     await h.waitCheckpoint("events", last);
     const copy = await replayReadModels(h.deps(), { swap: false, schema: "rm_check" });
     assert.deepEqual((await compareReadModels(h.env.db, "rm", copy.schema)).differences, []);

@@ -2,13 +2,16 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { dictionaryRefreshSubject } from "@pulse/events";
 import { type Database, ensureStreams, type Logger, migrate, type Nats } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { readCheckpoint, takeProjectorLock } from "./checkpoints.repository.js";
+import { readCheckpoint, takeProjectorLock, writeCheckpoint } from "./checkpoints.repository.js";
+import { deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
 import { DurableBatchReader, type DurableSpec } from "./durable-batch.reader.js";
 import { applyEventsBatch, type EventsBatchOutcome } from "./events-batch.apply.js";
 import { createOutboxRelay, type OutboxRelay } from "./outbox.relay.js";
 import { type ProjectorConfig, projectorNames } from "./projector.config.js";
 import { applyReceiptsBatch, type ReceiptsBatchOutcome } from "./receipts-batch.apply.js";
+import { createRecomputeScheduler, type RecomputeScheduler } from "./recompute.scheduler.js";
 import { replayReadModels } from "./replay.js";
+import { createSlaTicker, type SlaTicker } from "./sla.ticker.js";
 import { assertNoGap, StreamGapError } from "./stream-gap.js";
 import { fromJsMsg } from "./stream-message.js";
 import { inSchema } from "./table-writer.js";
@@ -38,7 +41,8 @@ export interface ProjectorHooks {
 /**
  * What the projector needs: a NATS connection (JetStream + core), the database (schemas `rm` and
  * `ops`, addressed by name in every statement so a replay's schema swap is picked up), the
- * configuration, a logger, and optional test hooks.
+ * configuration, a logger, optional test hooks, and the clock of the SLA ticker (epoch ms;
+ * default `Date.now`, injected in tests — the read models themselves never read a clock).
  */
 export interface ProjectorDeps {
   readonly nats: Nats;
@@ -46,6 +50,7 @@ export interface ProjectorDeps {
   readonly config: ProjectorConfig;
   readonly logger: Logger;
   readonly hooks?: ProjectorHooks;
+  readonly clock?: () => number;
 }
 
 /** A running projector (see {@link createProjector}). */
@@ -58,6 +63,13 @@ export interface Projector {
   start(): Promise<void>;
   /** Stops pulling, lets the running transaction finish, stops the relay. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Resolves when no settings recompute is running or queued (a recompute rebuilds the read models
+   * over all history after a settings change; see `recompute.scheduler.ts`).
+   */
+  recomputesIdle(): Promise<void>;
+  /** Runs one tick of the running-SLA ticker now; returns the notices written (see `sla.ticker.ts`). */
+  tickSla(): Promise<number>;
 }
 
 /**
@@ -71,6 +83,8 @@ export function createProjector(deps: ProjectorDeps): Projector {
   const { nats, db, config, logger } = deps;
   const names = projectorNames(config);
   let relay: OutboxRelay | null = null;
+  let recompute: RecomputeScheduler | null = null;
+  let ticker: SlaTicker | null = null;
   let loops: StreamLoop[] = [];
   let started = false;
 
@@ -112,6 +126,16 @@ export function createProjector(deps: ProjectorDeps): Projector {
         bufferMessages: Math.max(config.PROJECTOR_BATCH_SIZE * 2, 100),
       });
       const r = relay;
+      const rc = createRecomputeScheduler({ nats, db, config, logger: logger.child({ part: "recompute" }) });
+      recompute = rc;
+      ticker = createSlaTicker({
+        db,
+        scheme: names.scheme,
+        logger: logger.child({ part: "sla-ticker" }),
+        tickSeconds: config.SLA_TICK_SECONDS,
+        clock: deps.clock ?? Date.now,
+        onNotices: () => r.kick(),
+      });
       loops = [
         new StreamLoop(deps, "events", spec(names.eventsStream, names.eventsDurable, names.eventsFilter), {
           apply: (trx, msgs) =>
@@ -125,6 +149,7 @@ export function createProjector(deps: ProjectorDeps): Projector {
           after: (o: EventsBatchOutcome) => {
             if (o.refreshRequests.size > 0) refresh(o.refreshRequests);
             if (o.notices > 0) r.kick();
+            if (o.recomputes > 0) rc.kick();
           },
         }),
         new StreamLoop(
@@ -143,14 +168,27 @@ export function createProjector(deps: ProjectorDeps): Projector {
         ),
       ];
       await Promise.all(loops.map((l) => l.start()));
+      // Rows left `running` by an earlier process (crash during a recompute) are rebuilt now.
+      rc.kick();
+      ticker.start();
       logger.info({ stream: names.eventsStream, durable: names.eventsDurable }, "projector started");
     },
     async stop() {
+      await ticker?.stop();
+      ticker = null;
+      await recompute?.stop();
+      recompute = null;
       await Promise.all(loops.map((l) => l.stop()));
       loops = [];
       await relay?.stop();
       relay = null;
       started = false;
+    },
+    async recomputesIdle() {
+      await recompute?.idle();
+    },
+    async tickSla() {
+      return ticker ? ticker.tick() : 0;
     },
   };
 }
@@ -161,6 +199,12 @@ interface Applier<O extends { poison: Set<number> }> {
 }
 
 class Stopped extends Error {}
+
+/** True for Postgres data exceptions and integrity violations (SQLSTATE classes 22 and 23). */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && /^2[23]/.test(code);
+}
 
 /** One consumed stream: open the durable at the checkpoint, then batch → transaction → ack, forever. */
 class StreamLoop<
@@ -238,32 +282,39 @@ class StreamLoop<
         lastSeq: batch[batch.length - 1]!.seq,
         size: batch.length,
       };
-      const outcome = await this.applyWithRetry(batch, info);
+      const poison = await this.applyBatch(batch, info);
       await this.deps.hooks?.afterCommit?.(info);
       this.failures = 0;
       for (const m of batch) {
-        if (outcome.poison.has(m.seq)) m.term("undecodable: recorded in rm.dead_letters");
+        if (poison.has(m.seq)) m.term("poison: recorded in rm.dead_letters");
         else m.ack();
       }
-      if (outcome.poison.size > 0) {
-        this.logger.warn({ seqs: [...outcome.poison] }, "poison messages dead-lettered");
-      }
-      this.applier.after(outcome);
+      if (poison.size > 0) this.logger.warn({ seqs: [...poison] }, "poison messages dead-lettered");
     }
   }
 
-  private async applyWithRetry(batch: JsMsg[], info: BatchInfo): Promise<O> {
+  /**
+   * Applies `batch` in one transaction, retrying infrastructure faults with backoff until it commits
+   * (or the loop stops); runs the applier's after-commit step. Returns the dead-lettered sequences.
+   * A batch that keeps failing with a Postgres data error (SQLSTATE class 22/23: a value the tables
+   * cannot hold) is split until the offending message is alone, which is then dead-lettered, so one
+   * bad fact never blocks the consumer (STYLE.md rule 5).
+   */
+  private async applyBatch(batch: JsMsg[], info: BatchInfo): Promise<Set<number>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.db.transaction().execute(async (trx) => {
+        const outcome = await this.deps.db.transaction().execute(async (trx) => {
           await takeProjectorLock(trx);
-          const outcome = await this.applier.apply(trx, batch);
+          const o = await this.applier.apply(trx, batch);
           await this.deps.hooks?.beforeCommit?.(info);
-          return outcome;
+          return o;
         });
+        this.applier.after(outcome);
+        return outcome.poison;
       } catch (error) {
         if (error instanceof StreamGapError) throw error;
         if (this.stopping) throw new Stopped();
+        if (isDataError(error) && attempt >= 3) return this.isolate(batch, info, error);
         const delay = this.backoff(attempt);
         this.logger.error(
           { err: error, attempt, retryInMs: delay, firstSeq: info.firstSeq, lastSeq: info.lastSeq },
@@ -274,6 +325,37 @@ class StreamLoop<
         if (this.stopping) throw new Stopped();
       }
     }
+  }
+
+  private async isolate(batch: JsMsg[], info: BatchInfo, error: unknown): Promise<Set<number>> {
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (!only) {
+      const mid = Math.ceil(batch.length / 2);
+      const parts = [batch.slice(0, mid), batch.slice(mid)];
+      const poison = new Set<number>();
+      for (const part of parts) {
+        const partInfo = {
+          ...info,
+          firstSeq: part[0]!.seq,
+          lastSeq: part[part.length - 1]!.seq,
+          size: part.length,
+        };
+        for (const seq of await this.applyBatch(part, partInfo)) poison.add(seq);
+      }
+      return poison;
+    }
+    const code = (error as { code?: string }).code ?? "?";
+    const reason = `apply failed: ${code}: ${(error as Error).message}`;
+    this.logger.error({ err: error, seq: only.seq }, "message cannot be applied; dead-lettering it");
+    const msg = fromJsMsg(only);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await takeProjectorLock(trx);
+      const db = inSchema(trx, "rm");
+      if (msg.seq <= (await readCheckpoint(db, this.name))) return;
+      await writeDeadLetters(db, "rm", [deadLetterRow(this.spec.stream, msg, reason)]);
+      await writeCheckpoint(db, "rm", this.name, msg.seq, msg.timestamp);
+    });
+    return new Set([only.seq]);
   }
 
   private backoff(attempt: number): number {

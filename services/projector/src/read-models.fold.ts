@@ -1,5 +1,6 @@
-import { decodeEvent } from "@pulse/events";
+import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
 import { getOrCreate } from "./collections.js";
+import { ConversationsFold } from "./conversations.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
 import {
   type DealRow,
@@ -14,6 +15,8 @@ import {
   groupOfStatus,
   type ProjectDictionary,
 } from "./dictionary.projection.js";
+import { evolveOrderItems, type OrderItemsState, urgencyItems } from "./order-items.projection.js";
+import { type OrderOverridesRow, overridesOf, overridesRow } from "./order-overrides.projection.js";
 import {
   buildOrderRows,
   type OrderRows,
@@ -21,7 +24,10 @@ import {
   orderStatusEventRow,
   type StoredOrderEvent,
 } from "./order-status.projection.js";
+import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject, type ProjectRow } from "./projects.projection.js";
+import { isSettingsEvent, type SettingsRow, settingsRow } from "./settings.projection.js";
+import { type ShiftDealRow, shiftSettingsOf } from "./shift-deals.projection.js";
 import type { StreamMessage } from "./stream-message.js";
 import {
   addStats,
@@ -48,11 +54,26 @@ export class ReadModelsFold {
   readonly deals = new Map<string, DealRow>();
   readonly stats = new Map<string, StatsRow>();
   readonly deadLetters: DeadLetterRow[] = [];
+  /** Project → settings kind → its latest `rm.settings` row and data (stream order). */
+  readonly settings = new Map<string, Map<string, { row: SettingsRow; data: unknown }>>();
+  /** Order key → its items (`order.items_fetched`, see `evolveOrderItems`). */
+  readonly items = new Map<string, OrderItemsState>();
+  /** Order key → its overrides (latest `order.overrides_changed`). */
+  readonly overrides = new Map<string, OrderOverridesRow>();
+  /** Messages, contacts, analysis results and what the shift deal rows are built from. */
+  readonly conversations = new ConversationsFold();
   /** The last message folded per stream (its seq and time become the checkpoint). */
   lastEvent: StreamMessage | null = null;
   lastReceipt: StreamMessage | null = null;
   eventCount = 0;
   receiptCount = 0;
+  /** Stored events whose group a later sync filled (their first-written row needs the fix). */
+  readonly backfilled = new Set<StoredOrderEvent>();
+  /**
+   * Called with each new stored event as soon as it is folded (group as resolved at that point,
+   * `is_effective: true`), so the replay can start writing `order_status_events` while it reads.
+   */
+  onStoredEvent: ((event: StoredOrderEvent) => void) | null = null;
   private readonly dedup = new Map<string, Set<string>>();
   private readonly withoutGroup = new Map<string, Set<StoredOrderEvent>>();
 
@@ -60,6 +81,15 @@ export class ReadModelsFold {
     private readonly eventsStream: string,
     private readonly receiptsStream: string,
   ) {}
+
+  private readonly strings = new Map<string, string>();
+
+  private intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    if (this.strings.size < 10_000) this.strings.set(s, s);
+    return s;
+  }
 
   private dictionary(projectId: string): ProjectDictionary {
     return this.dictionaries.get(projectId) ?? emptyDictionary(projectId);
@@ -69,7 +99,7 @@ export class ReadModelsFold {
   applyEvent(msg: StreamMessage): void {
     this.lastEvent = msg;
     this.eventCount++;
-    const r = decodeEvent(msg.data);
+    const r = decodeForProjection(msg.data);
     if (!r.ok) {
       this.deadLetters.push(deadLetterRow(this.eventsStream, msg, r.reason));
       return;
@@ -91,6 +121,7 @@ export class ReadModelsFold {
             if (g !== null) {
               stored.status_group_id = g;
               pending.delete(stored);
+              this.backfilled.add(stored);
             }
           }
         }
@@ -104,16 +135,35 @@ export class ReadModelsFold {
         }
         keys.add(event.dedup_key);
         const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
+        // Low-cardinality strings are shared: a replay keeps every stored event in memory.
+        stored.project_id = this.intern(stored.project_id);
+        stored.crm_event = this.intern(stored.crm_event);
+        stored.source = this.intern(stored.source);
         const key = orderKey(event.project_id, event.data.order_id);
         getOrCreate(this.orders, key, () => []).push(stored);
+        this.onStoredEvent?.(stored);
         if (stored.status_group_id === null) {
           getOrCreate(this.withoutGroup, event.project_id, () => new Set<StoredOrderEvent>()).add(stored);
         }
         break;
       }
+      case "order.items_fetched": {
+        const key = orderKey(event.project_id, event.data.order_id);
+        const next = evolveOrderItems(this.items.get(key), event, msg.seq);
+        if (next) this.items.set(key, next);
+        break;
+      }
+      case "order.overrides_changed":
+        this.overrides.set(orderKey(event.project_id, event.data.order_id), overridesRow(event, msg.seq));
+        break;
       default:
+        if (isSettingsEvent(event)) {
+          const s = settingsRow(event, msg.seq);
+          getOrCreate(this.settings, event.project_id, () => new Map()).set(s.row.kind, s);
+        }
         break;
     }
+    this.conversations.apply(event, msg.seq);
     const deal = dealInputOf(event);
     if (deal) {
       const key = dealKey(deal.projectId, dealInputLeadId(deal));
@@ -131,14 +181,43 @@ export class ReadModelsFold {
     else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
   }
 
+  /** Every `rm.shift_deals` row, from the final state (shift settings: the final `rm.settings` kind `shifts`). */
+  shiftDeals(): ShiftDealRow[] {
+    return this.conversations.shiftDeals(this.orders.values(), this.deals.values(), (projectId) =>
+      shiftSettingsOf(this.settings.get(projectId)?.get("shifts")?.data ?? {}),
+    );
+  }
+
   /**
-   * Derives every order's rows with the final dictionaries; yields the stored events (with
-   * `is_effective` set) alongside each order's intervals and `orders_current` row.
+   * The analytics settings of a project as of the end of the fold (its final `rm.settings` rows, in
+   * the zone of its final `rm.projects` row): "judge all history by the current rule".
+   */
+  analyticsSettings(projectId: string): OrderAnalyticsSettings {
+    const stored: Record<string, unknown> = {};
+    for (const [kind, s] of this.settings.get(projectId) ?? []) stored[kind] = s.data;
+    return parseOrderAnalyticsSettings(stored, this.projects.get(projectId)?.time_zone ?? "UTC");
+  }
+
+  /**
+   * Derives every order's rows with the final dictionaries, settings, items and overrides; yields the
+   * stored events (with `is_effective` set) alongside each order's rows.
    */
   *orderRows(): Generator<{ events: StoredOrderEvent[]; rows: OrderRows }> {
-    for (const events of this.orders.values()) {
+    const settings = new Map<string, OrderAnalyticsSettings>();
+    for (const [key, events] of this.orders) {
       const first = events[0]!;
-      const rows = buildOrderRows(events, this.dictionary(first.project_id));
+      const projectId = first.project_id;
+      let s = settings.get(projectId);
+      if (!s) {
+        s = this.analyticsSettings(projectId);
+        settings.set(projectId, s);
+      }
+      const items = this.items.get(key);
+      const rows = buildOrderRows(events, this.dictionary(projectId), {
+        settings: s,
+        items: items ? urgencyItems(items.items) : null,
+        overrides: overridesOf(this.overrides.get(key)),
+      });
       for (const e of events) e.is_effective = rows.effective.get(e.dedup_key) ?? true;
       yield { events, rows };
     }

@@ -1,8 +1,16 @@
-import { createReadModelSchema, type Database, ensureStreams, type Logger, type Nats } from "@pulse/infra";
+import {
+  createReadModelSchema,
+  type Database,
+  ensureStreams,
+  type Logger,
+  type Nats,
+  type ReadModels,
+} from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "./checkpoints.repository.js";
 import { writeDeadLetters } from "./dead-letters.projection.js";
 import { applyEventsBatch } from "./events-batch.apply.js";
+import type { StoredOrderEvent } from "./order-status.projection.js";
 import { type ProjectorConfig, projectorNames } from "./projector.config.js";
 import { ReadModelsFold } from "./read-models.fold.js";
 import { applyReceiptsBatch } from "./receipts-batch.apply.js";
@@ -31,20 +39,25 @@ export interface ReplayProgress {
  *   `false` leaves the rebuilt schema beside `rm` (for comparisons) and returns its name.
  * - `schema`: name of the schema to build (default `rm_next_{epoch ms}`); must not exist.
  * - `onProgress`: called every ~50,000 messages and per phase.
- * - `beforeSwap`: test seam, awaited after the bulk write and before the swap transaction.
+ * - `beforeSwap`: test seam, awaited after the bulk write and before the swap transaction, with the
+ *   positions the rebuilt schema reached.
+ * - `beforeDropOld`: awaited after the swap with the name of the previous `rm` (now renamed), before
+ *   it is dropped — to compare old and new tables (both hold the same stream positions). An error
+ *   is logged and the old schema is dropped anyway.
  */
 export interface ReplayOptions {
   readonly swap?: boolean;
   readonly schema?: string;
   readonly onProgress?: (p: ReplayProgress) => void;
-  readonly beforeSwap?: () => Promise<void>;
+  readonly beforeSwap?: (built: { eventsSeq: number; receiptsSeq: number }) => Promise<void>;
+  readonly beforeDropOld?: (oldSchema: string) => Promise<void>;
 }
 
 /**
  * Result of a replay. `schema`: where the rebuilt read models are now (`rm` after a swap);
  * `events`/`receipts`: messages folded by the fast path; `eventsSeq`/`receiptsSeq`: the checkpoints
  * the new schema ended with; `caughtUp`: messages applied inside the swap; `seconds` and
- * `eventsPerSecond` (events + receipts folded per second of the whole replay).
+ * `eventsPerSecond` (events-stream messages folded per second of the whole replay, swap included).
  */
 export interface ReplayResult {
   readonly schema: string;
@@ -68,10 +81,13 @@ const PROGRESS_EVERY = 50_000;
  *    them in memory with the live projector's rules and row builders ({@link ReadModelsFold}).
  * 2. Bulk-writes the rows (`INSERT … SELECT FROM unnest(…)` in chunks of `REPLAY_BATCH_ROWS`, on
  *    `REPLAY_WRITERS` connections) and the checkpoints.
- * 3. With `swap`: in one transaction takes the projector lock (live writers wait), applies the
- *    messages between the replay's position and the live checkpoints with the live batch code (no
- *    notices), renames `rm` → `rm_old_{ts}` and the new schema → `rm`, commits, then drops the old
- *    schema. The live projector continues from the same checkpoint on the new tables.
+ * 3. With `swap`: applies the messages between the replay's position and the live checkpoints with
+ *    the live batch code (no notices) — first without the lock, then, in one transaction holding the
+ *    projector lock (live writers wait), the few that arrived meanwhile; sets nothing else (the
+ *    catch-up moves the new checkpoints to the live ones), renames `rm` → `rm_old_{ts}` and the new
+ *    schema → `rm`, commits, then drops the old schema. The live projector continues from the same
+ *    checkpoint on the new tables. If the live checkpoints are behind the replay, the new schema
+ *    keeps the replay's (the live consumer then skips what the replay already applied).
  *
  * Writes nothing that is not a function of the stream contents, so two replays are identical.
  * @throws on NATS/Postgres errors; the half-built schema is dropped, `rm` is untouched.
@@ -91,25 +107,41 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
   const eventsLast = (await nats.jsm.streams.info(names.eventsStream)).state.last_seq;
   const receiptsLast = (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq;
   const schema = opts.schema ?? `rm_next_${Date.now()}`;
+  if (schema === "rm") throw new Error("replayReadModels: the schema to build must not be rm");
   await createReadModelSchema(db as unknown as Kysely<unknown>, schema);
   let swapped = false;
   try {
     const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
+    const writer = new RowWriter(inSchema(db, schema), schema, config, (n) => progress("write", n, 0));
+    // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
+    // the few rows a later sync or the interval rules change are corrected after the read.
+    let pendingEvents: RowOf<"order_status_events">[] = [];
+    // Rows are not copied: a row changed before its chunk is serialised is written changed, and
+    // the correction after the read writes the same final values anyway.
+    fold.onStoredEvent = (e) => {
+      pendingEvents.push(e);
+    };
     let nextReport = PROGRESS_EVERY;
-    await readStreamRange(nats.js, names.eventsStream, 1, eventsLast, (batch) => {
+    await readStreamRange(nats.js, names.eventsStream, 1, eventsLast, async (batch) => {
       for (const m of batch) fold.applyEvent(m);
+      if (pendingEvents.length >= config.REPLAY_BATCH_ROWS) {
+        const rows = pendingEvents;
+        pendingEvents = [];
+        await writer.submit("order_status_events", rows);
+      }
       if (fold.eventCount >= nextReport) {
         progress("events", fold.eventCount, eventsLast);
         nextReport += PROGRESS_EVERY;
       }
     });
+    await writer.submit("order_status_events", pendingEvents);
     progress("events", fold.eventCount, eventsLast);
     await readStreamRange(nats.js, names.receiptsStream, 1, receiptsLast, (batch) => {
       for (const m of batch) fold.applyReceipt(m);
     });
     progress("receipts", fold.receiptCount, receiptsLast);
 
-    const rowsWritten = await writeFold(db, schema, fold, config, (n) => progress("write", n, 0));
+    const rowsWritten = await writeFold(writer, fold);
     progress("write", rowsWritten, rowsWritten);
 
     const result = {
@@ -128,40 +160,63 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       };
     }
 
-    await opts.beforeSwap?.();
-    const oldSchema = `rm_old_${Date.now()}`;
-    const caughtUp = { events: 0, receipts: 0 };
-    const positions = await db.transaction().execute(async (trx) => {
-      await takeProjectorLock(trx);
-      const live = await liveCheckpoints(trx);
+    await opts.beforeSwap?.({ eventsSeq: result.eventsSeq, receiptsSeq: result.receiptsSeq });
+    const catchUp = async (
+      trx: Kysely<Database>,
+      live: { events: number; receipts: number },
+      oneTx: boolean,
+    ) => {
       const next = inSchema(trx, schema);
-      if (live.events > result.eventsSeq) {
-        caughtUp.events = await readStreamRange(
-          nats.js,
-          names.eventsStream,
-          result.eventsSeq + 1,
-          live.events,
-          async (b) => {
-            await applyEventsBatch(trx, b, {
+      const from = {
+        events: (await readCheckpointRow(next, "events"))?.stream_seq ?? 0,
+        receipts: (await readCheckpointRow(next, "receipts"))?.stream_seq ?? 0,
+      };
+      // Never wait for sequences the stream does not have (a checkpoint from a reset stream).
+      const to = {
+        events: Math.min(live.events, (await nats.jsm.streams.info(names.eventsStream)).state.last_seq),
+        receipts: Math.min(live.receipts, (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq),
+      };
+      const inTx = (fn: (t: Kysely<Database>) => Promise<unknown>) =>
+        oneTx ? fn(trx) : db.transaction().execute(fn);
+      const applied = { events: 0, receipts: 0 };
+      if (to.events > from.events) {
+        applied.events = await readStreamRange(nats.js, names.eventsStream, from.events + 1, to.events, (b) =>
+          inTx((t) =>
+            applyEventsBatch(t, b, {
               schema,
               stream: names.eventsStream,
               scheme: names.scheme,
               produceNotices: false,
-            });
-          },
+            }),
+          ).then(() => undefined),
         );
       }
-      if (live.receipts > result.receiptsSeq) {
-        caughtUp.receipts = await readStreamRange(
+      if (to.receipts > from.receipts) {
+        applied.receipts = await readStreamRange(
           nats.js,
           names.receiptsStream,
-          result.receiptsSeq + 1,
-          live.receipts,
-          async (b) => {
-            await applyReceiptsBatch(trx, b, { schema, stream: names.receiptsStream });
-          },
+          from.receipts + 1,
+          to.receipts,
+          (b) =>
+            inTx((t) => applyReceiptsBatch(t, b, { schema, stream: names.receiptsStream })).then(
+              () => undefined,
+            ),
         );
       }
+      return applied;
+    };
+    // First without the lock (the live projector keeps writing `rm`; only the replay writes the new
+    // schema), so that the locked step below has little left to apply.
+    const early = await catchUp(db, await liveCheckpoints(db), false);
+    const oldSchema = `rm_old_${Date.now()}`;
+    const caughtUp = { ...early };
+    const positions = await db.transaction().execute(async (trx) => {
+      await takeProjectorLock(trx);
+      const live = await liveCheckpoints(trx);
+      const late = await catchUp(trx, live, true);
+      caughtUp.events += late.events;
+      caughtUp.receipts += late.receipts;
+      const next = inSchema(trx, schema);
       const ended = {
         events: (await readCheckpointRow(next, "events"))?.stream_seq ?? 0,
         receipts: (await readCheckpointRow(next, "receipts"))?.stream_seq ?? 0,
@@ -172,7 +227,12 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
     });
     swapped = true;
     progress("swap", caughtUp.events + caughtUp.receipts, caughtUp.events + caughtUp.receipts);
-    if (positions.dropOld) await sql`DROP SCHEMA ${sql.id(oldSchema)} CASCADE`.execute(db);
+    if (positions.dropOld) {
+      await opts.beforeDropOld?.(oldSchema).catch((error: unknown) => {
+        logger.error({ err: error, oldSchema }, "replay: beforeDropOld failed");
+      });
+      await sql`DROP SCHEMA ${sql.id(oldSchema)} CASCADE`.execute(db);
+    }
     logger.info({ ...result, caughtUp, seconds: seconds() }, "replay swapped in");
     return {
       ...result,
@@ -191,7 +251,7 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
 }
 
 function rate(r: { events: number; receipts: number }, s: number) {
-  return { seconds: s, eventsPerSecond: s > 0 ? (r.events + r.receipts) / s : 0 };
+  return { seconds: s, eventsPerSecond: s > 0 ? r.events / s : 0 };
 }
 
 /** The live checkpoints in `rm` (0 when `rm` or a row is missing) and whether `rm` exists. */
@@ -212,76 +272,131 @@ async function liveCheckpoints(
 }
 
 /**
- * Writes a fold into `schema` with large unnest INSERTs on up to `REPLAY_WRITERS` connections at a
- * time. Returns the number of rows written.
+ * Bulk writer of a replay: large unnest INSERTs (`REPLAY_BATCH_ROWS` rows) on up to
+ * `REPLAY_WRITERS` connections at a time. `submit` waits only for a free slot; `drain` waits for all
+ * and rethrows the first failure.
  */
-async function writeFold(
-  db: Kysely<Database>,
-  schema: string,
-  fold: ReadModelsFold,
-  config: ProjectorConfig,
-  onRows: (rows: number) => void,
-): Promise<number> {
-  const chunk = config.REPLAY_BATCH_ROWS;
-  const target = inSchema(db, schema);
-  const inflight = new Set<Promise<void>>();
-  let written = 0;
-  let failure: unknown = null;
-  const submit = async <T extends WrittenTable>(table: T, rows: RowOf<T>[]) => {
+class RowWriter {
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: unknown = null;
+  written = 0;
+  private reported = 0;
+
+  constructor(
+    readonly target: Kysely<ReadModels>,
+    readonly schema: string,
+    readonly config: ProjectorConfig,
+    private readonly onRows: (rows: number) => void,
+  ) {}
+
+  async submit<T extends WrittenTable>(table: T, rows: RowOf<T>[]): Promise<void> {
     if (rows.length === 0) return;
-    while (inflight.size >= config.REPLAY_WRITERS) await Promise.race(inflight);
-    if (failure) throw failure;
-    const p: Promise<void> = writeRows(target, schema, table, rows, undefined, chunk)
+    while (this.inflight.size >= this.config.REPLAY_WRITERS) await Promise.race(this.inflight);
+    if (this.failure) throw this.failure;
+    const p: Promise<void> = writeRows(
+      this.target,
+      this.schema,
+      table,
+      rows,
+      undefined,
+      this.config.REPLAY_BATCH_ROWS,
+    )
       .then(() => {
-        written += rows.length;
-        onRows(written);
+        this.written += rows.length;
+        if (this.written - this.reported >= PROGRESS_EVERY) {
+          this.reported = this.written;
+          this.onRows(this.written);
+        }
       })
       .catch((error: unknown) => {
-        failure ??= error;
+        this.failure ??= error;
       })
-      .finally(() => inflight.delete(p));
-    inflight.add(p);
-  };
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
 
-  await submit("projects", [...fold.projects.values()]);
-  const statuses = [...fold.dictionaries.values()].flatMap((d) => [...d.statuses.values()]);
-  await submit("statuses", statuses);
-  await submit(
+  async drain(): Promise<void> {
+    await Promise.all(this.inflight);
+    if (this.failure) throw this.failure;
+  }
+}
+
+/**
+ * Writes the rest of a fold (everything but the `order_status_events` rows already streamed): the
+ * order-derived rows, the other read models, the corrections of streamed event rows (groups filled
+ * by a later sync, absorbed events), dead letters and checkpoints. Returns the rows written.
+ */
+async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<number> {
+  const { schema, target } = writer;
+  const chunk = writer.config.REPLAY_BATCH_ROWS;
+  await writer.submit("projects", [...fold.projects.values()]);
+  await writer.submit(
+    "statuses",
+    [...fold.dictionaries.values()].flatMap((d) => [...d.statuses.values()]),
+  );
+  await writer.submit(
     "status_groups",
     [...fold.dictionaries.values()].flatMap((d) => [...d.groups.values()]),
   );
-  await submit("deals_current", [...fold.deals.values()]);
-  await submit("webhook_stats", [...fold.stats.values()]);
+  await writer.submit("deals_current", [...fold.deals.values()]);
+  await writer.submit("webhook_stats", [...fold.stats.values()]);
+  const conversations = fold.conversations.tables();
+  await writer.submit("messages", conversations.messages);
+  await writer.submit("deal_contacts", conversations.deal_contacts);
+  await writer.submit("deal_phones", conversations.deal_phones);
+  await writer.submit("analysis_results", conversations.analysis_results);
+  await writer.submit("shift_deals", fold.shiftDeals());
+  await writer.submit(
+    "settings",
+    [...fold.settings.values()].flatMap((m) => [...m.values()].map((s) => s.row)),
+  );
+  await writer.submit(
+    "order_items",
+    [...fold.items.values()].map((i) => i.row),
+  );
+  await writer.submit("order_overrides", [
+    ...fold.overrides.values(),
+  ] as unknown as RowOf<"order_overrides">[]);
 
-  let events: RowOf<"order_status_events">[] = [];
+  const fixes: StoredOrderEvent[] = [];
+  let cycles: RowOf<"order_cycle_metrics">[] = [];
   let intervals: RowOf<"order_status_intervals">[] = [];
   let current: RowOf<"orders_current">[] = [];
-  for (const { events: stored, rows } of fold.orderRows()) {
-    for (const e of stored) events.push(e);
+  for (const { events, rows } of fold.orderRows()) {
+    for (const e of events) if (!e.is_effective || fold.backfilled.has(e)) fixes.push(e);
     for (const iv of rows.intervals) intervals.push(iv);
     current.push(rows.current);
-    if (events.length >= chunk) {
-      await submit("order_status_events", events);
-      events = [];
+    for (const c of rows.cycles) cycles.push(c);
+    if (cycles.length >= chunk) {
+      await writer.submit("order_cycle_metrics", cycles);
+      cycles = [];
     }
     if (intervals.length >= chunk) {
-      await submit("order_status_intervals", intervals);
+      await writer.submit("order_status_intervals", intervals);
       intervals = [];
     }
     if (current.length >= chunk) {
-      await submit("orders_current", current);
+      await writer.submit("orders_current", current);
       current = [];
     }
   }
-  await submit("order_status_events", events);
-  await submit("order_status_intervals", intervals);
-  await submit("orders_current", current);
-  await Promise.all(inflight);
-  if (failure) throw failure;
+  await writer.submit("order_status_intervals", intervals);
+  await writer.submit("orders_current", current);
+  await writer.submit("order_cycle_metrics", cycles);
+  await writer.drain();
+  for (let i = 0; i < fixes.length; i += chunk) {
+    const part = fixes.slice(i, i + chunk);
+    await sql`
+      UPDATE ${sql.id(schema, "order_status_events")} AS e
+      SET status_group_id = f.g, is_effective = f.eff
+      FROM unnest(${part.map((e) => e.project_id)}::text[], ${part.map((e) => e.dedup_key)}::text[],
+                  ${part.map((e) => e.status_group_id)}::int8[], ${part.map((e) => e.is_effective)}::bool[]) AS f(p, k, g, eff)
+      WHERE e.project_id = f.p AND e.dedup_key = f.k`.execute(target);
+  }
   await writeDeadLetters(target, schema, fold.deadLetters);
   if (fold.lastEvent)
     await writeCheckpoint(target, schema, "events", fold.lastEvent.seq, fold.lastEvent.timestamp);
   if (fold.lastReceipt)
     await writeCheckpoint(target, schema, "receipts", fold.lastReceipt.seq, fold.lastReceipt.timestamp);
-  return written + fold.deadLetters.length;
+  return writer.written + fold.deadLetters.length;
 }

@@ -23,12 +23,19 @@ export function isoFromNanos(nanos: number): string {
   return new Date(Math.floor(nanos / 1_000_000)).toISOString();
 }
 
-/** Adapts a delivered JetStream message to a {@link StreamMessage}. */
+/**
+ * Adapts a delivered JetStream message to a {@link StreamMessage}; `timestamp` is computed on first
+ * use (only checkpoints and dead letters need it).
+ */
 export function fromJsMsg(msg: JsMsg): StreamMessage {
+  let timestamp: string | null = null;
   return {
     seq: msg.seq,
     subject: msg.subject,
     data: msg.data,
-    timestamp: isoFromNanos(msg.info.timestampNanos),
+    get timestamp() {
+      timestamp ??= isoFromNanos(msg.info.timestampNanos);
+      return timestamp;
+    },
   };
 }

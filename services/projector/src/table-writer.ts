@@ -2,7 +2,7 @@ import type { Database, ReadModels } from "@pulse/infra";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 
 /** Postgres types of read-model columns, as array casts for `unnest`. */
-type PgType = "text" | "int8" | "int4" | "float8" | "bool" | "timestamptz" | "jsonb" | "date";
+type PgType = "text" | "int8" | "int4" | "float8" | "bool" | "timestamptz" | "jsonb" | "date" | "text[]";
 
 /**
  * Column lists (with types) of the read-model tables the projector writes, in DDL order
@@ -62,6 +62,12 @@ export const TABLE_COLUMNS = {
     started_at: "timestamptz",
     ended_at: "timestamptz",
     duration_seconds: "float8",
+    working_seconds: "float8",
+    is_urgent: "bool",
+    sla_limit_seconds: "float8",
+    sla_state: "text",
+    sla_near_at: "timestamptz",
+    sla_over_at: "timestamptz",
   },
   orders_current: {
     project_id: "text",
@@ -77,6 +83,53 @@ export const TABLE_COLUMNS = {
     is_urgent: "bool",
     status_events: "int4",
     last_event_seq: "int8",
+    urgent_source: "text",
+    urgent_rule: "text",
+    urgent_since: "timestamptz",
+    delivery_entered_at: "timestamptz",
+    cycle_rule: "text",
+    cycle_started_at: "timestamptz",
+    cycle_ended_at: "timestamptz",
+    cycle_wall_seconds: "float8",
+    cycle_working_seconds: "float8",
+    sla_next_transition_at: "timestamptz",
+  },
+  order_cycle_metrics: {
+    project_id: "text",
+    order_id: "int8",
+    rule_name: "text",
+    started_at: "timestamptz",
+    ended_at: "timestamptz",
+    wall_seconds: "float8",
+    working_seconds: "float8",
+    is_open: "bool",
+  },
+  order_items: {
+    project_id: "text",
+    order_id: "int8",
+    items: "jsonb",
+    fetched_at: "timestamptz",
+    event_seq: "int8",
+  },
+  order_overrides: {
+    project_id: "text",
+    order_id: "int8",
+    urgent: "bool",
+    sla_profile: "text",
+    cycle_start_at: "timestamptz",
+    cycle_end_at: "timestamptz",
+    changed_by: "text",
+    changed_at: "timestamptz",
+    event_seq: "int8",
+  },
+  settings: {
+    project_id: "text",
+    kind: "text",
+    version: "int4",
+    data: "jsonb",
+    changed_by: "text",
+    changed_at: "timestamptz",
+    event_seq: "int8",
   },
   deals_current: {
     project_id: "text",
@@ -92,6 +145,83 @@ export const TABLE_COLUMNS = {
     updated_at: "timestamptz",
     deleted: "bool",
     last_event_seq: "int8",
+  },
+  messages: {
+    project_id: "text",
+    source: "text",
+    message_id: "text",
+    chat_id: "text",
+    phone: "text",
+    direction: "text",
+    text: "text",
+    media: "text",
+    sent_at: "timestamptz",
+    sender_name: "text",
+    connection: "text",
+    dedup_key: "text",
+    stream_seq: "int8",
+  },
+  deal_contacts: {
+    project_id: "text",
+    lead_id: "int8",
+    contact_id: "int8",
+    name: "text",
+    is_main: "bool",
+    phones: "text[]",
+    emails: "text[]",
+    fetched_at: "timestamptz",
+  },
+  deal_phones: { project_id: "text", phone: "text", lead_id: "int8" },
+  shift_deals: {
+    project_id: "text",
+    shift_id: "text",
+    shift_start: "timestamptz",
+    shift_end: "timestamptz",
+    dialog_key: "text",
+    lead_id: "int8",
+    phone: "text",
+    responsible_user_id: "int8",
+    pipeline_id: "int8",
+    status_id: "int8",
+    phones: "text[]",
+    updated_in_window: "bool",
+    messaged_in_window: "bool",
+    incoming: "int4",
+    outgoing: "int4",
+    dialog_text: "text",
+    first_message_at: "timestamptz",
+    last_message_at: "timestamptz",
+  },
+  analysis_results: {
+    project_id: "text",
+    dialog_key: "text",
+    input_hash: "text",
+    prompt_version: "text",
+    status: "text",
+    mode: "text",
+    model: "text",
+    lead_id: "int8",
+    phone: "text",
+    shift_id: "text",
+    window_start: "timestamptz",
+    window_end: "timestamptz",
+    manager_id: "int8",
+    score: "int4",
+    interest: "text",
+    funnel_stage: "text",
+    qualification_complete: "bool",
+    facts: "jsonb",
+    evidence: "jsonb",
+    reasons: "jsonb",
+    incoming: "int4",
+    outgoing: "int4",
+    prompt_tokens: "int4",
+    completion_tokens: "int4",
+    duration_ms: "float8",
+    error_code: "text",
+    error_message: "text",
+    recorded_at: "timestamptz",
+    event_seq: "int8",
   },
   webhook_stats: {
     project_id: "text",
@@ -130,8 +260,60 @@ export type RowOf<T extends WrittenTable> = {
     ? string | null
     : (typeof TABLE_COLUMNS)[T][K] extends "bool"
       ? boolean
-      : number | null;
+      : (typeof TABLE_COLUMNS)[T][K] extends "text[]"
+        ? readonly string[]
+        : number | null;
 };
+
+const INT4_MIN = -(2 ** 31);
+const INT4_MAX = 2 ** 31 - 1;
+
+/**
+ * Value fixes applied to every row on the way to Postgres — identical for the live projector and the
+ * replay, so both store the same thing. An event is a fact and must not block the consumer (STYLE.md
+ * rule 5), so values Postgres cannot hold are mapped deterministically: NUL in text becomes U+FFFD
+ * (`text` and `jsonb` reject it), an `int4` outside its range becomes `null`.
+ */
+const CLEANERS: Partial<Record<PgType, (v: unknown) => unknown>> = {
+  text: (v) => (typeof v === "string" && v.includes("\u0000") ? v.replaceAll("\u0000", "\ufffd") : v),
+  jsonb: (v) =>
+    typeof v === "string" && v.includes("\\u0000") ? v.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd") : v,
+  "text[]": (v) =>
+    Array.isArray(v) && v.some((e) => typeof e === "string" && e.includes("\u0000"))
+      ? v.map((e) => (typeof e === "string" ? e.replaceAll("\u0000", "\ufffd") : e))
+      : v,
+  int4: (v) => (typeof v === "number" && (v < INT4_MIN || v > INT4_MAX || !Number.isInteger(v)) ? null : v),
+};
+
+/**
+ * The Postgres array literal (`{"a","b",NULL}`) of column `column` of `rows`, cleaned with
+ * {@link CLEANERS}. Built directly (every element quoted, `\` and `"` escaped) because the driver's
+ * generic array serialisation is a hot spot of large replays.
+ */
+function arrayLiteral(rows: readonly Record<string, unknown>[], column: string, type: PgType): string {
+  const clean = CLEANERS[type];
+  const parts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    let v: unknown = rows[i]![column] ?? null;
+    if (clean) v = clean(v);
+    if (v === null) parts[i] = "NULL";
+    else if (typeof v === "number") parts[i] = Number.isFinite(v) ? String(v) : "NULL";
+    else if (typeof v === "boolean") parts[i] = v ? "t" : "f";
+    else {
+      const text =
+        typeof v === "string"
+          ? v
+          : v instanceof Date
+            ? v.toISOString()
+            : type === "text[]" && Array.isArray(v)
+              ? `{${v.map((e) => (e === null ? "NULL" : `"${String(e).replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`
+              : JSON.stringify(v);
+      parts[i] =
+        text.indexOf('"') < 0 && text.indexOf("\\") < 0 ? `"${text}"` : `"${text.replace(/[\\"]/g, "\\$&")}"`;
+    }
+  }
+  return `{${parts.join(",")}}`;
+}
 
 /**
  * What to do when an inserted row hits the primary key:
@@ -181,8 +363,15 @@ export async function writeRows<T extends WrittenTable>(
   }
   for (let i = 0; i < rows.length; i += chunkSize) {
     const chunk = rows.slice(i, i + chunkSize) as readonly Record<string, unknown>[];
-    const arrays = columns.map((c) => sql`${chunk.map((r) => r[c] ?? null)}::${sql.raw(spec[c]!)}[]`);
-    await sql`INSERT INTO ${sql.id(schema, table)} AS ${sql.id(table)} (${columnList}) SELECT * FROM unnest(${sql.join(arrays)})${conflict}`.execute(
+    // A `text[]` column travels as the text of its array literal (unnest cannot yield ragged arrays)
+    // and is cast back in the select list.
+    const arrays = columns.map(
+      (c) => sql`${arrayLiteral(chunk, c, spec[c]!)}::${sql.raw(spec[c] === "text[]" ? "text" : spec[c]!)}[]`,
+    );
+    const select = columns.some((c) => spec[c] === "text[]")
+      ? sql`${sql.join(columns.map((c) => (spec[c] === "text[]" ? sql`${sql.id(c)}::text[]` : sql.id(c))))} FROM unnest(${sql.join(arrays)}) AS u(${columnList})`
+      : sql`* FROM unnest(${sql.join(arrays)})`;
+    await sql`INSERT INTO ${sql.id(schema, table)} AS ${sql.id(table)} (${columnList}) SELECT ${select}${conflict}`.execute(
       db,
     );
   }

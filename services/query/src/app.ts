@@ -16,8 +16,11 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { analysisRoutes } from "./analysis.routes.js";
+import { analyticsRoutes } from "./analytics.routes.js";
 import { adminTokenAuthenticator, authPlugin } from "./auth.plugin.js";
 import type { QueryDeps } from "./deps.js";
+import { dialogsRoutes } from "./dialogs.routes.js";
 import { dictsRoutes } from "./dicts.routes.js";
 import { healthRoutes } from "./health.routes.js";
 import { createOrderUpdatesFeed, natsPlugin } from "./nats.plugin.js";
@@ -26,6 +29,10 @@ import { ordersRoutes } from "./orders.routes.js";
 import { pageRoutes } from "./page.routes.js";
 import { problemErrorHandler, problemNotFoundHandler } from "./problem.handler.js";
 import { projectsRoutes } from "./projects.routes.js";
+import { replaysRoutes } from "./replays.routes.js";
+import { reportsRoutes } from "./reports.routes.js";
+import { settingsRoutes } from "./settings.routes.js";
+import { shiftsRoutes } from "./shifts.routes.js";
 import { sseRoutes } from "./sse.routes.js";
 import { webhooksRoutes } from "./webhooks.routes.js";
 
@@ -44,7 +51,10 @@ export type QueryApp = FastifyInstance<
  * - `GET /` live order page; `GET /health`, `GET /ready`; `GET /openapi.json`, Swagger UI at `/docs`;
  * - under `/api`, behind the auth plugin (bearer token or `?access_token=`): `GET /api/projects`,
  *   `GET /api/orders`, `GET /api/orders/:orderId/timeline`, `GET /api/dicts/statuses`,
- *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE).
+ *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE), `GET|PUT /api/settings/*` and
+ *   `GET|PUT /api/orders/:orderId/overrides` (writes: admins only), `GET /api/replays[/:id]`,
+ *   `GET /api/analytics/status-durations`; dialogs and shifts: `GET /api/dialogs/analysis|stats|export.csv`,
+ *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin).
  * Every route declares zod request and response schemas, from which the OpenAPI document is made.
  * Errors are RFC 9457 problem details from one handler. Closing the app ends open SSE streams and
  * deletes their consumers; `deps.db` and `deps.nats` stay open (the caller owns them).
@@ -81,7 +91,8 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
         title: "Pulse query API",
         description:
           "Read API of the CRM analytics (order status analytics, dictionaries, webhook statistics) and the live " +
-          "order stream (SSE). Every /api route needs a token and is scoped to one project. Errors are RFC 9457 " +
+          "order stream (SSE), plus the settings API (settings changes are published as events; writes need the " +
+          "admin role). Every /api route needs a token and is scoped to one project. Errors are RFC 9457 " +
           "problem details (application/problem+json) with a stable `code`.",
         version: "1.0.0",
       },
@@ -124,6 +135,13 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });
       await api.register(sseRoutes, { deps, feed });
+      await api.register(settingsRoutes, { deps });
+      await api.register(replaysRoutes, { deps });
+      await api.register(analyticsRoutes, { deps });
+      await api.register(dialogsRoutes, { deps });
+      await api.register(shiftsRoutes, { deps });
+      await api.register(reportsRoutes, { deps });
+      await api.register(analysisRoutes, { deps });
     },
     { prefix: "/api" },
   );

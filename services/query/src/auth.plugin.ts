@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { NotFoundError, UnauthorizedError } from "./app.errors.js";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "./app.errors.js";
 
 /** `admin` may read (and later edit) everything of its projects; `viewer` may only read. */
 export type Role = "admin" | "viewer";
@@ -120,4 +120,19 @@ export function assertProjectAccess(request: FastifyRequest, projectId: string):
   if (!canSeeProject(principalOf(request), projectId)) {
     throw new NotFoundError("project_not_found", `project ${projectId} not found`);
   }
+}
+
+/**
+ * Asserts that the caller may change things (settings, overrides): role `admin` (SPEC
+ * "Projects": admins may edit settings and tokens; viewers only read). Returns the principal, whose
+ * `subject` is recorded as `changed_by`. Call it before request validation (a `preValidation` hook), so a viewer learns
+ * nothing about the body's rules.
+ * @throws UnauthorizedError without a principal; ForbiddenError `admin_required` for a viewer.
+ */
+export function assertAdmin(request: FastifyRequest): Principal {
+  const principal = principalOf(request);
+  if (principal.role !== "admin") {
+    throw new ForbiddenError("admin_required", "this operation needs the admin role");
+  }
+  return principal;
 }

@@ -4,6 +4,15 @@
  */
 
 export {
+  ANALYSIS_RUN_TIMEOUT_MS,
+  AnalysisRunAccepted,
+  AnalysisRunRefused,
+  AnalysisRunReply,
+  AnalysisRunRequest,
+  analysisRunSubject,
+} from "./analysis.contract.js";
+export { StatusDurationsQuery, StatusDurationsResponse } from "./analytics.schemas.js";
+export {
   AppError,
   ConflictError,
   ForbiddenError,
@@ -16,6 +25,7 @@ export { buildQueryApp, type QueryApp } from "./app.js";
 export {
   type Authenticator,
   adminTokenAuthenticator,
+  assertAdmin,
   assertProjectAccess,
   canSeeProject,
   type Principal,
@@ -23,6 +33,7 @@ export {
 } from "./auth.plugin.js";
 export { loadQueryConfig, QueryConfig } from "./config.js";
 export type { QueryDeps } from "./deps.js";
+export { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs.schemas.js";
 export {
   createOrderUpdatesFeed,
   type OrderUpdate,
@@ -31,3 +42,11 @@ export {
 } from "./nats.plugin.js";
 export { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
 export { Problem } from "./problem.handler.js";
+export { ReplayDetail, ReplayListResponse } from "./replays.routes.js";
+export { ShiftReportResponse } from "./reports.schemas.js";
+export {
+  OrderOverridesBody,
+  SettingsChangeAccepted,
+  SettingsKind,
+} from "./settings.schemas.js";
+export { ShiftDealsResponse } from "./shifts.schemas.js";

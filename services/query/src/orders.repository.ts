@@ -1,16 +1,22 @@
+import { workingSeconds } from "@pulse/domain";
 import type { Database } from "@pulse/infra";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { isoOrNull } from "./api.schemas.js";
 import type {
+  CurrentInterval,
   GroupKpi,
   GroupTime,
   OrderDateField,
   OrderKpi,
   OrderRow,
   OrderSortField,
+  SlaKpi,
+  SlaStateValue,
   TimelineEvent,
   TimelineInterval,
 } from "./orders.schemas.js";
+import type { GroupCalendars } from "./settings.kinds.js";
+import { loadGroupCalendars } from "./settings.repository.js";
 
 /** Filters of the order list; every field but `projectId` is optional. `[from, to)` on `dateField`. */
 export interface OrderFilter {
@@ -23,6 +29,10 @@ export interface OrderFilter {
   /** Current status group id (`orders_current.last_status_group_id`). */
   readonly groupId?: number | undefined;
   readonly orderId?: number | undefined;
+  /** SLA state at `asOf` of the order's current interval (see {@link slaStateAt}). */
+  readonly slaState?: SlaStateValue | undefined;
+  /** `orders_current.is_urgent`. */
+  readonly urgent?: boolean | undefined;
 }
 
 /** A page request of the order list. `page` is 1-based. */
@@ -56,8 +66,54 @@ function measuredSeconds(asOf: Date): RawBuilder<number> {
   END)::float8`;
 }
 
-/** `rm.orders_current as oc` restricted by `f`. */
-function filteredOrders(db: Kysely<Database>, f: OrderFilter) {
+/**
+ * SLA state at `asOf` of interval alias `a` of `rm.order_status_intervals`: null without a limit;
+ * the stored `sla_state` when the interval closed by `asOf`; otherwise (open at `asOf`) `over` from
+ * `sla_over_at`, `near` from `sla_near_at`, else `ok` — both instants inclusive, as the domain's
+ * `slaState` thresholds are.
+ */
+function slaStateAt(asOf: Date, a: string): RawBuilder<SlaStateValue | null> {
+  const col = (c: string) => sql.ref(`${a}.${c}`);
+  return sql<SlaStateValue | null>`(CASE
+    WHEN ${col("sla_limit_seconds")} IS NULL THEN NULL
+    WHEN ${col("ended_at")} IS NOT NULL AND ${col("ended_at")} <= ${asOf}::timestamptz THEN ${col("sla_state")}
+    WHEN ${col("sla_over_at")} <= ${asOf}::timestamptz THEN 'over'
+    WHEN ${col("sla_near_at")} <= ${asOf}::timestamptz THEN 'near'
+    ELSE 'ok'
+  END)`;
+}
+
+/** SLA state at `asOf` of the current interval (latest `seq` starting before `asOf`) of order `oc`. */
+function currentSlaStateOf(asOf: Date): RawBuilder<SlaStateValue | null> {
+  return sql<SlaStateValue | null>`(SELECT ${slaStateAt(asOf, "ci")} FROM rm.order_status_intervals ci
+    WHERE ci.project_id = oc.project_id AND ci.order_id = oc.order_id AND ci.started_at < ${asOf}::timestamptz
+    ORDER BY ci.seq DESC LIMIT 1)`;
+}
+
+/**
+ * Working seconds of an interval up to `asOf`: the stored `working_seconds` when it closed by
+ * `asOf`; otherwise (open at `asOf`, or nothing stored) its overlap with its group's calendar from
+ * `started_at` to its end or `asOf`, whichever is first (the domain's `workingSeconds`).
+ */
+function workingSecondsAsOf(
+  i: {
+    started_at: Date;
+    ended_at: Date | null;
+    working_seconds: number | null;
+    status_group_id: number | null;
+  },
+  asOf: Date,
+  calendars: GroupCalendars,
+): number {
+  const closed = i.ended_at !== null && i.ended_at <= asOf;
+  if (closed && i.working_seconds !== null) return i.working_seconds;
+  const end = closed && i.ended_at !== null ? i.ended_at : asOf;
+  if (end <= i.started_at) return 0;
+  return workingSeconds({ start: i.started_at.getTime(), end: end.getTime() }, calendars(i.status_group_id));
+}
+
+/** `rm.orders_current as oc` restricted by `f` (the SLA-state filter judged at `asOf`). */
+function filteredOrders(db: Kysely<Database>, f: OrderFilter, asOf: Date) {
   return db
     .selectFrom("rm.orders_current as oc")
     .where("oc.project_id", "=", f.projectId)
@@ -65,14 +121,21 @@ function filteredOrders(db: Kysely<Database>, f: OrderFilter) {
     .$if(f.to !== undefined, (qb) => qb.where(`oc.${f.dateField}`, "<", f.to as Date))
     .$if(f.statusId !== undefined, (qb) => qb.where("oc.last_status_id", "=", f.statusId as number))
     .$if(f.groupId !== undefined, (qb) => qb.where("oc.last_status_group_id", "=", f.groupId as number))
-    .$if(f.orderId !== undefined, (qb) => qb.where("oc.order_id", "=", f.orderId as number));
+    .$if(f.orderId !== undefined, (qb) => qb.where("oc.order_id", "=", f.orderId as number))
+    .$if(f.urgent !== undefined, (qb) => qb.where("oc.is_urgent", "=", f.urgent as boolean))
+    .$if(f.slaState !== undefined, (qb) =>
+      qb.where(sql<boolean>`${currentSlaStateOf(asOf)} = ${f.slaState as string}`),
+    );
 }
 
 /**
- * One page of orders of a project with status names and time per status group (measured to
- * `asOf` in SQL), the total count, and the KPI over every order matching the filters: order count
- * and, per group, the mean seconds over the orders that visited the group. All three read one
- * snapshot (a read-only repeatable-read transaction), so `total`, `items` and `kpi` agree.
+ * One page of orders of a project with status names, time per status group (wall-clock measured
+ * to `asOf` in SQL; working time from the stored values, open intervals measured in TypeScript
+ * with the project's working calendars — see {@link workingSecondsAsOf}), the SLA colour per group
+ * and of the current interval, urgency and cycle fields; the total count; and the KPI over every
+ * order matching the filters: order count, per group the mean seconds over the orders that visited
+ * the group, and the SLA states of the current intervals. Everything reads one snapshot (a
+ * read-only repeatable-read transaction), so `total`, `items` and `kpi` agree.
  * Sorting puts nulls last in both directions and breaks ties by `order_id`.
  * @throws the Postgres error when a query fails.
  */
@@ -82,12 +145,12 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
     .setIsolationLevel("repeatable read")
     .setAccessMode("read only")
     .execute(async (trx) => {
-      const countRow = await filteredOrders(trx, q)
+      const countRow = await filteredOrders(trx, q, q.asOf)
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .executeTakeFirstOrThrow();
       const total = Number(countRow.n);
 
-      const rows = await filteredOrders(trx, q)
+      const rows = await filteredOrders(trx, q, q.asOf)
         .leftJoinLateral(
           (eb) =>
             eb
@@ -120,6 +183,16 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
           "oc.closed_at",
           "oc.manager_id",
           "oc.is_urgent",
+          "oc.urgent_source",
+          "oc.urgent_rule",
+          "oc.urgent_since",
+          "oc.delivery_entered_at",
+          "oc.cycle_rule",
+          "oc.cycle_started_at",
+          "oc.cycle_ended_at",
+          "oc.cycle_wall_seconds",
+          "oc.cycle_working_seconds",
+          "oc.sla_next_transition_at",
           "oc.last_event_seq",
         ])
         .orderBy(`oc.${q.sort}`, (ob) => (q.dir === "asc" ? ob.asc() : ob.desc()).nullsLast())
@@ -128,11 +201,13 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         .offset((q.page - 1) * q.pageSize)
         .execute();
 
-      const times = await timeByGroup(
+      const calendars = await loadGroupCalendars(trx, q.projectId);
+      const times = await pageIntervals(
         trx,
         q.projectId,
         rows.map((r) => r.order_id),
         q.asOf,
+        calendars,
       );
 
       const kpiRows = await trx
@@ -142,7 +217,7 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         )
         .where("i.project_id", "=", q.projectId)
         .where("i.started_at", "<", q.asOf)
-        .where("i.order_id", "in", filteredOrders(trx, q).select("oc.order_id"))
+        .where("i.order_id", "in", filteredOrders(trx, q, q.asOf).select("oc.order_id"))
         .select([
           "i.status_group_id as group_id",
           "g.name as group_name",
@@ -154,6 +229,23 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         ])
         .groupBy(["i.status_group_id", "g.name"])
         .orderBy("i.status_group_id")
+        .execute();
+
+      const slaRows = await trx
+        .selectFrom((eb) =>
+          eb
+            .selectFrom("rm.order_status_intervals as i")
+            .where("i.project_id", "=", q.projectId)
+            .where("i.started_at", "<", q.asOf)
+            .where("i.order_id", "in", filteredOrders(trx, q, q.asOf).select("oc.order_id"))
+            .distinctOn("i.order_id")
+            .select(["i.order_id", slaStateAt(q.asOf, "i").as("state")])
+            .orderBy("i.order_id")
+            .orderBy("i.seq", "desc")
+            .as("cur"),
+        )
+        .select(["cur.state", sql<number>`count(*)::int`.as("n")])
+        .groupBy("cur.state")
         .execute();
 
       const items: OrderRow[] = rows.map((r) => ({
@@ -169,8 +261,19 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         closed_at: isoOrNull(r.closed_at),
         manager_id: r.manager_id,
         is_urgent: r.is_urgent,
+        urgent_source: r.urgent_source,
+        urgent_rule: r.urgent_rule,
+        urgent_since: isoOrNull(r.urgent_since),
+        delivery_entered_at: isoOrNull(r.delivery_entered_at),
+        cycle_rule: r.cycle_rule,
+        cycle_started_at: isoOrNull(r.cycle_started_at),
+        cycle_ended_at: isoOrNull(r.cycle_ended_at),
+        cycle_wall_seconds: r.cycle_wall_seconds,
+        cycle_working_seconds: r.cycle_working_seconds,
+        sla_next_transition_at: isoOrNull(r.sla_next_transition_at),
+        current_interval: times.get(r.order_id)?.current ?? null,
         last_event_seq: r.last_event_seq,
-        time_by_group: times.get(r.order_id) ?? [],
+        time_by_group: times.get(r.order_id)?.groups ?? [],
       }));
       const groups: GroupKpi[] = kpiRows.map((k) => ({
         group_id: k.group_id,
@@ -179,18 +282,53 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         total_seconds: k.total_seconds,
         mean_seconds: k.mean_seconds,
       }));
-      return { total, items, kpi: { order_count: total, groups } };
+      return { total, items, kpi: { order_count: total, groups, sla: slaKpi(slaRows) } };
     });
 }
 
-/** Time per status group of each of `orderIds`, up to `asOf` (see {@link measuredSeconds}). */
-async function timeByGroup(
+/** 100 × part / whole rounded to 0.1, or null for an empty whole. */
+function percent(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((1000 * part) / whole) / 10;
+}
+
+/** The SLA KPI from counts of current intervals per state (`null` = no SLA). */
+function slaKpi(rows: readonly { state: SlaStateValue | null; n: number }[]): SlaKpi {
+  const count = (state: SlaStateValue | null) => rows.find((r) => r.state === state)?.n ?? 0;
+  const ok = count("ok");
+  const near = count("near");
+  const over = count("over");
+  const intervals = ok + near + over;
+  return {
+    intervals,
+    ok,
+    near,
+    over,
+    ok_percent: percent(ok, intervals),
+    near_percent: percent(near, intervals),
+    over_percent: percent(over, intervals),
+    without_sla: count(null),
+  };
+}
+
+/** What {@link pageIntervals} derives per order: time per group and the current interval. */
+interface OrderIntervalsView {
+  readonly groups: GroupTime[];
+  readonly current: CurrentInterval | null;
+}
+
+/**
+ * Time per status group (wall-clock and working, up to `asOf`) and the SLA colour per group of
+ * each of `orderIds`, plus each order's current interval — from their intervals starting before
+ * `asOf`. Groups are sorted by id, the unknown (null) group last.
+ */
+async function pageIntervals(
   db: Kysely<Database>,
   projectId: string,
   orderIds: number[],
   asOf: Date,
-): Promise<Map<number, GroupTime[]>> {
-  const out = new Map<number, GroupTime[]>();
+  calendars: GroupCalendars,
+): Promise<Map<number, OrderIntervalsView>> {
+  const out = new Map<number, OrderIntervalsView>();
   if (orderIds.length === 0) return out;
   const rows = await db
     .selectFrom("rm.order_status_intervals as i")
@@ -202,18 +340,73 @@ async function timeByGroup(
     .where("i.started_at", "<", asOf)
     .select([
       "i.order_id",
-      "i.status_group_id as group_id",
+      "i.seq",
+      "i.status_id",
+      "i.status_group_id",
       "g.name as group_name",
-      sql<number>`sum(${measuredSeconds(asOf)})::float8`.as("seconds"),
+      "i.started_at",
+      "i.ended_at",
+      "i.working_seconds",
+      "i.is_urgent",
+      "i.sla_limit_seconds",
+      "i.sla_near_at",
+      "i.sla_over_at",
+      measuredSeconds(asOf).as("seconds"),
+      slaStateAt(asOf, "i").as("sla_state"),
     ])
-    .groupBy(["i.order_id", "i.status_group_id", "g.name"])
     .orderBy("i.order_id")
-    .orderBy("i.status_group_id")
+    .orderBy("i.seq")
     .execute();
+  const byOrder = new Map<
+    number,
+    { groups: Map<number | null, GroupTime>; current: CurrentInterval | null }
+  >();
   for (const r of rows) {
-    const list = out.get(r.order_id) ?? [];
-    list.push({ group_id: r.group_id, group_name: r.group_name, seconds: r.seconds });
-    out.set(r.order_id, list);
+    const view = byOrder.get(r.order_id) ?? { groups: new Map(), current: null };
+    byOrder.set(r.order_id, view);
+    const working = workingSecondsAsOf(r, asOf, calendars);
+    const group = view.groups.get(r.status_group_id) ?? {
+      group_id: r.status_group_id,
+      group_name: r.group_name,
+      seconds: 0,
+      working_seconds: 0,
+      sla_state: null,
+      sla_limit_seconds: null,
+    };
+    // Rows come in seq order: the last one seen is the group's (and the order's) latest interval.
+    view.groups.set(r.status_group_id, {
+      ...group,
+      seconds: group.seconds + r.seconds,
+      working_seconds: group.working_seconds + working,
+      sla_state: r.sla_state,
+      sla_limit_seconds: r.sla_limit_seconds,
+    });
+    view.current = {
+      seq: r.seq,
+      status_id: r.status_id,
+      status_group_id: r.status_group_id,
+      started_at: r.started_at.toISOString(),
+      ended_at: isoOrNull(r.ended_at),
+      seconds: r.seconds,
+      working_seconds: working,
+      is_urgent: r.is_urgent,
+      sla_limit_seconds: r.sla_limit_seconds,
+      sla_state: r.sla_state,
+      sla_near_at: isoOrNull(r.sla_near_at),
+      sla_over_at: isoOrNull(r.sla_over_at),
+    };
+  }
+  for (const [orderId, view] of byOrder) {
+    const groups = [...view.groups.values()].sort((a, b) =>
+      a.group_id === b.group_id
+        ? 0
+        : a.group_id === null
+          ? 1
+          : b.group_id === null
+            ? -1
+            : a.group_id - b.group_id,
+    );
+    out.set(orderId, { groups, current: view.current });
   }
   return out;
 }
@@ -227,8 +420,9 @@ export interface OrderHistory {
 /**
  * The status events of one order (every row of `rm.order_status_events`, sorted by
  * `status_changed_at`, then `stream_seq`) and its intervals (sorted by `seq`; those starting at
- * or after `asOf` left out; durations measured to `asOf` as in {@link listOrders}), with status and
- * group names from the dictionary. Returns `null` when the project has no event of the order.
+ * or after `asOf` left out; wall-clock and working durations and SLA state measured to `asOf` as in
+ * {@link listOrders}), with status and group names from the dictionary. Returns `null` when the
+ * project has no event of the order.
  * @throws the Postgres error when a query fails.
  */
 export async function orderTimeline(
@@ -320,9 +514,16 @@ export async function orderTimeline(
           "i.ended_at",
           sql<boolean>`(i.ended_at IS NULL OR i.ended_at > ${asOf}::timestamptz)`.as("open_at_as_of"),
           measuredSeconds(asOf).as("duration_seconds"),
+          "i.working_seconds",
+          "i.is_urgent",
+          "i.sla_limit_seconds",
+          slaStateAt(asOf, "i").as("sla_state"),
+          "i.sla_near_at",
+          "i.sla_over_at",
         ])
         .orderBy("i.seq")
         .execute();
+      const calendars = await loadGroupCalendars(trx, projectId);
 
       return {
         events: events.map((e) => ({
@@ -335,6 +536,9 @@ export async function orderTimeline(
           ...i,
           started_at: i.started_at.toISOString(),
           ended_at: isoOrNull(i.ended_at),
+          working_seconds: workingSecondsAsOf(i, asOf, calendars),
+          sla_near_at: isoOrNull(i.sla_near_at),
+          sla_over_at: isoOrNull(i.sla_over_at),
         })),
       };
     });

@@ -27,8 +27,10 @@ export const ordersRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         summary: "List orders with time per status group and KPI",
         description:
           "Orders of one project (rm.orders_current) filtered by [from, to) on dateField, current status or " +
-          "group, or order id; sorted and paged on the server. Time per group is measured up to asOf " +
-          "(default now). The kpi block covers every order matching the filters, not only the page.",
+          "group, order id, urgency, or the SLA state of the current interval at asOf; sorted and paged on the " +
+          "server. Time per group (wall-clock and working) and SLA colours are measured up to asOf (default " +
+          "now). The kpi block covers every order matching the filters, not only the page, including the share " +
+          "of current intervals that are ok / near / over.",
         security: API_SECURITY,
         querystring: OrderListQuery,
         response: { 200: OrderListResponse, ...API_ERRORS },
@@ -46,6 +48,8 @@ export const ordersRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         statusId: q.statusId,
         groupId: q.groupId,
         orderId: q.orderId,
+        slaState: q.slaState,
+        urgent: q.urgent,
         asOf,
         page: q.page,
         pageSize: q.pageSize,

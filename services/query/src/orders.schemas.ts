@@ -12,6 +12,14 @@ export const OrderSortField = z.enum(["order_id", "started_at", "last_changed_at
 /** See {@link OrderSortField}. */
 export type OrderSortField = z.infer<typeof OrderSortField>;
 
+/**
+ * SLA state of a status interval (SPEC `sla_state`): `ok`, `near` (from the near share of the
+ * limit, default 80 %), `over` (from the limit).
+ */
+export const SlaStateValue = z.enum(["ok", "near", "over"]);
+/** See {@link SlaStateValue}. */
+export type SlaStateValue = z.infer<typeof SlaStateValue>;
+
 /** Largest page of `GET /api/orders`. */
 export const MAX_PAGE_SIZE = 200;
 
@@ -29,6 +37,14 @@ export const OrderListQuery = z
     statusId: IdParam.optional().describe("current status id"),
     groupId: IdParam.optional().describe("current status group id"),
     orderId: IdParam.optional(),
+    slaState: SlaStateValue.optional().describe(
+      "SLA state at asOf of the order's current interval (its latest interval starting before asOf)",
+    ),
+    urgent: z
+      .enum(["true", "false"])
+      .transform((v) => v === "true")
+      .optional()
+      .describe("is_urgent of the order (rm.orders_current)"),
     asOf: InstantParam.optional().describe("measure durations up to this instant (default: now)"),
     page: z.coerce.number().int().min(1).max(1_000_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
@@ -51,9 +67,46 @@ export const GroupTime = z.object({
         "stored duration_seconds; an open interval, or one that ends after as_of, counts wall-clock time " +
         "from its start to as_of; intervals starting at or after as_of are excluded",
     ),
+  working_seconds: z
+    .number()
+    .describe(
+      "the same intervals' overlap with the group's working calendar, seconds: a closed interval that ended by " +
+        "as_of counts its stored working_seconds; an open interval (or one ending after as_of, or one without a " +
+        "stored value) is measured to as_of with the domain's workingSeconds and the project's working hours " +
+        "(rm.settings; 24/7 when none)",
+    ),
+  sla_state: SlaStateValue.nullable().describe(
+    "SLA colour of the group: the state of the order's latest interval in the group (see CurrentInterval.sla_state); " +
+      "null when that interval has no SLA",
+  ),
+  sla_limit_seconds: z.number().nullable().describe("the SLA limit of that interval, seconds; null = no SLA"),
 });
 /** See {@link GroupTime}. */
 export type GroupTime = z.infer<typeof GroupTime>;
+
+/**
+ * The order's current interval at `as_of` (its latest interval starting before `as_of`), with the
+ * SLA state at `as_of`.
+ */
+export const CurrentInterval = z.object({
+  seq: z.number().int(),
+  status_id: CrmId,
+  status_group_id: CrmId.nullable(),
+  started_at: Instant,
+  ended_at: Instant.nullable(),
+  seconds: z.number().describe("wall-clock seconds in the interval up to as_of (measured as in GroupTime)"),
+  working_seconds: z.number().describe("working seconds in the interval up to as_of (as in GroupTime)"),
+  is_urgent: z.boolean().describe("the interval was judged with the urgent grid"),
+  sla_limit_seconds: z.number().nullable().describe("null = the group has no SLA"),
+  sla_state: SlaStateValue.nullable().describe(
+    "for an interval closed by as_of its stored sla_state; otherwise over if as_of ≥ sla_over_at, near if " +
+      "as_of ≥ sla_near_at, else ok; null without an SLA limit",
+  ),
+  sla_near_at: Instant.nullable().describe("when working time reaches the near share (past or predicted)"),
+  sla_over_at: Instant.nullable().describe("when working time reaches the limit (past or predicted)"),
+});
+/** See {@link CurrentInterval}. */
+export type CurrentInterval = z.infer<typeof CurrentInterval>;
 
 /** One row of the order list: the order's `orders_current` row with names and time per group. */
 export const OrderRow = z.object({
@@ -69,6 +122,24 @@ export const OrderRow = z.object({
   closed_at: Instant.nullable(),
   manager_id: CrmId.nullable(),
   is_urgent: z.boolean(),
+  urgent_source: z
+    .string()
+    .describe("rule | override | unknown (the order's items are not known yet: not urgent until they are)"),
+  urgent_rule: z
+    .string()
+    .nullable()
+    .describe("the urgent rule that matched, when a rule made the order urgent"),
+  urgent_since: Instant.nullable(),
+  delivery_entered_at: Instant.nullable().describe("first entry into the delivery group"),
+  cycle_rule: z.string().nullable().describe("the cycle rule applied (the project's first rule)"),
+  cycle_started_at: Instant.nullable(),
+  cycle_ended_at: Instant.nullable().describe("null while the cycle is open"),
+  cycle_wall_seconds: z.number().nullable().describe("cycle duration, wall-clock seconds, as projected"),
+  cycle_working_seconds: z.number().nullable().describe("cycle duration, working seconds, as projected"),
+  sla_next_transition_at: Instant.nullable().describe(
+    "when the current interval's SLA state changes next without any event (null: never, closed or no SLA)",
+  ),
+  current_interval: CurrentInterval.nullable().describe("null when no interval starts before as_of"),
   last_event_seq: z
     .number()
     .int()
@@ -96,10 +167,36 @@ export const GroupKpi = z.object({
 /** See {@link GroupKpi}. */
 export type GroupKpi = z.infer<typeof GroupKpi>;
 
+/** SLA KPI: the states at `as_of` of the current intervals of the filtered set. */
+export const SlaKpi = z.object({
+  intervals: z
+    .number()
+    .int()
+    .describe("denominator: current intervals (one per order of the filtered set) that have an SLA limit"),
+  ok: z.number().int(),
+  near: z.number().int(),
+  over: z.number().int(),
+  ok_percent: z
+    .number()
+    .nullable()
+    .describe("100 × ok / intervals, rounded to 0.1; null when intervals is 0"),
+  near_percent: z.number().nullable(),
+  over_percent: z.number().nullable(),
+  without_sla: z
+    .number()
+    .int()
+    .describe(
+      "current intervals without an SLA limit (not in the denominator); orders without intervals count nowhere",
+    ),
+});
+/** See {@link SlaKpi}. */
+export type SlaKpi = z.infer<typeof SlaKpi>;
+
 /** KPI block of `GET /api/orders`, over every order matching the filters (not just the page). */
 export const OrderKpi = z.object({
   order_count: z.number().int(),
   groups: z.array(GroupKpi),
+  sla: SlaKpi,
 });
 /** See {@link OrderKpi}. */
 export type OrderKpi = z.infer<typeof OrderKpi>;
@@ -163,6 +260,12 @@ export const TimelineInterval = z.object({
   ended_at: Instant.nullable().describe("null while the interval is open"),
   open_at_as_of: z.boolean().describe("true when the interval had not ended by as_of"),
   duration_seconds: z.number().describe("seconds, measured as in GroupTime.seconds"),
+  working_seconds: z.number().describe("working seconds, measured as in GroupTime.working_seconds"),
+  is_urgent: z.boolean(),
+  sla_limit_seconds: z.number().nullable(),
+  sla_state: SlaStateValue.nullable().describe("state at as_of, as in CurrentInterval.sla_state"),
+  sla_near_at: Instant.nullable(),
+  sla_over_at: Instant.nullable(),
 });
 /** See {@link TimelineInterval}. */
 export type TimelineInterval = z.infer<typeof TimelineInterval>;

@@ -13,7 +13,7 @@ export function aDialog(overrides: Partial<AnalysisDialog> = {}): AnalysisDialog
   const at = (minute: number): string => new Date(Date.UTC(2026, 10, 9, 5, minute)).toISOString();
   return {
     project_id: "acme",
-    dialog_key: "15001:2026-11-08T17:00:00.000Z:2026-11-09T17:00:00.000Z",
+    dialog_key: "lead:15001@2026-11-08",
     lead_id: 15001,
     phone: "+77010000001",
     shift_id: "2026-11-08",

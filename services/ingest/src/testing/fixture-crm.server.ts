@@ -273,7 +273,9 @@ export async function startFixtureCrm(opts: FixtureCrmOptions): Promise<FixtureC
       }
     }
     const page = cursor ? radistCursors.get(cursor) : 1;
-    return page === undefined ? undefined : readJson(join(dir, "radist", `chats-with-contacts.page-${page}.json`));
+    return page === undefined
+      ? undefined
+      : readJson(join(dir, "radist", `chats-with-contacts.page-${page}.json`));
   };
 
   const radistMessages = async (chatId: string): Promise<{ created_at: string }[] | undefined> => {

@@ -7,8 +7,8 @@
 import type { StoredMsg } from "@nats-io/jetstream";
 import { createLogger, type Logger, loadConfig } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
-import { IngestConfig } from "../ingest.config.js";
 import { contactsBucketName } from "../deal-contacts.worker.js";
+import { IngestConfig } from "../ingest.config.js";
 import { itemsBucketName } from "../order-items.worker.js";
 import { pollersBucketName } from "../poller-checkpoints.store.js";
 import { projectsBucketName } from "../project-registry.js";

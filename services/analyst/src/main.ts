@@ -1,0 +1,59 @@
+/**
+ * The analyst process: reads the configuration from the environment (`AnalystConfig`: NATS, Postgres,
+ * LLM, scheduler), connects to Postgres (migrating it, like the other services) and NATS, runs {@link createAnalyst} until SIGINT/SIGTERM,
+ * then stops it (dialogs in flight finish, at most {@link STOP_GRACE_MS}) and closes the connections.
+ * No HTTP server: the query service is the API (it reaches the analyst over NATS). Exits 1 when it
+ * cannot start or does not stop cleanly.
+ */
+import { connectNats, createDb, createLogger, loadConfig, migrate } from "@pulse/infra";
+import { createAnalyst } from "./analyst.js";
+import { AnalystConfig } from "./config.js";
+
+/** Longest wait for the dialogs in flight when stopping, ms (an LLM call may take its timeout). */
+const STOP_GRACE_MS = 30_000;
+
+const logger = createLogger("analyst");
+
+async function main(): Promise<void> {
+  const config = loadConfig(AnalystConfig);
+  logger.level = config.LOG_LEVEL;
+  const db = createDb(config.DATABASE_URL, Math.max(4, Math.min(20, config.LLM_CONCURRENCY + 4)));
+  // Idempotent and serialised with the other services: makes sure `rm` exists before the first read.
+  const { needsRebuild } = await migrate(db);
+  if (needsRebuild)
+    logger.warn(
+      "read models are from an older DDL version; the projector rebuilds them, dialogs may be missing until then",
+    );
+  const nats = await connectNats(config.NATS_URL, "analyst");
+  const analyst = createAnalyst({ nats, db, config, logger, clock: () => new Date() });
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    let clean = true;
+    const grace = new Promise<"timeout">((resolve) =>
+      setTimeout(() => resolve("timeout"), STOP_GRACE_MS).unref(),
+    );
+    try {
+      if ((await Promise.race([analyst.stop().then(() => "stopped" as const), grace])) === "timeout") {
+        clean = false;
+        logger.warn({ grace_ms: STOP_GRACE_MS }, "dialogs still in flight; stopping anyway");
+      }
+      await nats.nc.drain();
+      await db.destroy();
+    } catch (error) {
+      clean = false;
+      logger.error({ err: error }, "unclean stop");
+    }
+    process.exit(clean ? 0 : 1);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  await analyst.start();
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "analyst failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,248 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { encodeEvent } from "@pulse/events";
+import {
+  aDictionarySynced,
+  aLeadSnapshot,
+  anOrderStatusChanged,
+  aProjectRegistered,
+  aWebhookReceipt,
+} from "@pulse/events/testing";
+import { canonicalJson, type DealInput, evolveDeal } from "./deals-current.projection.js";
+import {
+  changedStatusIds,
+  dictionaryResolver,
+  emptyDictionary,
+  evolveDictionary,
+  groupOfStatus,
+  isKnownStatus,
+} from "./dictionary.projection.js";
+import { durableAgrees } from "./durable-batch.reader.js";
+import { buildOrderRows, orderStatusEventRow } from "./order-status.projection.js";
+import { decodeForProjection } from "./projection-decode.js";
+import { evolveProject } from "./projects.projection.js";
+import { addStats, receiptIncrement, type StatsRow } from "./webhook-stats.projection.js";
+
+const P = "shop-test";
+
+describe("dictionary projection", () => {
+  const synced = evolveDictionary(
+    emptyDictionary(P),
+    aDictionarySynced(
+      [
+        { status_id: 1, group_id: 1 },
+        { status_id: 6, group_id: 5, is_closing_order: true },
+        { status_id: 142, group_id: 7001 },
+        { status_id: 142, group_id: 7002 },
+      ],
+      P,
+    ),
+  );
+
+  test("given a status id in one group, when resolved, then that group is returned", () => {
+    assert.equal(groupOfStatus(synced, 1), 1);
+  });
+
+  test("given a status id in two pipelines (amoCRM 142), when resolved without a group, then it is ambiguous", () => {
+    assert.equal(groupOfStatus(synced, 142), null);
+    assert.equal(isKnownStatus(synced, 142, null), true);
+    assert.equal(isKnownStatus(synced, 142, 7003), false);
+  });
+
+  test("given a later sync without a status, when folded, then the row stays, out of the last sync and inactive", () => {
+    const next = evolveDictionary(synced, aDictionarySynced([{ status_id: 1, group_id: 1 }], P));
+    const row = next.statuses.get("5:6");
+    assert.equal(row?.in_last_sync, false);
+    assert.equal(row?.is_active, false);
+    assert.equal(groupOfStatus(next, 6), 5, "old events still resolve");
+  });
+
+  test("given a sync that adds a status and flips a closing flag, when compared, then both ids changed", () => {
+    const next = evolveDictionary(
+      synced,
+      aDictionarySynced(
+        [
+          { status_id: 1, group_id: 1, is_closing_order: true },
+          { status_id: 6, group_id: 5, is_closing_order: true },
+          { status_id: 31, group_id: 3 },
+        ],
+        P,
+      ),
+    );
+    assert.deepEqual(
+      [...changedStatusIds(synced, next)].sort((a, b) => a - b),
+      [1, 31],
+    );
+  });
+
+  test("given KeyCRM group 6 or is_closing_order, when resolved, then the status closes the order", () => {
+    const r = dictionaryResolver(synced, "keycrm");
+    assert.equal(r.isClosing({ status_group_id: 5, status_id: 6 }), true);
+    assert.equal(r.isClosing({ status_group_id: 6, status_id: 99 }), true);
+    assert.equal(r.isClosing({ status_group_id: 1, status_id: 1 }), false);
+  });
+});
+
+describe("order rows", () => {
+  test("given events resolved against the dictionary, when built, then the rows carry groups, effective flags and the last seq", () => {
+    const dict = evolveDictionary(
+      emptyDictionary(P),
+      aDictionarySynced(
+        [
+          { status_id: 1, group_id: 1 },
+          { status_id: 2, group_id: 2 },
+        ],
+        P,
+      ),
+    );
+    const a = orderStatusEventRow(
+      anOrderStatusChanged({ order_id: 1, status_id: 1, status_changed_at: "2026-10-12T06:00:00.000Z" }, P),
+      10,
+      dict,
+    );
+    const b = orderStatusEventRow(
+      anOrderStatusChanged(
+        { order_id: 1, status_id: 1, status_changed_at: "2026-10-12T06:05:00.000Z", time_source: "received" },
+        P,
+      ),
+      11,
+      dict,
+    );
+    const c = orderStatusEventRow(
+      anOrderStatusChanged({ order_id: 1, status_id: 2, status_changed_at: "2026-10-12T07:00:00.000Z" }, P),
+      9,
+      dict,
+    );
+    assert.equal(a.status_group_id, 1, "minimal context resolved from the dictionary");
+    const rows = buildOrderRows([c, b, a], dict);
+    assert.deepEqual(
+      rows.intervals.map((i) => [i.seq, i.status_id, i.duration_seconds]),
+      [
+        [1, 1, 3600],
+        [2, 2, null],
+      ],
+    );
+    assert.equal(rows.effective.get(b.dedup_key), false, "time-less repeat absorbed");
+    assert.equal(rows.current.last_event_seq, 11);
+    assert.equal(rows.current.status_events, 3);
+    assert.equal(rows.current.source, "keycrm");
+  });
+});
+
+describe("deals projection", () => {
+  const snap = (
+    updated_at: string | null,
+    extra: Partial<Parameters<typeof aLeadSnapshot>[0]> = {},
+  ): DealInput => ({
+    kind: "snapshot",
+    projectId: "amo",
+    lead: aLeadSnapshot({ lead_id: 5, status_id: 10, updated_at, ...extra }),
+  });
+
+  test("given an older snapshot, when folded, then the row does not change", () => {
+    const row = evolveDeal(undefined, snap("2026-10-12T06:00:00.000Z"), 1)!;
+    assert.equal(evolveDeal(row, snap("2026-10-12T05:00:00.000Z", { status_id: 9 }), 2), undefined);
+  });
+
+  test("given a snapshot without time (Digital Pipeline), when folded onto a full one, then it is ignored", () => {
+    const row = evolveDeal(undefined, snap("2026-10-12T06:00:00.000Z", { name: "Full" }), 1)!;
+    assert.equal(evolveDeal(row, snap(null), 2), undefined);
+  });
+
+  test("given the same snapshot re-sent, when folded, then nothing changes; a different one at the same time wins", () => {
+    const row = evolveDeal(undefined, snap("2026-10-12T06:00:00.000Z"), 1)!;
+    assert.equal(evolveDeal(row, snap("2026-10-12T06:00:00.000Z"), 2), undefined);
+    assert.equal(evolveDeal(row, snap("2026-10-12T06:00:00.000Z", { price: 5 }), 3)?.last_event_seq, 3);
+  });
+
+  test("given a deletion, when folded, then the deal is marked deleted and a later snapshot keeps the mark", () => {
+    const row = evolveDeal(undefined, snap("2026-10-12T06:00:00.000Z"), 1)!;
+    const del = evolveDeal(
+      row,
+      { kind: "deleted", projectId: "amo", leadId: 5, statusId: null, pipelineId: null },
+      2,
+    )!;
+    assert.equal(del.deleted, true);
+    assert.equal(evolveDeal(del, snap("2026-10-12T07:00:00.000Z"), 3)?.deleted, true);
+  });
+
+  test("given JSON with keys in any order, when canonicalised, then the text is the same", () => {
+    assert.equal(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }), canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 }));
+  });
+});
+
+describe("projects and stats", () => {
+  test("given a re-registration, when folded, then registered_at stays the first one", () => {
+    const first = evolveProject(undefined, aProjectRegistered(P), 1);
+    const second = evolveProject(first, aProjectRegistered(P, { name: "Renamed" }), 7);
+    assert.equal(second.registered_at, first.registered_at);
+    assert.equal(second.name, "Renamed");
+    assert.equal(second.event_seq, 7);
+  });
+
+  test("given receipts of one day, when added, then counters follow the outcome", () => {
+    const acc = new Map<string, StatsRow>();
+    const day = "2026-10-12T23:59:59.999Z";
+    addStats(acc, receiptIncrement(aWebhookReceipt({ received_at: day, published: 3 })));
+    addStats(acc, receiptIncrement(aWebhookReceipt({ received_at: day, outcome: "rejected", published: 0 })));
+    const [row] = [...acc.values()];
+    assert.deepEqual([row?.day, row?.received, row?.accepted, row?.rejected], ["2026-10-12", 2, 3, 1]);
+  });
+});
+
+describe("decodeForProjection", () => {
+  const base = anOrderStatusChanged(
+    { order_id: 1, status_id: 1, status_changed_at: "2026-10-12T06:00:00.000Z" },
+    P,
+  );
+
+  test("given an impossible date that matches the instant pattern, when decoded, then it is poison", () => {
+    const bad = { ...base, data: { ...base.data, status_changed_at: "2026-02-30T06:00:00.000Z" } };
+    const r = decodeForProjection(encodeEvent(bad));
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? "" : r.reason, /invalid instant/);
+  });
+
+  test("given a leap day, when decoded, then it is valid", () => {
+    const leap = { ...base, data: { ...base.data, status_changed_at: "2028-02-29T23:59:59.999Z" } };
+    assert.equal(decodeForProjection(encodeEvent(leap)).ok, true);
+  });
+
+  test("given a NUL in a string, when decoded, then it is replaced so Postgres can store it", () => {
+    const nul = { ...base, data: { ...base.data, crm_event: "a\u0000b" } };
+    const r = decodeForProjection(encodeEvent(nul));
+    assert.ok(r.ok);
+    assert.equal(r.ok && r.event.type === "order.status_changed" ? r.event.data.crm_event : "", "a\ufffdb");
+  });
+});
+
+describe("durableAgrees", () => {
+  const spec = {
+    stream: "S",
+    durable: "d",
+    filter: "r.events.>",
+    maxAckPending: 1,
+    ackWaitMs: 1,
+    bufferMessages: 1,
+  };
+  const info = (delivered: number, consumerSeq: number, ackFloor: number, pending = 0) =>
+    ({
+      config: { filter_subject: "r.events.>", ack_policy: "explicit" },
+      delivered: { stream_seq: delivered, consumer_seq: consumerSeq },
+      ack_floor: { stream_seq: ackFloor, consumer_seq: 0 },
+      num_ack_pending: pending,
+    }) as unknown as Parameters<typeof durableAgrees>[0];
+
+  test("given a durable acked up to the checkpoint, when checked, then it is kept", () => {
+    assert.equal(durableAgrees(info(40, 12, 40), spec, 40), true);
+  });
+  test("given a fresh durable created at checkpoint + 1, when checked, then it is kept", () => {
+    assert.equal(durableAgrees(info(40, 0, 0), spec, 40), true);
+  });
+  test("given messages delivered past the checkpoint but not acked, when checked, then it is re-created", () => {
+    assert.equal(durableAgrees(info(45, 17, 40, 5), spec, 40), false);
+  });
+  test("given a durable ahead of a restored checkpoint, when checked, then it is re-created", () => {
+    assert.equal(durableAgrees(info(60, 20, 60), spec, 40), false);
+  });
+});

@@ -1,0 +1,381 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import {
+  type DomainEvent,
+  type EventOfType,
+  encodeEvent,
+  eventSubject,
+  OrderUpdatedNotice,
+  orderUpdatesSubject,
+} from "@pulse/events";
+import { aDictionarySynced, anOrderStatusChanged, aProjectRegistered } from "@pulse/events/testing";
+import { createLogger } from "@pulse/infra";
+import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { loadProjectorConfig } from "./projector.config.js";
+import { createProjector, type Projector } from "./projector.js";
+import { compareReadModels } from "./read-models.compare.js";
+import { replayReadModels } from "./replay.js";
+import type { ReplayDiff } from "./replay-diff.js";
+
+const P = "shop-rc";
+const T0 = Date.UTC(2026, 9, 12, 6, 0, 0); // Mon 2026-10-12 09:00 Europe/Kyiv
+const H = 3_600_000;
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+
+const DICTIONARY = [
+  { status_id: 1, group_id: 1 },
+  { status_id: 2, group_id: 2 },
+  { status_id: 4, group_id: 3 },
+  { status_id: 5, group_id: 4 },
+  { status_id: 6, group_id: 5, is_closing_order: true },
+];
+const GROUP_OF: Record<number, number> = { 1: 1, 2: 2, 4: 3, 5: 4, 6: 5 };
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const run = randomBytes(5).readUIntBE(0, 5);
+let counter = 0;
+/** A unique ULID-shaped id (time part from the counter, random part per test run). */
+function ulidLike(): string {
+  let n = BigInt(Date.now() + counter++) * 2n ** 80n + BigInt(run) * 2n ** 40n + BigInt(counter);
+  let out = "";
+  for (let i = 0; i < 26; i++) {
+    out = CROCKFORD[Number(n % 32n)]! + out;
+    n /= 32n;
+  }
+  return out;
+}
+
+function envelope<T extends DomainEvent["type"]>(
+  type: T,
+  data: EventOfType<T>["data"],
+  dedup: string,
+  occurredAt = at(0),
+): EventOfType<T> {
+  return {
+    id: ulidLike(),
+    type,
+    version: 1,
+    project_id: P,
+    occurred_at: occurredAt,
+    recorded_at: occurredAt,
+    dedup_key: dedup,
+    source: "api",
+    raw: null,
+    data,
+  } as unknown as EventOfType<T>;
+}
+
+let version = 0;
+const slaChanged = (normal: Record<string, string | null>, urgent: Record<string, string | null> = {}) =>
+  envelope(
+    "settings.sla_changed",
+    { version: ++version, changed_by: "admin@test", near_share: 0.8, grids: { normal, urgent } },
+    `settings:${P}:sla:${version}:${ulidLike()}`,
+  );
+
+const status = (orderId: number, statusId: number, ms: number) =>
+  anOrderStatusChanged(
+    {
+      order_id: orderId,
+      status_id: statusId,
+      status_group_id: GROUP_OF[statusId]!,
+      status_changed_at: at(ms),
+    },
+    P,
+  );
+
+describe("projector: working calendars, SLA, urgency, cycles and overrides", () => {
+  let env: TestEnv;
+  let projectors: Projector[];
+  let clock = T0;
+  const logger = createLogger("recompute-test", process.env["TEST_LOG_LEVEL"] ?? "silent");
+  const deps = (overrides: Record<string, string> = {}) => ({
+    nats: env.nats,
+    db: env.db,
+    config: loadProjectorConfig({
+      ...env.env,
+      PROJECTOR_RETRY_MAX_MS: "200",
+      SLA_TICK_SECONDS: "3600",
+      ...overrides,
+    }),
+    logger,
+  });
+  const start = async () => {
+    const p = createProjector({ ...deps(), clock: () => clock });
+    projectors.push(p);
+    await p.start();
+    return p;
+  };
+  const publish = async (event: DomainEvent) =>
+    (
+      await env.nats.js.publish(eventSubject({ root: env.subjectRoot }, event), encodeEvent(event), {
+        msgID: event.dedup_key,
+      })
+    ).seq;
+  const checkpoint = async () =>
+    (
+      await env.db
+        .selectFrom("rm.checkpoints")
+        .select("stream_seq")
+        .where("name", "=", "events")
+        .executeTakeFirst()
+    )?.stream_seq ?? 0;
+  const waitSeq = (seq: number) => waitFor(`checkpoint ${seq}`, async () => (await checkpoint()) >= seq);
+  const intervals = (orderId: number) =>
+    env.db
+      .selectFrom("rm.order_status_intervals")
+      .selectAll()
+      .where("project_id", "=", P)
+      .where("order_id", "=", orderId)
+      .orderBy("seq")
+      .execute();
+  const current = (orderId: number) =>
+    env.db
+      .selectFrom("rm.orders_current")
+      .selectAll()
+      .where("project_id", "=", P)
+      .where("order_id", "=", orderId)
+      .executeTakeFirstOrThrow();
+  const replayRow = (id: string) =>
+    waitFor(
+      `ops.replays ${id} finished`,
+      async () => {
+        const r = await env.db.selectFrom("ops.replays").selectAll().where("id", "=", id).executeTakeFirst();
+        return r && r.status !== "running" ? r : null;
+      },
+      60_000,
+    );
+
+  beforeEach(async () => {
+    env = await createTestEnv("recompute");
+    projectors = [];
+    clock = T0;
+  });
+  afterEach(async () => {
+    for (const p of projectors) await p.stop();
+    await env.close();
+  });
+
+  test("given a split working calendar in Europe/Kyiv, when intervals close, then working seconds skip the lunch break and the SLA uses them", async () => {
+    await publish(aProjectRegistered(P, { time_zone: "Europe/Kyiv" }));
+    await publish(aDictionarySynced(DICTIONARY, P));
+    const split = ["09:00-13:00", "14:00-18:00"];
+    await publish(
+      envelope(
+        "settings.working_hours_changed",
+        {
+          version: 1,
+          changed_by: "admin@test",
+          default: {},
+          groups: {
+            "2": {
+              working_hours: { mon: split, tue: split, wed: split, thu: split, fri: split, sat: [], sun: [] },
+            },
+          },
+        },
+        `settings:${P}:working_hours:1`,
+      ),
+    );
+    await publish(slaChanged({ "2": "05:00" }));
+    await publish(status(15001, 2, 0));
+    const last = await publish(status(15001, 5, 7 * H)); // 09:00–16:00 Kyiv
+    const p = await start();
+    await waitSeq(last);
+    await p.recomputesIdle();
+    const [first, open] = await intervals(15001);
+    assert.equal(first!.duration_seconds, 25_200);
+    assert.equal(first!.working_seconds, 21_600, "4 h + 2 h");
+    assert.equal(first!.sla_limit_seconds, 18_000);
+    assert.equal(first!.sla_state, "over");
+    assert.equal(new Date(first!.sla_near_at!).toISOString(), at(4 * H));
+    assert.equal(
+      new Date(first!.sla_over_at!).toISOString(),
+      at(6 * H),
+      "the 5th working hour ends at 15:00 Kyiv",
+    );
+    assert.equal(open!.working_seconds, null);
+    assert.equal(open!.sla_state, null);
+    const c = await current(15001);
+    assert.equal(new Date(c.delivery_entered_at!).toISOString(), at(7 * H));
+  });
+
+  test("given an urgent item, when projected, then the urgent limit applies; an override urgent=false wins and gets a done ops.replays row", async () => {
+    await publish(aProjectRegistered(P));
+    await publish(aDictionarySynced(DICTIONARY, P));
+    await publish(
+      envelope(
+        "settings.urgent_rules_changed",
+        { version: 1, changed_by: "admin@test", rules: [{ match_type: "offer_id", match_value: "16" }] },
+        `settings:${P}:urgent_rules:1`,
+      ),
+    );
+    await publish(slaChanged({ "1": "10:00" }, { "1": "02:00" }));
+    await publish(status(15010, 1, 0));
+    await publish(status(15010, 4, 3 * H));
+    const p = await start();
+    const items = await publish(
+      envelope(
+        "order.items_fetched",
+        {
+          order_id: 15010,
+          fetched_at: at(5 * H),
+          items: [
+            {
+              line_id: 1,
+              name: "x",
+              sku: "A-1",
+              quantity: 1,
+              price: 10,
+              offer_id: 16,
+              offer_sku: "A-1",
+              product_id: 2,
+            },
+          ],
+        },
+        `items:${P}:15010:h1`,
+      ),
+    );
+    await waitSeq(items);
+    await p.recomputesIdle();
+    let [first] = await intervals(15010);
+    assert.equal(first!.is_urgent, true);
+    assert.equal(first!.sla_limit_seconds, 7200, "the urgent grid");
+    assert.equal(first!.sla_state, "over");
+    let c = await current(15010);
+    assert.equal(c.is_urgent, true);
+    assert.equal(c.urgent_source, "rule");
+    assert.equal(c.urgent_rule, "offer_id:16");
+    assert.equal(new Date(c.urgent_since!).toISOString(), at(0));
+
+    const override = envelope(
+      "order.overrides_changed",
+      {
+        order_id: 15010,
+        changed_by: "admin@test",
+        overrides: { urgent: false, sla_profile: null, cycle_start_at: null, cycle_end_at: null },
+      },
+      `overrides:${P}:15010:x`,
+    );
+    await waitSeq(await publish(override));
+    [first] = await intervals(15010);
+    assert.equal(first!.is_urgent, false);
+    assert.equal(first!.sla_limit_seconds, 36_000);
+    assert.equal(first!.sla_state, "ok");
+    c = await current(15010);
+    assert.equal(c.urgent_source, "override");
+    assert.equal(c.is_urgent, false);
+    const row = await replayRow(override.id);
+    assert.equal(row.status, "done");
+    assert.equal(row.reason, "order.overrides_changed");
+    const diff = row.diff as ReplayDiff;
+    assert.equal(diff.orders_changed, 1);
+    assert.deepEqual(
+      diff.changes.map((ch) => [ch.order_id, ch.field, ch.before, ch.after]),
+      [[15010, "sla_state", "over", "ok"]],
+    );
+  });
+
+  test("given a settings change, when applied live, then ops.replays goes running→done, the tables equal a clean replay and the diff lists exactly the changed orders", async () => {
+    await publish(aProjectRegistered(P));
+    await publish(aDictionarySynced(DICTIONARY, P));
+    await publish(
+      envelope(
+        "settings.cycle_changed",
+        {
+          version: 1,
+          changed_by: "admin@test",
+          rules: [{ name: "to delivery", start: { group_id: 1 }, end: { group_id: 4 } }],
+        },
+        `settings:${P}:cycle:1`,
+      ),
+    );
+    await publish(slaChanged({ "1": "02:00", "2": "10:00" }));
+    // A: 3 h in group 1 (over 2 h; ok under 4 h) then open in group 2 (10 h either way).
+    await publish(status(15001, 1, 0));
+    await publish(status(15001, 2, 3 * H));
+    // B: 1 h in group 1 (ok either way), then delivery (cycle closed: 1 h).
+    await publish(status(15002, 1, 0));
+    await publish(status(15002, 5, 1 * H));
+    // C: only in group 3 (no SLA).
+    await publish(status(15003, 4, 0));
+    // D: open in group 1: its predicted near/over move.
+    const last = await publish(status(15004, 1, 0));
+    const p = await start();
+    await waitSeq(last);
+    await p.recomputesIdle();
+    assert.equal((await intervals(15001))[0]!.sla_state, "over");
+    assert.equal((await current(15002)).cycle_wall_seconds, 3600);
+    assert.equal((await current(15004)).cycle_ended_at, null);
+
+    const change = slaChanged({ "1": "04:00", "2": "10:00" });
+    const seq = await publish(change);
+    await waitSeq(seq);
+    const seen = await env.db
+      .selectFrom("ops.replays")
+      .selectAll()
+      .where("id", "=", change.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(["running", "done"].includes(seen.status), "the row is inserted with the settings row");
+    assert.equal(seen.reason, "settings.sla_changed");
+    assert.equal(seen.requested_by, "admin@test");
+    assert.equal(seen.project_id, P);
+    const row = await replayRow(change.id);
+    assert.equal(row.status, "done", String(row.error));
+    assert.ok(row.events_total >= seq && row.events_done === row.events_total);
+    assert.ok(row.finished_at !== null);
+
+    assert.equal((await intervals(15001))[0]!.sla_state, "ok");
+    const d = await current(15004);
+    assert.equal(new Date(d.sla_next_transition_at!).toISOString(), at(3.2 * H));
+
+    const clean = await replayReadModels(deps(), { swap: false, schema: "rm_clean" });
+    assert.equal(clean.eventsSeq, seq);
+    assert.deepEqual((await compareReadModels(env.db, "rm", "rm_clean")).differences, []);
+
+    const diff = row.diff as ReplayDiff;
+    assert.equal(diff.orders_changed, 2);
+    assert.equal(diff.truncated, false);
+    assert.deepEqual(
+      diff.changes.map((ch) => [ch.order_id, ch.field, ch.group_id, ch.before, ch.after]),
+      [
+        [15001, "sla_state", 1, "over", "ok"],
+        [15004, "sla_near_at", 1, at(1.6 * H), at(3.2 * H)],
+        [15004, "sla_over_at", 1, at(2 * H), at(4 * H)],
+      ],
+    );
+  });
+
+  test("given a running order, when the clock passes its SLA transitions, then the ticker publishes sla_near then sla_over notices", async () => {
+    await publish(aProjectRegistered(P));
+    await publish(aDictionarySynced(DICTIONARY, P));
+    await publish(slaChanged({ "1": "02:00" }));
+    const last = await publish(status(15020, 1, 0));
+    const p = await start();
+    await waitSeq(last);
+    await p.recomputesIdle();
+    assert.equal(new Date((await current(15020)).sla_next_transition_at!).toISOString(), at(1.6 * H));
+    const subject = orderUpdatesSubject({ root: env.subjectRoot }, P);
+    const lastNotice = () =>
+      env.nats.jsm.streams
+        .getMessage(`${env.streamName}_UPDATES`, { last_by_subj: subject })
+        .catch(() => null);
+
+    clock = T0 + 1.5 * H;
+    assert.equal(await p.tickSla(), 0, "before the near instant");
+    clock = T0 + 1.7 * H;
+    assert.equal(await p.tickSla(), 1);
+    const near = await waitFor("near notice", async () => {
+      const m = await lastNotice();
+      return m && OrderUpdatedNotice.parse(m.json()).reason === "sla_near" ? m : null;
+    });
+    assert.equal(OrderUpdatedNotice.parse(near.json()).order_id, 15020);
+    assert.equal(await p.tickSla(), 0, "a window is announced once");
+    clock = T0 + 2.5 * H;
+    assert.equal(await p.tickSla(), 1);
+    await waitFor("over notice", async () => {
+      const m = await lastNotice();
+      return m && OrderUpdatedNotice.parse(m.json()).reason === "sla_over" ? m : null;
+    });
+  });
+});

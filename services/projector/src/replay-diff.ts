@@ -1,0 +1,212 @@
+import type { Database, ReadModels } from "@pulse/infra";
+import { type Kysely, sql } from "kysely";
+
+/**
+ * One changed value of an order between two versions of the read models.
+ * - `field` `sla_state` (a closed interval's state), `sla_near_at` / `sla_over_at` (the open
+ *   interval's predicted instants, ISO-8601 UTC): with the interval's `seq` and `group_id`;
+ * - `cycle_working_seconds` / `cycle_wall_seconds` (`orders_current`, seconds): order-level.
+ * `before` / `after` are the values (`null` = none).
+ */
+export interface DiffChange {
+  readonly order_id: number;
+  readonly field: string;
+  readonly seq?: number;
+  readonly group_id?: number | null;
+  readonly before: string | number | null;
+  readonly after: string | number | null;
+}
+
+/**
+ * The `ops.replays.diff` of a recomputation (the shape the query's `GET /api/replays/:id` serves):
+ * `orders_changed` orders of the project whose SLA state or cycle time differ; `changes` the first
+ * {@link DIFF_LIMIT} changes ordered by order, field and interval; `truncated` when there were more.
+ */
+export interface ReplayDiff {
+  readonly orders_changed: number;
+  readonly changes: DiffChange[];
+  readonly truncated: boolean;
+}
+
+/** At most this many changes are listed in a diff. */
+export const DIFF_LIMIT = 500;
+
+const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
+
+/**
+ * The diff of project `projectId`'s orders between read-model schemas `before` and `after` (e.g. the
+ * previous `rm`, renamed by the swap, and the new `rm`), with the rules of {@link DiffChange}:
+ * intervals are matched by `(order, seq)` and orders by id (both schemas hold the same events).
+ * @throws Postgres errors (missing schema).
+ */
+export async function diffSchemas(
+  db: Kysely<Database>,
+  before: string,
+  after: string,
+  projectId: string,
+  limit = DIFF_LIMIT,
+): Promise<ReplayDiff> {
+  const bi = sql.id(before, "order_status_intervals");
+  const ai = sql.id(after, "order_status_intervals");
+  const bc = sql.id(before, "orders_current");
+  const ac = sql.id(after, "orders_current");
+  const iso = (col: string) => sql`to_jsonb(to_char(${sql.ref(col)} AT TIME ZONE 'UTC', ${ISO}))`;
+  const changes = sql`
+    WITH j AS (
+      SELECT a.order_id, a.seq, a.status_group_id AS group_id, a.ended_at IS NULL AS open,
+             b.sla_state AS b_state, a.sla_state AS a_state, b.sla_near_at AS b_near, a.sla_near_at AS a_near,
+             b.sla_over_at AS b_over, a.sla_over_at AS a_over
+      FROM ${ai} a JOIN ${bi} b ON b.project_id = a.project_id AND b.order_id = a.order_id AND b.seq = a.seq
+      WHERE a.project_id = ${projectId}
+        AND (a.sla_state IS DISTINCT FROM b.sla_state
+          OR (a.ended_at IS NULL AND (a.sla_near_at IS DISTINCT FROM b.sla_near_at
+                                   OR a.sla_over_at IS DISTINCT FROM b.sla_over_at)))
+    ), c AS (
+      SELECT order_id, 'sla_state' AS field, seq, group_id, to_jsonb(b_state) AS before, to_jsonb(a_state) AS after
+        FROM j WHERE b_state IS DISTINCT FROM a_state
+      UNION ALL
+      SELECT order_id, 'sla_near_at', seq, group_id, ${iso("b_near")}, ${iso("a_near")}
+        FROM j WHERE open AND b_near IS DISTINCT FROM a_near
+      UNION ALL
+      SELECT order_id, 'sla_over_at', seq, group_id, ${iso("b_over")}, ${iso("a_over")}
+        FROM j WHERE open AND b_over IS DISTINCT FROM a_over
+      UNION ALL
+      SELECT a.order_id, 'cycle_working_seconds', NULL, NULL, to_jsonb(b.cycle_working_seconds), to_jsonb(a.cycle_working_seconds)
+        FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
+        WHERE a.project_id = ${projectId} AND a.cycle_working_seconds IS DISTINCT FROM b.cycle_working_seconds
+      UNION ALL
+      SELECT a.order_id, 'cycle_wall_seconds', NULL, NULL, to_jsonb(b.cycle_wall_seconds), to_jsonb(a.cycle_wall_seconds)
+        FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
+        WHERE a.project_id = ${projectId} AND a.cycle_wall_seconds IS DISTINCT FROM b.cycle_wall_seconds
+    )`;
+  const count = await sql<{ n: number }>`${changes} SELECT count(DISTINCT order_id)::int AS n FROM c`.execute(
+    db,
+  );
+  const rows = await sql<{
+    order_id: string | number;
+    field: string;
+    seq: number | null;
+    group_id: string | number | null;
+    before: string | number | null;
+    after: string | number | null;
+  }>`${changes} SELECT * FROM c ORDER BY order_id, field, seq NULLS FIRST LIMIT ${limit + 1}`.execute(db);
+  const list: DiffChange[] = rows.rows.slice(0, limit).map((r) =>
+    r.seq === null
+      ? { order_id: Number(r.order_id), field: r.field, before: r.before, after: r.after }
+      : {
+          order_id: Number(r.order_id),
+          field: r.field,
+          seq: r.seq,
+          group_id: r.group_id === null ? null : Number(r.group_id),
+          before: r.before,
+          after: r.after,
+        },
+  );
+  return { orders_changed: count.rows[0]?.n ?? 0, changes: list, truncated: rows.rows.length > limit };
+}
+
+/** What {@link diffSchemas} compares of one order, as loaded by {@link loadOrderDiffStates}. */
+export interface OrderDiffState {
+  readonly intervals: ReadonlyMap<
+    number,
+    {
+      readonly group_id: number | null;
+      readonly open: boolean;
+      readonly sla_state: string | null;
+      readonly sla_near_at: string | null;
+      readonly sla_over_at: string | null;
+    }
+  >;
+  readonly cycle_working_seconds: number | null;
+  readonly cycle_wall_seconds: number | null;
+}
+
+const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+/** Loads {@link OrderDiffState} of the given orders of one project (in the schema of `db`). */
+export async function loadOrderDiffStates(
+  db: Kysely<ReadModels>,
+  projectId: string,
+  orderIds: readonly number[],
+): Promise<Map<number, OrderDiffState>> {
+  const out = new Map<number, OrderDiffState>();
+  if (orderIds.length === 0) return out;
+  const current = await db
+    .selectFrom("orders_current")
+    .select(["order_id", "cycle_working_seconds", "cycle_wall_seconds"])
+    .where("project_id", "=", projectId)
+    .where("order_id", "in", orderIds)
+    .execute();
+  const intervals = await db
+    .selectFrom("order_status_intervals")
+    .select(["order_id", "seq", "status_group_id", "ended_at", "sla_state", "sla_near_at", "sla_over_at"])
+    .where("project_id", "=", projectId)
+    .where("order_id", "in", orderIds)
+    .execute();
+  for (const c of current) {
+    out.set(c.order_id, {
+      intervals: new Map(),
+      cycle_working_seconds: c.cycle_working_seconds,
+      cycle_wall_seconds: c.cycle_wall_seconds,
+    });
+  }
+  for (const i of intervals) {
+    const state = out.get(i.order_id);
+    if (!state) continue;
+    (state.intervals as Map<number, unknown>).set(i.seq, {
+      group_id: i.status_group_id,
+      open: i.ended_at === null,
+      sla_state: i.sla_state,
+      sla_near_at: isoOrNull(i.sla_near_at),
+      sla_over_at: isoOrNull(i.sla_over_at),
+    });
+  }
+  return out;
+}
+
+/**
+ * The changes of one order between two states, with the rules and order of {@link diffSchemas}
+ * (an order missing on either side has no comparable values: no changes). Pure.
+ */
+export function diffOrderStates(
+  orderId: number,
+  before: OrderDiffState | undefined,
+  after: OrderDiffState | undefined,
+): DiffChange[] {
+  if (!before || !after) return [];
+  const out: DiffChange[] = [];
+  const seqs = [...after.intervals.keys()].filter((s) => before.intervals.has(s)).sort((a, b) => a - b);
+  const byField = (field: "sla_state" | "sla_near_at" | "sla_over_at", openOnly: boolean) => {
+    for (const seq of seqs) {
+      const a = after.intervals.get(seq)!;
+      const b = before.intervals.get(seq)!;
+      if ((openOnly && !a.open) || a[field] === b[field]) continue;
+      out.push({ order_id: orderId, field, seq, group_id: a.group_id, before: b[field], after: a[field] });
+    }
+  };
+  if (after.cycle_wall_seconds !== before.cycle_wall_seconds)
+    out.push({
+      order_id: orderId,
+      field: "cycle_wall_seconds",
+      before: before.cycle_wall_seconds,
+      after: after.cycle_wall_seconds,
+    });
+  if (after.cycle_working_seconds !== before.cycle_working_seconds)
+    out.push({
+      order_id: orderId,
+      field: "cycle_working_seconds",
+      before: before.cycle_working_seconds,
+      after: after.cycle_working_seconds,
+    });
+  byField("sla_near_at", true);
+  byField("sla_over_at", true);
+  byField("sla_state", false);
+  return out;
+}
+
+/** A {@link ReplayDiff} of per-order change lists (orders in the given order), limited to `limit`. */
+export function replayDiffOf(perOrder: readonly DiffChange[][], limit = DIFF_LIMIT): ReplayDiff {
+  const all = perOrder.filter((c) => c.length > 0);
+  const flat = all.flat();
+  return { orders_changed: all.length, changes: flat.slice(0, limit), truncated: flat.length > limit };
+}

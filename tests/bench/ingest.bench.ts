@@ -1,0 +1,158 @@
+/**
+ * `pnpm bench ingest` — sustained KeyCRM webhook ingest over HTTP with autocannon (50 connections,
+ * the real `order.change_order_status` payload shape from the fixtures, a unique order per request),
+ * printed beside two baselines measured in the same run on the same machine:
+ *   - the raw JetStream async-publish rate (file storage, msgID per message, 256 in flight);
+ *   - a no-op Fastify POST rate (JSON body parsed, 200).
+ * Target (issue "Event backbone"): ingest ≥ 0.5 × raw JetStream publish rate, p99 ≤ 25 ms.
+ * Ingest and the no-op server run as child processes, the load generator in this process.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connectNats, ensureStreams } from "@pulse/infra";
+import { loadPost, rawJetStreamPublishRate, startNoopServer } from "./baselines.js";
+import { fixturesDir, printTable, repoRoot } from "./bench-support.js";
+
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 15);
+
+export async function benchIngest(): Promise<void> {
+  const natsUrl = process.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
+  const id = randomBytes(3).toString("hex");
+  const stream = `BENCH_INGEST_${id.toUpperCase()}`;
+  const root = `bench_${id}`;
+  const nats = await connectNats(natsUrl, "bench-ingest");
+  await ensureStreams(nats.jsm, stream, root);
+  const env = {
+    ...process.env,
+    NATS_URL: natsUrl,
+    EVENTS_STREAM: stream,
+    SUBJECT_ROOT: root,
+    LOG_LEVEL: "warn",
+    PORT: "3101",
+    ITEMS_WORKER_ENABLED: "false",
+    CONTACTS_WORKER_ENABLED: "false",
+    AMOCRM_CATCHUP_INTERVAL_SECONDS: "0",
+    RADIST_POLL_INTERVAL_SECONDS: "0",
+    DICTIONARY_REFRESH_INTERVAL_MINUTES: "0",
+    DICTIONARY_SYNC_ON_START: "false",
+  };
+  const secret = `bench-${id}-secret`;
+  const cli = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(repoRoot, "services/ingest/src/cli.ts"),
+      "project",
+      "register",
+      "--id",
+      "shop-bench",
+      "--name",
+      "Bench shop",
+      "--kind",
+      "keycrm",
+      "--time-zone",
+      "Europe/Kyiv",
+      "--webhook-secret",
+      secret,
+    ],
+    { cwd: repoRoot, env, encoding: "utf8" },
+  );
+  if (cli.status !== 0) throw new Error(`project register failed: ${cli.stderr}`);
+
+  // The real payload shape: the first full order.change_order_status delivery of the fixtures.
+  const template = firstFullKeycrmDelivery();
+  let order = 1_000_000;
+  const body = () => {
+    order += 1;
+    const context = {
+      ...template.context,
+      id: order,
+      status_changed_at: new Date(Date.UTC(2026, 9, 12) + order * 1000).toISOString(),
+    };
+    return JSON.stringify({ event: template.event, context });
+  };
+
+  // Baseline 1: raw JetStream async publish of the same bytes.
+  const payload = new TextEncoder().encode(JSON.stringify({ envelope: "x".repeat(200), body: body() }));
+  await rawJetStreamPublishRate(nats.js, `${root}.events.raw.order.0`, payload, 5_000); // warm-up
+  const raw = await rawJetStreamPublishRate(nats.js, `${root}.events.raw.order.1`, payload, 100_000);
+
+  // Baseline 2: no-op Fastify POST.
+  const noop = await startNoopServer(3102);
+  await loadPost(noop.url, body, { connections: CONNECTIONS, seconds: 3 });
+  const noopRun = await loadPost(noop.url, body, { connections: CONNECTIONS, seconds: SECONDS });
+  noop.stop();
+
+  // Ingest.
+  const ingest = await startChild("services/ingest/src/server.ts", env);
+  const url = `http://127.0.0.1:3101/webhooks/keycrm/shop-bench?secret=${secret}`;
+  await waitHealthy("http://127.0.0.1:3101/health");
+  await loadPost(url, body, { connections: CONNECTIONS, seconds: 3 });
+  const before = (await nats.jsm.streams.info(stream)).state.messages;
+  const run = await loadPost(url, body, { connections: CONNECTIONS, seconds: SECONDS });
+  const after = (await nats.jsm.streams.info(stream)).state.messages;
+  ingest.kill("SIGTERM");
+
+  printTable("ingest benchmark (KeyCRM order.change_order_status, unique orders)", [
+    [
+      "raw JetStream async publish",
+      `${raw.perSecond.toFixed(0)} msg/s`,
+      `${raw.count} msgs in ${raw.seconds.toFixed(2)} s`,
+    ],
+    [
+      "no-op Fastify POST",
+      `${noopRun.requestsPerSecond.toFixed(0)} req/s`,
+      `p50 ${noopRun.p50Ms} ms, p99 ${noopRun.p99Ms} ms`,
+    ],
+    [
+      "ingest POST /webhooks/keycrm",
+      `${run.requestsPerSecond.toFixed(0)} req/s`,
+      `p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, errors ${run.errors}`,
+    ],
+    ["events stored during the run", `${after - before}`, `requests answered ${run.total}`],
+    ["ingest / raw publish", `${(run.requestsPerSecond / raw.perSecond).toFixed(2)}×`, "target ≥ 0.5×"],
+    ["ingest / no-op Fastify", `${(run.requestsPerSecond / noopRun.requestsPerSecond).toFixed(2)}×`, ""],
+  ]);
+  for (const name of [stream, `${stream}_RECEIPTS`, `${stream}_UPDATES`])
+    await nats.jsm.streams.delete(name).catch(() => undefined);
+  const kvm = `KV_${stream}_PROJECTS`;
+  await nats.jsm.streams.delete(kvm).catch(() => undefined);
+  await nats.nc.close();
+}
+
+function firstFullKeycrmDelivery(): { event: string; context: Record<string, unknown> } {
+  for (const line of readFileSync(join(fixturesDir, "keycrm/webhooks.jsonl"), "utf8").split("\n")) {
+    if (!line) continue;
+    const d = JSON.parse(line) as { body: { event: string; context: Record<string, unknown> } };
+    if (d.body.event === "order.change_order_status" && Object.keys(d.body.context).length > 30)
+      return d.body;
+  }
+  throw new Error("no full KeyCRM delivery in the fixtures");
+}
+
+async function startChild(file: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, file)], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return child;
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}

@@ -1,0 +1,19 @@
+/**
+ * `pnpm bench <name>`: benchmark scripts that print their figures (never timed tests).
+ *   ingest     — webhook ingest vs raw JetStream publish and a no-op Fastify POST
+ *   replay     — rebuild of all read models from ≥ 1M events vs a raw batched Postgres insert
+ *   recompute  — an SLA change recomputed over ≥ 1M events vs a raw batched Postgres insert
+ */
+const name = process.argv[2];
+const benches: Record<string, () => Promise<void>> = {
+  ingest: async () => (await import("./ingest.bench.js")).benchIngest(),
+  replay: async () => (await import("./replay.bench.js")).benchReplay(),
+  recompute: async () => (await import("./replay.bench.js")).benchRecompute(),
+};
+const run = name ? benches[name] : undefined;
+if (!run) {
+  console.error(`usage: pnpm bench <${Object.keys(benches).join("|")}>`);
+  process.exit(2);
+}
+await run();
+process.exit(0);

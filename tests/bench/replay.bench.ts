@@ -1,0 +1,567 @@
+/**
+ * `pnpm bench replay` / `pnpm bench recompute` — rebuilding the read models from ≥ 1M events.
+ *
+ * Data (cached on purpose, reused across runs):
+ *   - corpus: `.bench/corpus-s{SCALE}` (git-ignored), made by `../shared/tools/gen-fixtures/main.mjs
+ *     --scale {SCALE}` (default 330: ≈ 0.73M KeyCRM + ≈ 0.32M amoCRM events); `counts.json` marks it complete;
+ *   - stream `BENCH_EVENTS` (subject root `bench`; with its `_RECEIPTS` / `_UPDATES` siblings): every
+ *     corpus delivery normalised by the real ingest normalizers (`normalizeKeycrmWebhook`,
+ *     `parseAmocrmForm` + `normalizeAmocrmWebhook`), preceded by `project.registered` and
+ *     `dictionary.statuses_synced` events of the three demo projects, published with async publishes
+ *     (msgID = dedup key, many in flight). Reused when it holds ≥ 1M messages. Each
+ *     `pnpm bench recompute` appends one `settings.sla_changed` event to it;
+ *   - database `pulse_bench` (same server as `DATABASE_URL`): `bench replay` drops and recreates it;
+ *     `bench recompute` reuses its read models (replaying first when they are empty).
+ * To start over: `nats stream rm BENCH_EVENTS` (and `_RECEIPTS`, `_UPDATES`), `DROP DATABASE pulse_bench`.
+ *
+ * Targets (issue "Event backbone"): replay ≥ 0.4 × the raw batched Postgres insert rate;
+ * an SLA recompute ≥ 10k events/s. Both baselines are measured in the same run.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { PubAck } from "@nats-io/jetstream";
+import { type DomainEvent, encodeEvent, eventSubject, SlaChanged, type SubjectRoot } from "@pulse/events";
+import {
+  connectNats,
+  createDb,
+  createLogger,
+  type Database,
+  dropDatabase,
+  ensureDatabase,
+  ensureStreams,
+  type Logger,
+  migrate,
+  type Nats,
+} from "@pulse/infra";
+import {
+  type DeliveryContext,
+  dictionaryEvent,
+  dictionaryFromJson,
+  type NormalizedDelivery,
+  normalizeAmocrmWebhook,
+  normalizeKeycrmWebhook,
+  ProjectRecord,
+  parseAmocrmForm,
+  projectRegisteredEvent,
+  sha256Hex,
+} from "@pulse/ingest";
+import {
+  createProjector,
+  loadProjectorConfig,
+  type ProjectorConfig,
+  replayReadModels,
+} from "@pulse/projector";
+import { type Kysely, sql } from "kysely";
+import { rawPostgresInsertRate } from "./baselines.js";
+import { printTable, repoRoot } from "./bench-support.js";
+
+const STREAM = "BENCH_EVENTS";
+const ROOT = "bench";
+const DB_NAME = "pulse_bench";
+const MIN_EVENTS = 1_000_000;
+const SCALE = Number(process.env["BENCH_SCALE"] ?? 330);
+const CORPUS = join(repoRoot, ".bench", `corpus-s${SCALE}`);
+const PUBLISH_WINDOW = 2048;
+const RAW_ROWS = 1_000_000;
+const RAW_BATCH = 1000;
+const SLA_PROJECT = "shop-kyiv";
+
+const PROJECTS = [
+  { id: "shop-kyiv", kind: "keycrm", zone: "Europe/Kyiv", dictionary: "keycrm/shop-kyiv/statuses.json" },
+  { id: "shop-lviv", kind: "keycrm", zone: "Europe/Kyiv", dictionary: "keycrm/shop-lviv/statuses.json" },
+  { id: "demoacademy", kind: "amocrm", zone: "Asia/Almaty", dictionary: "amocrm/pipelines.json" },
+] as const;
+
+interface BenchEnv {
+  nats: Nats;
+  db: Kysely<Database>;
+  config: ProjectorConfig;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** `pnpm bench replay`: `replayReadModels` into a fresh `pulse_bench` vs the raw batched insert rate. */
+export async function benchReplay(): Promise<void> {
+  const env = await openBench({ fresh: true });
+  try {
+    const stored = await ensureEventStream(env.nats);
+    const raw = await rawPostgresInsertRate(env.db as unknown as Kysely<unknown>, RAW_ROWS, RAW_BATCH);
+    const run = await timedReplay(env);
+    const ratio = run.result.eventsPerSecond / raw.perSecond;
+    printTable(`replay benchmark (replayReadModels, swap, stream ${STREAM}: ${stored} messages)`, [
+      [
+        "events replayed",
+        `${run.result.events}`,
+        `+ ${run.result.receipts} receipts; caught up at swap ${run.result.caughtUp.events}`,
+      ],
+      ["replay seconds", `${run.result.seconds.toFixed(2)} s`, "read + fold + bulk write + swap"],
+      ["replay rate", `${Math.round(run.result.eventsPerSecond)} events/s`, ""],
+      [
+        "peak RSS during replay",
+        `${mb(run.peakRss)} MB`,
+        `process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
+      ],
+      [
+        "raw batched Postgres insert",
+        `${Math.round(raw.perSecond)} rows/s`,
+        `${raw.rows} rows, ${RAW_BATCH}/INSERT, in ${raw.seconds.toFixed(2)} s`,
+      ],
+      ["replay / raw insert", `${ratio.toFixed(2)}×`, "target ≥ 0.4×"],
+    ]);
+  } finally {
+    await env.close();
+  }
+}
+
+/**
+ * `pnpm bench recompute`: a live projector at the stream head, one `settings.sla_changed` published,
+ * timed until its `ops.replays` row is `done` (the rebuilt tables are live) vs the raw insert rate.
+ */
+export async function benchRecompute(): Promise<void> {
+  const env = await openBench({ fresh: false });
+  const names = {
+    events: `${env.config.PROJECTOR_DURABLE}`,
+    receipts: `${env.config.PROJECTOR_DURABLE}_receipts`,
+  };
+  try {
+    const stored = await ensureEventStream(env.nats);
+    const built = await sql<{ n: string }>`SELECT count(*) AS n FROM rm.order_status_events`.execute(env.db);
+    if (Number(built.rows[0]?.n ?? 0) === 0) {
+      console.log(`read models of ${DB_NAME} are empty: replaying first`);
+      const first = await timedReplay(env);
+      console.log(`replayed ${first.result.events} events in ${first.result.seconds.toFixed(1)} s`);
+    }
+    const raw = await rawPostgresInsertRate(env.db as unknown as Kysely<unknown>, RAW_ROWS, RAW_BATCH);
+
+    const projector = createProjector({ nats: env.nats, db: env.db, config: env.config, logger: env.logger });
+    await projector.start();
+    let stopped = false;
+    try {
+      await waitCaughtUp(env);
+      const event = await slaChangedEvent(env.db);
+      const started = performance.now();
+      const ack = await env.nats.js.publish(eventSubject({ root: ROOT }, event), encodeEvent(event), {
+        msgID: event.dedup_key,
+      });
+      const row = await waitReplayDone(env.db, event.id);
+      const seconds = (performance.now() - started) / 1000;
+      await projector.stop();
+      stopped = true;
+      const perSecond = row.events_total / seconds;
+      const rebuild = (row.finished_at.getTime() - row.started_at.getTime()) / 1000;
+      printTable(
+        `recompute benchmark (settings.sla_changed v${event.data.version} for ${SLA_PROJECT}, stream ${STREAM}: ${stored + 1} messages)`,
+        [
+          [
+            "events recomputed",
+            `${row.events_total}`,
+            `ops.replays ${event.id}, settings event at seq ${ack.seq}`,
+          ],
+          [
+            "publish → new tables live",
+            `${seconds.toFixed(2)} s`,
+            `ops.replays started→finished ${rebuild.toFixed(2)} s`,
+          ],
+          ["recompute rate", `${Math.round(perSecond)} events/s`, "target ≥ 10000 events/s"],
+          [
+            "raw batched Postgres insert",
+            `${Math.round(raw.perSecond)} rows/s`,
+            `${raw.rows} rows, ${RAW_BATCH}/INSERT, in ${raw.seconds.toFixed(2)} s`,
+          ],
+          ["recompute / raw insert", `${(perSecond / raw.perSecond).toFixed(2)}×`, ""],
+        ],
+      );
+    } finally {
+      if (!stopped) await projector.stop();
+      // The durable consumers are rebuilt from the Postgres checkpoints by the next run.
+      for (const [stream, durable] of [
+        [STREAM, names.events],
+        [`${STREAM}_RECEIPTS`, names.receipts],
+      ] as const) {
+        await env.nats.jsm.consumers.delete(stream, durable).catch(() => undefined);
+      }
+      await env.nats.jsm.streams.purge(`${STREAM}_UPDATES`).catch(() => undefined);
+    }
+  } finally {
+    await env.close();
+  }
+}
+
+async function openBench(opts: { fresh: boolean }): Promise<BenchEnv> {
+  const base = new URL(process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/pulse");
+  base.pathname = `/${DB_NAME}`;
+  const databaseUrl = base.toString();
+  const vars = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    EVENTS_STREAM: STREAM,
+    SUBJECT_ROOT: ROOT,
+    LOG_LEVEL: process.env["BENCH_LOG_LEVEL"] ?? "warn",
+    PROJECTOR_DURABLE: "bench_projector",
+    // The running-SLA ticker must not fire during the bench; the config accepts positive integers only.
+    SLA_TICK_SECONDS: "86400",
+  };
+  const config = loadProjectorConfig(vars);
+  const logger = createLogger("bench", config.LOG_LEVEL);
+  if (opts.fresh) await dropDatabase(databaseUrl);
+  await ensureDatabase(databaseUrl);
+  const db = createDb(databaseUrl, Math.max(8, config.REPLAY_WRITERS + 4));
+  await migrate(db);
+  const nats = await connectNats(config.NATS_URL, "bench-replay");
+  return {
+    nats,
+    db,
+    config,
+    logger,
+    async close() {
+      await nats.nc.drain().catch(() => undefined);
+      await db.destroy();
+    },
+  };
+}
+
+async function timedReplay(env: BenchEnv) {
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 200);
+  try {
+    const result = await replayReadModels(
+      { nats: env.nats, db: env.db, config: env.config, logger: env.logger },
+      {
+        swap: true,
+        onProgress: (p) => {
+          peakRss = Math.max(peakRss, process.memoryUsage.rss());
+          if (p.phase !== "events" || p.done % 250_000 < 50_000 || p.done === p.total)
+            console.log(
+              `  replay ${p.phase}: ${p.done}${p.total ? `/${p.total}` : ""} (${p.seconds.toFixed(1)} s)`,
+            );
+        },
+      },
+    );
+    return { result, peakRss };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+// ─── data ────────────────────────────────────────────────────────────────────────────────────
+
+/** Makes sure the bench stream holds ≥ 1M events (loading the corpus when not); returns its message count. */
+async function ensureEventStream(nats: Nats): Promise<number> {
+  await ensureStreams(nats.jsm, STREAM, ROOT);
+  const before = (await nats.jsm.streams.info(STREAM)).state;
+  if (before.messages >= MIN_EVENTS) {
+    console.log(`reusing stream ${STREAM}: ${before.messages} messages, ${mb(before.bytes)} MB (cached)`);
+    return before.messages;
+  }
+  ensureCorpus();
+  console.log(`loading ${CORPUS} into stream ${STREAM} (holds ${before.messages} messages)…`);
+  const loaded = await loadCorpus(nats);
+  const after = (await nats.jsm.streams.info(STREAM)).state;
+  console.log(
+    `loaded in ${loaded.seconds.toFixed(1)} s: ${loaded.deliveries} deliveries → ${loaded.events} events ` +
+      `(${loaded.stored} stored, ${loaded.duplicates} duplicates, ${loaded.rejected} deliveries rejected, ` +
+      `${loaded.ignored} entities ignored); stream ${after.messages} messages, ${mb(after.bytes)} MB`,
+  );
+  if (after.messages < MIN_EVENTS) {
+    throw new Error(`stream ${STREAM} holds ${after.messages} < ${MIN_EVENTS} events: raise BENCH_SCALE`);
+  }
+  return after.messages;
+}
+
+function ensureCorpus(): void {
+  const marker = join(CORPUS, "counts.json");
+  if (existsSync(marker)) return;
+  console.log(`generating the corpus at scale ${SCALE} into ${CORPUS}…`);
+  const gen = spawnSync(
+    process.execPath,
+    [join(repoRoot, "../shared/tools/gen-fixtures/main.mjs"), "--out", CORPUS, "--scale", String(SCALE)],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (gen.status !== 0) throw new Error(`gen-fixtures failed (${gen.status})`);
+  writeFileSync(marker, gen.stdout);
+}
+
+interface LoadStats {
+  deliveries: number;
+  events: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  ignored: number;
+  seconds: number;
+}
+
+async function loadCorpus(nats: Nats): Promise<LoadStats> {
+  const scheme: SubjectRoot = { root: ROOT };
+  const stats: LoadStats = {
+    deliveries: 0,
+    events: 0,
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    ignored: 0,
+    seconds: 0,
+  };
+  const started = performance.now();
+  const ids = benchIds();
+  const window = publishWindow(PUBLISH_WINDOW, (ack) => {
+    if (ack.duplicate) stats.duplicates++;
+    else stats.stored++;
+  });
+  const publish = async (event: DomainEvent) => {
+    stats.events++;
+    await window.add(() =>
+      nats.js.publish(eventSubject(scheme, event), encodeEvent(event), {
+        msgID: event.dedup_key,
+        timeout: 60_000,
+      }),
+    );
+  };
+
+  // Projects and their status dictionaries first, as `pnpm cli project register` / `dictionary import` do.
+  const setUp = new Date(Date.UTC(2026, 9, 1));
+  for (const p of PROJECTS) {
+    const record = ProjectRecord.parse({
+      project_id: p.id,
+      name: p.id,
+      kind: p.kind,
+      base_url: null,
+      time_zone: p.zone,
+      active: true,
+      webhook_secret_sha256: sha256Hex(`bench-${p.id}-secret`),
+      api_token: null,
+    });
+    await publish(projectRegisteredEvent(record, setUp, ids(setUp.getTime())));
+    const content = dictionaryFromJson(JSON.parse(readFileSync(join(CORPUS, p.dictionary), "utf8")));
+    await publish(
+      dictionaryEvent(p.id, content, {
+        origin: "file",
+        reason: "bench",
+        now: setUp,
+        id: ids(setUp.getTime()),
+      }),
+    );
+  }
+  await window.drain();
+
+  const normalize = async (
+    file: string,
+    toDelivery: (line: string) => [NormalizedDelivery | null, number],
+  ) => {
+    const lines = createInterface({
+      input: createReadStream(join(CORPUS, file)),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    for await (const line of lines) {
+      if (!line) continue;
+      stats.deliveries++;
+      const [out] = toDelivery(line);
+      if (!out) {
+        stats.rejected++;
+        continue;
+      }
+      stats.ignored += out.ignored;
+      for (const e of out.events) await publish(e);
+      if (stats.deliveries % 200_000 === 0) {
+        console.log(
+          `  ${stats.deliveries} deliveries, ${stats.events} events (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+        );
+      }
+    }
+  };
+  const ctxOf = (
+    projectId: string,
+    receivedAt: string,
+    contentType: string,
+    rawBody: string,
+  ): DeliveryContext => {
+    const at = new Date(receivedAt);
+    return { projectId, receivedAt: at, contentType, rawBody, newId: () => ids(at.getTime()) };
+  };
+  await normalize("keycrm/webhooks.jsonl", (line) => {
+    const d = JSON.parse(line) as {
+      project: string;
+      received_at: string;
+      headers: Record<string, string>;
+      body: unknown;
+    };
+    const rawBody = JSON.stringify(d.body);
+    const ctx = ctxOf(d.project, d.received_at, d.headers["content-type"] ?? "application/json", rawBody);
+    return attempt(() => normalizeKeycrmWebhook(d.body, ctx));
+  });
+  await normalize("amocrm/webhooks.jsonl", (line) => {
+    const d = JSON.parse(line) as {
+      account: string;
+      received_at: string;
+      headers: Record<string, string>;
+      body: string;
+    };
+    const ctx = ctxOf(
+      "demoacademy",
+      d.received_at,
+      d.headers["content-type"] ?? "application/x-www-form-urlencoded",
+      d.body,
+    );
+    return attempt(() => normalizeAmocrmWebhook(parseAmocrmForm(d.body), ctx));
+  });
+  await window.drain();
+  stats.seconds = (performance.now() - started) / 1000;
+  return stats;
+}
+
+function attempt(fn: () => NormalizedDelivery): [NormalizedDelivery | null, number] {
+  try {
+    return [fn(), 0];
+  } catch {
+    return [null, 1]; // ingest answers such a delivery 4xx and stores nothing
+  }
+}
+
+/** At most `limit` publishes in flight; `drain` waits for all and rethrows the first failure. */
+function publishWindow(limit: number, onAck: (ack: PubAck) => void) {
+  let inflight = 0;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  let idle: (() => void) | null = null;
+  const settle = () => {
+    inflight--;
+    if (wake && inflight < limit) {
+      const w = wake;
+      wake = null;
+      w();
+    }
+    if (idle && inflight === 0) {
+      const i = idle;
+      idle = null;
+      i();
+    }
+  };
+  return {
+    async add(start: () => Promise<PubAck>): Promise<void> {
+      if (failure) throw failure;
+      inflight++;
+      start().then(
+        (ack) => {
+          onAck(ack);
+          settle();
+        },
+        (error: unknown) => {
+          failure ??= error;
+          settle();
+        },
+      );
+      if (inflight >= limit)
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+    },
+    async drain(): Promise<void> {
+      if (inflight > 0)
+        await new Promise<void>((r) => {
+          idle = r;
+        });
+      if (failure) throw failure;
+    },
+  };
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** Deterministic ULIDs for the loaded events: the time part from `epochMs`, a process counter as the rest. */
+function benchIds(): (epochMs: number) => string {
+  let counter = 0;
+  return (epochMs) => {
+    counter++;
+    return base32(epochMs, 10) + base32(counter, 16);
+  };
+}
+
+function base32(n: number, width: number): string {
+  let out = "";
+  let v = n;
+  for (let i = 0; i < width; i++) {
+    out = CROCKFORD[v % 32] + out;
+    v = Math.floor(v / 32);
+  }
+  return out;
+}
+
+// ─── recompute helpers ───────────────────────────────────────────────────────────────────────
+
+async function waitCaughtUp(env: BenchEnv): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const head = (await env.nats.jsm.streams.info(STREAM)).state.last_seq;
+    const r = await sql<{
+      stream_seq: string;
+    }>`SELECT stream_seq FROM rm.checkpoints WHERE name = 'events'`.execute(env.db);
+    const at = Number(r.rows[0]?.stream_seq ?? 0);
+    if (at >= head) return;
+    if (Date.now() > deadline) throw new Error(`projector did not catch up: checkpoint ${at} < head ${head}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+/** A valid `settings.sla_changed` for {@link SLA_PROJECT}: version = current + 1, changed by `bench`. */
+async function slaChangedEvent(db: Kysely<Database>): Promise<SlaChanged> {
+  const r = await sql<{
+    version: number;
+  }>`SELECT version FROM rm.settings WHERE project_id = ${SLA_PROJECT} AND kind = 'sla'`.execute(db);
+  const version = (r.rows[0]?.version ?? 0) + 1;
+  const now = new Date().toISOString();
+  // Alternate the limits per run so that each change really changes the grid.
+  const h = version % 2 === 0 ? "03:00" : "02:00";
+  return SlaChanged.parse({
+    id: base32(Date.now(), 10) + [...randomBytes(16)].map((b) => CROCKFORD[b % 32]).join(""),
+    type: "settings.sla_changed",
+    version: 1,
+    project_id: SLA_PROJECT,
+    occurred_at: now,
+    recorded_at: now,
+    dedup_key: `settings:${SLA_PROJECT}:sla:${version}`,
+    source: "api",
+    raw: null,
+    data: {
+      version,
+      changed_by: "bench",
+      near_share: 0.8,
+      grids: {
+        normal: { "1": h, "2": "08:00", "3": "40:00", "4": "72:00" },
+        urgent: { "1": "01:00", "2": "04:00", "3": "20:00", "4": "36:00" },
+      },
+    },
+  });
+}
+
+interface ReplayRow {
+  status: string;
+  events_total: number;
+  started_at: Date;
+  finished_at: Date;
+  error: string | null;
+}
+
+async function waitReplayDone(db: Kysely<Database>, id: string): Promise<ReplayRow> {
+  const deadline = Date.now() + 1_800_000;
+  for (;;) {
+    const r =
+      await sql<ReplayRow>`SELECT status, events_total, started_at, finished_at, error FROM ops.replays WHERE id = ${id}`.execute(
+        db,
+      );
+    const row = r.rows[0];
+    if (row?.status === "done") return { ...row, events_total: Number(row.events_total) };
+    if (row?.status === "failed") throw new Error(`recompute ${id} failed: ${row.error}`);
+    if (Date.now() > deadline)
+      throw new Error(`recompute ${id} not done after 30 min (status ${row?.status ?? "none"})`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}
