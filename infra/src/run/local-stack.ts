@@ -91,6 +91,7 @@ async function main(): Promise<void> {
   if (!args.has("--no-feed")) {
     const projects = registerDemoProjects(childEnv, crmUrl);
     say(`registered ${projects.length} demo projects: ${projects.join(", ")}`);
+    await configureDemoSettings(queryUrl);
     const fed = await feedFixtures({ fixturesDir, ingestUrl, secret: webhookSecret, log: say });
     say(`fed ${fed.deliveries} webhook deliveries (${fed.rejected} rejected) in ${fed.seconds.toFixed(1)} s`);
     catchUp(childEnv);
@@ -225,6 +226,61 @@ function catchUp(childEnv: NodeJS.ProcessEnv): void {
     if (r.status !== 0) throw new Error(`cli ${argv.join(" ")} failed: ${r.stderr || r.stdout}`);
     say(`catch-up ${source}: ${(r.stdout || "").trim().split("\n").pop() ?? ""}`);
   }
+}
+
+/**
+ * Puts the KeyCRM demo projects' rules through the settings API, as an owner would: the working
+ * hours and urgent rules the fixture scenario assumes (`keycrm/projects.json`), an SLA grid per
+ * status group (normal and urgent), and two cycle rules. Done before the feed, so history is judged
+ * by these rules from the first event.
+ */
+async function configureDemoSettings(queryUrl: string): Promise<void> {
+  const scenario = JSON.parse(readFileSync(join(fixturesDir, "keycrm/projects.json"), "utf8")) as {
+    projects: {
+      project: string;
+      working_hours: Record<string, string[]>;
+      urgent_rules: { match_type: string; match_value: string }[];
+    }[];
+  };
+  const headers = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+  // Based on the current version, so a second `pnpm start` on the same database is a new version.
+  const put = async (path: string, body: Record<string, unknown>) => {
+    const current = await fetch(`${queryUrl}${path}`, { headers });
+    const { version } = (await current.json()) as { version: number };
+    const res = await fetch(`${queryUrl}${path}`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ ...body, version }),
+    });
+    if (res.status !== 202) throw new Error(`PUT ${path} → ${res.status} ${await res.text()}`);
+  };
+  for (const p of scenario.projects) {
+    const q = `?project=${p.project}`;
+    await put(`/api/settings/working-hours${q}`, {
+      version: 0,
+      default: { working_hours: p.working_hours },
+      groups: {},
+    });
+    await put(`/api/settings/urgent-rules${q}`, { version: 0, rules: p.urgent_rules });
+    await put(`/api/settings/sla${q}`, {
+      version: 0,
+      near_share: 0.8,
+      grids: {
+        normal: { "1": "02:00", "2": "08:00", "3": "40:00", "4": "72:00" },
+        urgent: { "1": "01:00", "2": "04:00", "3": "16:00", "4": "48:00" },
+      },
+    });
+    await put(`/api/settings/cycle${q}`, {
+      version: 0,
+      rules: [
+        { name: "full cycle", start: { group_id: 1 }, end: { group_id: 5 } },
+        { name: "to delivery", start: { group_id: 1 }, end: { group_id: 4 } },
+      ],
+    });
+  }
+  say(
+    `configured working hours, urgent rules, SLA grids and cycle rules of ${scenario.projects.length} KeyCRM projects`,
+  );
 }
 
 async function waitForProjector(queryUrl: string): Promise<void> {
