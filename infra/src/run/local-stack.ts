@@ -201,7 +201,7 @@ function registerDemoProjects(childEnv: NodeJS.ProcessEnv, crmUrl: string): stri
     "--api-key-env",
     "DEMO_TOKEN",
     "--base-url",
-    `${crmUrl}/radist`,
+    `${crmUrl}/radist/v2`,
   ]);
   done.push("demoacademy");
   return done;

@@ -119,7 +119,7 @@ interface ShiftReport {
     shift_id: string;
     shift_start: string;
     totals: ShiftCounts;
-    managers: (ShiftCounts & { responsible_user_id: number | null })[];
+    managers: (ShiftCounts & { manager_id: number | null })[];
   }[];
 }
 
@@ -209,7 +209,7 @@ export async function printShiftReport(opts: {
     log(`   busiest shift ${busiest.shift_id}, per manager:`);
     for (const m of busiest.managers) {
       log(
-        `     manager ${String(m.responsible_user_id ?? "—").padEnd(9)} deals ${m.deals}, messages ${m.messages_in}/${m.messages_out}, ` +
+        `     manager ${String(m.manager_id ?? "—").padEnd(9)} deals ${m.deals}, messages ${m.messages_in}/${m.messages_out}, ` +
           `hot ${m.hot}, warm ${m.warm}, cold ${m.cold}`,
       );
     }

@@ -5,7 +5,6 @@
  * Pure: no I/O.
  */
 import {
-  alwaysOpenCalendar,
   cycleRulesToJson,
   DEFAULT_SHIFT_SETTINGS,
   DEFAULT_WORKING_CALENDAR,
@@ -17,12 +16,10 @@ import {
   parseUrgentRules,
   parseWorkingCalendar,
   resolveShiftSettings,
-  resolveTimeZone,
   SettingsError,
   type SettingsIssue,
   slaSettingsToJson,
   urgentRulesToJson,
-  type WorkingCalendar,
   workingCalendarToSettings,
 } from "@pulse/domain";
 import type { DomainEventType } from "@pulse/events";
@@ -254,49 +251,6 @@ export function settingsValidationError(error: SettingsError): ValidationError {
   return new ValidationError("invalid_settings", error.message, { issues });
 }
 
-/** The working calendar of a status group (`null` = group unknown), see {@link groupCalendars}. */
-export type GroupCalendars = (groupId: number | null) => WorkingCalendar;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Interprets stored working-hours settings (`rm.settings` `working_hours` data, or `undefined`)
- * as per-group working calendars: group `g` uses `groups["g"]` when present, else `default`
- * (SPEC: working hours per project and status group); a calendar without `time_zone` is in the
- * project's zone (`projectTimeZone`, UTC when it is not a valid zone). Without settings every
- * group is 24/7 (SPEC default). A stored calendar that does not parse (it was validated before it
- * was published, so only an older or foreign writer could cause it) counts as 24/7 in the
- * project's zone rather than failing the read. Calendars are parsed once per group and cached.
- */
-export function groupCalendars(data: unknown, projectTimeZone: string): GroupCalendars {
-  let zone = "UTC";
-  try {
-    zone = resolveTimeZone(projectTimeZone).id;
-  } catch {
-    // keep UTC
-  }
-  const settings = isRecord(data) ? data : {};
-  const groups = isRecord(settings["groups"]) ? settings["groups"] : {};
-  const fallback = alwaysOpenCalendar(zone);
-  const cache = new Map<string, WorkingCalendar>();
-  const parse = (raw: unknown): WorkingCalendar => {
-    if (!isRecord(raw)) return fallback;
-    const tz = raw["time_zone"];
-    try {
-      return parseWorkingCalendar({ ...raw, time_zone: typeof tz === "string" && tz !== "" ? tz : zone });
-    } catch {
-      return fallback;
-    }
-  };
-  return (groupId) => {
-    const key = groupId !== null && Object.hasOwn(groups, String(groupId)) ? String(groupId) : "";
-    let calendar = cache.get(key);
-    if (calendar === undefined) {
-      calendar = parse(key === "" ? (settings["default"] ?? {}) : groups[key]);
-      cache.set(key, calendar);
-    }
-    return calendar;
-  };
-}
+// The group → calendar rule is the domain's (`groupCalendars` of `@pulse/domain`), shared with the
+// projector so reads and stored working seconds agree.
+export { type GroupCalendars, groupCalendars } from "@pulse/domain";
