@@ -86,6 +86,15 @@ test("given the KeyCRM fixtures, when delivered with duplicates and late deliver
   }
 });
 
+test("given the amoCRM fixtures, then every lead is an order from its creation, including leads that never changed stage", async () => {
+  const expected = JSON.parse(readFileSync(join(fixturesDir, "amocrm/expected-counts.json"), "utf8")) as {
+    leads: { distinct: number };
+  };
+  const rows = await allOrders(once, "demoacademy");
+  assert.equal(rows.length, expected.leads.distinct);
+  for (const r of rows) assert.notEqual(r.last_status_group_id, null, `lead ${r.order_id} has a pipeline`);
+});
+
 test("given the same deliveries once in order and three times shuffled, then /api/orders is identical for every project", async () => {
   for (const project of PROJECTS) {
     const a = withoutPositions(await allOrders(once, project));

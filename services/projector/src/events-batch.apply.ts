@@ -47,6 +47,7 @@ import {
   orderStatusEventRow,
   ordersCurrentChanged,
   type StoredOrderEvent,
+  statusEventOf,
   writeOrdersCurrent,
 } from "./order-status.projection.js";
 import { decodeForProjection } from "./projection-decode.js";
@@ -219,8 +220,9 @@ class EventsBatch {
       if (event.type === "project.registered") projects.push({ seq: item.msg.seq, event });
       const deal = dealInputOf(event);
       if (deal) deals.push({ seq: item.msg.seq, input: deal });
-      if (event.type === "order.status_changed") {
-        getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event });
+      const statusEvent = statusEventOf(event);
+      if (statusEvent) {
+        getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event: statusEvent });
       }
       if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });

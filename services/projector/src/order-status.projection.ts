@@ -7,7 +7,7 @@ import {
   parseOrderAnalyticsSettings,
   type UrgencyOrderItem,
 } from "@pulse/domain";
-import type { EventOfType } from "@pulse/events";
+import type { DomainEvent, EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { getOrCreate } from "./collections.js";
@@ -70,6 +70,41 @@ export const DEFAULT_ORDER_CONTEXT: OrderContext = {
 /** Key of an order across projects: `"{project}\u0000{order}"`. */
 export function orderKey(projectId: string, orderId: number): string {
   return `${projectId}\u0000${orderId}`;
+}
+
+/**
+ * The status event an event contributes to its order's history, or `null`:
+ * - `order.status_changed` is itself;
+ * - `deal.created` (amoCRM `leads[add]`) is the lead's initial status — the stage it was created in,
+ *   from its creation time (`created_at`, else the event time) — so a lead that never moved still
+ *   has an interval, as a KeyCRM order has from its first delivery (SPEC "amoCRM deals": leads use
+ *   the order-status model). A Digital-Pipeline add carries no time: its receive time is used and it
+ *   is absorbed like any time-less repeat. Its dedup key is the `deal.created` key (`…:add:…`), so
+ *   it never collides with a status change. A lead snapshot without a stage or pipeline gives `null`.
+ */
+export function statusEventOf(event: DomainEvent): EventOfType<"order.status_changed"> | null {
+  if (event.type === "order.status_changed") return event;
+  if (event.type !== "deal.created") return null;
+  const lead = event.data.lead;
+  if (lead.status_id === null || lead.pipeline_id === null) return null;
+  const at = lead.created_at ?? event.occurred_at;
+  return {
+    ...event,
+    type: "order.status_changed",
+    version: 1,
+    data: {
+      order_id: lead.lead_id,
+      status_id: lead.status_id,
+      status_group_id: lead.pipeline_id,
+      status_changed_at: at,
+      time_source: event.data.minimal ? "received" : "crm",
+      order_created_at: lead.created_at,
+      previous_status_id: null,
+      manager_id: lead.responsible_user_id,
+      crm_event: event.data.minimal ? "leads.dp_add" : "leads.add",
+      lead: null,
+    },
+  };
 }
 
 /**

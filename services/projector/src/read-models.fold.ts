@@ -1,4 +1,5 @@
 import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
+import type { EventOfType } from "@pulse/events";
 import { getOrCreate } from "./collections.js";
 import { ConversationsFold } from "./conversations.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
@@ -23,6 +24,7 @@ import {
   orderKey,
   orderStatusEventRow,
   type StoredOrderEvent,
+  statusEventOf,
 } from "./order-status.projection.js";
 import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject, type ProjectRow } from "./projects.projection.js";
@@ -95,6 +97,27 @@ export class ReadModelsFold {
     return this.dictionaries.get(projectId) ?? emptyDictionary(projectId);
   }
 
+  /** Folds one status event (an `order.status_changed`, or a lead's creation: {@link statusEventOf}). */
+  private applyStatusEvent(event: EventOfType<"order.status_changed">, msg: StreamMessage): void {
+    const keys = getOrCreate(this.dedup, event.project_id, () => new Set<string>());
+    if (keys.has(event.dedup_key)) {
+      addStats(this.stats, lateDuplicateIncrement(event));
+      return;
+    }
+    keys.add(event.dedup_key);
+    const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
+    // Low-cardinality strings are shared: a replay keeps every stored event in memory.
+    stored.project_id = this.intern(stored.project_id);
+    stored.crm_event = this.intern(stored.crm_event);
+    stored.source = this.intern(stored.source);
+    const key = orderKey(event.project_id, event.data.order_id);
+    getOrCreate(this.orders, key, () => []).push(stored);
+    this.onStoredEvent?.(stored);
+    if (stored.status_group_id === null) {
+      getOrCreate(this.withoutGroup, event.project_id, () => new Set<StoredOrderEvent>()).add(stored);
+    }
+  }
+
   /** Folds one events-stream message (messages must come in stream order). */
   applyEvent(msg: StreamMessage): void {
     this.lastEvent = msg;
@@ -105,6 +128,8 @@ export class ReadModelsFold {
       return;
     }
     const event = r.event;
+    const statusEvent = statusEventOf(event);
+    if (statusEvent) this.applyStatusEvent(statusEvent, msg);
     switch (event.type) {
       case "project.registered": {
         const id = event.data.project_id;
@@ -124,26 +149,6 @@ export class ReadModelsFold {
               this.backfilled.add(stored);
             }
           }
-        }
-        break;
-      }
-      case "order.status_changed": {
-        const keys = getOrCreate(this.dedup, event.project_id, () => new Set<string>());
-        if (keys.has(event.dedup_key)) {
-          addStats(this.stats, lateDuplicateIncrement(event));
-          break;
-        }
-        keys.add(event.dedup_key);
-        const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
-        // Low-cardinality strings are shared: a replay keeps every stored event in memory.
-        stored.project_id = this.intern(stored.project_id);
-        stored.crm_event = this.intern(stored.crm_event);
-        stored.source = this.intern(stored.source);
-        const key = orderKey(event.project_id, event.data.order_id);
-        getOrCreate(this.orders, key, () => []).push(stored);
-        this.onStoredEvent?.(stored);
-        if (stored.status_group_id === null) {
-          getOrCreate(this.withoutGroup, event.project_id, () => new Set<StoredOrderEvent>()).add(stored);
         }
         break;
       }
