@@ -25,13 +25,16 @@ export type SettingsEvent = EventOfType<SettingsEventType>;
 /**
  * The settings event types whose change is recomputed over all history (SPEC: "the projections it
  * affects are recomputed over all history"): the order read models depend on working hours, SLA,
- * cycle and urgent rules; shift settings affect no order read model.
+ * cycle and urgent rules; the shift deal tables (`rm.shift_deals`) on the shift settings — the
+ * rebuild lays every shift out anew with the new zone, start hour and length, so the live tables
+ * equal a replay again.
  */
 export const RECOMPUTE_EVENT_TYPES: ReadonlySet<string> = new Set([
   "settings.working_hours_changed",
   "settings.sla_changed",
   "settings.cycle_changed",
   "settings.urgent_rules_changed",
+  "settings.shifts_changed",
 ]);
 
 /** True when `event` is one of the `settings.*_changed` events. */
