@@ -1,6 +1,7 @@
 import type { DomainEvent, LeadSnapshot } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import { isoOrNull } from "./db-values.js";
 import { type RowOf, writeRows } from "./table-writer.js";
 
 /** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
@@ -132,9 +133,6 @@ export function evolveDeal(row: DealRow | undefined, input: DealInput, seq: numb
   return row && sameDeal(row, next) ? undefined : next;
 }
 
-const iso = (v: Date | string | null): string | null =>
-  v === null ? null : typeof v === "string" ? new Date(v).toISOString() : v.toISOString();
-
 /** Loads the `deals_current` rows of the given leads of one project, keyed by lead id. */
 export async function loadDeals(
   db: Kysely<ReadModels>,
@@ -154,8 +152,8 @@ export async function loadDeals(
       ...r,
       tags: canonicalJson(r.tags),
       custom_fields: canonicalJson(r.custom_fields),
-      created_at: iso(r.created_at),
-      updated_at: iso(r.updated_at),
+      created_at: isoOrNull(r.created_at),
+      updated_at: isoOrNull(r.updated_at),
     });
   }
   return out;

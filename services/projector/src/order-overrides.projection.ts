@@ -2,6 +2,7 @@ import type { OrderOverrides } from "@pulse/domain";
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import { isoOrNull } from "./db-values.js";
 import { type RowOf, writeRows } from "./table-writer.js";
 
 /** A `rm.order_overrides` row (`urgent` `null` = follow the rules). */
@@ -49,8 +50,6 @@ export function overridesOf(row: OrderOverridesRow | undefined): OrderOverrides 
   };
 }
 
-const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
-
 /** Loads the `rm.order_overrides` rows of the given orders of one project, keyed by order id. */
 export async function loadOrderOverrides(
   db: Kysely<ReadModels>,
@@ -68,9 +67,9 @@ export async function loadOrderOverrides(
   for (const r of rows) {
     out.set(r.order_id, {
       ...r,
-      cycle_start_at: iso(r.cycle_start_at),
-      cycle_end_at: iso(r.cycle_end_at),
-      changed_at: iso(r.changed_at)!,
+      cycle_start_at: isoOrNull(r.cycle_start_at),
+      cycle_end_at: isoOrNull(r.cycle_end_at),
+      changed_at: isoOrNull(r.changed_at)!,
     });
   }
   return out;

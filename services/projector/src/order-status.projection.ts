@@ -11,6 +11,7 @@ import type { DomainEvent, EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { getOrCreate } from "./collections.js";
+import { isoOrNull } from "./db-values.js";
 import { dictionaryResolver, groupOfStatus, type ProjectDictionary } from "./dictionary.projection.js";
 import { type RowOf, writeRows } from "./table-writer.js";
 
@@ -229,9 +230,6 @@ export function buildOrderRows(
   };
 }
 
-const iso = (v: Date | string | null): string | null =>
-  v === null ? null : typeof v === "string" ? new Date(v).toISOString() : v.toISOString();
-
 /** Loads every stored event of the given orders of one project, grouped by order id. */
 export async function loadOrderEvents(
   db: Kysely<ReadModels>,
@@ -249,9 +247,9 @@ export async function loadOrderEvents(
   for (const r of rows) {
     const e: StoredOrderEvent = {
       ...r,
-      status_changed_at: iso(r.status_changed_at)!,
-      order_created_at: iso(r.order_created_at),
-      recorded_at: iso(r.recorded_at)!,
+      status_changed_at: isoOrNull(r.status_changed_at)!,
+      order_created_at: isoOrNull(r.order_created_at),
+      recorded_at: isoOrNull(r.recorded_at)!,
       time_source: r.time_source === "received" ? "received" : "crm",
     };
     getOrCreate(out, r.order_id, () => []).push(e);
@@ -276,15 +274,15 @@ export async function loadOrdersCurrent(
   for (const r of rows) {
     out.set(r.order_id, {
       ...r,
-      order_created_at: iso(r.order_created_at),
-      started_at: iso(r.started_at),
-      last_changed_at: iso(r.last_changed_at),
-      closed_at: iso(r.closed_at),
-      urgent_since: iso(r.urgent_since),
-      delivery_entered_at: iso(r.delivery_entered_at),
-      cycle_started_at: iso(r.cycle_started_at),
-      cycle_ended_at: iso(r.cycle_ended_at),
-      sla_next_transition_at: iso(r.sla_next_transition_at),
+      order_created_at: isoOrNull(r.order_created_at),
+      started_at: isoOrNull(r.started_at),
+      last_changed_at: isoOrNull(r.last_changed_at),
+      closed_at: isoOrNull(r.closed_at),
+      urgent_since: isoOrNull(r.urgent_since),
+      delivery_entered_at: isoOrNull(r.delivery_entered_at),
+      cycle_started_at: isoOrNull(r.cycle_started_at),
+      cycle_ended_at: isoOrNull(r.cycle_ended_at),
+      sla_next_transition_at: isoOrNull(r.sla_next_transition_at),
     });
   }
   return out;

@@ -35,6 +35,7 @@ import type { DomainEvent } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { getOrCreate } from "./collections.js";
+import { iso } from "./db-values.js";
 import { type RowOf, writeRows } from "./table-writer.js";
 
 /** A `rm.shift_deals` row (instants ISO-8601 UTC). */
@@ -340,9 +341,6 @@ export async function loadShiftSettings(db: Kysely<ReadModels>, projectId: strin
     .executeTakeFirst();
   return shiftSettingsOf(row?.data ?? {});
 }
-
-const iso = (v: Date | string): string =>
-  typeof v === "string" ? new Date(v).toISOString() : v.toISOString();
 
 /** The messages of `phones` of one project sent in `[from, to)`. */
 export async function loadPhoneMessages(

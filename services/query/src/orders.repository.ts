@@ -1,6 +1,6 @@
 import { workingSeconds } from "@pulse/domain";
 import type { Database } from "@pulse/infra";
-import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from "kysely";
 import { isoOrNull } from "./api.schemas.js";
 import type {
   CurrentInterval,
@@ -17,6 +17,28 @@ import type {
 } from "./orders.schemas.js";
 import type { GroupCalendars } from "./settings.kinds.js";
 import { loadGroupCalendars } from "./settings.repository.js";
+
+/**
+ * The lateral lookup of a status's name and group in `rm.statuses` for the outer row `alias`
+ * (`oc`, `e`, `i`) with status column `statusCol` and group column `groupCol`. A status id can
+ * stand in several groups (amoCRM stage ids 142 and 143 repeat in every pipeline), so the row's
+ * own group wins, then the lowest group id. Used as `.leftJoinLateral(statusLookup(…), onTrue)`.
+ */
+function statusLookup(alias: string, statusCol: string, groupCol: string) {
+  const ref = (col: string) => sql.ref(`${alias}.${col}`);
+  return <DB extends Database, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>) =>
+    // The subquery reads only `rm.statuses`; the outer row is referenced through raw `sql.ref`s,
+    // so narrowing the builder to the plain database is sound for every caller.
+    (eb as unknown as ExpressionBuilder<Database, never>)
+      .selectFrom("rm.statuses as s")
+      .select(["s.name", "s.group_id"])
+      .where(sql<boolean>`s.project_id = ${ref("project_id")}`)
+      .where(sql<boolean>`s.status_id = ${ref(statusCol)}`)
+      .orderBy(sql`s.group_id IS NOT DISTINCT FROM ${ref(groupCol)}`, "desc")
+      .orderBy("s.group_id")
+      .limit(1)
+      .as("st");
+}
 
 /** Filters of the order list; every field but `projectId` is optional. `[from, to)` on `dateField`. */
 export interface OrderFilter {
@@ -151,19 +173,8 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
       const total = Number(countRow.n);
 
       const rows = await filteredOrders(trx, q, q.asOf)
-        .leftJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom("rm.statuses as s")
-              .select(["s.name", "s.group_id"])
-              .whereRef("s.project_id", "=", "oc.project_id")
-              .whereRef("s.status_id", "=", "oc.last_status_id")
-              // amoCRM stage ids (142, 143) repeat in every pipeline: prefer the order's group.
-              .orderBy(sql`s.group_id IS NOT DISTINCT FROM oc.last_status_group_id`, "desc")
-              .orderBy("s.group_id")
-              .limit(1)
-              .as("st"),
-          (join) => join.onTrue(),
+        .leftJoinLateral(statusLookup("oc", "last_status_id", "last_status_group_id"), (join) =>
+          join.onTrue(),
         )
         .leftJoin("rm.status_groups as g", (join) =>
           join
@@ -438,19 +449,7 @@ export async function orderTimeline(
     .execute(async (trx) => {
       const events = await trx
         .selectFrom("rm.order_status_events as e")
-        .leftJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom("rm.statuses as s")
-              .select(["s.name", "s.group_id"])
-              .whereRef("s.project_id", "=", "e.project_id")
-              .whereRef("s.status_id", "=", "e.status_id")
-              .orderBy(sql`s.group_id IS NOT DISTINCT FROM e.status_group_id`, "desc")
-              .orderBy("s.group_id")
-              .limit(1)
-              .as("st"),
-          (join) => join.onTrue(),
-        )
+        .leftJoinLateral(statusLookup("e", "status_id", "status_group_id"), (join) => join.onTrue())
         .leftJoin("rm.status_groups as g", (join) =>
           join
             .onRef("g.project_id", "=", "e.project_id")
@@ -483,19 +482,7 @@ export async function orderTimeline(
 
       const intervals = await trx
         .selectFrom("rm.order_status_intervals as i")
-        .leftJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom("rm.statuses as s")
-              .select(["s.name", "s.group_id"])
-              .whereRef("s.project_id", "=", "i.project_id")
-              .whereRef("s.status_id", "=", "i.status_id")
-              .orderBy(sql`s.group_id IS NOT DISTINCT FROM i.status_group_id`, "desc")
-              .orderBy("s.group_id")
-              .limit(1)
-              .as("st"),
-          (join) => join.onTrue(),
-        )
+        .leftJoinLateral(statusLookup("i", "status_id", "status_group_id"), (join) => join.onTrue())
         .leftJoin("rm.status_groups as g", (join) =>
           join
             .onRef("g.project_id", "=", "i.project_id")
