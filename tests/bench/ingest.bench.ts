@@ -6,6 +6,7 @@
  *   - a no-op Fastify POST rate (JSON body parsed, 200).
  * Target (issue "Event backbone"): ingest ≥ 0.5 × raw JetStream publish rate, p99 ≤ 25 ms.
  * Ingest and the no-op server run as child processes, the load generator in this process.
+ * `BENCH_PROF=DIR` makes the ingest process write a V8 CPU profile into DIR.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -119,8 +120,8 @@ export async function benchIngest(): Promise<void> {
   ]);
   for (const name of [stream, `${stream}_RECEIPTS`, `${stream}_UPDATES`])
     await nats.jsm.streams.delete(name).catch(() => undefined);
-  const kvm = `KV_${stream}_PROJECTS`;
-  await nats.jsm.streams.delete(kvm).catch(() => undefined);
+  for (const bucket of ["PROJECTS", "ITEMS", "CONTACTS", "POLLERS"])
+    await nats.jsm.streams.delete(`KV_${stream}_${bucket}`).catch(() => undefined);
   await nats.nc.close();
 }
 
@@ -135,11 +136,21 @@ function firstFullKeycrmDelivery(): { event: string; context: Record<string, unk
 }
 
 async function startChild(file: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, file)], {
-    cwd: repoRoot,
-    env,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      // BENCH_PROF=DIR: the ingest process writes a V8 CPU profile into DIR when it exits.
+      ...(process.env["BENCH_PROF"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_PROF"]}`] : []),
+      "--import",
+      "tsx",
+      join(repoRoot, file),
+    ],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   return child;
 }
 

@@ -29,7 +29,14 @@ export {
 } from "./order.events.js";
 export { CrmId, CrmKind, EventSource, IsoInstant, ProjectId, toIsoInstant } from "./primitives.js";
 export { ProjectRegistered, TimeZoneName } from "./project.events.js";
-export { WebhookReceipt, WebhookSource } from "./receipts.js";
+export {
+  MAX_RECEIPTS_PER_MESSAGE,
+  ReceiptsMessage,
+  receiptsOf,
+  WebhookReceipt,
+  WebhookReceiptBatch,
+  WebhookSource,
+} from "./receipts.js";
 export {
   CycleRulesChanged,
   OrderOverridesChanged,

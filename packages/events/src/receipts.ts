@@ -28,3 +28,29 @@ export const WebhookReceipt = z.object({
 });
 /** See {@link WebhookReceipt}. */
 export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
+
+/** Most receipts one receipts-stream message carries (≈ 250 B each: well under NATS' 1 MB payload). */
+export const MAX_RECEIPTS_PER_MESSAGE = 500;
+
+/**
+ * One receipts-stream message as ingest writes it: the receipts of one project and source collected
+ * over a short window (ingest's `RECEIPT_FLUSH_MS`), in answer order. Batching keeps the statistics
+ * from doubling JetStream's per-webhook work: one receipts message per window instead of one per
+ * delivery. Messages holding a single bare {@link WebhookReceipt} (the first format) stay valid;
+ * {@link receiptsOf} reads both.
+ */
+export const WebhookReceiptBatch = z.object({
+  receipts: z.array(WebhookReceipt).min(1).max(MAX_RECEIPTS_PER_MESSAGE),
+});
+/** See {@link WebhookReceiptBatch}. */
+export type WebhookReceiptBatch = z.infer<typeof WebhookReceiptBatch>;
+
+/** A receipts-stream message body in either format: a batch, or one bare receipt. */
+export const ReceiptsMessage = z.union([WebhookReceiptBatch, WebhookReceipt]);
+/** See {@link ReceiptsMessage}. */
+export type ReceiptsMessage = z.infer<typeof ReceiptsMessage>;
+
+/** The receipts of a decoded receipts-stream message (a bare receipt gives a one-element list). */
+export function receiptsOf(message: ReceiptsMessage): readonly WebhookReceipt[] {
+  return "receipts" in message ? message.receipts : [message];
+}

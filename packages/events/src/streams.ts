@@ -5,7 +5,7 @@
  *   limit (`max_age` 0), one replica on a single node. Duplicate window 24 h: JetStream drops a
  *   re-published `Nats-Msg-Id` within it; later duplicates (KeyCRM re-sends after days) are
  *   dropped by the projector, which is idempotent on the dedup key too.
- * - **receipts** (`{name}_RECEIPTS`): one small record per webhook delivery for `webhook_stats`.
+ * - **receipts** (`{name}_RECEIPTS`): small batched records of webhook deliveries for `webhook_stats`.
  *   File storage, kept 400 days: statistics, not facts.
  * - **updates** (`{name}_UPDATES`): `order_updated` notices the projector publishes after commit;
  *   SSE clients resume from them by stream sequence (`Last-Event-ID`). Kept 7 days.

@@ -13,7 +13,7 @@ import type { DomainEvent } from "./catalogue.js";
  * | `{root}.events.{project}.settings.{kind}` | events | settings changes (`sla`, `working_hours`, …) |
  * | `{root}.events.{project}.chat.{phone or chat token}` | events | chat messages |
  * | `{root}.events.{project}.dialog.{dialog token}` | events | analyst results |
- * | `{root}.receipts.{project}.{source}` | receipts | one receipt per webhook delivery (stats) |
+ * | `{root}.receipts.{project}.{source}` | receipts | the webhook receipts of a project and source, batched per flush window (stats) |
  * | `{root}.updates.{project}.order` | updates | `order_updated` notices for SSE |
  * | `{root}.cmd.{project}.dictionary.refresh` | (core NATS) | ask the dictionary worker for a refresh |
  *

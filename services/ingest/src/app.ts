@@ -12,7 +12,7 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { amocrmWebhookPlugin } from "./amocrm.webhook.js";
-import { coalescingPublisher, publishReceipt } from "./event.publisher.js";
+import { coalescingPublisher } from "./event.publisher.js";
 import { eventIdFactory } from "./event-id.js";
 import { evolutionWebhookPlugin } from "./evolution.webhook.js";
 import { healthPlugin } from "./health.routes.js";
@@ -27,6 +27,7 @@ import {
 import type { IngestConfig } from "./ingest.config.js";
 import { keycrmWebhookPlugin } from "./keycrm.webhook.js";
 import type { ProjectRegistry } from "./project-registry.js";
+import { receiptBatcher } from "./receipt.batcher.js";
 import { type WebhookAppContext, webhookStates } from "./webhook.route.js";
 
 /**
@@ -49,7 +50,9 @@ export interface IngestAppDeps {
     | "PUBLISH_TIMEOUT_MS"
     | "WEBHOOK_RETRY_AFTER_SECONDS"
   > &
-    Partial<Pick<IngestConfig, "EVOLUTION_WEBHOOK_ENABLED" | "TRUST_RECORDED_RECEIVED_AT">>;
+    Partial<
+      Pick<IngestConfig, "EVOLUTION_WEBHOOK_ENABLED" | "TRUST_RECORDED_RECEIVED_AT" | "RECEIPT_FLUSH_MS">
+    >;
   logger: Logger;
   registry: ProjectRegistry;
   clock?: () => Date;
@@ -62,15 +65,26 @@ export interface IngestAppDeps {
  * `{type, title, status, detail, code}` by one handler: 4xx details name the problem, 5xx details
  * are fixed text (the cause is logged, never echoed); a 503 carries `Retry-After` (seconds).
  * Receipts: after every answer of an authenticated webhook (200, 4xx, 503) a `WebhookReceipt` is
- * published to the receipts stream without delaying the answer; 401s have none (no project).
+ * queued and published to the receipts stream in batches (`RECEIPT_FLUSH_MS`, default 100 ms) without
+ * delaying the answer; 401s have none (no project). Closing the app flushes the queue.
  * @returns the fastify instance, ready for `inject` or `listen`.
  */
 export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstance> {
   const { config, logger } = deps;
   const ulid = eventIdFactory();
   const clock = deps.clock ?? (() => new Date());
+  const publisher = coalescingPublisher(deps.nats.js);
+  const receipts = receiptBatcher(
+    publisher,
+    { root: config.SUBJECT_ROOT },
+    {
+      flushMs: config.RECEIPT_FLUSH_MS ?? 100,
+      timeoutMs: config.PUBLISH_TIMEOUT_MS,
+      log: logger,
+    },
+  );
   const ctx: WebhookAppContext = {
-    publisher: coalescingPublisher(deps.nats.js),
+    publisher,
     scheme: { root: config.SUBJECT_ROOT },
     registry: deps.registry,
     clock,
@@ -105,8 +119,7 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
 
   app.addHook("onResponse", async (request, reply) => {
     const state = webhookStates.get(request);
-    if (state?.receipt)
-      publishReceipt(ctx.publisher, ctx.scheme, state.receipt, logger, config.PUBLISH_TIMEOUT_MS);
+    if (state?.receipt) receipts.add(state.receipt);
     if (state) {
       logger.info(
         {
@@ -120,6 +133,10 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
         "webhook answered",
       );
     }
+  });
+
+  app.addHook("onClose", async () => {
+    await receipts.flush();
   });
 
   await app.register(healthPlugin, { nats: deps.nats, eventsStream: config.EVENTS_STREAM });

@@ -1,17 +1,9 @@
 /**
- * Publishing to JetStream: domain events (with `Nats-Msg-Id` = dedup key, awaited) and webhook
- * receipts (fire-and-forget after the answer). STYLE.md rule 6.
+ * Publishing domain events to JetStream (with `Nats-Msg-Id` = dedup key, awaited). STYLE.md rule 6.
+ * Webhook receipts go through `receipt.batcher.ts`.
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
-import {
-  DomainEvent,
-  encodeEvent,
-  eventSubject,
-  receiptSubject,
-  type SubjectRoot,
-  WebhookReceipt,
-} from "@pulse/events";
-import type { Logger } from "@pulse/infra";
+import { DomainEvent, encodeEvent, eventSubject, type SubjectRoot } from "@pulse/events";
 import { z } from "zod";
 import { UnavailableError } from "./http.errors.js";
 
@@ -106,27 +98,4 @@ export async function publishEvents(
     else accepted++;
   }
   return { accepted, duplicates };
-}
-
-/**
- * Publishes a webhook receipt to the receipts stream without blocking the caller; a failure is
- * logged (warn) and otherwise ignored — receipts are statistics, not facts.
- */
-export function publishReceipt(
-  js: Publisher,
-  scheme: SubjectRoot,
-  receipt: WebhookReceipt,
-  log: Logger,
-  timeoutMs: number,
-): void {
-  const parsed = WebhookReceipt.safeParse(receipt);
-  if (!parsed.success) {
-    log.error({ err: parsed.error }, "built an invalid webhook receipt");
-    return;
-  }
-  js.publish(receiptSubject(scheme, receipt.project_id, receipt.source), JSON.stringify(parsed.data), {
-    timeout: timeoutMs,
-  }).catch((error: unknown) => {
-    log.warn({ err: error, project: receipt.project_id }, "could not publish a webhook receipt");
-  });
 }

@@ -46,7 +46,8 @@ export interface RunningIngest {
  * streams, opens the project registry (KV watch), builds the app, creates one CRM HTTP client for
  * every CRM caller (one rate limiter per project), starts the dictionary worker, the items and
  * contacts workers (when enabled), the amoCRM catch-up and Radist pollers (when their interval is
- * not 0), and listens on `INGEST_HOST`:`INGEST_PORT`/`PORT` (port 0 = any free port).
+ * not 0) — all of them only when `INGEST_BACKGROUND_WORKERS` is on — and listens on
+ * `INGEST_HOST`:`INGEST_PORT`/`PORT` (port 0 = any free port).
  * @throws on invalid configuration, when NATS is unreachable, or when the port is taken.
  */
 export async function startIngest(
@@ -101,11 +102,13 @@ export async function startIngest(
       () => radistPoller.close(),
       () => registry.close(),
     );
-    worker.start();
-    await itemsWorker?.start();
-    await contactsWorker?.start();
-    amocrmCatchup.start();
-    radistPoller.start();
+    if (config.INGEST_BACKGROUND_WORKERS) {
+      worker.start();
+      await itemsWorker?.start();
+      await contactsWorker?.start();
+      amocrmCatchup.start();
+      radistPoller.start();
+    }
     // Listening is the last step: once /health answers, the caller owns a fully started ingest.
     const url = await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT ?? config.PORT });
     logger.info({ url, projects: registry.list().length }, "ingest listening");
@@ -138,6 +141,7 @@ export async function startIngest(
   }
 }
 
+/** Runs ingest until SIGINT/SIGTERM, then closes it (in-flight webhooks finish). */
 async function main(): Promise<void> {
   const running = await startIngest();
   let stopping = false;

@@ -21,7 +21,7 @@ import { durableAgrees } from "./durable-batch.reader.js";
 import { buildOrderRows, orderStatusEventRow } from "./order-status.projection.js";
 import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject } from "./projects.projection.js";
-import { addStats, receiptIncrement, type StatsRow } from "./webhook-stats.projection.js";
+import { addStats, decodeReceipts, receiptIncrement, type StatsRow } from "./webhook-stats.projection.js";
 
 const P = "shop-test";
 
@@ -187,6 +187,23 @@ describe("projects and stats", () => {
     addStats(acc, receiptIncrement(aWebhookReceipt({ received_at: day, outcome: "rejected", published: 0 })));
     const [row] = [...acc.values()];
     assert.deepEqual([row?.day, row?.received, row?.accepted, row?.rejected], ["2026-10-12", 2, 3, 1]);
+  });
+
+  test("given a receipts message as a batch or as one bare receipt, when decoded, then both give their receipts", () => {
+    const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+    const a = aWebhookReceipt({ project_id: "a" });
+    const b = aWebhookReceipt({ project_id: "b", outcome: "duplicate", published: 0, duplicates: 1 });
+    const batch = decodeReceipts(bytes({ receipts: [a, b] }));
+    assert.ok(batch.ok);
+    assert.deepEqual(
+      batch.receipts.map((r) => r.project_id),
+      ["a", "b"],
+    );
+    const bare = decodeReceipts(bytes(a));
+    assert.ok(bare.ok);
+    assert.deepEqual(bare.receipts, [a]);
+    assert.equal(decodeReceipts(bytes({ receipts: [] })).ok, false);
+    assert.equal(decodeReceipts(bytes({ receipts: [{ ...a, published: -1 }] })).ok, false);
   });
 });
 

@@ -33,7 +33,7 @@ import { type ShiftDealRow, shiftSettingsOf } from "./shift-deals.projection.js"
 import type { StreamMessage } from "./stream-message.js";
 import {
   addStats,
-  decodeReceipt,
+  decodeReceipts,
   lateDuplicateIncrement,
   receiptIncrement,
   type StatsRow,
@@ -181,8 +181,8 @@ export class ReadModelsFold {
   applyReceipt(msg: StreamMessage): void {
     this.lastReceipt = msg;
     this.receiptCount++;
-    const r = decodeReceipt(msg.data);
-    if (r.ok) addStats(this.stats, receiptIncrement(r.receipt));
+    const r = decodeReceipts(msg.data);
+    if (r.ok) for (const receipt of r.receipts) addStats(this.stats, receiptIncrement(receipt));
     else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
   }
 

@@ -6,7 +6,7 @@ import type { StreamMessage } from "./stream-message.js";
 import { inSchema } from "./table-writer.js";
 import {
   addStats,
-  decodeReceipt,
+  decodeReceipts,
   receiptIncrement,
   type StatsRow,
   writeStatsIncrements,
@@ -32,7 +32,7 @@ export interface ReceiptsBatchOutcome {
 }
 
 /**
- * Folds a batch of `WebhookReceipt` messages into `webhook_stats` inside `trx` (which holds the
+ * Folds a batch of receipts-stream messages (each a `WebhookReceiptBatch` or a bare `WebhookReceipt`) into `webhook_stats` inside `trx` (which holds the
  * projector lock): messages at or before the `receipts` checkpoint are skipped (redeliveries),
  * undecodable ones are dead-lettered, the counters are added per project/source/UTC day, and the
  * checkpoint moves to the last sequence — one transaction.
@@ -64,9 +64,9 @@ export async function applyReceiptsBatch(
   const stats = new Map<string, StatsRow>();
   const deadLetters: DeadLetterRow[] = [];
   for (const msg of fresh) {
-    const r = decodeReceipt(msg.data);
+    const r = decodeReceipts(msg.data);
     if (r.ok) {
-      addStats(stats, receiptIncrement(r.receipt));
+      for (const receipt of r.receipts) addStats(stats, receiptIncrement(receipt));
     } else {
       deadLetters.push(deadLetterRow(opts.stream, msg, r.reason));
       outcome.poison.add(msg.seq);

@@ -1,4 +1,4 @@
-import { type DomainEvent, WebhookReceipt } from "@pulse/events";
+import { type DomainEvent, ReceiptsMessage, receiptsOf, type WebhookReceipt } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "./table-writer.js";
@@ -42,21 +42,22 @@ export function statsKey(row: Pick<StatsRow, "project_id" | "source" | "day">): 
 }
 
 /**
- * Decodes one receipts-stream message into a {@link WebhookReceipt}; `ok: false` with a reason for
- * poison (not JSON, or not a receipt). Never throws.
+ * Decodes one receipts-stream message into its {@link WebhookReceipt}s — a `WebhookReceiptBatch` or
+ * one bare receipt (the first format); `ok: false` with a reason for poison (not JSON, or neither
+ * shape). Never throws.
  */
-export function decodeReceipt(
+export function decodeReceipts(
   bytes: Uint8Array,
-): { ok: true; receipt: WebhookReceipt } | { ok: false; reason: string } {
+): { ok: true; receipts: readonly WebhookReceipt[] } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
-  const parsed = WebhookReceipt.safeParse(json);
+  const parsed = ReceiptsMessage.safeParse(json);
   return parsed.success
-    ? { ok: true, receipt: parsed.data }
+    ? { ok: true, receipts: receiptsOf(parsed.data) }
     : { ok: false, reason: parsed.error.message.slice(0, 2000) };
 }
 

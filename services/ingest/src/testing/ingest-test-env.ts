@@ -5,6 +5,7 @@
  * not know about.
  */
 import type { StoredMsg } from "@nats-io/jetstream";
+import { ReceiptsMessage, receiptsOf, type WebhookReceipt } from "@pulse/events";
 import { createLogger, type Logger, loadConfig } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { contactsBucketName } from "../deal-contacts.worker.js";
@@ -20,8 +21,8 @@ export interface IngestTestEnv {
   logger: Logger;
   /** Message count of the events stream. */
   eventCount(): Promise<number>;
-  /** Message count of the receipts stream. */
-  receiptCount(): Promise<number>;
+  /** Every receipt in the receipts stream, unpacked from its batches, in stream order. */
+  receipts(): Promise<WebhookReceipt[]>;
   /** The stored message at `seq` of the events stream. */
   eventAt(seq: number): Promise<StoredMsg>;
   /** The last message of the events stream on `subject`, or null. */
@@ -43,7 +44,16 @@ export async function createIngestTestEnv(
     config,
     logger,
     eventCount: () => count(env.streamName),
-    receiptCount: () => count(`${env.streamName}_RECEIPTS`),
+    async receipts() {
+      const stream = `${env.streamName}_RECEIPTS`;
+      const last = (await env.nats.jsm.streams.info(stream)).state.last_seq;
+      const out: WebhookReceipt[] = [];
+      for (let seq = 1; seq <= last; seq++) {
+        const m = await env.nats.jsm.streams.getMessage(stream, { seq });
+        if (m) out.push(...receiptsOf(ReceiptsMessage.parse(m.json())));
+      }
+      return out;
+    },
     async eventAt(seq) {
       const m = await env.nats.jsm.streams.getMessage(env.streamName, { seq });
       if (!m) throw new Error(`no message ${seq}`);
