@@ -1,5 +1,5 @@
 import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
-import type { EventOfType } from "@pulse/events";
+import type { DecodeResult, EventOfType } from "@pulse/events";
 import { getOrCreate } from "./collections.js";
 import { ConversationsFold } from "./conversations.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
@@ -120,9 +120,16 @@ export class ReadModelsFold {
 
   /** Folds one events-stream message (messages must come in stream order). */
   applyEvent(msg: StreamMessage): void {
+    this.applyDecoded(msg, decodeForProjection(msg.data));
+  }
+
+  /**
+   * Folds one events-stream message already decoded by `decodeForProjection` (a replay decodes on a
+   * worker thread: `readDecodedRange`); `msg.data` is read only when `r` is poison.
+   */
+  applyDecoded(msg: StreamMessage, r: DecodeResult): void {
     this.lastEvent = msg;
     this.eventCount++;
-    const r = decodeForProjection(msg.data);
     if (!r.ok) {
       this.deadLetters.push(deadLetterRow(this.eventsStream, msg, r.reason));
       return;

@@ -9,6 +9,7 @@ import {
 import { type Kysely, sql } from "kysely";
 import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "./checkpoints.repository.js";
 import { writeDeadLetters } from "./dead-letters.projection.js";
+import { readDecodedRange } from "./decoded-range.reader.js";
 import { applyEventsBatch } from "./events-batch.apply.js";
 import type { StoredOrderEvent } from "./order-status.projection.js";
 import { type ProjectorConfig, projectorNames } from "./projector.config.js";
@@ -78,7 +79,9 @@ const PROGRESS_EVERY = 50_000;
  *
  * 1. Notes the last sequence of the events and receipts streams, creates a fresh schema
  *    (`createReadModelSchema`), reads both streams from sequence 1 with ordered consumers and folds
- *    them in memory with the live projector's rules and row builders ({@link ReadModelsFold}).
+ *    them in memory with the live projector's rules and row builders ({@link ReadModelsFold}). The
+ *    events stream is read and decoded on a worker thread (`readDecodedRange`) while this thread
+ *    folds and writes.
  * 2. Bulk-writes the rows (`INSERT … SELECT FROM unnest(…)` in chunks of `REPLAY_BATCH_ROWS`, on
  *    `REPLAY_WRITERS` connections) and the checkpoints.
  * 3. With `swap`: applies the messages between the replay's position and the live checkpoints with
@@ -122,8 +125,9 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       pendingEvents.push(e);
     };
     let nextReport = PROGRESS_EVERY;
-    await readStreamRange(nats.js, names.eventsStream, 1, eventsLast, async (batch) => {
-      for (const m of batch) fold.applyEvent(m);
+    const range = { natsUrl: config.NATS_URL, stream: names.eventsStream, fromSeq: 1, toSeq: eventsLast };
+    await readDecodedRange(range, async (batch) => {
+      for (const d of batch) fold.applyDecoded(d.msg, d.result);
       if (pendingEvents.length >= config.REPLAY_BATCH_ROWS) {
         const rows = pendingEvents;
         pendingEvents = [];
