@@ -49,7 +49,11 @@ async function run(): Promise<void> {
             });
           }
         }
-        while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+        while (credits === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        }
         credits--;
         count += out.length;
         const message: DecodedBatchMessage = { type: "batch", json: JSON.stringify(out) };
