@@ -32,6 +32,12 @@ export function toEpochMs(input: InstantInput, what = "instant"): number {
       throw new RangeError(`${what}: epoch ms must be a safe integer, got ${input}`);
     ms = input;
   } else if (typeof input === "string") {
+    const canonical = canonicalInstantMs(input);
+    if (canonical !== null) {
+      if (Number.isNaN(canonical))
+        throw new RangeError(`${what}: impossible date or time in ${JSON.stringify(input)}`);
+      return canonical;
+    }
     const m = ISO_INSTANT.exec(input.trim());
     if (m === null)
       throw new RangeError(`${what}: not an ISO-8601 instant with Z or an offset: ${JSON.stringify(input)}`);
@@ -72,11 +78,73 @@ export function toEpochMs(input: InstantInput, what = "instant"): number {
   return ms;
 }
 
-/** Epoch ms of 00:00 UTC of a proleptic-Gregorian date (any year, unlike `Date.UTC` for 0–99). */
+/**
+ * Epoch ms of 00:00 UTC of a proleptic-Gregorian date (any year, unlike `Date.UTC` for 0–99):
+ * the day count of H. Hinnant's `days_from_civil` ("chrono-Compatible Low-Level Date Algorithms"),
+ * pure arithmetic — replays call this for every instant of every event.
+ */
 export function utcMs(year: number, month: number, day: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getTime();
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const monthFromMarch = (month + 9) % 12;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return (era * 146_097 + dayOfEra - 719_468) * 86_400_000;
+}
+
+/** Value of the ASCII digits `s[from..to)`, or NaN when one is not a digit. */
+function digitsAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The fast path of {@link toEpochMs} for the catalogue's own form `YYYY-MM-DDTHH:MM:SS.sssZ` (what
+ * `Date#toISOString` writes for years 0–9999): epoch ms; `NaN` for that shape with an impossible
+ * date or time; `null` for any other shape (the general parser decides).
+ */
+function canonicalInstantMs(s: string): number | null {
+  if (
+    s.length !== 24 ||
+    s.charCodeAt(4) !== 45 || // -
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 || // T
+    s.charCodeAt(13) !== 58 || // :
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 46 || // .
+    s.charCodeAt(23) !== 90 // Z
+  )
+    return null;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 7);
+  const day = digitsAt(s, 8, 10);
+  const hour = digitsAt(s, 11, 13);
+  const minute = digitsAt(s, 14, 16);
+  const second = digitsAt(s, 17, 19);
+  const millis = digitsAt(s, 20, 23);
+  // NaN (a non-digit) fails every comparison: hand such strings to the general parser.
+  if (
+    !(
+      year >= 0 &&
+      month >= 1 &&
+      month <= 12 &&
+      day >= 1 &&
+      hour >= 0 &&
+      minute >= 0 &&
+      second >= 0 &&
+      millis >= 0
+    )
+  )
+    return Number.isNaN(year + month + day + hour + minute + second + millis) ? null : Number.NaN;
+  if (day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  const ms = utcMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+  return ms < MIN_INSTANT_MS ? Number.NaN : ms;
 }
 
 /** Number of days of a month (1–12) in the proleptic Gregorian calendar. */

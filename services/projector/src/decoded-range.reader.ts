@@ -4,7 +4,10 @@ import type { StreamMessage } from "./stream-message.js";
 
 /** One decoded message of a range: where it is in the stream, and its decode result. */
 export interface DecodedMessage {
-  /** Sequence, subject and store time; `data` is empty unless the message is poison. */
+  /**
+   * Sequence; subject, store time and payload for poison; for a decoded event the store time only
+   * when it is the last of its batch (the range's last message always is).
+   */
   readonly msg: StreamMessage;
   /** `decodeForProjection` of the payload; a decoded event carries `raw: null` (see below). */
   readonly result: DecodeResult;
@@ -21,9 +24,13 @@ export interface DecodeWorkerData {
   readonly window: number;
 }
 
-/** A message as it crosses the thread boundary (inside a batch's JSON). */
+/**
+ * A message as it crosses the thread boundary (inside a batch's JSON). A decoded event carries its
+ * sequence only, plus its store time when it is the last of its batch (the only one a checkpoint
+ * can be taken from); poison carries everything a dead letter needs.
+ */
 export type WireDecoded =
-  | { seq: number; subject: string; timestamp: string; event: DomainEvent }
+  | { seq: number; event: DomainEvent; timestamp?: string }
   | { seq: number; subject: string; timestamp: string; reason: string; data: string };
 
 /** What the worker posts: a batch (JSON text of `WireDecoded[]`), the end with its count, or a failure. */
@@ -34,10 +41,25 @@ export type DecodedBatchMessage =
 
 const EMPTY = new Uint8Array(0);
 
+/** A message whose store time did not cross the boundary: reading it is a bug, not a default. */
+function withoutTimestamp(seq: number): StreamMessage {
+  return {
+    seq,
+    subject: "",
+    data: EMPTY,
+    get timestamp(): string {
+      throw new Error(`replay: the store time of message ${seq} was not carried (only a batch's last is)`);
+    },
+  };
+}
+
 function toDecoded(w: WireDecoded): DecodedMessage {
   if ("event" in w) {
     return {
-      msg: { seq: w.seq, subject: w.subject, timestamp: w.timestamp, data: EMPTY },
+      msg:
+        w.timestamp === undefined
+          ? withoutTimestamp(w.seq)
+          : { seq: w.seq, subject: "", timestamp: w.timestamp, data: EMPTY },
       result: { ok: true, event: w.event },
     };
   }

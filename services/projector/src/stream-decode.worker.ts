@@ -33,12 +33,17 @@ async function run(): Promise<void> {
       opts.toSeq,
       async (batch) => {
         const out: WireDecoded[] = [];
-        for (const m of batch) {
+        for (let i = 0; i < batch.length; i++) {
+          const m = batch[i]!;
           const r = decodeForProjection(m.data);
           if (r.ok) {
             // No projection reads the delivery; it is most of an event's bytes.
             r.event.raw = null;
-            out.push({ seq: m.seq, subject: m.subject, timestamp: m.timestamp, event: r.event });
+            out.push(
+              i === batch.length - 1
+                ? { seq: m.seq, event: r.event, timestamp: m.timestamp }
+                : { seq: m.seq, event: r.event },
+            );
           } else {
             out.push({
               seq: m.seq,
