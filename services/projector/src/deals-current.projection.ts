@@ -59,17 +59,58 @@ export function dealInputLeadId(input: DealInput): number {
  * keys) and the same value built from an event compare equal as strings.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return canonicalText(value) ?? "null";
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
+const MAX_ARRAY_INDEX = 4_294_967_294;
+
+/** True for a key JavaScript orders as an array index (`"0"`, `"17"`; not `"01"`, `"-1"`). */
+function isIndexKey(key: string): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) <= MAX_ARRAY_INDEX;
+}
+
+/**
+ * The keys of `record` in the order an object built from its sorted keys would list them: index-like
+ * keys first in numeric order (JavaScript objects always list them so, and `Object.keys` already
+ * does), then the others sorted.
+ */
+function orderedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  let firstName = 0;
+  while (firstName < keys.length && isIndexKey(keys[firstName]!)) firstName++;
+  for (let i = firstName + 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      return [...keys.slice(0, firstName), ...keys.slice(firstName).sort()];
+    }
   }
-  return value;
+  return keys;
+}
+
+/**
+ * `JSON.stringify(value)` with object keys sorted, written directly (no sorted copy of the value:
+ * a replay canonicalises every deal snapshot's custom fields). `undefined` where `JSON.stringify`
+ * omits the value (an `undefined`, function or symbol).
+ */
+function canonicalText(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      out += canonicalText(value[i]) ?? "null";
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = orderedKeys(record);
+  let out = "{";
+  for (const key of keys) {
+    const text = canonicalText(record[key]);
+    if (text === undefined) continue;
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(key)}:${text}`;
+  }
+  return `${out}}`;
 }
 
 function sameDeal(a: DealRow, b: DealRow): boolean {

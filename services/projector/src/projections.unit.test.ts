@@ -8,6 +8,7 @@ import {
   aProjectRegistered,
   aWebhookReceipt,
 } from "@pulse/events/testing";
+import fc from "fast-check";
 import { canonicalJson, type DealInput, evolveDeal } from "./deals-current.projection.js";
 import {
   changedStatusIds,
@@ -168,6 +169,26 @@ describe("deals projection", () => {
 
   test("given JSON with keys in any order, when canonicalised, then the text is the same", () => {
     assert.equal(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }), canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 }));
+    assert.equal(canonicalJson({ b: undefined, a: [undefined, 'x"y'] }), '{"a":[null,"x\\"y"]}');
+  });
+
+  test("given any JSON value, when canonicalised, then it is JSON.stringify of a key-sorted copy", () => {
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v !== null && typeof v === "object"
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        assert.equal(canonicalJson(v), JSON.stringify(sorted(v)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
