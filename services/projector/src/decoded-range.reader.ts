@@ -108,7 +108,10 @@ export async function readDecodedRange(
         reject(error);
       };
       worker.on("error", fail);
-      worker.on("exit", (code) => fail(new Error(`replay decode worker exited (${code})`)));
+      // Behind the batches already posted: an exit before "done" fails only after they are folded.
+      worker.on("exit", (code) => {
+        chain = chain.then(() => fail(new Error(`replay decode worker exited (${code})`)));
+      });
       worker.on("message", (m: DecodedBatchMessage) => {
         chain = chain.then(async () => {
           if (settled) return;
