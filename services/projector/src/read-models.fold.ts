@@ -26,7 +26,6 @@ import {
   type StoredOrderEvent,
   statusEventOf,
 } from "./order-status.projection.js";
-import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject, type ProjectRow } from "./projects.projection.js";
 import { isSettingsEvent, type SettingsRow, settingsRow } from "./settings.projection.js";
 import { type ShiftDealRow, shiftSettingsOf } from "./shift-deals.projection.js";
@@ -118,14 +117,9 @@ export class ReadModelsFold {
     }
   }
 
-  /** Folds one events-stream message (messages must come in stream order). */
-  applyEvent(msg: StreamMessage): void {
-    this.applyDecoded(msg, decodeForProjection(msg.data));
-  }
-
   /**
-   * Folds one events-stream message already decoded by `decodeForProjection` (a replay decodes on a
-   * worker thread: `readDecodedRange`); `msg.data` is read only when `r` is poison.
+   * Folds one events-stream message (stream order), already decoded by `decodeForProjection` — a
+   * replay decodes on a worker thread (`readDecodedRange`); `msg.data` is read only for poison.
    */
   applyDecoded(msg: StreamMessage, r: DecodeResult): void {
     this.lastEvent = msg;
