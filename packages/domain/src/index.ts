@@ -50,7 +50,13 @@ export {
   scoreDialog,
 } from "./dialog-scoring.js";
 export { type DialogTextMessage, formatDialogText } from "./dialog-text.js";
-export { type InstantInput, MAX_INSTANT_MS, MIN_INSTANT_MS, toEpochMs } from "./instant-input.js";
+export {
+  daysInMonth,
+  type InstantInput,
+  MAX_INSTANT_MS,
+  MIN_INSTANT_MS,
+  toEpochMs,
+} from "./instant-input.js";
 export {
   type AnalyzedIntervalInput,
   analyzeOrder,

@@ -77,7 +77,7 @@ export function decodeEvent(bytes: Uint8Array | string): DecodeResult {
   return { ok: true, event: parsed.data };
 }
 
-/** Serialises an event for publishing (UTF-8 JSON). */
+/** Serialises an event for publishing (UTF-8 JSON; a `Buffer`, which encodes faster than `TextEncoder`). */
 export function encodeEvent(event: DomainEvent): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(event));
+  return Buffer.from(JSON.stringify(event), "utf8");
 }

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import type { OrderStatusChanged } from "@pulse/events";
 import { normalizeAmocrmWebhook, parseAmocrmForm } from "./amocrm.normalizer.js";
 import { amocrmEventsPage, amocrmStatusEvent } from "./amocrm-events.mapper.js";
-import { defaultFixturesDir } from "./testing/index.js";
+import { catalogueMismatches, defaultFixturesDir } from "./testing/index.js";
 
 const dir = join(defaultFixturesDir(), "amocrm");
 const expected = JSON.parse(readFileSync(join(dir, "expected-counts.json"), "utf8")) as {
@@ -41,6 +41,11 @@ const webhookStatus: OrderStatusChanged[] = readFileSync(join(dir, "webhooks.jso
   .filter((e): e is OrderStatusChanged => e.type === "order.status_changed");
 
 describe("amoCRM events API → order.status_changed", () => {
+  test("given the recorded pages, when mapped, then every event matches the catalogue schema", () => {
+    assert.ok(apiEvents.length > 0);
+    assert.deepEqual(catalogueMismatches(apiEvents), []);
+  });
+
   test("given the recorded pages, when mapped, then every event is a lead status change and only the last page has no next link", () => {
     assert.equal(pages.length, expected.events_api.pages);
     assert.deepEqual(

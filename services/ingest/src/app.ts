@@ -28,7 +28,7 @@ import type { IngestConfig } from "./ingest.config.js";
 import { keycrmWebhookPlugin } from "./keycrm.webhook.js";
 import type { ProjectRegistry } from "./project-registry.js";
 import { receiptBatcher } from "./receipt.batcher.js";
-import { type WebhookAppContext, webhookStates } from "./webhook.route.js";
+import { decorateWebhookState, type WebhookAppContext, webhookStateOf } from "./webhook.route.js";
 
 /**
  * Dependencies of {@link buildIngestApp}.
@@ -117,10 +117,11 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     ),
   );
 
-  app.addHook("onResponse", async (request, reply) => {
-    const state = webhookStates.get(request);
+  decorateWebhookState(app);
+  app.addHook("onResponse", (request, reply, done) => {
+    const state = webhookStateOf(request);
     if (state?.receipt) receipts.add(state.receipt);
-    if (state) {
+    if (state && logger.isLevelEnabled("info")) {
       logger.info(
         {
           method: request.method,
@@ -133,6 +134,7 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
         "webhook answered",
       );
     }
+    done();
   });
 
   app.addHook("onClose", async () => {
@@ -193,7 +195,7 @@ function answerProblem(
   ctx: WebhookAppContext,
 ) {
   const problem = toProblem(error);
-  const state = webhookStates.get(request);
+  const state = webhookStateOf(request);
   const where = {
     method: request.method,
     url: urlWithoutQuery(request.url),

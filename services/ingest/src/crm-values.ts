@@ -4,6 +4,7 @@
  * prices. Each one either returns a normalised value or throws {@link ValidationError} naming the
  * field, so a malformed delivery is rejected with a reason (formats/keycrm.md §6, amocrm.md §8).
  */
+import { daysInMonth } from "@pulse/domain";
 import type { IsoInstant } from "@pulse/events";
 import { ValidationError } from "./http.errors.js";
 
@@ -69,22 +70,22 @@ export function readCrmTimestamp(value: unknown, field: string): IsoInstant {
   const h = Number(hs);
   const mi = Number(mis);
   const s = Number(ss);
-  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, "0")) : 0;
-  const daysInMonth = mo >= 1 && mo <= 12 ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
-  if (y < 1970 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || s > 59) {
+  const ms3 = frac ? frac.slice(0, 3).padEnd(3, "0") : "000";
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) {
     throw new ValidationError(`${field} is not a valid date/time: ${describe(value)}`);
   }
-  let offsetMinutes = 0;
-  if (zone && zone !== "Z") {
-    const sign = zone[0] === "-" ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
-    const oh = Number(digits.slice(0, 2));
-    const om = Number(digits.slice(2));
-    if (oh > 14 || om > 59)
-      throw new ValidationError(`${field} has an invalid UTC offset: ${describe(value)}`);
-    offsetMinutes = sign * (oh * 60 + om);
+  // UTC already (KeyCRM's own forms): the instant is the matched fields, written in ISO form.
+  if (!zone || zone === "Z") {
+    if (y > 2999) throw new ValidationError(`${field} is out of range: ${describe(value)}`);
+    return `${ys}-${mos}-${ds}T${hs}:${mis}:${ss}.${ms3}Z`;
   }
-  const epochMs = Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMinutes * 60_000;
+  const sign = zone[0] === "-" ? -1 : 1;
+  const digits = zone.slice(1).replace(":", "");
+  const oh = Number(digits.slice(0, 2));
+  const om = Number(digits.slice(2));
+  if (oh > 14 || om > 59) throw new ValidationError(`${field} has an invalid UTC offset: ${describe(value)}`);
+  const offsetMinutes = sign * (oh * 60 + om);
+  const epochMs = Date.UTC(y, mo - 1, d, h, mi, s, Number(ms3)) - offsetMinutes * 60_000;
   if (epochMs < 0 || epochMs > MAX_MS)
     throw new ValidationError(`${field} is out of range: ${describe(value)}`);
   return new Date(epochMs).toISOString();

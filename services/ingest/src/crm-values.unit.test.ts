@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import fc from "fast-check";
 import {
   itemsOf,
   readCrmId,
@@ -90,6 +91,40 @@ describe("readCrmTimestamp", () => {
   test("given 29 February, when the year is leap, then accepted, else rejected", () => {
     assert.equal(readCrmTimestamp("2028-02-29 12:00:00", "t"), "2028-02-29T12:00:00.000Z");
     assert.throws(() => readCrmTimestamp("2027-02-29 12:00:00", "t"), ValidationError);
+  });
+
+  test("given any field values in a UTC form, when read, then accepted exactly when Date agrees, with Date's ISO text", () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, "0");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1960, max: 3010 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.stringMatching(/^(|\.\d{1,9})$/),
+        fc.constantFrom("T", " "),
+        fc.constantFrom("", "Z"),
+        (y, mo, d, h, mi, s, frac, sep, zone) => {
+          const text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}${sep}${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${frac}${zone}`;
+          const ms = Number((frac.slice(1) || "0").slice(0, 3).padEnd(3, "0"));
+          const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
+          const valid =
+            y >= 1970 &&
+            y <= 2999 &&
+            date.getUTCFullYear() === y &&
+            date.getUTCMonth() === mo - 1 &&
+            date.getUTCDate() === d &&
+            date.getUTCHours() === h &&
+            date.getUTCMinutes() === mi &&
+            date.getUTCSeconds() === s;
+          if (valid) assert.equal(readCrmTimestamp(text, "t"), date.toISOString(), text);
+          else assert.throws(() => readCrmTimestamp(text, "t"), ValidationError, text);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -34,10 +34,18 @@ export interface NormalizedDelivery {
 
 /** The `raw` block of every event built from `ctx`. */
 export function rawOf(ctx: DeliveryContext): RawDelivery {
-  return { received_at: ctx.receivedAt.toISOString(), content_type: ctx.contentType, body: ctx.rawBody };
+  return { received_at: receivedIso(ctx), content_type: ctx.contentType, body: ctx.rawBody };
 }
 
-/** `ctx.receivedAt` as an ISO instant. */
+// A delivery's events ask for its receive time several times; the last Date formatted is kept.
+let formattedAt: Date | null = null;
+let formattedIso: IsoInstant = "";
+
+/** `ctx.receivedAt` as an ISO instant (`Date#toISOString`). */
 export function receivedIso(ctx: DeliveryContext): IsoInstant {
-  return ctx.receivedAt.toISOString();
+  if (ctx.receivedAt !== formattedAt) {
+    formattedIso = ctx.receivedAt.toISOString();
+    formattedAt = ctx.receivedAt;
+  }
+  return formattedIso;
 }

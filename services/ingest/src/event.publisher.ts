@@ -3,8 +3,7 @@
  * Webhook receipts go through `receipt.batcher.ts`.
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { DomainEvent, encodeEvent, eventSubject, type SubjectRoot } from "@pulse/events";
-import { z } from "zod";
+import { type DomainEvent, encodeEvent, eventSubject, type SubjectRoot } from "@pulse/events";
 import { UnavailableError } from "./http.errors.js";
 
 /** What publishing needs from a JetStream client (a `JetStreamClient` or a {@link coalescingPublisher}). */
@@ -53,11 +52,14 @@ export interface PublishOptions {
 }
 
 /**
- * Validates every event against the catalogue schema, then publishes them all to the events stream
- * on `eventSubject(...)` with `msgID` = `dedup_key`, and resolves once every one is acknowledged.
- * Validation runs before anything is published, so a normalizer bug never publishes junk nor half a
- * delivery.
- * @throws Error (a bug: 500) when an event does not match its schema.
+ * Publishes every event to the events stream on `eventSubject(...)` with `msgID` = `dedup_key`, and
+ * resolves once every one is acknowledged.
+ *
+ * The events are not re-validated against their zod schemas here: they are built by ingest's own
+ * normalizers and mappers from bodies validated at the HTTP/API boundary, and typed by the catalogue
+ * (STYLE rule 2). That every event they build matches its schema is held by the tests over the
+ * fixture corpora and generated bodies (`catalogueMismatches`); the re-check cost about 5 % of a
+ * webhook's CPU.
  * @throws UnavailableError when any publish fails (ack timeout, no responders / stream missing,
  *   connection closed, stream limits). Some events of the delivery may be stored already; the
  *   CRM's retry re-publishes them and the msgID dedup keeps the stream exact.
@@ -68,18 +70,8 @@ export async function publishEvents(
   events: readonly DomainEvent[],
   opts: PublishOptions,
 ): Promise<PublishOutcome> {
-  const checked: DomainEvent[] = [];
-  for (const event of events) {
-    const parsed = DomainEvent.safeParse(event);
-    if (!parsed.success) {
-      throw new Error(
-        `built an invalid ${event.type} event: ${z.prettifyError(parsed.error).slice(0, 1000)}`,
-      );
-    }
-    checked.push(parsed.data);
-  }
   const results = await Promise.allSettled(
-    checked.map((e) =>
+    events.map((e) =>
       js.publish(eventSubject(scheme, e), encodeEvent(e), { msgID: e.dedup_key, timeout: opts.timeoutMs }),
     ),
   );

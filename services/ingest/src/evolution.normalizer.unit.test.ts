@@ -13,7 +13,7 @@ import {
   normalizeEvolutionWebhook,
 } from "./evolution.normalizer.js";
 import { ValidationError } from "./http.errors.js";
-import { defaultFixturesDir } from "./testing/index.js";
+import { catalogueMismatches, defaultFixturesDir } from "./testing/index.js";
 
 const dir = join(defaultFixturesDir(), "evolution");
 const expected = JSON.parse(readFileSync(join(dir, "expected-counts.json"), "utf8")) as {
@@ -73,6 +73,11 @@ for (const e of allEvents) if (!firstByKey.has(e.dedup_key)) firstByKey.set(e.de
 const kept = [...firstByKey.values()];
 
 describe("Evolution webhooks of the fixture corpus", () => {
+  test("given every delivery, when normalised, then every event matches the catalogue schema", () => {
+    assert.ok(allEvents.length > 0);
+    assert.deepEqual(catalogueMismatches(allEvents), []);
+  });
+
   test("given every delivery, when normalised, then the distinct messages by key.id match expected-counts", () => {
     assert.equal(delivered.length, expected.deliveries["total"]);
     assert.equal(kept.length, expected.messages.distinct);

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { OrderStatusChanged } from "@pulse/events";
+import { type DomainEvent, OrderStatusChanged } from "@pulse/events";
+import fc from "fast-check";
 import type { DeliveryContext } from "./delivery.js";
 import { ValidationError } from "./http.errors.js";
 import { keycrmDedupKey, normalizeKeycrmWebhook } from "./keycrm.normalizer.js";
-import { defaultFixturesDir } from "./testing/index.js";
+import { catalogueMismatches, defaultFixturesDir } from "./testing/index.js";
 
 const fixtures = defaultFixturesDir();
 const RECEIVED = new Date("2026-10-20T10:00:00.250Z");
@@ -47,11 +48,13 @@ describe("KeyCRM normalizer over the fixture corpus", () => {
     string,
     { crm: Set<string>; received: Set<string>; ignored: number; events: number }
   >();
+  const all: DomainEvent[] = [];
   for (const line of corpus) {
     const out = normalizeKeycrmWebhook(
       line.body,
       ctx(line.project, new Date(line.received_at), JSON.stringify(line.body)),
     );
+    all.push(...out.events);
     const p = byProject.get(line.project) ?? { crm: new Set(), received: new Set(), ignored: 0, events: 0 };
     byProject.set(line.project, p);
     p.ignored += out.ignored;
@@ -62,6 +65,11 @@ describe("KeyCRM normalizer over the fixture corpus", () => {
       (e.data.time_source === "crm" ? p.crm : p.received).add(e.dedup_key);
     }
   }
+
+  test("given every delivery, when normalised, then every event matches the catalogue schema", () => {
+    assert.ok(all.length > 2000);
+    assert.deepEqual(catalogueMismatches(all), []);
+  });
 
   test("given every delivery, when normalised, then distinct dedup keys of timed status events per project = expected status_change_events", () => {
     assert.equal(byProject.get("shop-kyiv")?.crm.size, expected.projects["shop-kyiv"]?.status_change_events);
@@ -217,4 +225,68 @@ describe("KeyCRM normalizer rejects malformed bodies with a reason", () => {
       );
     });
   }
+});
+
+describe("KeyCRM normalizer output always matches the catalogue", () => {
+  const id = fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 40 }).map(String));
+  const optionalId = fc.oneof(id, fc.constantFrom(null, undefined, ""));
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  const time = fc
+    .record({
+      y: fc.integer({ min: 1970, max: 2999 }),
+      mo: fc.integer({ min: 1, max: 12 }),
+      d: fc.integer({ min: 1, max: 28 }),
+      h: fc.integer({ min: 0, max: 23 }),
+      mi: fc.integer({ min: 0, max: 59 }),
+      s: fc.integer({ min: 0, max: 59 }),
+      frac: fc.stringMatching(/^(|\.\d{1,9})$/),
+      form: fc.constantFrom("T", " "),
+      zone: fc.constantFrom("", "Z", "+03:00", "-0230", "+00:00"),
+    })
+    .map(
+      ({ y, mo, d, h, mi, s, frac, form, zone }) =>
+        `${pad(y, 4)}-${pad(mo)}-${pad(d)}${form}${pad(h)}:${pad(mi)}:${pad(s)}${frac}${zone}`,
+    );
+  const optionalTime = fc.oneof(time, fc.constantFrom(null, undefined, ""));
+
+  test("given any well-formed status change (ids as numbers or strings, any time form, any extra fields), when normalised, then its event matches the schema", () => {
+    fc.assert(
+      fc.property(
+        id,
+        id,
+        optionalId,
+        optionalId,
+        optionalTime,
+        optionalTime,
+        fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
+        // A registered project's id (the registry holds only ids valid under ProjectId).
+        fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,62}$/),
+        (orderId, statusId, groupId, managerId, changedAt, createdAt, extra, projectId) => {
+          const body = {
+            event: "order.change_order_status",
+            context: {
+              ...extra,
+              id: orderId,
+              status_id: statusId,
+              status_group_id: groupId,
+              manager_id: managerId,
+              status_changed_at: changedAt,
+              created_at: createdAt,
+            },
+          };
+          let out: ReturnType<typeof normalizeKeycrmWebhook>;
+          try {
+            out = normalizeKeycrmWebhook(body, ctx(projectId, RECEIVED, JSON.stringify(body)));
+          } catch (error) {
+            // Times moved outside 1970–2999 by their offset are refused; nothing else may be.
+            assert.ok(error instanceof ValidationError && /out of range/.test(error.message), String(error));
+            return;
+          }
+          assert.equal(out.events.length, 1);
+          assert.deepEqual(catalogueMismatches(out.events), []);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });

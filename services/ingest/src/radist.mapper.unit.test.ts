@@ -11,7 +11,7 @@ import {
   radistTime,
   radistWhatsappConnections,
 } from "./radist.mapper.js";
-import { defaultFixturesDir } from "./testing/index.js";
+import { catalogueMismatches, defaultFixturesDir } from "./testing/index.js";
 
 const dir = join(defaultFixturesDir(), "radist");
 const expected = JSON.parse(readFileSync(join(dir, "expected-counts.json"), "utf8")) as {
@@ -81,6 +81,11 @@ describe("Radist fixture pages → chat.message_received", () => {
     assert.ok(telegram.every((t) => !chats.some((c) => c.chat.chat_id === t.chat_id)));
     const telegramMessages = telegram.flatMap((t) => messagesOf(t.chat_id));
     assert.equal(telegramMessages.length, expected.messages.telegram);
+  });
+
+  test("given every message page of the WhatsApp chats, when mapped, then every event matches the catalogue schema", () => {
+    assert.ok(events.length > 0);
+    assert.deepEqual(catalogueMismatches(events), []);
   });
 
   test("given every message page of the WhatsApp chats, when mapped, then counts by direction and media match expected-counts", () => {

@@ -1,8 +1,8 @@
 /**
  * The shared flow of a CRM or chat webhook endpoint, as an encapsulated fastify plugin:
  * authenticate (onRequest, before the body is read) → parse the body once (content-type parser
- * restricted to the CRM's media type) → normalise → validate + publish every event and await the
- * acks → answer `{accepted, duplicates, ignored}` → publish the receipt after the answer.
+ * restricted to the CRM's media type) → normalise → publish every event and await the acks →
+ * answer `{accepted, duplicates, ignored}` → queue the receipt (published in batches) after the answer.
  */
 import type { CrmKind, SubjectRoot, WebhookReceipt, WebhookSource } from "@pulse/events";
 import type { Logger } from "@pulse/infra";
@@ -46,9 +46,10 @@ export function deliveryReceivedAt(now: Date, header: string | string[] | undefi
 }
 
 /**
- * Per-request state of a webhook delivery (kept in a WeakMap, not on the request type, so the
- * fastify type augmentation does not leak into other services): when it was received, the
- * authenticated project, the raw body text and the receipt to publish after the answer.
+ * Per-request state of a webhook delivery: when it was received, the authenticated project, the raw
+ * body text and the receipt to publish after the answer. It lives in a request decoration read
+ * through {@link webhookStateOf}, not declared on the request type, so the fastify type
+ * augmentation does not leak into other services.
  */
 export interface WebhookState {
   readonly source: WebhookSource;
@@ -58,8 +59,25 @@ export interface WebhookState {
   receipt: WebhookReceipt | null;
 }
 
-/** Webhook state by request; read by the app's error handler and onResponse hook. */
-export const webhookStates = new WeakMap<FastifyRequest, WebhookState>();
+/** The request property holding the {@link WebhookState} (declared by {@link decorateWebhookState}). */
+const STATE = "webhookState";
+
+/**
+ * Declares the webhook-state slot on every request of `app` (fastify `decorateRequest` with `null`,
+ * so requests keep one shape). Call once on the root instance before registering webhook routes.
+ */
+export function decorateWebhookState(app: FastifyInstance): void {
+  app.decorateRequest(STATE, null);
+}
+
+/** The webhook state of `request`, or `null` outside webhook routes (read by the error handler and onResponse). */
+export function webhookStateOf(request: FastifyRequest): WebhookState | null {
+  return (request as unknown as Record<typeof STATE, WebhookState | null>)[STATE];
+}
+
+function setWebhookState(request: FastifyRequest, state: WebhookState): void {
+  (request as unknown as Record<typeof STATE, WebhookState | null>)[STATE] = state;
+}
 
 /**
  * What makes one webhook endpoint: its source (the URL segment and the receipts' source), the CRM
@@ -95,7 +113,7 @@ export function registerWebhookRoute(
 ): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(endpoint.contentType, { parseAs: "string" }, (request, body, done) => {
-    const state = webhookStates.get(request);
+    const state = webhookStateOf(request);
     const text = typeof body === "string" ? body : body.toString("utf8");
     if (state) state.rawBody = text;
     if (text.length === 0) {
@@ -112,7 +130,7 @@ export function registerWebhookRoute(
   app.post<{ Params: { projectId: string } }>(
     `/webhooks/${endpoint.source}/:projectId`,
     {
-      onRequest: async (request) => {
+      onRequest: (request, _reply, done) => {
         const state: WebhookState = {
           source: endpoint.source,
           receivedAt: deliveryReceivedAt(
@@ -124,17 +142,23 @@ export function registerWebhookRoute(
           rawBody: null,
           receipt: null,
         };
-        webhookStates.set(request, state);
-        state.project = authenticateWebhook(
-          ctx.registry,
-          endpoint.projectKind,
-          request.params.projectId,
-          presentedSecret(request.query, request.headers),
-        );
+        setWebhookState(request, state);
+        try {
+          state.project = authenticateWebhook(
+            ctx.registry,
+            endpoint.projectKind,
+            request.params.projectId,
+            presentedSecret(request.query, request.headers),
+          );
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done();
       },
     },
     async (request): Promise<WebhookAnswer> => {
-      const state = webhookStates.get(request);
+      const state = webhookStateOf(request);
       if (!state?.project) throw new Error("webhook state missing after authentication");
       if (state.rawBody === null || request.body === undefined || request.body === null) {
         throw new ValidationError("empty body");

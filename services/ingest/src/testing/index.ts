@@ -5,6 +5,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+export { catalogueMismatches } from "./catalogue-check.js";
 export {
   type FixtureCrm,
   type FixtureCrmOptions,
