@@ -7,3 +7,4 @@ export { createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
 export { createReadModelSchema, READ_MODEL_TABLES, READ_MODEL_VERSION } from "./db/read-models.ddl.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export { connectNats, ensureStreams, isNotFound, type Nats } from "./nats/connection.js";
+export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

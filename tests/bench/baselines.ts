@@ -9,28 +9,33 @@ import autocannon from "autocannon";
 import { type Kysely, sql } from "kysely";
 
 /**
- * Publishes `count` messages of `payload` bytes to `subject` through JetStream with at most
- * `window` publishes in flight (each with a unique msgID, as ingest does), and returns msgs/s.
+ * Publishes `payload` to `subject` through JetStream with at most `window` publishes in flight (each
+ * with a unique msgID, as ingest does) until `limit.count` messages are acknowledged or
+ * `limit.seconds` have passed, whichever comes first, and returns acknowledged msgs/s.
  */
 export async function rawJetStreamPublishRate(
   js: JetStreamClient,
   subject: string,
   payload: Uint8Array,
-  count: number,
+  limit: { count?: number; seconds?: number },
   window = 256,
 ): Promise<{ count: number; seconds: number; perSecond: number }> {
   const started = performance.now();
+  const deadline = limit.seconds === undefined ? Number.POSITIVE_INFINITY : started + limit.seconds * 1000;
+  const maxCount = limit.count ?? Number.POSITIVE_INFINITY;
   const inflight = new Set<Promise<unknown>>();
   const prefix = randomBytes(4).toString("hex");
-  for (let i = 0; i < count; i++) {
-    const p = js.publish(subject, payload, { msgID: `${prefix}-${i}` });
+  let sent = 0;
+  while (sent < maxCount && (sent % 1000 !== 0 || performance.now() < deadline)) {
+    const p = js.publish(subject, payload, { msgID: `${prefix}-${sent}` });
+    sent++;
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
     if (inflight.size >= window) await Promise.race(inflight);
   }
   await Promise.all(inflight);
   const seconds = (performance.now() - started) / 1000;
-  return { count, seconds, perSecond: count / seconds };
+  return { count: sent, seconds, perSecond: sent / seconds };
 }
 
 /**

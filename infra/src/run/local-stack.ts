@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { createDb, ensureDatabase, migrate } from "../db/db.js";
 import { connectNats, ensureStreams } from "../nats/connection.js";
 import { feedFixtures } from "./feed.js";
+import { SERVICE_NODE_FLAGS } from "./node-flags.js";
 import { printReport, printShiftReport } from "./report.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -71,15 +72,18 @@ async function main(): Promise<void> {
     FIXTURES_DIR: fixturesDir,
     PORT: String(ports.crm),
   });
-  // A larger young generation: a settings change replays the whole stream in this process, and
-  // the default semi-space makes that replay spend a quarter of its time collecting garbage.
-  start("projector", "services/projector/src/main.ts", childEnv, ["--max-semi-space-size=64"]);
-  start("ingest", "services/ingest/src/server.ts", {
-    ...childEnv,
-    PORT: String(ports.ingest),
-    // The fixtures are recorded deliveries: keep their original receive times (X-Recorded-Received-At).
-    TRUST_RECORDED_RECEIVED_AT: "true",
-  });
+  start("projector", "services/projector/src/main.ts", childEnv, SERVICE_NODE_FLAGS.projector);
+  start(
+    "ingest",
+    "services/ingest/src/server.ts",
+    {
+      ...childEnv,
+      PORT: String(ports.ingest),
+      // The fixtures are recorded deliveries: keep their original receive times (X-Recorded-Received-At).
+      TRUST_RECORDED_RECEIVED_AT: "true",
+    },
+    SERVICE_NODE_FLAGS.ingest,
+  );
   start("query", "services/query/src/server.ts", { ...childEnv, PORT: String(ports.query) });
   if (existsSync(join(repo, "services/analyst/src/main.ts"))) {
     start("analyst", "services/analyst/src/main.ts", { ...childEnv, PORT: String(ports.analyst) });
@@ -296,7 +300,12 @@ async function waitForProjector(queryUrl: string): Promise<void> {
   }
 }
 
-function start(name: string, file: string, childEnv: NodeJS.ProcessEnv, nodeArgs: string[] = []): void {
+function start(
+  name: string,
+  file: string,
+  childEnv: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
+): void {
   const out = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(repo, file)], {
     cwd: repo,
