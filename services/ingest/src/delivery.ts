@@ -37,15 +37,7 @@ export function rawOf(ctx: DeliveryContext): RawDelivery {
   return { received_at: receivedIso(ctx), content_type: ctx.contentType, body: ctx.rawBody };
 }
 
-// A delivery's events ask for its receive time several times; the last Date formatted is kept.
-let formattedAt: Date | null = null;
-let formattedIso: IsoInstant = "";
-
 /** `ctx.receivedAt` as an ISO instant (`Date#toISOString`). */
 export function receivedIso(ctx: DeliveryContext): IsoInstant {
-  if (ctx.receivedAt !== formattedAt) {
-    formattedIso = ctx.receivedAt.toISOString();
-    formattedAt = ctx.receivedAt;
-  }
-  return formattedIso;
+  return ctx.receivedAt.toISOString();
 }
