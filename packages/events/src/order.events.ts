@@ -18,13 +18,15 @@ export const LeadSnapshot = z.object({
   modified_user_id: CrmId.nullable(),
   created_at: IsoInstant.nullable(),
   updated_at: IsoInstant.nullable(),
+  // The keys of `tags` and `custom_fields` items are declared in sorted order: a decoded snapshot
+  // then lists them canonically, and the projector stores these lists as canonical JSON text.
   tags: z.array(z.object({ id: CrmId.nullable(), name: z.string() })),
   custom_fields: z.array(
     z.object({
+      code: z.string().nullable(),
       id: CrmId,
       name: z.string().nullable(),
-      code: z.string().nullable(),
-      values: z.array(z.object({ value: z.string().nullable(), enum: z.string().nullable() })),
+      values: z.array(z.object({ enum: z.string().nullable(), value: z.string().nullable() })),
     }),
   ),
 });

@@ -57,9 +57,38 @@ export function dealInputLeadId(input: DealInput): number {
 /**
  * JSON text with object keys sorted (recursively), so a value read back from `jsonb` (which reorders
  * keys) and the same value built from an event compare equal as strings.
+ *
+ * A value whose objects already list their keys in that order (event payloads decoded through
+ * schemas declared in sorted key order, e.g. `LeadSnapshot`) is written by `JSON.stringify` itself:
+ * a replay canonicalises every deal snapshot, and the native writer is several times faster.
  */
 export function canonicalJson(value: unknown): string {
-  return canonicalText(value) ?? "null";
+  return (inCanonicalOrder(value) ? JSON.stringify(value) : canonicalText(value)) ?? "null";
+}
+
+/**
+ * True when `JSON.stringify(value)` already is the canonical text: every object (at any depth) is
+ * plain data without `toJSON` and lists its keys as {@link orderedKeys} would.
+ */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!inCanonicalOrder(item)) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record["toJSON"] === "function") return false;
+  let previous: string | null = null;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) return false;
+    // Index-like keys always come first, in numeric order; the rest must be sorted.
+    if (!isIndexKey(key)) {
+      if (previous !== null && previous > key) return false;
+      previous = key;
+    }
+    if (!inCanonicalOrder(record[key])) return false;
+  }
+  return true;
 }
 
 const MAX_ARRAY_INDEX = 4_294_967_294;

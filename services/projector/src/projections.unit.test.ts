@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { encodeEvent } from "@pulse/events";
+import { decodeEvent, encodeEvent } from "@pulse/events";
 import {
+  aDealEvent,
   aDictionarySynced,
   aLeadSnapshot,
   anOrderStatusChanged,
@@ -170,6 +171,25 @@ describe("deals projection", () => {
   test("given JSON with keys in any order, when canonicalised, then the text is the same", () => {
     assert.equal(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }), canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 }));
     assert.equal(canonicalJson({ b: undefined, a: [undefined, 'x"y'] }), '{"a":[null,"x\\"y"]}');
+    assert.equal(canonicalJson({ a: undefined, b: [undefined, 'x"y'] }), '{"b":[null,"x\\"y"]}');
+    assert.equal(canonicalJson({ 10: 1, 2: 2, b: 3, a: 4 }), '{"2":2,"10":1,"a":4,"b":3}');
+  });
+
+  test("given a deal event with custom fields in delivery order, when decoded, then its lists are already canonical", () => {
+    const event = aDealEvent("deal.updated", {
+      lead_id: 5,
+      tags: [{ id: 3, name: "vip" }],
+      custom_fields: [{ id: 434731, name: "utm_source", code: null, values: [{ value: "fb", enum: null }] }],
+    });
+    const decoded = decodeEvent(encodeEvent(event));
+    assert.ok(decoded.ok && decoded.event.type === "deal.updated");
+    const { tags, custom_fields } = decoded.event.data.lead;
+    assert.equal(
+      JSON.stringify(custom_fields),
+      '[{"code":null,"id":434731,"name":"utm_source","values":[{"enum":null,"value":"fb"}]}]',
+    );
+    assert.equal(canonicalJson(custom_fields), JSON.stringify(custom_fields));
+    assert.equal(canonicalJson(tags), JSON.stringify(tags));
   });
 
   test("given any JSON value, when canonicalised, then it is JSON.stringify of a key-sorted copy", () => {
@@ -186,6 +206,8 @@ describe("deals projection", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         assert.equal(canonicalJson(v), JSON.stringify(sorted(v)));
+        // An already sorted value takes the JSON.stringify path and must give the same text.
+        assert.equal(canonicalJson(sorted(v)), canonicalJson(v));
       }),
       { numRuns: 2000 },
     );
