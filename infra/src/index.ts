@@ -4,7 +4,13 @@
 export { BaseConfig, loadConfig } from "./config.js";
 export type * from "./db/database.js";
 export { createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
-export { createReadModelSchema, READ_MODEL_TABLES, READ_MODEL_VERSION } from "./db/read-models.ddl.js";
+export {
+  createReadModelIndex,
+  createReadModelSchema,
+  READ_MODEL_INDEXES,
+  READ_MODEL_TABLES,
+  READ_MODEL_VERSION,
+} from "./db/read-models.ddl.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export { connectNats, ensureStreams, isNotFound, type Nats } from "./nats/connection.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

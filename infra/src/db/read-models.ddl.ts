@@ -7,11 +7,40 @@ import { type Kysely, sql } from "kysely";
 export const READ_MODEL_VERSION = 2;
 
 /**
+ * The secondary indexes of the read models (each table's primary key is part of its `CREATE TABLE`):
+ * table and the index's column list (with its `WHERE` for a partial index). They serve the query API
+ * and the projector's reads by order.
+ */
+export const READ_MODEL_INDEXES: readonly { readonly table: string; readonly definition: string }[] = [
+  // Largest tables first: a replay builds them in this order, the short builds filling in at the end.
+  { table: "order_status_events", definition: "(project_id, order_id, status_changed_at)" },
+  { table: "order_status_intervals", definition: "(project_id, started_at)" },
+  { table: "orders_current", definition: "(project_id, last_changed_at)" },
+  {
+    table: "orders_current",
+    definition: "(project_id, sla_next_transition_at) WHERE sla_next_transition_at IS NOT NULL",
+  },
+  { table: "messages", definition: "(project_id, phone, sent_at)" },
+  { table: "messages", definition: "(project_id, sent_at)" },
+  { table: "shift_deals", definition: "(project_id, shift_start)" },
+  { table: "analysis_results", definition: "(project_id, window_start)" },
+  { table: "deal_phones", definition: "(project_id, lead_id)" },
+];
+
+/**
  * Creates every read-model table in `schema` (which must not exist yet). Used for the live schema
- * `rm` and for a replay's fresh schema, so both are always identical. Indexes serve the query API.
+ * `rm` and for a replay's fresh schema, so both are always identical.
+ *
+ * `secondaryIndexes: false` leaves out {@link READ_MODEL_INDEXES}: a replay bulk-loads its fresh
+ * tables first and builds them afterwards with {@link createReadModelIndex} (one sort per index is
+ * cheaper than maintaining it row by row), before anything reads the schema.
  * @throws the Postgres error when the schema already exists.
  */
-export async function createReadModelSchema(db: Kysely<unknown>, schema: string): Promise<void> {
+export async function createReadModelSchema(
+  db: Kysely<unknown>,
+  schema: string,
+  opts: { secondaryIndexes?: boolean } = {},
+): Promise<void> {
   const s = sql.id(schema);
   await sql`
     CREATE SCHEMA ${s};
@@ -35,14 +64,12 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
       source text NOT NULL, event_id text NOT NULL, stream_seq bigint NOT NULL, recorded_at timestamptz NOT NULL,
       is_effective boolean NOT NULL,
       PRIMARY KEY (project_id, dedup_key));
-    CREATE INDEX ON ${s}.order_status_events (project_id, order_id, status_changed_at);
     CREATE TABLE ${s}.order_status_intervals (
       project_id text NOT NULL, order_id bigint NOT NULL, seq integer NOT NULL, status_id bigint NOT NULL,
       status_group_id bigint, started_at timestamptz NOT NULL, ended_at timestamptz, duration_seconds double precision,
       working_seconds double precision, is_urgent boolean NOT NULL DEFAULT false, sla_limit_seconds double precision,
       sla_state text, sla_near_at timestamptz, sla_over_at timestamptz,
       PRIMARY KEY (project_id, order_id, seq));
-    CREATE INDEX ON ${s}.order_status_intervals (project_id, started_at);
     CREATE TABLE ${s}.orders_current (
       project_id text NOT NULL, order_id bigint NOT NULL, source text NOT NULL, order_created_at timestamptz,
       started_at timestamptz, last_status_id bigint, last_status_group_id bigint, last_changed_at timestamptz,
@@ -53,7 +80,6 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
       cycle_wall_seconds double precision, cycle_working_seconds double precision,
       sla_next_transition_at timestamptz,
       PRIMARY KEY (project_id, order_id));
-    CREATE INDEX ON ${s}.orders_current (project_id, sla_next_transition_at) WHERE sla_next_transition_at IS NOT NULL;
     CREATE TABLE ${s}.order_cycle_metrics (
       project_id text NOT NULL, order_id bigint NOT NULL, rule_name text NOT NULL,
       started_at timestamptz, ended_at timestamptz, wall_seconds double precision, working_seconds double precision,
@@ -79,14 +105,11 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
     CREATE TABLE ${s}.deal_phones (
       project_id text NOT NULL, phone text NOT NULL, lead_id bigint NOT NULL,
       PRIMARY KEY (project_id, phone, lead_id));
-    CREATE INDEX ON ${s}.deal_phones (project_id, lead_id);
     CREATE TABLE ${s}.messages (
       project_id text NOT NULL, source text NOT NULL, message_id text NOT NULL, chat_id text NOT NULL, phone text,
       direction text NOT NULL, text text, media text, sent_at timestamptz NOT NULL, sender_name text, connection text,
       dedup_key text NOT NULL, stream_seq bigint NOT NULL,
       PRIMARY KEY (project_id, source, message_id));
-    CREATE INDEX ON ${s}.messages (project_id, phone, sent_at);
-    CREATE INDEX ON ${s}.messages (project_id, sent_at);
     CREATE TABLE ${s}.shift_deals (
       project_id text NOT NULL, shift_id text NOT NULL, shift_start timestamptz NOT NULL, shift_end timestamptz NOT NULL,
       dialog_key text NOT NULL, lead_id bigint, phone text, responsible_user_id bigint, pipeline_id bigint, status_id bigint,
@@ -94,7 +117,6 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
       incoming integer NOT NULL, outgoing integer NOT NULL, dialog_text text NOT NULL,
       first_message_at timestamptz, last_message_at timestamptz,
       PRIMARY KEY (project_id, shift_id, dialog_key));
-    CREATE INDEX ON ${s}.shift_deals (project_id, shift_start);
     CREATE TABLE ${s}.analysis_results (
       project_id text NOT NULL, dialog_key text NOT NULL, input_hash text NOT NULL, prompt_version text NOT NULL,
       status text NOT NULL, mode text NOT NULL, model text, lead_id bigint, phone text, shift_id text,
@@ -104,8 +126,6 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
       prompt_tokens integer NOT NULL DEFAULT 0, completion_tokens integer NOT NULL DEFAULT 0, duration_ms double precision,
       error_code text, error_message text, recorded_at timestamptz NOT NULL, event_seq bigint NOT NULL,
       PRIMARY KEY (project_id, dialog_key, input_hash, prompt_version));
-    CREATE INDEX ON ${s}.analysis_results (project_id, window_start);
-    CREATE INDEX ON ${s}.orders_current (project_id, last_changed_at);
     CREATE TABLE ${s}.deals_current (
       project_id text NOT NULL, lead_id bigint NOT NULL, name text, price double precision,
       responsible_user_id bigint, pipeline_id bigint, status_id bigint, tags jsonb NOT NULL, custom_fields jsonb NOT NULL,
@@ -121,9 +141,35 @@ export async function createReadModelSchema(db: Kysely<unknown>, schema: string)
       payload text NOT NULL, recorded_at timestamptz NOT NULL,
       PRIMARY KEY (stream, stream_seq));
   `.execute(db);
+  if (opts.secondaryIndexes !== false) {
+    for (const index of READ_MODEL_INDEXES) await createReadModelIndex(db, schema, index);
+  }
   await sql`INSERT INTO ${s}.meta (key, value) VALUES ('ddl_version', ${String(READ_MODEL_VERSION)})`.execute(
     db,
   );
+}
+
+/**
+ * Creates one of {@link READ_MODEL_INDEXES} in `schema` (Postgres names it). `maintenanceWorkMemMb`
+ * sets `maintenance_work_mem` for this build only (a large sort of a bulk-loaded table runs in
+ * memory instead of spilling to disk).
+ * @throws the Postgres error when the table is missing or the index exists.
+ */
+export async function createReadModelIndex(
+  db: Kysely<unknown>,
+  schema: string,
+  index: (typeof READ_MODEL_INDEXES)[number],
+  maintenanceWorkMemMb?: number,
+): Promise<void> {
+  const create = sql`CREATE INDEX ON ${sql.id(schema, index.table)} ${sql.raw(index.definition)}`;
+  if (maintenanceWorkMemMb === undefined) {
+    await create.execute(db);
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('maintenance_work_mem', ${`${maintenanceWorkMemMb}MB`}, true)`.execute(trx);
+    await create.execute(trx);
+  });
 }
 
 /** The names of the read-model tables, in a stable order (for comparisons and copies). */

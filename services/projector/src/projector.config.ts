@@ -11,7 +11,7 @@ import { BaseConfig, loadConfig } from "@pulse/infra";
  * | `PROJECTOR_MAX_ACK_PENDING` | `20000` | unacknowledged messages the server lets out |
  * | `PROJECTOR_ACK_WAIT_MS` | `60000` | redelivery timeout of an unacknowledged message |
  * | `PROJECTOR_RETRY_MAX_MS` | `30000` | cap of the backoff between retries of a failing batch |
- * | `REPLAY_BATCH_ROWS` | `5000` | rows per bulk `INSERT` of a replay |
+ * | `REPLAY_BATCH_ROWS` | `5000` | rows per bulk `COPY` of a replay |
  * | `REPLAY_WRITERS` | `2` | parallel connections writing a replay's tables |
  * | `SLA_TICK_SECONDS` | `30` | period of the running-SLA ticker (notices for orders turning near/over) |
  */

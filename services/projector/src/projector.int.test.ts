@@ -568,6 +568,7 @@ describe("projector: crash safety", () => {
     const clean = await replayReadModels(h.deps(), { swap: false, schema: "rm_clean" });
     const cmp = await compareReadModels(h.env.db, "rm", clean.schema);
     assert.deepEqual(cmp.differences, []);
+    assert.deepEqual(cmp.indexDifferences, [], "the replay built every index the live schema has");
   }
 
   test("given a batch that fails once before commit, when retried, then the tables equal a clean run", async () => {

@@ -15,15 +15,20 @@ export interface TableDifference {
   readonly sampleB: unknown[];
 }
 
-/** Result of {@link compareReadModels}: `equal` when no table differs. */
+/**
+ * Result of {@link compareReadModels}: `equal` when no table and no index differs. `indexDifferences`
+ * lists index definitions (schema name left out) found in one schema only, as
+ * `"only in A: CREATE INDEX …"` / `"only in B: …"`.
+ */
 export interface ReadModelComparison {
   readonly equal: boolean;
   readonly differences: TableDifference[];
+  readonly indexDifferences: string[];
 }
 
 /**
  * Compares every read-model table (`READ_MODEL_TABLES` + `meta`) of `schemaA` and `schemaB` row for
- * row over all columns — nothing is excluded: a replay must rebuild identical tables, checkpoints
+ * row over all columns, and their indexes — nothing is excluded: a replay must rebuild identical tables, checkpoints
  * included. Uses `EXCEPT ALL` both ways (a multiset comparison, equivalent to comparing both sides
  * ordered by all columns). For tests and operators.
  * @throws when a schema or table is missing.
@@ -60,5 +65,23 @@ export async function compareReadModels(
       sampleB: sampleB.rows.map((r) => r.r),
     });
   }
-  return { equal: differences.length === 0, differences };
+  const indexDifferences = await compareIndexes(db, schemaA, schemaB);
+  return { equal: differences.length === 0 && indexDifferences.length === 0, differences, indexDifferences };
+}
+
+/** Index definitions (primary keys included) of one schema only, by their text without the schema name. */
+async function compareIndexes(db: Kysely<Database>, schemaA: string, schemaB: string): Promise<string[]> {
+  const definitions = async (schema: string) => {
+    const r = await sql<{ def: string }>`
+      SELECT replace(indexdef, ${`${schema}.`}, '') AS def FROM pg_indexes WHERE schemaname = ${schema}`.execute(
+      db,
+    );
+    return r.rows.map((row) => row.def);
+  };
+  const a = await definitions(schemaA);
+  const b = await definitions(schemaB);
+  return [
+    ...a.filter((d) => !b.includes(d)).map((d) => `only in A: ${d}`),
+    ...b.filter((d) => !a.includes(d)).map((d) => `only in B: ${d}`),
+  ];
 }

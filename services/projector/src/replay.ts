@@ -1,12 +1,15 @@
 import {
+  createReadModelIndex,
   createReadModelSchema,
   type Database,
   ensureStreams,
   type Logger,
   type Nats,
+  READ_MODEL_INDEXES,
   type ReadModels,
 } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
+import pg from "pg";
 import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "./checkpoints.repository.js";
 import { writeDeadLetters } from "./dead-letters.projection.js";
 import { readDecodedRange } from "./decoded-range.reader.js";
@@ -16,9 +19,12 @@ import { type ProjectorConfig, projectorNames } from "./projector.config.js";
 import { ReadModelsFold } from "./read-models.fold.js";
 import { applyReceiptsBatch } from "./receipts-batch.apply.js";
 import { readStreamRange } from "./stream-range.reader.js";
-import { inSchema, type RowOf, type WrittenTable, writeRows } from "./table-writer.js";
+import { copyRows, inSchema, type RowOf, type WrittenTable } from "./table-writer.js";
 
-/** What a replay needs: NATS, the database, the configuration (stream names, batch sizes), a logger. */
+/**
+ * What a replay needs: NATS, the database, the configuration (stream names, batch sizes), a logger.
+ * The bulk `COPY` connections are opened from `config.DATABASE_URL`, which must name `db`'s database.
+ */
 export interface ReplayDeps {
   readonly nats: Nats;
   readonly db: Kysely<Database>;
@@ -28,7 +34,7 @@ export interface ReplayDeps {
 
 /** A progress report: the phase, how many messages/rows are done, and of how many (if known). */
 export interface ReplayProgress {
-  readonly phase: "events" | "receipts" | "write" | "swap";
+  readonly phase: "events" | "receipts" | "write" | "indexes" | "swap";
   readonly done: number;
   readonly total: number;
   readonly seconds: number;
@@ -82,8 +88,9 @@ const PROGRESS_EVERY = 50_000;
  *    them in memory with the live projector's rules and row builders ({@link ReadModelsFold}). The
  *    events stream is read and decoded on a worker thread (`readDecodedRange`) while this thread
  *    folds and writes.
- * 2. Bulk-writes the rows (`INSERT … SELECT FROM unnest(…)` in chunks of `REPLAY_BATCH_ROWS`, on
- *    `REPLAY_WRITERS` connections) and the checkpoints.
+ * 2. Bulk-writes the rows (`COPY … FROM STDIN` in chunks of `REPLAY_BATCH_ROWS`, on
+ *    `REPLAY_WRITERS` connections of its own, opened from `config.DATABASE_URL`) and the checkpoints into tables created without their secondary
+ *    indexes, then builds those (`READ_MODEL_INDEXES`, `REPLAY_WRITERS` at a time).
  * 3. With `swap`: applies the messages between the replay's position and the live checkpoints with
  *    the live batch code (no notices) — first without the lock, then, in one transaction holding the
  *    projector lock (live writers wait), the few that arrived meanwhile; sets nothing else (the
@@ -111,11 +118,11 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
   const receiptsLast = (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq;
   const schema = opts.schema ?? `rm_next_${Date.now()}`;
   if (schema === "rm") throw new Error("replayReadModels: the schema to build must not be rm");
-  await createReadModelSchema(db as unknown as Kysely<unknown>, schema);
+  await createReadModelSchema(db as unknown as Kysely<unknown>, schema, { secondaryIndexes: false });
   let swapped = false;
+  const writer = new RowWriter(inSchema(db, schema), schema, config, (n) => progress("write", n, 0));
   try {
     const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
-    const writer = new RowWriter(inSchema(db, schema), schema, config, (n) => progress("write", n, 0));
     // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
     // the few rows a later sync or the interval rules change are corrected after the read.
     let pendingEvents: RowOf<"order_status_events">[] = [];
@@ -146,7 +153,10 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
     progress("receipts", fold.receiptCount, receiptsLast);
 
     const rowsWritten = await writeFold(writer, fold);
+    await writer.close();
     progress("write", rowsWritten, rowsWritten);
+    await buildIndexes(db, schema, config.REPLAY_WRITERS);
+    progress("indexes", READ_MODEL_INDEXES.length, READ_MODEL_INDEXES.length);
 
     const result = {
       events: fold.eventCount,
@@ -248,6 +258,7 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       ...rate(result, seconds()),
     };
   } catch (error) {
+    await writer.close();
     if (!swapped)
       await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db).catch(() => undefined);
     throw error;
@@ -256,6 +267,23 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
 
 function rate(r: { events: number; receipts: number }, s: number) {
   return { seconds: s, eventsPerSecond: s > 0 ? r.events / s : 0 };
+}
+
+/** `maintenance_work_mem` of a replay's index builds, in MiB: sorts of a million rows stay in memory. */
+const INDEX_BUILD_MEMORY_MB = 256;
+
+/**
+ * Builds the secondary indexes of a replay's bulk-loaded schema, `parallel` at a time (the replay's
+ * writer connections), in `READ_MODEL_INDEXES` order.
+ */
+async function buildIndexes(db: Kysely<Database>, schema: string, parallel: number): Promise<void> {
+  const queue = [...READ_MODEL_INDEXES];
+  const next = async (): Promise<void> => {
+    for (let index = queue.shift(); index; index = queue.shift()) {
+      await createReadModelIndex(db as unknown as Kysely<unknown>, schema, index, INDEX_BUILD_MEMORY_MB);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, next));
 }
 
 /** The live checkpoints in `rm` (0 when `rm` or a row is missing) and whether `rm` exists. */
@@ -276,13 +304,15 @@ async function liveCheckpoints(
 }
 
 /**
- * Bulk writer of a replay: large unnest INSERTs (`REPLAY_BATCH_ROWS` rows) on up to
- * `REPLAY_WRITERS` connections at a time. `submit` waits only for a free slot; `drain` waits for all
- * and rethrows the first failure.
+ * Bulk writer of a replay: `COPY`s of `REPLAY_BATCH_ROWS` rows on up to `REPLAY_WRITERS` connections
+ * of its own pool (opened from `config.DATABASE_URL`, the database of the replay's `db`) at a time.
+ * `submit` waits only for a free slot; `drain` waits for all and rethrows the first failure; `close`
+ * ends the pool.
  */
 class RowWriter {
   private readonly inflight = new Set<Promise<void>>();
   private failure: unknown = null;
+  private readonly pool: pg.Pool;
   written = 0;
   private reported = 0;
 
@@ -291,20 +321,15 @@ class RowWriter {
     readonly schema: string,
     readonly config: ProjectorConfig,
     private readonly onRows: (rows: number) => void,
-  ) {}
+  ) {
+    this.pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.REPLAY_WRITERS });
+  }
 
   async submit<T extends WrittenTable>(table: T, rows: RowOf<T>[]): Promise<void> {
     if (rows.length === 0) return;
     while (this.inflight.size >= this.config.REPLAY_WRITERS) await Promise.race(this.inflight);
     if (this.failure) throw this.failure;
-    const p: Promise<void> = writeRows(
-      this.target,
-      this.schema,
-      table,
-      rows,
-      undefined,
-      this.config.REPLAY_BATCH_ROWS,
-    )
+    const p: Promise<void> = copyRows(this.pool, this.schema, table, rows, this.config.REPLAY_BATCH_ROWS)
       .then(() => {
         this.written += rows.length;
         if (this.written - this.reported >= PROGRESS_EVERY) {
@@ -322,6 +347,15 @@ class RowWriter {
   async drain(): Promise<void> {
     await Promise.all(this.inflight);
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Waits for the writes in flight (their failures are dropped: the caller is already failing or
+   * done) and ends the pool. Idempotent.
+   */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.inflight);
+    if (!this.pool.ended) await this.pool.end();
   }
 }
 

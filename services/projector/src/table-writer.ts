@@ -1,5 +1,9 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Database, ReadModels } from "@pulse/infra";
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 
 /** Postgres types of read-model columns, as array casts for `unnest`. */
 type PgType = "text" | "int8" | "int4" | "float8" | "bool" | "timestamptz" | "jsonb" | "date" | "text[]";
@@ -286,6 +290,20 @@ const CLEANERS: Partial<Record<PgType, (v: unknown) => unknown>> = {
 };
 
 /**
+ * The text form of one cleaned, non-null, non-number, non-boolean column value: strings as they
+ * are, a `Date` as its ISO instant, a `text[]` as its array literal (`{"a","b",NULL}`), anything else
+ * as JSON text.
+ */
+function valueText(v: unknown, type: PgType): string {
+  if (typeof v === "string") return v;
+  if (v instanceof Date) return v.toISOString();
+  if (type === "text[]" && Array.isArray(v)) {
+    return `{${v.map((e) => (e === null ? "NULL" : `"${String(e).replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
  * The Postgres array literal (`{"a","b",NULL}`) of column `column` of `rows`, cleaned with
  * {@link CLEANERS}. Built directly (every element quoted, `\` and `"` escaped) because the driver's
  * generic array serialisation is a hot spot of large replays.
@@ -300,19 +318,79 @@ function arrayLiteral(rows: readonly Record<string, unknown>[], column: string, 
     else if (typeof v === "number") parts[i] = Number.isFinite(v) ? String(v) : "NULL";
     else if (typeof v === "boolean") parts[i] = v ? "t" : "f";
     else {
-      const text =
-        typeof v === "string"
-          ? v
-          : v instanceof Date
-            ? v.toISOString()
-            : type === "text[]" && Array.isArray(v)
-              ? `{${v.map((e) => (e === null ? "NULL" : `"${String(e).replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`
-              : JSON.stringify(v);
+      const text = valueText(v, type);
       parts[i] =
         text.indexOf('"') < 0 && text.indexOf("\\") < 0 ? `"${text}"` : `"${text.replace(/[\\"]/g, "\\$&")}"`;
     }
   }
   return `{${parts.join(",")}}`;
+}
+
+/** Characters the `COPY` text format escapes, and their escapes. */
+const COPY_ESCAPES: Readonly<Record<string, string>> = {
+  "\\": "\\\\",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+};
+
+/**
+ * `rows` of `table` as the data of `COPY … FROM STDIN` in the text format (PostgreSQL manual,
+ * "COPY", File Formats): one line per row, columns in {@link TABLE_COLUMNS} order separated by tabs,
+ * `\N` for null, backslash, tab, newline and carriage return escaped with a backslash. Values are cleaned with
+ * {@link CLEANERS} and written as {@link arrayLiteral} writes them, so a row reaches its table with
+ * the same values by either path.
+ */
+export function copyText<T extends WrittenTable>(table: T, rows: readonly RowOf<T>[]): string {
+  const spec = TABLE_COLUMNS[table] as Record<string, PgType>;
+  const columns = Object.entries(spec).map(([name, type]) => ({ name, type, clean: CLEANERS[type] }));
+  let out = "";
+  for (const row of rows as readonly Record<string, unknown>[]) {
+    for (let c = 0; c < columns.length; c++) {
+      const { name, type, clean } = columns[c]!;
+      let v: unknown = row[name] ?? null;
+      if (clean) v = clean(v);
+      if (c > 0) out += "\t";
+      if (v === null) out += "\\N";
+      else if (typeof v === "number") out += Number.isFinite(v) ? String(v) : "\\N";
+      else if (typeof v === "boolean") out += v ? "t" : "f";
+      else {
+        const text = valueText(v, type);
+        out += /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]!) : text;
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+/**
+ * Appends `rows` to `schema.table` with `COPY … FROM STDIN` (pg-copy-streams) on one connection of
+ * `pool`, `chunkSize` rows per `COPY`. No upsert: the replay writes fresh tables whose rows are unique
+ * by construction. Each chunk commits on its own.
+ * @throws the Postgres error of the first failing chunk (the connection is then discarded).
+ */
+export async function copyRows<T extends WrittenTable>(
+  pool: pg.Pool,
+  schema: string,
+  table: T,
+  rows: readonly RowOf<T>[],
+  chunkSize = 5000,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columnList = Object.keys(TABLE_COLUMNS[table]).map((c) => pg.escapeIdentifier(c));
+  const statement = `COPY ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)} (${columnList.join(", ")}) FROM STDIN`;
+  const client = await pool.connect();
+  try {
+    for (let i = 0; i < rows.length; i += chunkSize) {
+      const data = copyText(table, rows.slice(i, i + chunkSize));
+      await pipeline(Readable.from([data]), client.query(copyFrom(statement)));
+    }
+    client.release();
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
 }
 
 /**
