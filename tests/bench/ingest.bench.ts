@@ -2,8 +2,8 @@
  * `pnpm bench ingest` — sustained KeyCRM webhook ingest over HTTP with autocannon (50 connections,
  * the real `order.change_order_status` payload shape from the fixtures, a unique order per request),
  * printed beside two baselines measured in the same run on the same machine:
- *   - the raw JetStream async-publish rate (file storage, msgID per message, 256 in flight), sustained
- *     for as long as the ingest load run;
+ *   - the raw JetStream async-publish rate (file storage, msgID per message, 256 in flight) of the
+ *     event bytes ingest stores for the same delivery, sustained for as long as the ingest load run;
  *   - a no-op Fastify POST rate (JSON body parsed, 200).
  * Target (issue "Event backbone"): ingest ≥ 0.5 × raw JetStream publish rate, p99 ≤ 25 ms.
  * Ingest and the no-op server run as child processes, the load generator in this process.
@@ -13,7 +13,9 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { encodeEvent } from "@pulse/events";
 import { connectNats, ensureStreams, SERVICE_NODE_FLAGS } from "@pulse/infra";
+import { normalizeKeycrmWebhook } from "@pulse/ingest";
 import { loadPost, rawJetStreamPublishRate, startNoopServer } from "./baselines.js";
 import { fixturesDir, printTable, repoRoot } from "./bench-support.js";
 
@@ -81,8 +83,18 @@ export async function benchIngest(): Promise<void> {
     return `${head}${order}${middle}${new Date(Date.UTC(2026, 9, 12) + order * 1000).toISOString()}${tail}`;
   };
 
-  // Baseline 1: raw JetStream async publish of the same bytes.
-  const payload = new TextEncoder().encode(JSON.stringify({ envelope: "x".repeat(200), body: body() }));
+  // Baseline 1: raw JetStream async publish of the bytes ingest stores for such a delivery (the
+  // event as the real normalizer builds it, raw delivery included).
+  const sample = body();
+  const [event] = normalizeKeycrmWebhook(JSON.parse(sample), {
+    projectId: "shop-bench",
+    receivedAt: new Date(),
+    contentType: "application/json",
+    rawBody: sample,
+    newId: () => "01KAB0BENCH000000000000000",
+  }).events;
+  if (!event) throw new Error("the template delivery normalised to no event");
+  const payload = encodeEvent(event);
   await rawJetStreamPublishRate(nats.js, `${root}.events.raw.order.0`, payload, { count: 5_000 }); // warm-up
   const raw = await rawJetStreamPublishRate(nats.js, `${root}.events.raw.order.1`, payload, {
     seconds: SECONDS,
