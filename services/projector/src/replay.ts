@@ -89,8 +89,9 @@ const PROGRESS_EVERY = 50_000;
  *    events stream is read and decoded on a worker thread (`readDecodedRange`) while this thread
  *    folds and writes.
  * 2. Bulk-writes the rows (`COPY … FROM STDIN` in chunks of `REPLAY_BATCH_ROWS`, on
- *    `REPLAY_WRITERS` connections of its own, opened from `config.DATABASE_URL`) and the checkpoints into tables created without their secondary
- *    indexes, then builds those (`READ_MODEL_INDEXES`, `REPLAY_WRITERS` at a time).
+ *    `REPLAY_WRITERS` connections of its own, opened from `config.DATABASE_URL`) and the checkpoints
+ *    into tables created without their secondary indexes, then builds those (`READ_MODEL_INDEXES`,
+ *    `REPLAY_WRITERS` at a time).
  * 3. With `swap`: applies the messages between the replay's position and the live checkpoints with
  *    the live batch code (no notices) — first without the lock, then, in one transaction holding the
  *    projector lock (live writers wait), the few that arrived meanwhile; sets nothing else (the
@@ -120,7 +121,7 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
   if (schema === "rm") throw new Error("replayReadModels: the schema to build must not be rm");
   await createReadModelSchema(db as unknown as Kysely<unknown>, schema, { secondaryIndexes: false });
   let swapped = false;
-  const writer = new RowWriter(inSchema(db, schema), schema, config, (n) => progress("write", n, 0));
+  const writer = new RowWriter(inSchema(db, schema), schema, config, logger, (n) => progress("write", n, 0));
   try {
     const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
     // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
@@ -320,9 +321,12 @@ class RowWriter {
     readonly target: Kysely<ReadModels>,
     readonly schema: string,
     readonly config: ProjectorConfig,
+    logger: Logger,
     private readonly onRows: (rows: number) => void,
   ) {
     this.pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.REPLAY_WRITERS });
+    // An idle connection that fails is dropped by the pool; a COPY in flight reports its own error.
+    this.pool.on("error", (error) => logger.warn({ err: error }, "replay: an idle COPY connection failed"));
   }
 
   async submit<T extends WrittenTable>(table: T, rows: RowOf<T>[]): Promise<void> {
