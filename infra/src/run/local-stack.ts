@@ -103,6 +103,10 @@ async function main(): Promise<void> {
     catchUp(childEnv);
     await waitForProjector(queryUrl);
     await printReport({ queryUrl, token: adminToken, projects, log: say });
+    // Dialogs are scored once the deals' contacts are linked: a phone-only dialog becomes a deal's
+    // dialog then, and a score taken before would belong to a dialog the report no longer lists.
+    await waitForEnrichment(nats, base.EVENTS_STREAM);
+    await waitForProjector(queryUrl);
     // The chat fixtures cover 2026-10-20 … 2026-11-07 (UTC+5): score every shift of that period.
     const shiftIds: string[] = [];
     for (let d = Date.UTC(2026, 9, 19); d <= Date.UTC(2026, 10, 6); d += 86_400_000)
@@ -287,6 +291,32 @@ async function configureDemoSettings(queryUrl: string): Promise<void> {
   say(
     `configured working hours, urgent rules, SLA grids and cycle rules of ${scenario.projects.length} KeyCRM projects`,
   );
+}
+
+/** Durable consumers of ingest's enrichment workers (ingest's `ITEMS_WORKER_DURABLE`, `CONTACTS_WORKER_DURABLE`). */
+const ENRICHMENT_DURABLES = ["items-worker", "contacts-worker"] as const;
+
+/**
+ * Waits until the enrichment workers' consumers on `stream` have no message pending or unacknowledged
+ * (a worker acks an event after its fetch is published), polling their consumer info. After 120 s
+ * it says so and returns: the shift report then may count fewer scored dialogs.
+ */
+async function waitForEnrichment(
+  nats: Awaited<ReturnType<typeof connectNats>>,
+  stream: string,
+): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (const durable of ENRICHMENT_DURABLES) {
+    for (;;) {
+      const info = await nats.jsm.consumers.info(stream, durable).catch(() => null);
+      if (!info || info.num_pending + info.num_ack_pending === 0) break;
+      if (Date.now() > deadline) {
+        say(`  (${durable} still has ${info.num_pending + info.num_ack_pending} events to enrich; going on)`);
+        return;
+      }
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
 }
 
 async function waitForProjector(queryUrl: string): Promise<void> {
