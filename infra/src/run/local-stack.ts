@@ -20,7 +20,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, ensureDatabase, migrate } from "../db/db.js";
-import { connectNats, ensureStreams } from "../nats/connection.js";
+import { connectNats, ensureStreams, type Nats } from "../nats/connection.js";
 import { feedFixtures } from "./feed.js";
 import { SERVICE_NODE_FLAGS } from "./node-flags.js";
 import { printReport, printShiftReport } from "./report.js";
@@ -301,10 +301,7 @@ const ENRICHMENT_DURABLES = ["items-worker", "contacts-worker"] as const;
  * (a worker acks an event after its fetch is published), polling their consumer info. After 120 s
  * it says so and returns: the shift report then may count fewer scored dialogs.
  */
-async function waitForEnrichment(
-  nats: Awaited<ReturnType<typeof connectNats>>,
-  stream: string,
-): Promise<void> {
+async function waitForEnrichment(nats: Nats, stream: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (const durable of ENRICHMENT_DURABLES) {
     for (;;) {

@@ -73,7 +73,7 @@ export async function compareReadModels(
 async function compareIndexes(db: Kysely<Database>, schemaA: string, schemaB: string): Promise<string[]> {
   const definitions = async (schema: string) => {
     const r = await sql<{ def: string }>`
-      SELECT replace(indexdef, ${`${schema}.`}, '') AS def FROM pg_indexes WHERE schemaname = ${schema}`.execute(
+      SELECT replace(indexdef, ${` ON ${schema}.`}, ' ON ') AS def FROM pg_indexes WHERE schemaname = ${schema}`.execute(
       db,
     );
     return r.rows.map((row) => row.def);
