@@ -4,14 +4,23 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import autocannon from "autocannon";
 import { type Kysely, sql } from "kysely";
+import pidusage from "pidusage";
 
 /**
  * Publishes `payload` to `subject` through JetStream with at most `window` publishes in flight (each
  * with a unique msgID, as ingest does) until `limit.count` messages are acknowledged or
- * `limit.seconds` have passed, whichever comes first, and returns acknowledged msgs/s.
+ * `limit.seconds` have passed, whichever comes first. Returns acknowledged msgs/s and this process's
+ * CPU time per message (µs, user + system), the publisher's own cost.
+ *
+ * The window is a counter with one waiter, so the loop's own cost per message is constant (a
+ * `Promise.race` over the in-flight set would add a reaction to every pending publish per message).
+ * Open `js`'s connection with the options the measured service uses (for ingest:
+ * `INGEST_NATS_OPTIONS`), or the baseline carries client costs the service does not.
+ * @throws the first publish error (the baseline has no reason to fail).
  */
 export async function rawJetStreamPublishRate(
   js: JetStreamClient,
@@ -19,23 +28,81 @@ export async function rawJetStreamPublishRate(
   payload: Uint8Array,
   limit: { count?: number; seconds?: number },
   window = 256,
-): Promise<{ count: number; seconds: number; perSecond: number }> {
+): Promise<{ count: number; seconds: number; perSecond: number; cpuMicrosPerMessage: number }> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const deadline = limit.seconds === undefined ? Number.POSITIVE_INFINITY : started + limit.seconds * 1000;
   const maxCount = limit.count ?? Number.POSITIVE_INFINITY;
-  const inflight = new Set<Promise<unknown>>();
   const prefix = randomBytes(4).toString("hex");
+  let inflight = 0;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const settled = () => {
+    inflight--;
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const failed = (error: unknown) => {
+    failure ??= error;
+    settled();
+  };
+  const slot = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   let sent = 0;
-  while (sent < maxCount && (sent % 1000 !== 0 || performance.now() < deadline)) {
-    const p = js.publish(subject, payload, { msgID: `${prefix}-${sent}` });
+  while (failure === null && sent < maxCount && (sent % 1000 !== 0 || performance.now() < deadline)) {
+    inflight++;
+    js.publish(subject, payload, { msgID: `${prefix}-${sent}` }).then(settled, failed);
     sent++;
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-    if (inflight.size >= window) await Promise.race(inflight);
+    if (inflight >= window) await slot();
   }
-  await Promise.all(inflight);
+  while (inflight > 0) await slot();
+  if (failure !== null) throw failure;
   const seconds = (performance.now() - started) / 1000;
-  return { count: sent, seconds, perSecond: sent / seconds };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    count: sent,
+    seconds,
+    perSecond: sent / seconds,
+    cpuMicrosPerMessage: (cpu.user + cpu.system) / sent,
+  };
+}
+
+/**
+ * The share of the machine's CPU time (all cores, 0–1) spent outside idle between the call and the
+ * returned function's call (`os.cpus()` counters; steal time is not among them).
+ */
+export function machineCpuBusy(): () => number {
+  const total = (cpus: ReturnType<typeof os.cpus>) => {
+    let busy = 0;
+    let idle = 0;
+    for (const c of cpus) {
+      busy += c.times.user + c.times.nice + c.times.sys + c.times.irq;
+      idle += c.times.idle;
+    }
+    return { busy, idle };
+  };
+  const before = total(os.cpus());
+  return () => {
+    const after = total(os.cpus());
+    const busy = after.busy - before.busy;
+    const all = busy + after.idle - before.idle;
+    return all > 0 ? busy / all : 0;
+  };
+}
+
+/**
+ * CPU time (ms, user + system) process `pid` has used so far (pidusage's `ctime`), or `null` when
+ * it cannot be read (the process is gone, or the platform has no such figure).
+ */
+export async function processCpuMs(pid: number): Promise<number | null> {
+  try {
+    return (await pidusage(pid)).ctime;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -118,7 +185,9 @@ export async function loadPost(
  * Starts a no-op Fastify server in a child process (JSON body parsed, 200 `{ok:true}`), so that its
  * rate is measured under the same conditions as ingest (a separate process from the load generator).
  */
-export async function startNoopServer(port: number): Promise<{ url: string; stop: () => void }> {
+export async function startNoopServer(
+  port: number,
+): Promise<{ url: string; pid: number | undefined; stop: () => void }> {
   const code = `
     import Fastify from "fastify";
     const app = Fastify({ logger: false });
@@ -134,5 +203,5 @@ export async function startNoopServer(port: number): Promise<{ url: string; stop
     child.once("message", () => resolve());
     child.once("exit", (c) => reject(new Error(`no-op server exited ${c}`)));
   });
-  return { url: `http://127.0.0.1:${port}/noop`, stop: () => child.kill("SIGTERM") };
+  return { url: `http://127.0.0.1:${port}/noop`, pid: child.pid, stop: () => child.kill("SIGTERM") };
 }

@@ -3,10 +3,14 @@
  * the real `order.change_order_status` payload shape from the fixtures, a unique order per request),
  * printed beside two baselines measured in the same run on the same machine:
  *   - the raw JetStream async-publish rate (file storage, msgID per message, 256 in flight) of the
- *     event bytes ingest stores for the same delivery, sustained for as long as the ingest load run;
+ *     event bytes ingest stores for the same delivery, sustained for as long as the ingest load run,
+ *     on a connection opened with ingest's own NATS options (`INGEST_NATS_OPTIONS`);
  *   - a no-op Fastify POST rate (JSON body parsed, 200).
  * Target (issue "Event backbone"): ingest ≥ 0.5 × raw JetStream publish rate, p99 ≤ 25 ms.
- * Ingest and the no-op server run as child processes, the load generator in this process.
+ * Ingest and the no-op server run as child processes, the load generator in this process. Each
+ * phase also prints the CPU time its processes spent per message or request (µs, user + system) and
+ * how busy the machine's cores were: on a small machine the load generator, ingest and nats-server
+ * share the cores, and these figures show which of them the rate is bound by.
  * `BENCH_PROF=DIR` makes the ingest process write a V8 CPU profile into DIR.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -15,8 +19,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeEvent } from "@pulse/events";
 import { connectNats, ensureStreams, SERVICE_NODE_FLAGS } from "@pulse/infra";
-import { normalizeKeycrmWebhook } from "@pulse/ingest";
-import { loadPost, rawJetStreamPublishRate, startNoopServer } from "./baselines.js";
+import { INGEST_NATS_OPTIONS, normalizeKeycrmWebhook } from "@pulse/ingest";
+import {
+  loadPost,
+  machineCpuBusy,
+  processCpuMs,
+  rawJetStreamPublishRate,
+  startNoopServer,
+} from "./baselines.js";
 import { fixturesDir, printTable, repoRoot } from "./bench-support.js";
 
 const CONNECTIONS = 50;
@@ -27,7 +37,7 @@ export async function benchIngest(): Promise<void> {
   const id = randomBytes(3).toString("hex");
   const stream = `BENCH_INGEST_${id.toUpperCase()}`;
   const root = `bench_${id}`;
-  const nats = await connectNats(natsUrl, "bench-ingest");
+  const nats = await connectNats(natsUrl, "bench-ingest", 5000, INGEST_NATS_OPTIONS);
   await ensureStreams(nats.jsm, stream, root);
   const env = {
     ...process.env,
@@ -96,14 +106,18 @@ export async function benchIngest(): Promise<void> {
   if (!event) throw new Error("the template delivery normalised to no event");
   const payload = encodeEvent(event);
   await rawJetStreamPublishRate(nats.js, `${root}.events.raw.order.0`, payload, { count: 5_000 }); // warm-up
+  const rawBusy = machineCpuBusy();
   const raw = await rawJetStreamPublishRate(nats.js, `${root}.events.raw.order.1`, payload, {
     seconds: SECONDS,
   });
+  const rawMachine = rawBusy();
 
   // Baseline 2: no-op Fastify POST.
   const noop = await startNoopServer(3102);
   await loadPost(noop.url, body, { connections: CONNECTIONS, seconds: 3 });
+  const noopCpu = await cpuMeter(noop.pid);
   const noopRun = await loadPost(noop.url, body, { connections: CONNECTIONS, seconds: SECONDS });
+  const noopUse = await noopCpu.read(noopRun.total);
   noop.stop();
 
   // Ingest.
@@ -112,7 +126,11 @@ export async function benchIngest(): Promise<void> {
   await waitHealthy("http://127.0.0.1:3101/health");
   await loadPost(url, body, { connections: CONNECTIONS, seconds: 3 });
   const before = (await nats.jsm.streams.info(stream)).state.messages;
+  const ingestCpu = await cpuMeter(ingest.pid);
+  const loaderCpu = await cpuMeter(process.pid);
   const run = await loadPost(url, body, { connections: CONNECTIONS, seconds: SECONDS });
+  const ingestUse = await ingestCpu.read(run.total);
+  const loaderUse = await loaderCpu.read(run.total);
   const after = (await nats.jsm.streams.info(stream)).state.messages;
   ingest.kill("SIGTERM");
 
@@ -123,14 +141,25 @@ export async function benchIngest(): Promise<void> {
       `${raw.count} msgs in ${raw.seconds.toFixed(2)} s`,
     ],
     [
+      "  publisher CPU",
+      `${raw.cpuMicrosPerMessage.toFixed(1)} µs/msg`,
+      `machine busy ${percent(rawMachine)}`,
+    ],
+    [
       "no-op Fastify POST",
       `${noopRun.requestsPerSecond.toFixed(0)} req/s`,
       `p50 ${noopRun.p50Ms} ms, p99 ${noopRun.p99Ms} ms`,
     ],
+    ["  server CPU", perRequest(noopUse.micros), `machine busy ${percent(noopUse.machine)}`],
     [
       "ingest POST /webhooks/keycrm",
       `${run.requestsPerSecond.toFixed(0)} req/s`,
       `p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, errors ${run.errors}`,
+    ],
+    [
+      "  ingest CPU",
+      perRequest(ingestUse.micros),
+      `load generator ${perRequest(loaderUse.micros)}, machine busy ${percent(ingestUse.machine)}`,
     ],
     ["events stored during the run", `${after - before}`, `requests answered ${run.total}`],
     ["ingest / raw publish", `${(run.requestsPerSecond / raw.perSecond).toFixed(2)}×`, "target ≥ 0.5×"],
@@ -141,6 +170,33 @@ export async function benchIngest(): Promise<void> {
   for (const bucket of ["PROJECTS", "ITEMS", "CONTACTS", "POLLERS"])
     await nats.jsm.streams.delete(`KV_${stream}_${bucket}`).catch(() => undefined);
   await nats.nc.close();
+}
+
+/**
+ * Starts measuring process `pid`'s CPU time and the machine's busy share; `read(n)` returns the CPU
+ * time per unit (µs, `null` when the process's figure could not be read) over `n` units since then.
+ */
+async function cpuMeter(
+  pid: number | undefined,
+): Promise<{ read(n: number): Promise<{ micros: number | null; machine: number }> }> {
+  const busy = machineCpuBusy();
+  const start = pid === undefined ? null : await processCpuMs(pid);
+  return {
+    async read(n) {
+      const machine = busy();
+      const end = pid === undefined ? null : await processCpuMs(pid);
+      const micros = start === null || end === null || n === 0 ? null : ((end - start) * 1000) / n;
+      return { micros, machine };
+    },
+  };
+}
+
+function perRequest(micros: number | null): string {
+  return micros === null ? "n/a" : `${micros.toFixed(1)} µs/req`;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(0)} %`;
 }
 
 const ID_MARKER = -918_273_645;

@@ -193,4 +193,4 @@ export {
   type RadistPollResult,
   radistEligible,
 } from "./radist.poller.js";
-export { type RunningIngest, startIngest } from "./server.js";
+export { INGEST_NATS_OPTIONS, type RunningIngest, startIngest } from "./server.js";
