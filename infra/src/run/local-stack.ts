@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     await printReport({ queryUrl, token: adminToken, projects, log: say });
     // Dialogs are scored once the deals' contacts are linked: a phone-only dialog becomes a deal's
     // dialog then, and a score taken before would belong to a dialog the report no longer lists.
-    await waitForEnrichment(nats, base.EVENTS_STREAM);
+    await waitForContactLinks(nats, base.EVENTS_STREAM);
     await waitForProjector(queryUrl);
     // The chat fixtures cover 2026-10-20 … 2026-11-07 (UTC+5): score every shift of that period.
     const shiftIds: string[] = [];
@@ -120,6 +120,11 @@ async function main(): Promise<void> {
       to: "2026-11-07T17:00:00.000Z",
       log: say,
     });
+    const items = await unfinished(nats, base.EVENTS_STREAM, ITEMS_DURABLE);
+    if (items > 0)
+      say(
+        `\n  The items worker is still reading order items from the KeyCRM API (${items} status events left, at KeyCRM's 60 requests a minute per project); urgency flags follow as items arrive.`,
+      );
   }
   await db.destroy();
   await nats.nc.close();
@@ -293,26 +298,37 @@ async function configureDemoSettings(queryUrl: string): Promise<void> {
   );
 }
 
-/** Durable consumers of ingest's enrichment workers (ingest's `ITEMS_WORKER_DURABLE`, `CONTACTS_WORKER_DURABLE`). */
-const ENRICHMENT_DURABLES = ["items-worker", "contacts-worker"] as const;
+/** Ingest's deal-contacts worker's durable consumer (ingest's `CONTACTS_WORKER_DURABLE`). */
+const CONTACTS_DURABLE = "contacts-worker";
+/** Ingest's order-items worker's durable consumer (ingest's `ITEMS_WORKER_DURABLE`). */
+const ITEMS_DURABLE = "items-worker";
 
 /**
- * Waits until the enrichment workers' consumers on `stream` have no message pending or unacknowledged
- * (a worker acks an event after its fetch is published), polling their consumer info. After 120 s
- * it says so and returns: the shift report then may count fewer scored dialogs.
+ * Events the durable consumer `durable` on `stream` has not yet acknowledged (pending plus
+ * unacknowledged), or 0 when it does not exist (its worker is off). A worker acks an event after
+ * the fetch it caused is published.
  */
-async function waitForEnrichment(nats: Nats, stream: string): Promise<void> {
+async function unfinished(nats: Nats, stream: string, durable: string): Promise<number> {
+  const info = await nats.jsm.consumers.info(stream, durable).catch(() => null);
+  return info ? info.num_pending + info.num_ack_pending : 0;
+}
+
+/**
+ * Waits until the deal-contacts worker has linked every deal's contacts (its consumer has nothing
+ * left), polling its consumer info. After 120 s it says so and returns: the shift report then may
+ * count fewer scored dialogs. The items worker is not waited for: dialogs do not depend on order
+ * items, and it fetches them at KeyCRM's 60 requests a minute per project, which takes minutes.
+ */
+async function waitForContactLinks(nats: Nats, stream: string): Promise<void> {
   const deadline = Date.now() + 120_000;
-  for (const durable of ENRICHMENT_DURABLES) {
-    for (;;) {
-      const info = await nats.jsm.consumers.info(stream, durable).catch(() => null);
-      if (!info || info.num_pending + info.num_ack_pending === 0) break;
-      if (Date.now() > deadline) {
-        say(`  (${durable} still has ${info.num_pending + info.num_ack_pending} events to enrich; going on)`);
-        return;
-      }
-      await new Promise((res) => setTimeout(res, 250));
+  for (;;) {
+    const left = await unfinished(nats, stream, CONTACTS_DURABLE);
+    if (left === 0) return;
+    if (Date.now() > deadline) {
+      say(`  (the contacts worker still has ${left} deal events to link; going on)`);
+      return;
     }
+    await new Promise((res) => setTimeout(res, 250));
   }
 }
 
