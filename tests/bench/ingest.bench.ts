@@ -115,9 +115,10 @@ export async function benchIngest(): Promise<void> {
   // Baseline 2: no-op Fastify POST.
   const noop = await startNoopServer(3102);
   await loadPost(noop.url, body, { connections: CONNECTIONS, seconds: 3 });
-  const noopCpu = await cpuMeter(noop.pid);
+  const noopCpu = await cpuMeter([noop.pid]);
   const noopRun = await loadPost(noop.url, body, { connections: CONNECTIONS, seconds: SECONDS });
   const noopUse = await noopCpu.read(noopRun.total);
+  const [noopMicros] = noopUse.micros;
   noop.stop();
 
   // Ingest.
@@ -126,11 +127,10 @@ export async function benchIngest(): Promise<void> {
   await waitHealthy("http://127.0.0.1:3101/health");
   await loadPost(url, body, { connections: CONNECTIONS, seconds: 3 });
   const before = (await nats.jsm.streams.info(stream)).state.messages;
-  const ingestCpu = await cpuMeter(ingest.pid);
-  const loaderCpu = await cpuMeter(process.pid);
+  const ingestCpu = await cpuMeter([ingest.pid, process.pid]);
   const run = await loadPost(url, body, { connections: CONNECTIONS, seconds: SECONDS });
   const ingestUse = await ingestCpu.read(run.total);
-  const loaderUse = await loaderCpu.read(run.total);
+  const [ingestMicros, loaderMicros] = ingestUse.micros;
   const after = (await nats.jsm.streams.info(stream)).state.messages;
   ingest.kill("SIGTERM");
 
@@ -150,7 +150,7 @@ export async function benchIngest(): Promise<void> {
       `${noopRun.requestsPerSecond.toFixed(0)} req/s`,
       `p50 ${noopRun.p50Ms} ms, p99 ${noopRun.p99Ms} ms`,
     ],
-    ["  server CPU", perRequest(noopUse.micros), `machine busy ${percent(noopUse.machine)}`],
+    ["  server CPU", perRequest(noopMicros), `machine busy ${percent(noopUse.machine)}`],
     [
       "ingest POST /webhooks/keycrm",
       `${run.requestsPerSecond.toFixed(0)} req/s`,
@@ -158,8 +158,8 @@ export async function benchIngest(): Promise<void> {
     ],
     [
       "  ingest CPU",
-      perRequest(ingestUse.micros),
-      `load generator ${perRequest(loaderUse.micros)}, machine busy ${percent(ingestUse.machine)}`,
+      perRequest(ingestMicros),
+      `load generator ${perRequest(loaderMicros)}, machine busy ${percent(ingestUse.machine)}`,
     ],
     ["events stored during the run", `${after - before}`, `requests answered ${run.total}`],
     ["ingest / raw publish", `${(run.requestsPerSecond / raw.perSecond).toFixed(2)}×`, "target ≥ 0.5×"],
@@ -173,26 +173,31 @@ export async function benchIngest(): Promise<void> {
 }
 
 /**
- * Starts measuring process `pid`'s CPU time and the machine's busy share; `read(n)` returns the CPU
- * time per unit (µs, `null` when the process's figure could not be read) over `n` units since then.
+ * Starts measuring the CPU time of processes `pids` and the machine's busy share; `read(n)` returns,
+ * per process in the same order, its CPU time per unit (µs; `null` when its figure could not be
+ * read) over `n` units since then, and the machine's busy share over that time.
  */
 async function cpuMeter(
-  pid: number | undefined,
-): Promise<{ read(n: number): Promise<{ micros: number | null; machine: number }> }> {
+  pids: readonly (number | undefined)[],
+): Promise<{ read(n: number): Promise<{ micros: (number | null)[]; machine: number }> }> {
   const busy = machineCpuBusy();
-  const start = pid === undefined ? null : await processCpuMs(pid);
+  const cpuMs = (pid: number | undefined) => (pid === undefined ? null : processCpuMs(pid));
+  const start = await Promise.all(pids.map(cpuMs));
   return {
     async read(n) {
       const machine = busy();
-      const end = pid === undefined ? null : await processCpuMs(pid);
-      const micros = start === null || end === null || n === 0 ? null : ((end - start) * 1000) / n;
+      const end = await Promise.all(pids.map(cpuMs));
+      const micros = end.map((e, i) => {
+        const s = start[i] ?? null;
+        return s === null || e === null || n === 0 ? null : ((e - s) * 1000) / n;
+      });
       return { micros, machine };
     },
   };
 }
 
-function perRequest(micros: number | null): string {
-  return micros === null ? "n/a" : `${micros.toFixed(1)} µs/req`;
+function perRequest(micros: number | null | undefined): string {
+  return micros == null ? "n/a" : `${micros.toFixed(1)} µs/req`;
 }
 
 function percent(share: number): string {

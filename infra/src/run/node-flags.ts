@@ -1,6 +1,7 @@
 /**
  * The V8 flags each long-running service's Node process starts with. The local stack and the
- * benchmarks take them from here; `docker-compose.yml` repeats them in its `command`s.
+ * ingest benchmark take them from here; `docker-compose.yml` repeats them in its `command`s, and the
+ * root `package.json` scripts that replay (`replay`, `bench`) repeat the projector's.
  *
  * Both enlarge the young generation (semi-space, MiB) so short-lived garbage dies there:
  * - `projector` (64): a settings change replays the whole stream in this process; with the default

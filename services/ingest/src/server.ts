@@ -1,8 +1,8 @@
 /**
  * The ingest process: the only file that listens and handles signals. Run it with
- * `node --import tsx services/ingest/src/server.ts` (env: see `ingest.config.ts`).
+ * `node --max-semi-space-size=32 --import tsx services/ingest/src/server.ts` (env: see
+ * `ingest.config.ts`; the flag: `SERVICE_NODE_FLAGS` in infra).
  */
-
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConnectionOptions } from "@nats-io/transport-node";
