@@ -99,7 +99,10 @@ function serverUser(): { uid: number; gid: number } | null {
 export async function startPrivatePostgres(label = "pg"): Promise<PrivatePostgres> {
   const bin = postgresBinDir();
   const user = serverUser();
-  const dir = mkdtempSync(join(tmpdir(), `pulse-${label.replace(/[^a-z0-9]/gi, "")}-`));
+  // As root the server runs as `postgres`, which must reach the directory: /tmp, not a private TMPDIR.
+  const dir = mkdtempSync(
+    join(user === null ? tmpdir() : "/tmp", `pulse-${label.replace(/[^a-z0-9]/gi, "")}-`),
+  );
   const data = join(dir, "data");
   const logFile = join(dir, "server.log");
   const password = `pw-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
