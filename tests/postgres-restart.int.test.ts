@@ -281,9 +281,15 @@ async function restartMidFlow(afterCheckpoint: number) {
   );
   await cluster.start();
   await waitFor("/ready 200 after the restart", async () => (await ready()).status === 200, STATE_TIMEOUT_MS);
+  // The API serves again by itself: no restart of the query service.
+  const ordersAfter = await fetch(`${queryUrl}/api/orders?project=shop-kyiv`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  await ordersAfter.arrayBuffer();
   return {
     notReady,
     orders: { status: orders.status, retryAfter: orders.headers.get("retry-after"), body: ordersBody },
+    ordersAfterStatus: ordersAfter.status,
   };
 }
 
@@ -323,6 +329,7 @@ test("given KeyCRM deliveries flowing, when PostgreSQL restarts twice mid-flow, 
     assert.equal(down.orders.status, 503, `orders while down: ${JSON.stringify(down.orders.body)}`);
     assert.equal(down.orders.body["code"], "database_unavailable");
     assert.ok(Number(down.orders.retryAfter) > 0, "the API's 503 says when to retry");
+    assert.equal(down.ordersAfterStatus, 200, "orders are served again after the restart");
   }
 
   // Everything delivered is applied: the events and receipts consumers reach the streams' ends, and
