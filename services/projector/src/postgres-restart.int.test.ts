@@ -2,7 +2,8 @@
  * The live projector against a PostgreSQL restart that lands inside a batch transaction (a private
  * cluster owned by this file, fast shutdown: the backend gets 57P01 before COMMIT). The batch is
  * rolled back and never acked; it is retried with backoff until the server is back, then committed
- * and acked exactly once, and the read models equal a clean rebuild.
+ * and acked exactly once, and the read models equal a clean rebuild. A recomputation that meets the
+ * outage stays `running` and is completed by the scheduler's own retry.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -26,6 +27,7 @@ import { pino } from "pino";
 import { loadProjectorConfig } from "./projector.config.js";
 import { type BatchInfo, createProjector, type Projector } from "./projector.js";
 import { compareReadModels } from "./read-models.compare.js";
+import { createRecomputeScheduler } from "./recompute.scheduler.js";
 import { replayReadModels } from "./replay.js";
 
 const P = "shop-restart";
@@ -201,4 +203,50 @@ test("given a restart of PostgreSQL inside a batch transaction, then the batch i
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirstOrThrow();
   assert.equal(Number(orders.n), 30);
+});
+
+test("given a recomputation pending while PostgreSQL is down, then the scheduler retries it by itself and completes it once the server is back", async () => {
+  await projector?.stop();
+  projector = null;
+  const replayId = `recompute-${id}`;
+  await db
+    .insertInto("ops.replays")
+    .values({
+      id: replayId,
+      project_id: P,
+      reason: "settings.sla_changed",
+      trigger_event_id: null,
+      requested_by: "test",
+      status: "running",
+      events_total: 0,
+      events_done: 0,
+      started_at: new Date(),
+      finished_at: null,
+      error: null,
+      diff: null,
+    })
+    .execute();
+  await cluster.stop();
+  const from = lines.length;
+  const scheduler = createRecomputeScheduler({ nats, db, config: loadProjectorConfig(env), logger });
+  try {
+    scheduler.kick();
+    await waitFor(
+      "the scheduler to meet the unreachable database",
+      async () => lines.slice(from).some((l) => l.includes("recompute scheduler failed; retrying")),
+      30_000,
+    );
+    await cluster.start();
+    // `idle()` waits for the pending retry too: nothing else kicks the scheduler here.
+    await scheduler.idle();
+    const row = await db
+      .selectFrom("ops.replays")
+      .select(["status", "error", "events_done"])
+      .where("id", "=", replayId)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.status, "done", `recompute row: ${JSON.stringify(row)}`);
+    assert.ok(row.events_done > 0, "the rebuild went over the stream");
+  } finally {
+    await scheduler.stop();
+  }
 });
