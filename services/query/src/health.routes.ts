@@ -86,6 +86,17 @@ function reasonOf(error: unknown): string {
 
 const NAMES: Record<DependencyCheck["dependency"], string> = { nats: "NATS", postgres: "PostgreSQL" };
 
+/**
+ * Probes:
+ * - `GET /health` — liveness: 200 `{status:'ok'}` while the process serves HTTP.
+ * - `GET /ready` — readiness: 200 when NATS answers (events stream info), Postgres answers
+ *   (`rm.checkpoints`) and so the projector lag is known; otherwise 503 `not_ready` problem (with
+ *   `Retry-After`) with the same members (`nats`/`postgres` `ok`|`down`, unknown numbers `null`) and
+ *   `down`: `[{dependency, reason}]`, e.g. `{dependency: "postgres", reason: "not answering
+ *   (ECONNREFUSED)"}` while PostgreSQL restarts. The checks are a list (`dependencyChecks`). A
+ *   missing `events` checkpoint counts as 0 (the projector has applied nothing yet).
+ * Neither needs a token.
+ */
 export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   app.get(
     "/health",
