@@ -3,7 +3,13 @@
  */
 export { BaseConfig, loadConfig } from "./config.js";
 export type * from "./db/database.js";
-export { createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
+export { type CreateDbOptions, createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
+export {
+  type DatabaseErrorSummary,
+  databaseErrorSummary,
+  guardPool,
+  isDatabaseUnavailable,
+} from "./db/pool-errors.js";
 export {
   createReadModelIndex,
   createReadModelSchema,

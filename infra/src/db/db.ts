@@ -1,8 +1,10 @@
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
 import * as m0001 from "./migrations/0001_ops.js";
 import * as m0002 from "./migrations/0002_replays.js";
+import { guardPool } from "./pool-errors.js";
 import { createReadModelSchema, READ_MODEL_VERSION } from "./read-models.ddl.js";
 
 // int8 and numeric as JS numbers: every bigint we store (CRM ids, stream sequences, counters)
@@ -12,11 +14,22 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 // `date` columns stay ISO strings (`2026-10-12`), never shifted through a local-time Date.
 pg.types.setTypeParser(1082, (v) => v);
 
-/** Creates a Kysely instance over a pg pool. `max` is the pool size (default 10). */
-export function createDb(databaseUrl: string, max = 10): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max }) }),
-  });
+/** Options of {@link createDb}: where lost connections are logged (default: nowhere) and as what. */
+export interface CreateDbOptions {
+  readonly logger?: Logger;
+  /** `pool` field of those log lines (default `db`). */
+  readonly name?: string;
+}
+
+/**
+ * Creates a Kysely instance over a pg pool. `max` is the pool size (default 10). The pool is
+ * guarded ({@link guardPool}): a connection PostgreSQL drops (restart, `57P01`) is logged at `warn`
+ * without secrets and replaced on next use; the statement that was using it rejects (callers retry
+ * or answer 503, see `isDatabaseUnavailable`), the process never crashes on it.
+ */
+export function createDb(databaseUrl: string, max = 10, options: CreateDbOptions = {}): Kysely<Database> {
+  const pool = guardPool(new pg.Pool({ connectionString: databaseUrl, max }), options.logger, options.name);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 const migrations: Record<string, Migration> = { "0001_ops": m0001, "0002_replays": m0002 };

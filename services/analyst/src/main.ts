@@ -17,7 +17,9 @@ const logger = createLogger("analyst");
 async function main(): Promise<void> {
   const config = loadConfig(AnalystConfig);
   logger.level = config.LOG_LEVEL;
-  const db = createDb(config.DATABASE_URL, Math.max(4, Math.min(20, config.LLM_CONCURRENCY + 4)));
+  const db = createDb(config.DATABASE_URL, Math.max(4, Math.min(20, config.LLM_CONCURRENCY + 4)), {
+    logger,
+  });
   // Idempotent and serialised with the other services: makes sure `rm` exists before the first read.
   const { needsRebuild } = await migrate(db);
   if (needsRebuild)

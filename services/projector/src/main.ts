@@ -12,7 +12,7 @@ const logger = createLogger("projector");
 async function main(): Promise<void> {
   const config = loadProjectorConfig();
   const nats = await connectNats(config.NATS_URL, "projector");
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, 10, { logger });
   const projector = createProjector({ nats, db, config, logger });
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,4 +1,4 @@
-import type { Database } from "@pulse/infra";
+import { type Database, databaseErrorSummary, isDatabaseUnavailable } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type ReplayDeps, type ReplayProgress, replayReadModels } from "./replay.js";
 import { diffSchemas, type ReplayDiff } from "./replay-diff.js";
@@ -7,7 +7,7 @@ import { diffSchemas, type ReplayDiff } from "./replay-diff.js";
 export interface RecomputeScheduler {
   /** Looks for `running` rows in `ops.replays` soon (after a commit that inserted one); never throws. */
   kick(): void;
-  /** Resolves when no rebuild is running or queued (for tests and shutdown). */
+  /** Resolves when no rebuild is running, queued or waiting for its retry (for tests and shutdown). */
   idle(): Promise<void>;
   /** Lets the running rebuild finish (it is not interrupted) and stops taking new ones. */
   stop(): Promise<void>;
@@ -37,6 +37,8 @@ interface Pending {
  * `events_total`) is written at most every `progressEveryMs` and logged. After the swap and before
  * the old schema is dropped, each row gets the diff of its project's orders between the old and the
  * new tables (`diffSchemas`), then `status = done`; on failure `status = failed` with the error text.
+ * When PostgreSQL cannot be reached (restart) the rows stay `running` and the scheduler tries again
+ * by itself, 1 s doubling to 30 s between attempts; {@link RecomputeScheduler.idle} waits for that.
  */
 export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeScheduler {
   const { db, logger } = deps;
@@ -44,6 +46,10 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let retried: Promise<void> | null = null;
+  let endRetry: (() => void) | null = null;
 
   async function runOnce(): Promise<boolean> {
     const pending: Pending[] = await db
@@ -107,6 +113,8 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
       );
     } catch (error) {
       await writing;
+      // PostgreSQL down (restart): the rows stay `running` and the scheduler retries with backoff.
+      if (isDatabaseUnavailable(error)) throw error;
       log.error({ err: error }, "recompute failed");
       await db
         .updateTable("ops.replays")
@@ -129,8 +137,28 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
           while (!stopped && (await runOnce())) {
             // one more rebuild for the rows inserted meanwhile
           }
+          failures = 0;
         } catch (error) {
-          logger.error({ err: error }, "recompute scheduler failed; retried at the next kick");
+          // The rows are still `running` (the database could not be read or written): retry them
+          // with backoff (1 s doubling to 30 s) rather than wait for the next settings change.
+          failures++;
+          const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
+          logger.error(
+            { db: databaseErrorSummary(error), failures, retryInMs: delay },
+            "recompute scheduler failed; retrying",
+          );
+          if (!stopped && !retryTimer) {
+            retried = new Promise<void>((resolve) => {
+              endRetry = resolve;
+              retryTimer = setTimeout(() => {
+                retryTimer = null;
+                endRetry = null;
+                retried = null;
+                resolve(stopped ? undefined : run());
+              }, delay);
+            });
+          }
+          return;
         }
       } while (again && !stopped);
     })().finally(() => {
@@ -144,10 +172,15 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
       if (!stopped) void run();
     },
     async idle() {
-      while (running) await running;
+      while (running || retried) await (running ?? retried);
     },
     async stop() {
       stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      endRetry?.();
+      endRetry = null;
+      retried = null;
       while (running) await running;
     },
   };

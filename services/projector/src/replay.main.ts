@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadProjectorConfig();
   const logger = createLogger("replay", config.LOG_LEVEL);
   const nats = await connectNats(config.NATS_URL, "replay");
-  const db = createDb(config.DATABASE_URL, Math.max(4, config.REPLAY_WRITERS + 2));
+  const db = createDb(config.DATABASE_URL, Math.max(4, config.REPLAY_WRITERS + 2), { logger });
   try {
     await migrate(db);
     const result = await replayReadModels(

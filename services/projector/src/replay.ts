@@ -3,6 +3,7 @@ import {
   createReadModelSchema,
   type Database,
   ensureStreams,
+  guardPool,
   type Logger,
   type Nats,
   READ_MODEL_INDEXES,
@@ -324,9 +325,13 @@ class RowWriter {
     logger: Logger,
     private readonly onRows: (rows: number) => void,
   ) {
-    this.pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.REPLAY_WRITERS });
-    // An idle connection that fails is dropped by the pool; a COPY in flight reports its own error.
-    this.pool.on("error", (error) => logger.warn({ err: error }, "replay: an idle COPY connection failed"));
+    // A lost connection (idle or mid-COPY) is logged and dropped by the guarded pool, never thrown
+    // as an 'error' event; a COPY in flight rejects with it.
+    this.pool = guardPool(
+      new pg.Pool({ connectionString: config.DATABASE_URL, max: config.REPLAY_WRITERS }),
+      logger,
+      "replay-copy",
+    );
   }
 
   async submit<T extends WrittenTable>(table: T, rows: RowOf<T>[]): Promise<void> {

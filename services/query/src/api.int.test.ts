@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { createLogger } from "@pulse/infra";
+import { createDb, createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { buildQueryApp, type QueryApp } from "./app.js";
 import type { Principal } from "./auth.plugin.js";
@@ -410,8 +412,50 @@ describe("health", () => {
       assert.equal(body.events_last_seq, null);
       assert.equal(body.projector_checkpoint, 3);
       assert.equal(body.lag, null);
+      assert.deepEqual(
+        body.down.map((d: { dependency: string }) => d.dependency),
+        ["nats"],
+      );
+      assert.ok(Number(res.headers["retry-after"]) > 0, "a 503 says when to retry");
     } finally {
       await broken.close();
+    }
+  });
+
+  test("given PostgreSQL refuses connections, when /ready and a read route are called, then both answer 503 problem+json naming the database, with Retry-After", async () => {
+    // A port nothing listens on: every connection attempt is refused, as while PostgreSQL restarts.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const port = (server.address() as AddressInfo).port;
+        server.close(() => resolve(port));
+      });
+    });
+    const downDb = createDb(`postgres://postgres@127.0.0.1:${closed}/nowhere`, 2);
+    const broken = await buildQueryApp({ ...deps, db: downDb });
+    try {
+      const ready = await broken.inject({ url: "/ready" });
+      assert.equal(ready.statusCode, 503);
+      assert.match(String(ready.headers["content-type"]), /^application\/problem\+json/);
+      assert.ok(Number(ready.headers["retry-after"]) > 0);
+      const r = ready.json();
+      assert.equal(r.code, "not_ready");
+      assert.equal(r.postgres, "down");
+      assert.equal(r.nats, "ok");
+      assert.deepEqual(r.down, [{ dependency: "postgres", reason: "not answering (ECONNREFUSED)" }]);
+      assert.match(r.detail, /PostgreSQL/);
+
+      const orders = await broken.inject({
+        url: "/api/orders?project=shop",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      assert.equal(orders.statusCode, 503);
+      assert.match(String(orders.headers["content-type"]), /^application\/problem\+json/);
+      assert.ok(Number(orders.headers["retry-after"]) > 0);
+      assert.equal(orders.json().code, "database_unavailable");
+      assert.doesNotMatch(orders.body, /ECONNREFUSED|127\.0\.0\.1/, "no internals in the answer");
+    } finally {
+      await broken.close();
+      await downDb.destroy();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { databaseErrorSummary } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "./deps.js";
@@ -40,12 +41,60 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
+ * One dependency check of `GET /ready`: `dependency` names it in the answer (`nats`, `postgres`);
+ * `probe` resolves with the number it contributes (stream sequence, checkpoint) or rejects when the
+ * dependency does not answer within {@link READY_PROBE_TIMEOUT_MS}.
+ */
+interface DependencyCheck {
+  readonly dependency: "nats" | "postgres";
+  probe(): Promise<number>;
+}
+
+/** A dependency `/ready` found down, and why (an error code or "timed out"; never a message with internals). */
+export interface NotReadyReason {
+  readonly dependency: string;
+  readonly reason: string;
+}
+
+/** The dependency checks of the query service: NATS (events stream) and PostgreSQL (projector checkpoint). */
+function dependencyChecks(deps: RouteOptions["deps"]): DependencyCheck[] {
+  return [
+    {
+      dependency: "nats",
+      probe: () => eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM),
+    },
+    {
+      dependency: "postgres",
+      probe: async () =>
+        (
+          await deps.db
+            .selectFrom("rm.checkpoints")
+            .select("stream_seq")
+            .where("name", "=", "events")
+            .executeTakeFirst()
+        )?.stream_seq ?? 0,
+    },
+  ];
+}
+
+/** Why a probe failed, short and secret-free: the SQLSTATE / system / NATS code, else the timeout, else "not answering". */
+function reasonOf(error: unknown): string {
+  const { code, message } = databaseErrorSummary(error);
+  if (code !== null) return `not answering (${code})`;
+  return message.startsWith("timed out") ? message : "not answering";
+}
+
+const NAMES: Record<DependencyCheck["dependency"], string> = { nats: "NATS", postgres: "PostgreSQL" };
+
+/**
  * Probes:
  * - `GET /health` — liveness: 200 `{status:'ok'}` while the process serves HTTP.
  * - `GET /ready` — readiness: 200 when NATS answers (events stream info), Postgres answers
- *   (`rm.checkpoints`) and so the projector lag is known; otherwise 503 `not_ready` problem with
- *   the same members (`nats`/`postgres` `ok`|`down`, unknown numbers `null`). A missing `events`
- *   checkpoint counts as 0 (the projector has applied nothing yet).
+ *   (`rm.checkpoints`) and so the projector lag is known; otherwise 503 `not_ready` problem (with
+ *   `Retry-After`) with the same members (`nats`/`postgres` `ok`|`down`, unknown numbers `null`) and
+ *   `down`: `[{dependency, reason}]`, e.g. `{dependency: "postgres", reason: "not answering
+ *   (ECONNREFUSED)"}` while PostgreSQL restarts. The checks are a list (`dependencyChecks`). A
+ *   missing `events` checkpoint counts as 0 (the projector has applied nothing yet).
  * Neither needs a token.
  */
 export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
@@ -71,44 +120,47 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       },
     },
     async (request, reply) => {
-      const [natsProbe, pgProbe] = await Promise.all([
-        withTimeout(eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM), READY_PROBE_TIMEOUT_MS).then(
-          (seq) => ({ ok: true as const, seq }),
-          (error: unknown) => ({ ok: false as const, error }),
+      const checks = dependencyChecks(deps);
+      const results = await Promise.all(
+        checks.map((c) =>
+          withTimeout(c.probe(), READY_PROBE_TIMEOUT_MS).then(
+            (value) => ({ dependency: c.dependency, ok: true as const, value }),
+            (error: unknown) => ({ dependency: c.dependency, ok: false as const, error }),
+          ),
         ),
-        withTimeout(
-          deps.db
-            .selectFrom("rm.checkpoints")
-            .select("stream_seq")
-            .where("name", "=", "events")
-            .executeTakeFirst(),
-          READY_PROBE_TIMEOUT_MS,
-        ).then(
-          (row) => ({ ok: true as const, checkpoint: row?.stream_seq ?? 0 }),
-          (error: unknown) => ({ ok: false as const, error }),
-        ),
-      ]);
-      if (natsProbe.ok && pgProbe.ok) {
+      );
+      const value = (d: DependencyCheck["dependency"]) => {
+        const r = results.find((x) => x.dependency === d);
+        return r?.ok ? r.value : null;
+      };
+      const down: NotReadyReason[] = [];
+      for (const r of results) {
+        if (r.ok) continue;
+        request.log.warn({ dependency: r.dependency, reason: reasonOf(r.error) }, "readiness probe failed");
+        down.push({ dependency: r.dependency, reason: reasonOf(r.error) });
+      }
+      const seq = value("nats");
+      const checkpoint = value("postgres");
+      if (down.length === 0 && seq !== null && checkpoint !== null) {
         return {
           status: "ready" as const,
           nats: "ok" as const,
           postgres: "ok" as const,
-          events_last_seq: natsProbe.seq,
-          projector_checkpoint: pgProbe.checkpoint,
-          lag: natsProbe.seq - pgProbe.checkpoint,
+          events_last_seq: seq,
+          projector_checkpoint: checkpoint,
+          lag: seq - checkpoint,
         };
       }
-      if (!natsProbe.ok) request.log.warn({ err: natsProbe.error }, "readiness: NATS probe failed");
-      if (!pgProbe.ok) request.log.warn({ err: pgProbe.error }, "readiness: Postgres probe failed");
-      const down = [natsProbe.ok ? null : "NATS", pgProbe.ok ? null : "Postgres"].filter((x) => x !== null);
+      const names = down.map((d) => NAMES[d.dependency as DependencyCheck["dependency"]] ?? d.dependency);
       return sendProblem(
         reply,
-        problemOf(request, 503, "not_ready", `not ready: ${down.join(" and ")} not answering`, {
-          nats: natsProbe.ok ? "ok" : "down",
-          postgres: pgProbe.ok ? "ok" : "down",
-          events_last_seq: natsProbe.ok ? natsProbe.seq : null,
-          projector_checkpoint: pgProbe.ok ? pgProbe.checkpoint : null,
+        problemOf(request, 503, "not_ready", `not ready: ${names.join(" and ")} not answering`, {
+          nats: seq === null ? "down" : "ok",
+          postgres: checkpoint === null ? "down" : "ok",
+          events_last_seq: seq,
+          projector_checkpoint: checkpoint,
           lag: null,
+          down,
         }),
       );
     },

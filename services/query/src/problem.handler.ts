@@ -1,3 +1,4 @@
+import { databaseErrorSummary, isDatabaseUnavailable } from "@pulse/infra";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -80,8 +81,19 @@ export function problemOf(
   };
 }
 
-/** Sends `problem` as `application/problem+json` with its status. */
+/**
+ * `Retry-After` of every 503 answer, seconds: a restart of PostgreSQL or NATS takes a few seconds,
+ * and a client (or the live page) that comes back after that finds the service serving again.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Sends `problem` as `application/problem+json` with its status; a 503 also gets `Retry-After`
+ * ({@link RETRY_AFTER_SECONDS}) unless the route set one.
+ */
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.status === 503 && !reply.hasHeader("retry-after"))
+    reply.header("retry-after", String(RETRY_AFTER_SECONDS));
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
@@ -90,6 +102,9 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
  * - {@link AppError}s to their status and code (401s also get `WWW-Authenticate: Bearer`);
  * - zod request-validation failures to 400 `validation_failed` with `issues`;
  * - Fastify's own client errors (4xx, e.g. 415 unsupported media type) to their status;
+ * - PostgreSQL not reachable (restarting, down: `isDatabaseUnavailable`) to 503
+ *   `database_unavailable` with `Retry-After` — the pool reconnects by itself, the next request after
+ *   the outage is served (README "Failure behaviour");
  * - everything else to 500 `internal_error`, whose detail never echoes the error: the error is
  *   logged with the request id, which the problem carries for correlation.
  */
@@ -122,6 +137,18 @@ export function problemErrorHandler(
   if (status >= 400 && status < 500) {
     const code = typeof error.code === "string" ? error.code.toLowerCase() : "bad_request";
     return sendProblem(reply, problemOf(request, status, code, error.message));
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ db: databaseErrorSummary(error) }, "request failed: database unavailable");
+    return sendProblem(
+      reply,
+      problemOf(
+        request,
+        503,
+        "database_unavailable",
+        "The database is not reachable right now; retry later.",
+      ),
+    );
   }
   request.log.error({ err: error }, "unhandled error");
   return sendProblem(

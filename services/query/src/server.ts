@@ -10,7 +10,7 @@ import { loadQueryConfig } from "./config.js";
 
 const config = loadQueryConfig();
 const logger = createLogger("query", config.LOG_LEVEL);
-const db = createDb(config.DATABASE_URL);
+const db = createDb(config.DATABASE_URL, 10, { logger });
 // Idempotent and serialised with the other services: makes sure `rm` exists before the first read.
 const { needsRebuild } = await migrate(db);
 if (needsRebuild)
