@@ -61,6 +61,7 @@ export {
   type AnalyzedIntervalInput,
   analyzeOrder,
   DELIVERY_GROUP_ID,
+  type GroupSlaAnalytics,
   type IntervalAnalytics,
   type OrderAnalytics,
   type OrderAnalyticsSettings,
