@@ -5,8 +5,8 @@ import {
   analyzeOrder,
   type GroupSlaAnalytics,
   parseOrderAnalyticsSettings,
-  slaStateAt,
   type StoredProjectSettings,
+  slaStateAt,
 } from "@pulse/domain";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
