@@ -17,6 +17,7 @@ import type {
 } from "./orders.schemas.js";
 import type { GroupCalendars } from "./settings.kinds.js";
 import { loadGroupCalendars } from "./settings.repository.js";
+import { groupSlaStateAt } from "./sla-state.sql.js";
 
 /**
  * The lateral lookup of a status's name and group in `rm.statuses` for the outer row `alias`
@@ -89,23 +90,6 @@ function measuredSeconds(asOf: Date): RawBuilder<number> {
       THEN COALESCE(i.duration_seconds, EXTRACT(EPOCH FROM (i.ended_at - i.started_at)))
     ELSE EXTRACT(EPOCH FROM (${asOf}::timestamptz - i.started_at))
   END)::float8`;
-}
-
-/**
- * SLA state at instant `at` of the `rm.order_group_sla` row aliased `g` (an order's SLA in one status
- * group, judged by the domain's `groupSla` on its total working time there): null without a limit
- * (or without a row), `over` from `over_at`, `near` from `near_at`, else `ok` — both instants
- * inclusive. Only a comparison with the stored instants: the rule and its arithmetic live in
- * `packages/domain/src/sla.ts`, and the group total never decreases, so this is the state at any `at`.
- */
-function groupSlaStateAt(g: string, at: RawBuilder<unknown>): RawBuilder<SlaStateValue | null> {
-  const col = (c: string) => sql.ref(`${g}.${c}`);
-  return sql<SlaStateValue | null>`(CASE
-    WHEN ${col("limit_seconds")} IS NULL THEN NULL
-    WHEN ${col("over_at")} <= ${at} THEN 'over'
-    WHEN ${col("near_at")} <= ${at} THEN 'near'
-    ELSE 'ok'
-  END)`;
 }
 
 /** `asOf` as a `timestamptz` SQL value. */
