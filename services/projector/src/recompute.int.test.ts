@@ -12,6 +12,7 @@ import {
 import { aDictionarySynced, anOrderStatusChanged, aProjectRegistered } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { sql } from "kysely";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
 import { compareReadModels } from "./read-models.compare.js";
@@ -382,6 +383,20 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
       [3, 1.3 * 3600, at(2.3 * H), at(2.6 * H), at(3 * H + 1)],
     );
     assert.equal(new Date((await current(15020)).sla_next_transition_at!).toISOString(), at(2.6 * H));
+    // A replay rebuilds the same group rows as the live projector.
+    await replayReadModels(deps(), { swap: false, schema: "rm_reentry" });
+    const replayed = await sql<{ group_id: string; visits: number }>`
+      SELECT group_id, visits FROM rm_reentry.order_group_sla WHERE order_id = 15020 ORDER BY group_id`.execute(
+      env.db,
+    );
+    assert.deepEqual(
+      replayed.rows.map((r) => [Number(r.group_id), r.visits]),
+      [
+        [1, 3],
+        [3, 1],
+      ],
+    );
+    assert.deepEqual((await compareReadModels(env.db, "rm", "rm_reentry")).differences, []);
     const subject = orderUpdatesSubject({ root: env.subjectRoot }, P);
     const lastNotice = () =>
       env.nats.jsm.streams
