@@ -25,10 +25,6 @@ export const READ_MODEL_INDEXES: readonly { readonly table: string; readonly def
     table: "order_group_sla",
     definition: "(over_at) WHERE running_since IS NOT NULL AND over_at IS NOT NULL",
   },
-  {
-    table: "orders_current",
-    definition: "(project_id, sla_next_transition_at) WHERE sla_next_transition_at IS NOT NULL",
-  },
   { table: "messages", definition: "(project_id, phone, sent_at)" },
   { table: "messages", definition: "(project_id, sent_at)" },
   { table: "shift_deals", definition: "(project_id, shift_start)" },
