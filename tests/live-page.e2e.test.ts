@@ -81,3 +81,48 @@ test("given the page is connected to a project's live stream, when a webhook cre
   assert.equal(await row.count(), 1);
   await page.close();
 });
+
+test("given SLA limits, when orders are judged on their total time in a group, then the page colours the current status and each group near or over", async () => {
+  // New (group 1) allows 1 min; group 2 allows 10 min and is near from 1 % of it (6 s).
+  const put = await fetch(`${stack.queryUrl}/api/settings/sla?project=shop-kyiv`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ version: 0, near_share: 0.01, grids: { normal: { "1": "00:01", "2": "00:10" } } }),
+  });
+  assert.equal(put.status, 202, await put.text());
+  const day = 86_400_000;
+  // 990101: in New for 30 days (24/7) → over. 990102: 30 days in New, then in group 2 for the last
+  // minute → near there, while its New chip stays over.
+  assert.equal(
+    await post(stack.ingestUrl, statusChange(990_101, 1, 1, new Date(Date.now() - 30 * day).toISOString())),
+    200,
+  );
+  assert.equal(
+    await post(stack.ingestUrl, statusChange(990_102, 1, 1, new Date(Date.now() - 30 * day).toISOString())),
+    200,
+  );
+  assert.equal(
+    await post(stack.ingestUrl, statusChange(990_102, 3, 2, new Date(Date.now() - 60_000).toISOString())),
+    200,
+  );
+  await stack.settled();
+  await stack.projector.recomputesIdle();
+
+  const page = await browser.newPage();
+  await page.goto(`${stack.queryUrl}/`);
+  await page.fill("#project", "shop-kyiv");
+  await page.fill("#token", ADMIN_TOKEN);
+  await page.click("#go");
+  await page.waitForSelector('#state[data-state="live"]', { timeout: 10_000 });
+  const over = page.locator('tr[data-order-id="990101"] .sla-dot');
+  await over.waitFor({ timeout: 10_000 });
+  assert.match((await over.getAttribute("class")) ?? "", /\bsla-over\b/);
+  const near = page.locator('tr[data-order-id="990102"] .sla-dot');
+  assert.match((await near.getAttribute("class")) ?? "", /\bsla-near\b/);
+  const chips = page.locator('tr[data-order-id="990102"] .chip');
+  assert.deepEqual(await chips.evaluateAll((cs) => cs.map((c) => c.getAttribute("data-sla"))), [
+    "over",
+    "near",
+  ]);
+  await page.close();
+});

@@ -94,15 +94,37 @@ export interface OrderStatusIntervalsTable {
   duration_seconds: number | null;
   /** Working seconds of a closed interval under the group's working calendar; null while open. */
   working_seconds: number | null;
-  /** Whether the order was urgent at the end of the interval (or now, while open). */
+  /** The order's current urgency (its grid judges the interval's group; SLA in `order_group_sla`). */
   is_urgent: ColumnType<boolean, boolean | undefined, boolean>;
-  /** The SLA limit that judged the interval, seconds; null = no SLA for the group. */
-  sla_limit_seconds: number | null;
-  /** `ok` | `near` | `over` for a closed interval; null while open (judged at read time). */
-  sla_state: string | null;
-  /** When working time reached the `near` share / the limit (past or, while open, predicted). */
-  sla_near_at: Timestamp | null;
-  sla_over_at: Timestamp | null;
+}
+
+/**
+ * `rm.order_group_sla` — the SLA of an order in one status group it visited, judged on its total
+ * working time there (all visits, the running one included; SPEC "Decided rules"; rule:
+ * `groupSla` in `packages/domain/src/sla.ts`). The state at any instant `t` is a comparison:
+ * `over` when `t >= over_at`, `near` when `t >= near_at`, else `ok`; null without `limit_seconds`.
+ */
+export interface OrderGroupSlaTable {
+  project_id: string;
+  order_id: number;
+  group_id: number;
+  /** Intervals of the order in the group. */
+  visits: number;
+  first_entered_at: Timestamp;
+  /** Working seconds of the closed visits (the group's calendar). */
+  working_seconds_closed: number;
+  /** Start of the visit the order is in now; null when it is in another group. */
+  running_since: Timestamp | null;
+  /** The order's current urgency and the grid judged with (`normal`, `urgent` or an override's profile). */
+  is_urgent: boolean;
+  sla_profile: string;
+  /** The limit, seconds; null = no SLA for the group (then the instants and state are null too). */
+  limit_seconds: number | null;
+  /** When the group total reaches the near share / exceeds the limit (past or predicted); null = never. */
+  near_at: Timestamp | null;
+  over_at: Timestamp | null;
+  /** `ok` | `near` | `over` of `working_seconds_closed` (final once the order left the group). */
+  state_if_closed: string | null;
 }
 
 /** `rm.orders_current` — one row per order/lead: where it is now (SPEC `orders_current`). */
@@ -132,7 +154,7 @@ export interface OrdersCurrentTable {
   cycle_ended_at: Timestamp | null;
   cycle_wall_seconds: number | null;
   cycle_working_seconds: number | null;
-  /** When the running interval's SLA state changes next without any event (null: never/closed). */
+  /** When the running group's SLA state changes next without any event (null: never/closed). */
   sla_next_transition_at: Timestamp | null;
 }
 
@@ -358,6 +380,7 @@ export interface ReadModels {
   status_groups: StatusGroupsTable;
   order_status_events: OrderStatusEventsTable;
   order_status_intervals: OrderStatusIntervalsTable;
+  order_group_sla: OrderGroupSlaTable;
   orders_current: OrdersCurrentTable;
   deals_current: DealsCurrentTable;
   order_cycle_metrics: OrderCycleMetricsTable;
@@ -382,6 +405,7 @@ export interface Database {
   "rm.status_groups": StatusGroupsTable;
   "rm.order_status_events": OrderStatusEventsTable;
   "rm.order_status_intervals": OrderStatusIntervalsTable;
+  "rm.order_group_sla": OrderGroupSlaTable;
   "rm.orders_current": OrdersCurrentTable;
   "rm.deals_current": DealsCurrentTable;
   "rm.order_cycle_metrics": OrderCycleMetricsTable;

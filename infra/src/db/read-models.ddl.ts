@@ -4,7 +4,7 @@ import { type Kysely, sql } from "kysely";
  * Version of the read-model DDL. Bump it whenever a table below changes: a projector that finds an
  * older version rebuilds every read model from the stream (blue/green) before serving.
  */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 
 /**
  * The secondary indexes of the read models (each table's primary key is part of its `CREATE TABLE`):
@@ -16,9 +16,14 @@ export const READ_MODEL_INDEXES: readonly { readonly table: string; readonly def
   { table: "order_status_events", definition: "(project_id, order_id, status_changed_at)" },
   { table: "order_status_intervals", definition: "(project_id, started_at)" },
   { table: "orders_current", definition: "(project_id, last_changed_at)" },
+  // The SLA ticker's scan: running groups whose near / over instant falls in its window.
   {
-    table: "orders_current",
-    definition: "(project_id, sla_next_transition_at) WHERE sla_next_transition_at IS NOT NULL",
+    table: "order_group_sla",
+    definition: "(near_at) WHERE running_since IS NOT NULL AND near_at IS NOT NULL",
+  },
+  {
+    table: "order_group_sla",
+    definition: "(over_at) WHERE running_since IS NOT NULL AND over_at IS NOT NULL",
   },
   { table: "messages", definition: "(project_id, phone, sent_at)" },
   { table: "messages", definition: "(project_id, sent_at)" },
@@ -67,9 +72,14 @@ export async function createReadModelSchema(
     CREATE TABLE ${s}.order_status_intervals (
       project_id text NOT NULL, order_id bigint NOT NULL, seq integer NOT NULL, status_id bigint NOT NULL,
       status_group_id bigint, started_at timestamptz NOT NULL, ended_at timestamptz, duration_seconds double precision,
-      working_seconds double precision, is_urgent boolean NOT NULL DEFAULT false, sla_limit_seconds double precision,
-      sla_state text, sla_near_at timestamptz, sla_over_at timestamptz,
+      working_seconds double precision, is_urgent boolean NOT NULL DEFAULT false,
       PRIMARY KEY (project_id, order_id, seq));
+    CREATE TABLE ${s}.order_group_sla (
+      project_id text NOT NULL, order_id bigint NOT NULL, group_id bigint NOT NULL, visits integer NOT NULL,
+      first_entered_at timestamptz NOT NULL, working_seconds_closed double precision NOT NULL,
+      running_since timestamptz, is_urgent boolean NOT NULL, sla_profile text NOT NULL,
+      limit_seconds double precision, near_at timestamptz, over_at timestamptz, state_if_closed text,
+      PRIMARY KEY (project_id, order_id, group_id));
     CREATE TABLE ${s}.orders_current (
       project_id text NOT NULL, order_id bigint NOT NULL, source text NOT NULL, order_created_at timestamptz,
       started_at timestamptz, last_status_id bigint, last_status_group_id bigint, last_changed_at timestamptz,
@@ -179,6 +189,7 @@ export const READ_MODEL_TABLES = [
   "status_groups",
   "order_status_events",
   "order_status_intervals",
+  "order_group_sla",
   "orders_current",
   "deals_current",
   "order_cycle_metrics",

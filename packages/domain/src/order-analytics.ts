@@ -1,17 +1,16 @@
 /**
  * The analytics of one order under its project's current settings (SPEC "Order status analytics":
- * working hours, SLA, urgency, cycle rules, overrides): per interval its working time and SLA, per
- * order its urgency, delivery entry, cycles and next SLA transition.
+ * working hours, SLA, urgency, cycle rules, overrides): per interval its working time, per status
+ * group its SLA, per order its urgency, delivery entry, cycles and next SLA transition.
  *
  * Everything here is a function of the order's intervals, items, overrides and the settings — never
  * of a clock — so a replay of the stream computes exactly what the live projector computed:
- * - a closed interval is judged as it ended (`working_seconds`, `sla_state`; `sla_near_at` /
- *   `sla_over_at` when it became near / over while it lasted, else `null`);
- * - the open (last) interval has `working_seconds` and `sla_state` `null` (they depend on "now");
- *   its `sla_near_at` / `sla_over_at` are the predicted instants (working time added from its start),
- *   so a reader derives the state at any `as_of` by comparing instants;
- * - `slaNextTransitionAt` = the open interval's `sla_near_at`, else its `sla_over_at` (the first
- *   transition the open interval will make; a reader compares it with its own clock).
+ * - a closed interval has its `working_seconds`; the open (last) one `null` (it depends on "now");
+ * - each status group the order visited is judged by `groupSla` (`sla.ts`, SPEC "Decided rules":
+ *   the total working time of all visits, the running one included), as the instants `near_at` /
+ *   `over_at` (past or predicted), so a reader derives the state at any `as_of` by comparing instants;
+ * - `slaNextTransitionAt` = the first of the running group's `near_at` / `over_at` that falls in the
+ *   running visit (a reader compares it with its own clock).
  *
  * Urgency: an order with an item matching an urgent rule is urgent for its **whole life** (the item
  * was ordered from the start, whenever the CRM API was asked); `urgentSince` is then the order's
@@ -30,15 +29,15 @@ import { applyOverrides, type OrderOverrides } from "./order-overrides.js";
 import { type GroupCalendars, groupCalendars } from "./project-calendars.js";
 import {
   EMPTY_SLA_SETTINGS,
-  evaluateSla,
+  type GroupVisit,
+  groupSla,
+  orderSlaLimitSeconds,
   parseSlaSettings,
   type SlaSettings,
   type SlaState,
-  slaLimitTimeline,
-  slaThresholds,
 } from "./sla.js";
 import { isUrgentOrder, parseUrgentRules, type UrgencyOrderItem, type UrgentRule } from "./urgency.js";
-import { addWorkingSeconds } from "./working-calendar.js";
+import { workingMs } from "./working-calendar.js";
 
 /** KeyCRM's delivery status group: `delivery_entered_at` is the first entry into it (SPEC). */
 export const DELIVERY_GROUP_ID = 4;
@@ -104,17 +103,37 @@ export interface AnalyzedIntervalInput extends CycleInterval {
 
 /**
  * The analytics of one interval. `working_seconds`: working time of a closed interval (its group's
- * calendar), `null` while open. `is_urgent`: judged with the urgent grid. `sla_limit_seconds`:
- * `null` = no SLA. `sla_state`: as the interval ended, `null` while open or without SLA.
- * `sla_near_at` / `sla_over_at`: ISO instants (see the module comment), `null` if never.
+ * calendar), `null` while open. `is_urgent`: the order's current urgency (its grid judges the
+ * interval's group).
  */
 export interface IntervalAnalytics {
   readonly working_seconds: number | null;
   readonly is_urgent: boolean;
-  readonly sla_limit_seconds: number | null;
-  readonly sla_state: SlaState | null;
-  readonly sla_near_at: string | null;
-  readonly sla_over_at: string | null;
+}
+
+/**
+ * The SLA of the order in one status group it visited (the `rm.order_group_sla` row; see `groupSla`).
+ * - `group_id`; `visits`: its intervals there; `first_entered_at`: the first one's start.
+ * - `working_seconds_closed`: working seconds of the closed visits; `running_since`: the start of the
+ *   visit the order is in now (`null` when it is elsewhere).
+ * - `is_urgent` / `sla_profile`: the grid judged with (`normal`, `urgent` or an override's profile).
+ * - `limit_seconds`: `null` = no SLA (then `near_at`, `over_at`, `state_if_closed` are `null`).
+ * - `near_at` / `over_at`: ISO instants when the group total reaches the near share / exceeds the
+ *   limit, past or predicted; `null` if never.
+ * - `state_if_closed`: the state of `working_seconds_closed` (final once the order left the group).
+ */
+export interface GroupSlaAnalytics {
+  readonly group_id: number;
+  readonly visits: number;
+  readonly first_entered_at: string;
+  readonly working_seconds_closed: number;
+  readonly running_since: string | null;
+  readonly is_urgent: boolean;
+  readonly sla_profile: string;
+  readonly limit_seconds: number | null;
+  readonly near_at: string | null;
+  readonly over_at: string | null;
+  readonly state_if_closed: SlaState | null;
 }
 
 /** A cycle of the order by one rule: open cycles have `endedAt` and both durations `null`. */
@@ -128,7 +147,9 @@ export interface OrderCycle {
 }
 
 /**
- * The analytics of one order. `intervals[i]` belongs to input interval `i`. `urgentSource`:
+ * The analytics of one order. `intervals[i]` belongs to input interval `i`; `groups` has one entry per
+ * known status group the order visited (ascending id; intervals of an unknown group have no SLA and
+ * no entry). `urgentSource`:
  * `override`, `rule` (items known) or `unknown` (items not fetched, no override). `urgentRule`:
  * `"{match_type}:{match_value}"` of the first matching rule when the rules made it urgent.
  * `cycles`: one per project rule the order has a cycle for, in rule order; `cycle` the first rule's
@@ -136,6 +157,7 @@ export interface OrderCycle {
  */
 export interface OrderAnalytics {
   readonly intervals: readonly IntervalAnalytics[];
+  readonly groups: readonly GroupSlaAnalytics[];
   readonly urgent: boolean;
   readonly urgentSource: "override" | "rule" | "unknown";
   readonly urgentRule: string | null;
@@ -164,48 +186,52 @@ export function analyzeOrder(input: {
     { urgency: input.items === null ? null : isUrgentOrder(input.items, settings.urgentRules) },
     input.overrides,
   );
-  const nearShare = settings.sla.nearShare;
-  const rows: IntervalAnalytics[] = intervals.map((iv) => {
-    const calendar = settings.calendars(iv.status_group_id);
-    const limit = slaLimitTimeline(settings.sla, iv.status_group_id, {
-      urgency: decisions.urgent,
-      profile: decisions.sla.profile,
-    });
-    const limitSeconds = typeof limit === "number" ? limit : null;
-    if (iv.ended_at !== null) {
-      const e = evaluateSla({
-        startedAt: iv.started_at,
-        endedAt: iv.ended_at,
-        now: iv.ended_at,
-        calendar,
-        limit: limitSeconds,
-        nearShare,
+  const rows: IntervalAnalytics[] = intervals.map((iv) => ({
+    working_seconds:
+      iv.ended_at === null
+        ? null
+        : workingMs(
+            Date.parse(iv.started_at),
+            Date.parse(iv.ended_at),
+            settings.calendars(iv.status_group_id),
+          ) / 1000,
+    is_urgent: decisions.urgent,
+  }));
+
+  const visitsByGroup = new Map<number, GroupVisit[]>();
+  for (const iv of intervals) {
+    if (iv.status_group_id === null) continue;
+    let list = visitsByGroup.get(iv.status_group_id);
+    if (!list) {
+      list = [];
+      visitsByGroup.set(iv.status_group_id, list);
+    }
+    list.push({ startedAt: iv.started_at, endedAt: iv.ended_at });
+  }
+  const slaProfile = decisions.slaProfile;
+  const groups: GroupSlaAnalytics[] = [...visitsByGroup]
+    .sort((a, b) => a[0] - b[0])
+    .map(([groupId, visits]) => {
+      const g = groupSla({
+        visits,
+        calendar: settings.calendars(groupId),
+        limitSeconds: orderSlaLimitSeconds(settings.sla, groupId, decisions.sla),
+        nearShare: settings.sla.nearShare,
       });
       return {
-        working_seconds: e.workingSeconds,
+        group_id: groupId,
+        visits: visits.length,
+        first_entered_at: visits[0]!.startedAt as string,
+        working_seconds_closed: g.workingSecondsClosed,
+        running_since: g.runningSince,
         is_urgent: decisions.urgent,
-        sla_limit_seconds: limitSeconds,
-        sla_state: e.state,
-        sla_near_at: e.nearAt,
-        sla_over_at: e.overAt,
+        sla_profile: slaProfile,
+        limit_seconds: g.limitSeconds,
+        near_at: g.nearAt,
+        over_at: g.overAt,
+        state_if_closed: g.stateIfClosed,
       };
-    }
-    let nearAt: string | null = null;
-    let overAt: string | null = null;
-    if (limitSeconds !== null) {
-      const { nearAtSeconds, overAtSeconds } = slaThresholds(limitSeconds, nearShare);
-      nearAt = isoOrNull(addWorkingSeconds(iv.started_at, nearAtSeconds, calendar));
-      overAt = isoOrNull(addWorkingSeconds(iv.started_at, overAtSeconds, calendar));
-    }
-    return {
-      working_seconds: null,
-      is_urgent: decisions.urgent,
-      sla_limit_seconds: limitSeconds,
-      sla_state: null,
-      sla_near_at: nearAt,
-      sla_over_at: overAt,
-    };
-  });
+    });
 
   const first = intervals[0];
   const cycles: OrderCycle[] = [];
@@ -225,11 +251,11 @@ export function analyzeOrder(input: {
     }
   }
   const firstRule = settings.cycleRules[0];
-  const last = rows[rows.length - 1];
-  const open = last && intervals[intervals.length - 1]?.ended_at === null ? last : null;
+  const running = groups.find((g) => g.running_since !== null);
   const rule = decisions.urgentRule;
   return {
     intervals: rows,
+    groups,
     urgent: decisions.urgent,
     urgentSource: decisions.urgentFrom,
     urgentRule: rule === null ? null : `${rule.matchType}:${rule.matchValue}`,
@@ -237,7 +263,7 @@ export function analyzeOrder(input: {
     deliveryEnteredAt: firstEntryAt(intervals, { kind: "group", id: DELIVERY_GROUP_ID }),
     cycles,
     cycle: firstRule ? (cycles.find((c) => c.rule === firstRule.name) ?? null) : null,
-    slaNextTransitionAt: open ? (open.sla_near_at ?? open.sla_over_at) : null,
+    slaNextTransitionAt: running ? nextTransition(running) : null,
   };
 }
 
@@ -252,6 +278,10 @@ function cycleOf(rule: string, m: CycleMeasurement): OrderCycle {
   };
 }
 
-function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+/** The first of the group's `near_at` / `over_at` at or after the running visit's start, or null. */
+function nextTransition(g: GroupSlaAnalytics): string | null {
+  const since = g.running_since;
+  if (since === null) return null;
+  for (const at of [g.near_at, g.over_at]) if (at !== null && at >= since) return at;
+  return null;
 }

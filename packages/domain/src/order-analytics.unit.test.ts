@@ -40,18 +40,22 @@ describe("analyzeOrder", () => {
       overrides: null,
       settings: settings(),
     });
-    // 09:00–16:00 Kyiv = 4 h + 2 h; the 5 h limit is over at 15:00 Kyiv (12:00Z), near (4 h) at 13:00.
+    // 09:00–16:00 Kyiv = 4 h + 2 h; the 5 h limit is exceeded just after 15:00 Kyiv (12:00Z), near (4 h) at 13:00.
     assert.equal(a.intervals[0]!.working_seconds, 21_600);
-    assert.equal(a.intervals[0]!.sla_state, "over");
-    assert.equal(a.intervals[0]!.sla_near_at, t(4 * H));
-    assert.equal(a.intervals[0]!.sla_over_at, t(6 * H));
+    const g2 = a.groups.find((g) => g.group_id === 2)!;
+    assert.equal(g2.state_if_closed, "over");
+    assert.equal(g2.near_at, t(4 * H));
+    assert.equal(g2.over_at, t(6 * H + 1));
+    assert.equal(g2.running_since, null);
     assert.equal(a.deliveryEnteredAt, t(7 * H));
     assert.equal(a.intervals[1]!.working_seconds, null, "open: no working seconds");
-    assert.equal(a.intervals[1]!.sla_limit_seconds, null, "group 4 has no SLA");
+    const g4 = a.groups.find((g) => g.group_id === 4)!;
+    assert.equal(g4.limit_seconds, null, "group 4 has no SLA");
+    assert.equal(g4.running_since, t(7 * H));
     assert.equal(a.slaNextTransitionAt, null);
   });
 
-  test("given closed intervals at the SLA boundaries, when judged, then near and over are inclusive", () => {
+  test("given a group left at the SLA boundaries, when judged, then near from 80 % inclusive, still near at the limit, over 1 ms after", () => {
     const s = settings();
     const state = (ms: number) =>
       analyzeOrder({
@@ -59,15 +63,43 @@ describe("analyzeOrder", () => {
         items: [],
         overrides: null,
         settings: s,
-      }).intervals[0]!;
-    assert.equal(state(8 * H - 1).sla_state, "ok");
-    assert.equal(state(8 * H - 1).sla_near_at, null);
-    assert.equal(state(8 * H).sla_state, "near");
-    assert.equal(state(8 * H).sla_near_at, t(8 * H));
-    assert.equal(state(10 * H - 1).sla_state, "near");
-    assert.equal(state(10 * H).sla_state, "over");
-    assert.equal(state(10 * H).sla_over_at, t(10 * H));
-    assert.equal(state(10 * H).sla_limit_seconds, 36_000);
+      }).groups.find((g) => g.group_id === 1)!;
+    assert.equal(state(8 * H - 1).state_if_closed, "ok");
+    assert.equal(state(8 * H - 1).near_at, null);
+    assert.equal(state(8 * H).state_if_closed, "near");
+    assert.equal(state(8 * H).near_at, t(8 * H));
+    assert.equal(state(10 * H).state_if_closed, "near");
+    assert.equal(state(10 * H).over_at, null);
+    assert.equal(state(10 * H + 1).state_if_closed, "over");
+    assert.equal(state(10 * H + 1).over_at, t(10 * H + 1));
+    assert.equal(state(10 * H).limit_seconds, 36_000);
+  });
+
+  test("given a return to a group through two statuses of it, when judged, then one row sums the visits and the next transition lies in the running visit", () => {
+    // Group 1 (24/7, 10 h): 6 h, then 2 h in group 3, back in group 1 in two statuses: 1 h + running.
+    const a = analyzeOrder({
+      intervals: [
+        iv(1, t(0), t(6 * H)),
+        iv(3, t(6 * H), t(8 * H)),
+        { ...iv(1, t(8 * H), t(9 * H)), status_id: 11 },
+        { ...iv(1, t(9 * H), null), status_id: 12 },
+      ],
+      items: [],
+      overrides: null,
+      settings: settings(),
+    });
+    const g1 = a.groups.find((g) => g.group_id === 1)!;
+    assert.equal(g1.visits, 3);
+    assert.equal(g1.working_seconds_closed, 7 * 3600);
+    assert.equal(g1.running_since, t(9 * H));
+    // 8 h of work (near) at t(10 h), over after 10 h + 1 ms of work = t(12 h) + 1 ms.
+    assert.equal(g1.near_at, t(10 * H));
+    assert.equal(g1.over_at, t(12 * H + 1));
+    assert.equal(a.slaNextTransitionAt, t(10 * H));
+    assert.deepEqual(
+      a.groups.map((g) => g.group_id),
+      [1, 3],
+    );
   });
 
   test("given an urgent item, when judged, then the urgent limit applies for the whole life and the open interval predicts its transitions", () => {
@@ -81,12 +113,13 @@ describe("analyzeOrder", () => {
     assert.equal(a.urgentSource, "rule");
     assert.equal(a.urgentRule, "sku:URGENT");
     assert.equal(a.urgentSince, t(0));
-    const open = a.intervals[0]!;
-    assert.equal(open.is_urgent, true);
-    assert.equal(open.sla_limit_seconds, 7200);
-    assert.equal(open.sla_state, null);
-    assert.equal(open.sla_near_at, t(1.6 * H));
-    assert.equal(open.sla_over_at, t(2 * H));
+    assert.equal(a.intervals[0]!.is_urgent, true);
+    const g = a.groups[0]!;
+    assert.equal(g.is_urgent, true);
+    assert.equal(g.sla_profile, "urgent");
+    assert.equal(g.limit_seconds, 7200);
+    assert.equal(g.near_at, t(1.6 * H));
+    assert.equal(g.over_at, t(2 * H + 1));
     assert.equal(a.slaNextTransitionAt, t(1.6 * H));
     assert.equal(a.cycle?.open, true);
     assert.equal(a.cycle?.wallSeconds, null);
@@ -102,8 +135,9 @@ describe("analyzeOrder", () => {
     assert.equal(a.urgent, false);
     assert.equal(a.urgentSource, "override");
     assert.equal(a.urgentRule, null);
-    assert.equal(a.intervals[0]!.sla_limit_seconds, 36_000);
-    assert.equal(a.intervals[0]!.sla_state, "ok");
+    assert.equal(a.groups[0]!.limit_seconds, 36_000);
+    assert.equal(a.groups[0]!.sla_profile, "normal");
+    assert.equal(a.groups[0]!.state_if_closed, "ok");
     assert.deepEqual(a.cycle, {
       rule: "to delivery",
       startedAt: t(0),
@@ -123,7 +157,7 @@ describe("analyzeOrder", () => {
     });
     assert.equal(a.urgent, false);
     assert.equal(a.urgentSource, "unknown");
-    assert.equal(a.intervals[0]!.sla_near_at, t(8 * H));
+    assert.equal(a.groups[0]!.near_at, t(8 * H));
   });
 
   test("given stored settings that do not parse, when parsed, then the SPEC defaults apply", () => {

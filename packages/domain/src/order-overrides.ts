@@ -7,7 +7,7 @@
 import { type CycleBounds, type CycleInterval, type CycleRule, findCycleBounds } from "./cycles.js";
 import { type InstantInput, toEpochMs } from "./instant-input.js";
 import { IssueCollector, isRecord, quote } from "./settings-error.js";
-import { NORMAL_SLA_PROFILE, URGENT_SLA_PROFILE, type UrgencyChange } from "./sla.js";
+import { NORMAL_SLA_PROFILE, URGENT_SLA_PROFILE } from "./sla.js";
 import type { UrgencyDecision, UrgentRule } from "./urgency.js";
 
 /**
@@ -90,13 +90,10 @@ export function parseOrderOverrides(input: unknown, path = "overrides"): OrderOv
  * What the rules derived for an order.
  * - `urgency`: the result of `isUrgentOrder` (or a plain flag); `null` when the items are not known
  *   yet (SPEC: fetched asynchronously) — the order then counts as not urgent until they are.
- * - `urgencyChanges`: optional history of the rule-derived flag (e.g. urgent from when the items
- *   were fetched), for SLA judged mid-status (`slaLimitTimeline`).
  * - `intervals` / `cycleRule`: the order's status intervals and the project's cycle rule (if any).
  */
 export interface OrderRuleFacts {
   readonly urgency: UrgencyDecision | boolean | null;
-  readonly urgencyChanges?: readonly UrgencyChange[];
   readonly intervals?: readonly CycleInterval[];
   readonly cycleRule?: CycleRule | null;
 }
@@ -106,9 +103,8 @@ export interface OrderRuleFacts {
  * - `urgent`, with `urgentFrom`: `override`, `rule`, or `unknown` (items not known, no override →
  *   `false`); `urgentRule`: the first matching rule when the rules decided `true`.
  * - `slaProfile`, with `slaProfileFrom`: the override, else `urgent` / `normal` by `urgent`.
- * - `sla`: ready to pass as options to `slaLimitTimeline(settings, groupId, decisions.sla)` — the
- *   profile override (constant); else an urgency override (constant); else the rule-derived urgency
- *   history (`urgencyChanges`) or flag.
+ * - `sla`: ready to pass to `orderSlaLimitSeconds(settings, groupId, decisions.sla)`: the profile
+ *   override, else the current urgency — one grid for the order's whole history (SPEC "Decided rules").
  * - `cycle`: bounds with `startFrom`/`endFrom` telling rule from override; `null` without a start.
  */
 export interface OrderDecisions {
@@ -117,7 +113,7 @@ export interface OrderDecisions {
   readonly urgentRule: UrgentRule | null;
   readonly slaProfile: string;
   readonly slaProfileFrom: "override" | "rule";
-  readonly sla: { readonly profile: string | null; readonly urgency: boolean | readonly UrgencyChange[] };
+  readonly sla: { readonly profile: string | null; readonly urgent: boolean };
   readonly cycle: CycleBounds | null;
 }
 
@@ -144,10 +140,6 @@ export function applyOverrides(
 
   const profileOverride = o.slaProfile ?? null;
   const slaProfile = profileOverride ?? (urgent ? URGENT_SLA_PROFILE : NORMAL_SLA_PROFILE);
-  const slaUrgency: boolean | readonly UrgencyChange[] =
-    urgentFrom === "rule" && facts.urgencyChanges !== undefined && facts.urgencyChanges.length > 0
-      ? facts.urgencyChanges
-      : urgent;
 
   const startOverride = o.cycleStartedAt ?? null;
   const endOverride = o.cycleEndedAt ?? null;
@@ -162,7 +154,7 @@ export function applyOverrides(
     urgentRule,
     slaProfile,
     slaProfileFrom: profileOverride !== null ? "override" : "rule",
-    sla: { profile: profileOverride, urgency: slaUrgency },
+    sla: { profile: profileOverride, urgent },
     cycle,
   };
 }

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import type { CycleInterval, CycleRule } from "./cycles.js";
 import { applyOverrides, parseOrderOverrides } from "./order-overrides.js";
 import { SettingsError } from "./settings-error.js";
-import { evaluateSla, parseSlaSettings, slaLimitTimeline } from "./sla.js";
+import { groupSla, orderSlaLimitSeconds, parseSlaSettings } from "./sla.js";
 import { isUrgentOrder, parseUrgentRules } from "./urgency.js";
 import { parseWorkingCalendar } from "./working-calendar.js";
 
@@ -37,7 +37,7 @@ describe("applyOverrides", () => {
     assert.deepEqual(d.urgentRule, { matchType: "sku", matchValue: "Термінове виготовлення" });
     assert.equal(d.slaProfile, "urgent");
     assert.equal(d.slaProfileFrom, "rule");
-    assert.deepEqual(d.sla, { profile: null, urgency: true });
+    assert.deepEqual(d.sla, { profile: null, urgent: true });
     assert.deepEqual(d.cycle, {
       startedAt: "2026-10-19T06:00:00.000Z",
       endedAt: "2026-10-20T06:00:00.000Z",
@@ -52,7 +52,7 @@ describe("applyOverrides", () => {
     assert.equal(d.urgentFrom, "override");
     assert.equal(d.urgentRule, null);
     assert.equal(d.slaProfile, "normal");
-    assert.deepEqual(d.sla, { profile: null, urgency: false });
+    assert.deepEqual(d.sla, { profile: null, urgent: false });
   });
 
   test("given urgent: true on a plain order, when applied, then urgent and the urgent profile", () => {
@@ -76,32 +76,26 @@ describe("applyOverrides", () => {
     const settings = parseSlaSettings({
       grids: { normal: { "2": "08:00" }, urgent: { "2": "02:00" }, vip: { "2": "01:00" } },
     });
-    assert.equal(slaLimitTimeline(settings, 2, d.sla), 3600);
+    assert.equal(orderSlaLimitSeconds(settings, 2, d.sla), 3600);
   });
 
-  test("given a rule-derived urgency history, when applied, then the SLA judges with it mid-status", () => {
-    const history = [{ at: "2026-10-26T08:00:00Z", urgent: true }];
-    const d = applyOverrides({ urgency: true, urgencyChanges: history }, undefined);
-    assert.equal(d.sla.urgency, history);
+  test("given an urgent order without a profile override, when its group is judged, then the urgent grid applies to its whole history", () => {
+    const d = applyOverrides({ urgency: true }, undefined);
+    assert.deepEqual(d.sla, { profile: null, urgent: true });
     const settings = parseSlaSettings({ grids: { normal: { "2": "08:00" }, urgent: { "2": "02:00" } } });
     const kyiv = parseWorkingCalendar({
       time_zone: "Europe/Kyiv",
       working_hours: { mon: ["09:00-18:00"], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
     });
-    const r = evaluateSla({
-      startedAt: "2026-10-26T07:00:00Z",
-      endedAt: null,
-      now: "2026-10-26T09:30:00Z",
+    const r = groupSla({
+      visits: [{ startedAt: "2026-10-26T07:00:00Z", endedAt: null }],
       calendar: kyiv,
-      limit: slaLimitTimeline(settings, 2, d.sla),
+      limitSeconds: orderSlaLimitSeconds(settings, 2, d.sla),
     });
-    assert.equal(r.state, "over");
-    assert.equal(r.overAt, "2026-10-26T09:00:00.000Z");
-    // an urgency override replaces the history by a constant
-    assert.equal(
-      applyOverrides({ urgency: true, urgencyChanges: history }, { urgent: false }).sla.urgency,
-      false,
-    );
+    assert.equal(r.limitSeconds, 2 * 3600);
+    assert.equal(r.overAt, "2026-10-26T09:00:00.001Z");
+    // an urgency override replaces the rule's flag
+    assert.equal(applyOverrides({ urgency: true }, { urgent: false }).sla.urgent, false);
   });
 
   test("given cycle start and end overrides, when applied, then they win over the rule", () => {

@@ -1,18 +1,27 @@
 /**
- * SLA of order statuses (SPEC "Order status analytics" → "SLA"): per project and status group a
- * limit in hours entered as `hh:mm`, in two grids — normal and urgent — (plus optional named
- * profiles an order override can pick), judged on the **working time** of the interval
- * (`working-calendar.ts`).
+ * SLA of order statuses (SPEC "Order status analytics" → "SLA" and "Decided rules" → "SLA is judged
+ * per order and status group"): per project and status group a limit in hours entered as `hh:mm`, in
+ * two grids — normal and urgent — (plus optional named profiles an order override can pick), judged
+ * on the order's **total working time in the group**: the sum over all its visits to the group (a
+ * move between statuses of one group does not restart the clock; a return to the group adds to it),
+ * the running visit included up to now, each visit measured on the group's working calendar
+ * (`working-calendar.ts`). The grid is the order's current urgency (or its SLA-profile override),
+ * applied to its whole history in the group.
  *
- * Boundary semantics (both thresholds inclusive, resolution 1 ms):
+ * Boundary semantics (resolution 1 ms; `nearShare` is the SPEC's `near_ratio`, default 0.8):
  * - `ok`   while `working <  nearShare × limit`
- * - `near` from `working >= nearShare × limit` (SPEC "near from 80 % of the limit"), while `working < limit`
- * - `over` from `working >= limit`: exactly at the limit the budget is used up, so the status is
- *   over. This makes "breached at" an attained instant — the moment the last allowed working second
- *   elapses — and an order that used up its 4 h at 13:00 shows `over` during the lunch break, not
- *   only when work resumes at 14:00. A zero limit is therefore `over` from the first instant.
+ * - `near` from `working >= nearShare × limit` (inclusive) while `working <= limit`: exactly at the
+ *   limit the limit was met, so the state is still `near`;
+ * - `over` when `working > limit` (strictly), i.e. from `limit + 1 ms` of working time. An order
+ *   that used up its 4 h at 13:00 stays `near` through the lunch break and turns `over` at
+ *   14:00:00.001, when work resumes.
  * `nearShare × limit` is rounded to the millisecond, so "exactly 80 %" of any whole-second limit is
  * exact.
+ *
+ * This module is the only implementation of that rule. {@link groupSla} turns an order's visits to a
+ * group into two instants, `nearAt` and `overAt` (past or predicted); since the working total only
+ * grows with time, the state at any instant is a comparison with them ({@link slaStateAt}). Read
+ * models store the instants; readers compare.
  *
  * Instants are accepted as epoch ms or ISO strings ({@link InstantInput}); instants returned are
  * ISO-8601 UTC with milliseconds (`2026-10-26T11:00:00.000Z`, the event catalogue's `IsoInstant`).
@@ -59,7 +68,8 @@ export function formatSlaLimit(seconds: number): string {
 
 /**
  * The two thresholds of a limit, in seconds of working time: `nearAtSeconds` =
- * `nearShare × limitSeconds` rounded to the ms, `overAtSeconds` = `limitSeconds`.
+ * `nearShare × limitSeconds` rounded to the ms (reaching it makes the state `near`), and
+ * `overAtSeconds` = `limitSeconds` (exceeding it — by 1 ms at our resolution — makes it `over`).
  * @throws RangeError when `limitSeconds` is negative or not finite, or `nearShare` is outside [0, 1].
  */
 export function slaThresholds(
@@ -73,9 +83,10 @@ export function slaThresholds(
 /**
  * The SLA state of `workingSeconds` of working time against `limitSeconds`
  * (SPEC `sla_state(working_seconds, limit, urgent)`; pick the limit of the urgent grid for urgent
- * orders). `near` from `nearShare × limit` inclusive, `over` from the limit inclusive; compared at
- * 1 ms resolution. Examples with a 10 h limit: 7:59:59.999 → `ok`, 8:00:00 → `near`, 9:59:59.999 →
- * `near`, 10:00:00 → `over`; with a zero limit every value is `over`.
+ * orders). `near` from `nearShare × limit` inclusive, `over` strictly above the limit; compared at
+ * 1 ms resolution. Examples with a 10 h limit: 7:59:59.999 → `ok`, 8:00:00 → `near`, 10:00:00 →
+ * `near` (the limit was met), 10:00:00.001 → `over`; with a zero limit 0 s is `near` and anything more
+ * is `over`.
  * @throws RangeError for a negative or non-finite `workingSeconds` or `limitSeconds`, or a
  *   `nearShare` outside [0, 1].
  */
@@ -217,196 +228,137 @@ export function slaLimitSeconds(
 }
 
 /**
- * A change of the order's urgency: from `at` on, the order is urgent (`true`) or not (`false`).
- * Before the first change an order is not urgent.
+ * One visit of an order to a status group: an interval `[startedAt, endedAt)` in one of the group's
+ * statuses (`endedAt: null` = the order is still there, running). Consecutive intervals in statuses
+ * of one group may be passed as they are or merged: the total is the same.
  */
-export interface UrgencyChange {
-  readonly at: InstantInput;
-  readonly urgent: boolean;
-}
-
-/**
- * One piece of a limit timeline: from `from` on (`null` = since always) the limit is
- * `limitSeconds` (`null` = no SLA). The limit at an instant is that of the last piece whose `from`
- * is at or before it; before every piece there is no SLA.
- */
-export interface SlaLimitPiece {
-  readonly from: InstantInput | null;
-  readonly limitSeconds: number | null;
-}
-
-/**
- * The limit an interval is judged against: a constant (`number`, or `null` for no SLA), or a
- * timeline of {@link SlaLimitPiece} when the limit changed while the status lasted (an order became
- * urgent mid-status). Build the timeline with {@link slaLimitTimeline}.
- */
-export type SlaLimit = number | null | readonly SlaLimitPiece[];
-
-/**
- * The limit timeline of a status group for an order:
- * - with `profile` (an order override, SPEC "Overrides … SLA profile … win over rules"): that
- *   profile's limit, constant — urgency is ignored;
- * - otherwise `urgency` decides: `true`/`false` for the whole time, or a list of
- *   {@link UrgencyChange} (sorted or not; not urgent before the first), each switching between the
- *   `urgent` and `normal` limits of the group.
- * @throws RangeError for an invalid instant in `urgency`.
- */
-export function slaLimitTimeline(
-  settings: SlaSettings,
-  groupId: number | null,
-  options: { readonly urgency?: boolean | readonly UrgencyChange[]; readonly profile?: string | null } = {},
-): SlaLimit {
-  if (options.profile !== undefined && options.profile !== null)
-    return slaLimitSeconds(settings, groupId, options.profile);
-  const normal = slaLimitSeconds(settings, groupId, NORMAL_SLA_PROFILE);
-  const urgent = slaLimitSeconds(settings, groupId, URGENT_SLA_PROFILE);
-  const urgency = options.urgency ?? false;
-  if (typeof urgency === "boolean") return urgency ? urgent : normal;
-  const changes = urgency
-    .map((c, i) => ({ at: toEpochMs(c.at, `urgency[${i}].at`), urgent: c.urgent, i }))
-    .sort((a, b) => a.at - b.at || a.i - b.i);
-  const pieces: SlaLimitPiece[] = [{ from: null, limitSeconds: normal }];
-  for (const c of changes) pieces.push({ from: c.at, limitSeconds: c.urgent ? urgent : normal });
-  return pieces;
-}
-
-/**
- * Input of {@link evaluateSla}.
- * - `startedAt` / `endedAt`: the status interval `[startedAt, endedAt)`; `endedAt: null` = still in
- *   the status (running), measured up to `now`.
- * - `now`: the evaluation clock (STYLE: time comes in as an argument). A running interval that starts
- *   after `now` (clock skew) has 0 working time.
- * - `limit`: see {@link SlaLimit}. `nearShare`: default 0.8.
- */
-export interface SlaEvaluationInput {
+export interface GroupVisit {
   readonly startedAt: InstantInput;
   readonly endedAt: InstantInput | null;
-  readonly now: InstantInput;
+}
+
+/**
+ * Input of {@link groupSla}: the order's `visits` to one group (any order; at most one running), the
+ * group's working `calendar`, the limit of the order's grid for the group (`limitSeconds`, `null` =
+ * no SLA) and `nearShare` (default 0.8).
+ */
+export interface GroupSlaInput {
+  readonly visits: readonly GroupVisit[];
   readonly calendar: WorkingCalendar;
-  readonly limit: SlaLimit;
+  readonly limitSeconds: number | null;
   readonly nearShare?: number;
 }
 
 /**
- * Result of {@link evaluateSla}.
- * - `workingSeconds`: working time of the interval up to its end (or `now` while running).
- * - `limitSeconds` / `state`: the limit in force at the evaluation instant — `now` for a running
- *   interval, the last instant of a closed one (just before `endedAt`) — and the state against it;
- *   both `null` when there is no SLA. The elapsed working time always carries over: an order that
- *   becomes urgent after 3 h in a status is judged on those 3 h against the urgent limit.
- * - `nearAt` / `overAt`: the first instant within the interval (up to the evaluation instant,
- *   inclusive) at which the state was at least `near` / was `over` under the limit in force at that
- *   instant (the switch instant itself when becoming urgent puts it straight over); `null` if never.
- * - `next`: for a running interval, the next state change if nothing else changes (the current limit
- *   stays): `{state, at}` with `at` after `now`; `null` when closed, already `over`, without SLA, or
- *   never (a calendar without working time).
+ * The SLA of one order in one status group, independent of any clock.
+ * - `workingSecondsClosed`: working time of the closed visits (seconds, ms resolution).
+ * - `runningSince`: start of the running visit, `null` when the order is not in the group.
+ * - `limitSeconds`: the limit judged against, `null` = no SLA (then every other SLA field is `null`).
+ * - `nearAt`: the first instant at which the group total reaches `nearShare × limit`; `overAt`: the
+ *   first instant at which it exceeds the limit. Past instants, or predicted ones inside the running
+ *   visit (on its calendar, across non-working hours and DST changes); `null` when it never happens
+ *   (a closed history that stayed below, or a calendar without working time ahead).
+ * - `stateIfClosed`: the state of `workingSecondsClosed` — the final state of a group the order has
+ *   left; for a running group, the state it would have if the visit ended at its start.
  */
-export interface SlaEvaluation {
-  readonly workingSeconds: number;
+export interface GroupSla {
+  readonly workingSecondsClosed: number;
+  readonly runningSince: string | null;
   readonly limitSeconds: number | null;
-  readonly state: SlaState | null;
   readonly nearAt: string | null;
   readonly overAt: string | null;
-  readonly next: { readonly state: SlaState; readonly at: string } | null;
+  readonly stateIfClosed: SlaState | null;
 }
 
 /**
- * Evaluates the SLA of one status interval, closed or running (SPEC "SLA"; the running case is
- * "the last one open until now").
- * @throws RangeError for invalid instants, `endedAt < startedAt`, a negative limit or a `nearShare`
- *   outside [0, 1]; SettingsError for an invalid hand-built calendar.
+ * Judges the SLA of an order in one status group from its visits there (module rule: the sum of all
+ * visits, the running one up to now). The result does not depend on a clock: the state at any
+ * instant `t` is {@link slaStateAt}`(result, t)`, which equals `slaState(total working time up to
+ * t, limit, nearShare)` because the total never decreases.
+ * @throws RangeError for invalid instants, a visit ending before it starts, more than one running
+ *   visit, a negative limit or a `nearShare` outside [0, 1]; SettingsError for an invalid
+ *   hand-built calendar.
  */
-export function evaluateSla(input: SlaEvaluationInput): SlaEvaluation {
+export function groupSla(input: GroupSlaInput): GroupSla {
   const nearShare = input.nearShare ?? DEFAULT_NEAR_SHARE;
-  checkShare(nearShare);
-  const startMs = toEpochMs(input.startedAt, "startedAt");
-  const nowMs = toEpochMs(input.now, "now");
-  const running = input.endedAt === null;
-  const endMs = input.endedAt === null ? null : toEpochMs(input.endedAt, "endedAt");
-  if (endMs !== null && endMs < startMs)
-    throw new RangeError(`endedAt (${String(input.endedAt)}) is before startedAt`);
-  const evalMs = endMs ?? Math.max(startMs, nowMs);
-  // A closed interval is judged by the limits in force while it lasted: a change at or after its end
-  // (say the order became urgent in the same second it left the status) belongs to the next status.
-  const cutMs = endMs === null ? Number.POSITIVE_INFINITY : endMs > startMs ? endMs : endMs + 1;
-  const pieces = limitPieces(input.limit).filter((p) => p.fromMs < cutMs);
-  const working = workingMs(startMs, evalMs, input.calendar);
-  const limit = limitAt(pieces, evalMs);
-  const state = limit === null ? null : stateOfMs(working, limit * 1000, nearShare);
-
-  let nearAt: number | null = null;
-  let overAt: number | null = null;
-  for (let i = 0; i < pieces.length && overAt === null; i++) {
-    const piece = pieces[i];
-    const nextFrom = pieces[i + 1]?.fromMs ?? Number.POSITIVE_INFINITY;
-    if (piece === undefined || piece.limitSeconds === null) continue;
-    // The piece is in force over [from, nextFrom) ∩ [startMs, evalMs] (evalMs itself included).
-    const from = Math.max(startMs, piece.fromMs);
-    if (from >= nextFrom || from > evalMs) continue;
-    const inclusive = nextFrom > evalMs;
-    const to = inclusive ? evalMs : nextFrom;
-    const { nearAtSeconds, overAtSeconds } = slaThresholds(piece.limitSeconds, nearShare);
-    if (nearAt === null)
-      nearAt = firstReach(startMs, from, to, inclusive, nearAtSeconds * 1000, input.calendar);
-    overAt = firstReach(startMs, from, to, inclusive, overAtSeconds * 1000, input.calendar);
-    if (overAt !== null && nearAt === null) nearAt = overAt;
+  const visits = input.visits
+    .map((v, i) => {
+      const startMs = toEpochMs(v.startedAt, `visits[${i}].startedAt`);
+      const endMs = v.endedAt === null ? null : toEpochMs(v.endedAt, `visits[${i}].endedAt`);
+      if (endMs !== null && endMs < startMs)
+        throw new RangeError(`visits[${i}]: endedAt (${String(v.endedAt)}) is before startedAt`);
+      return { startMs, endMs };
+    })
+    .sort((a, b) => a.startMs - b.startMs);
+  const running = visits.filter((v) => v.endMs === null);
+  if (running.length > 1) throw new RangeError("an order has at most one running visit to a group");
+  let closedMs = 0;
+  for (const v of visits) if (v.endMs !== null) closedMs += workingMs(v.startMs, v.endMs, input.calendar);
+  const runningSince = running[0] === undefined ? null : iso(running[0].startMs);
+  if (input.limitSeconds === null) {
+    checkShare(nearShare);
+    return {
+      workingSecondsClosed: closedMs / 1000,
+      runningSince,
+      limitSeconds: null,
+      nearAt: null,
+      overAt: null,
+      stateIfClosed: null,
+    };
   }
-
-  let next: SlaEvaluation["next"] = null;
-  if (running && limit !== null && state !== "over") {
-    const upcoming = nextSlaTransitionAt({
-      startedAt: startMs,
-      now: evalMs,
-      calendar: input.calendar,
-      limitSeconds: limit,
-      nearShare,
-    });
-    next = upcoming;
-  }
+  const { nearAtSeconds, overAtSeconds } = slaThresholds(input.limitSeconds, nearShare);
+  const nearMs = Math.round(nearAtSeconds * 1000);
+  // "Over" is strictly above the limit: at 1 ms resolution, from limit + 1 ms of working time.
+  const overMs = Math.round(overAtSeconds * 1000) + 1;
   return {
-    workingSeconds: working / 1000,
-    limitSeconds: limit,
-    state,
-    nearAt: nearAt === null ? null : iso(nearAt),
-    overAt: overAt === null ? null : iso(overAt),
-    next,
+    workingSecondsClosed: closedMs / 1000,
+    runningSince,
+    limitSeconds: input.limitSeconds,
+    nearAt: reachAt(visits, nearMs, input.calendar),
+    overAt: reachAt(visits, overMs, input.calendar),
+    stateIfClosed: stateOfMs(closedMs, overAtSeconds * 1000, nearShare),
   };
 }
 
 /**
- * When a running interval (in its status since `startedAt`, still there at `now`) will next change
- * SLA state under a constant `limitSeconds`: `{state: "near", at}` or `{state: "over", at}`, `at` an
- * ISO instant after `now` — the earliest instant whose state differs from the state at `now`
- * (thresholds are inclusive, so the state at `at` is already the new one). For a scheduler that
- * re-evaluates without waiting for a webhook. `null` when it is already `over` at `now`, or the
- * calendar never reaches the threshold (no working time within 100 years).
- * @throws RangeError for invalid instants, a negative limit or a `nearShare` outside [0, 1];
- *   SettingsError for an invalid hand-built calendar.
+ * The SLA state at instant `at` of a group judged by {@link groupSla} (or of a read-model row holding
+ * its instants): `over` from `overAt`, `near` from `nearAt`, else `ok` (both instants inclusive);
+ * `null` without a limit. A pure comparison — the rule itself is in {@link groupSla}.
+ * @throws RangeError for an invalid instant.
  */
-export function nextSlaTransitionAt(input: {
-  readonly startedAt: InstantInput;
-  readonly now: InstantInput;
-  readonly calendar: WorkingCalendar;
-  readonly limitSeconds: number;
-  readonly nearShare?: number;
-}): { state: SlaState; at: string } | null {
-  const nearShare = input.nearShare ?? DEFAULT_NEAR_SHARE;
-  const { nearAtSeconds, overAtSeconds } = slaThresholds(input.limitSeconds, nearShare);
-  const startMs = toEpochMs(input.startedAt, "startedAt");
-  const nowMs = Math.max(startMs, toEpochMs(input.now, "now"));
-  const working = workingMs(startMs, nowMs, input.calendar);
-  const current = stateOfMs(working, overAtSeconds * 1000, nearShare);
-  if (current === "over") return null;
-  const threshold = current === "ok" && nearAtSeconds < overAtSeconds ? nearAtSeconds : overAtSeconds;
-  const at = addWorkingSeconds(startMs, threshold, input.calendar);
-  if (at === null) return null;
-  return { state: stateOfMs(Math.round(threshold * 1000), overAtSeconds * 1000, nearShare), at: iso(at) };
+export function slaStateAt(
+  sla: {
+    readonly limitSeconds: number | null;
+    readonly nearAt: InstantInput | null;
+    readonly overAt: InstantInput | null;
+  },
+  at: InstantInput,
+): SlaState | null {
+  if (sla.limitSeconds === null) return null;
+  const t = toEpochMs(at, "at");
+  if (sla.overAt !== null && t >= toEpochMs(sla.overAt, "overAt")) return "over";
+  if (sla.nearAt !== null && t >= toEpochMs(sla.nearAt, "nearAt")) return "near";
+  return "ok";
+}
+
+/**
+ * The limit of status group `groupId` for an order: its SLA-profile override when it has one (SPEC
+ * "Overrides … SLA profile … win over rules"), else the `urgent` or `normal` grid by its current
+ * urgency — applied to its whole history in the group (SPEC "Decided rules"). `null` = no SLA.
+ */
+export function orderSlaLimitSeconds(
+  settings: SlaSettings,
+  groupId: number | null,
+  order: { readonly urgent: boolean; readonly profile?: string | null },
+): number | null {
+  const profile = order.profile ?? (order.urgent ? URGENT_SLA_PROFILE : NORMAL_SLA_PROFILE);
+  return slaLimitSeconds(settings, groupId, profile);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 function stateOfMs(workingMsValue: number, limitMs: number, nearShare: number): SlaState {
-  if (workingMsValue >= limitMs) return "over";
+  if (workingMsValue > limitMs) return "over";
   return workingMsValue >= Math.round(limitMs * nearShare) ? "near" : "ok";
 }
 
@@ -433,55 +385,27 @@ function limitMessage(value: unknown): string {
   return `expected a limit "hh:mm" (hours may exceed 24, e.g. "72:00") or null, got ${quote(value)}`;
 }
 
-interface NormalizedPiece {
-  readonly fromMs: number;
-  readonly limitSeconds: number | null;
-}
-
-function limitPieces(limit: SlaLimit): NormalizedPiece[] {
-  const check = (l: number | null, what: string): number | null => {
-    if (l !== null && (!Number.isFinite(l) || l < 0))
-      throw new RangeError(`${what} must be finite and >= 0, got ${l}`);
-    return l;
-  };
-  if (limit === null || typeof limit === "number") {
-    return [{ fromMs: Number.NEGATIVE_INFINITY, limitSeconds: check(limit, "limit") }];
-  }
-  return limit
-    .map((p, i) => ({
-      fromMs: p.from === null ? Number.NEGATIVE_INFINITY : toEpochMs(p.from, `limit[${i}].from`),
-      limitSeconds: check(p.limitSeconds, `limit[${i}].limitSeconds`),
-      i,
-    }))
-    .sort((a, b) => a.fromMs - b.fromMs || a.i - b.i)
-    .map(({ fromMs, limitSeconds: l }) => ({ fromMs, limitSeconds: l }));
-}
-
-function limitAt(pieces: readonly NormalizedPiece[], atMs: number): number | null {
-  let limit: number | null = null;
-  for (const p of pieces) {
-    if (p.fromMs > atMs) break;
-    limit = p.limitSeconds;
-  }
-  return limit;
-}
-
 /**
- * The first instant t in [from, to) — or [from, to] for the last piece — at which the working time
- * since `startMs` reaches `thresholdMs`, or null.
+ * The first instant at which the working time summed over `visits` (sorted by start) reaches
+ * `thresholdMs`, or `null` if it never does. A threshold of 0 is reached at the first visit's start.
  */
-function firstReach(
-  startMs: number,
-  from: number,
-  to: number,
-  inclusiveEnd: boolean,
+function reachAt(
+  visits: readonly { startMs: number; endMs: number | null }[],
   thresholdMs: number,
   calendar: WorkingCalendar,
-): number | null {
-  if (workingMs(startMs, from, calendar) >= thresholdMs) return from;
-  const at = addWorkingSeconds(startMs, thresholdMs / 1000, calendar);
-  if (at === null) return null;
-  return at < to || (inclusiveEnd && at === to) ? at : null;
+): string | null {
+  let before = 0;
+  for (const v of visits) {
+    const need = thresholdMs - before;
+    if (need <= 0) return iso(v.startMs);
+    const inVisit = v.endMs === null ? Number.POSITIVE_INFINITY : workingMs(v.startMs, v.endMs, calendar);
+    if (inVisit >= need) {
+      const at = addWorkingSeconds(v.startMs, need / 1000, calendar);
+      return at === null ? null : iso(at);
+    }
+    before += inVisit;
+  }
+  return null;
 }
 
 function iso(ms: number): string {

@@ -5,19 +5,20 @@ import { SettingsError } from "./settings-error.js";
 import {
   DEFAULT_NEAR_SHARE,
   EMPTY_SLA_SETTINGS,
-  evaluateSla,
   formatSlaLimit,
-  nextSlaTransitionAt,
+  type GroupVisit,
+  groupSla,
+  orderSlaLimitSeconds,
   parseSlaLimit,
   parseSlaSettings,
   type SlaState,
   slaLimitSeconds,
-  slaLimitTimeline,
   slaSettingsToJson,
   slaState,
+  slaStateAt,
   slaThresholds,
 } from "./sla.js";
-import { alwaysOpenCalendar, parseWorkingCalendar } from "./working-calendar.js";
+import { alwaysOpenCalendar, parseWorkingCalendar, workingMs } from "./working-calendar.js";
 
 const H = 3600;
 const split = ["09:00-13:00", "14:00-18:00"];
@@ -46,8 +47,9 @@ describe("slaState boundaries", () => {
     [8 * H, "near"], // exactly 80 % — near is inclusive
     [8 * H + 0.001, "near"],
     [10 * H - 0.001, "near"],
-    [10 * H, "over"], // exactly at the limit — the budget is used up
-    [10 * H + 0.001, "over"],
+    [10 * H, "near"], // exactly at the limit — the limit was met
+    [10 * H + 0.001, "over"], // 1 ms over
+
     [1e9, "over"],
   ];
   for (const [working, expected] of cases) {
@@ -56,14 +58,15 @@ describe("slaState boundaries", () => {
     });
   }
 
-  test("given a zero limit, when judged, then over from the first instant", () => {
-    assert.equal(slaState(0, 0), "over");
+  test("given a zero limit, when judged, then near at 0 s and over from 1 ms", () => {
+    assert.equal(slaState(0, 0), "near");
     assert.equal(slaState(0.001, 0), "over");
   });
 
-  test("given near share 1, when judged, then never near: ok until the limit, over from it", () => {
+  test("given near share 1, when judged, then near only exactly at the limit", () => {
     assert.equal(slaState(10 * H - 0.001, limit, 1), "ok");
-    assert.equal(slaState(10 * H, limit, 1), "over");
+    assert.equal(slaState(10 * H, limit, 1), "near");
+    assert.equal(slaState(10 * H + 0.001, limit, 1), "over");
   });
 
   test("given near share 0, when judged, then near from the start", () => {
@@ -217,229 +220,228 @@ describe("parseSlaSettings and limit lookup", () => {
   });
 });
 
-describe("evaluateSla — running and closed intervals on the shop-kyiv calendar", () => {
-  const base = { startedAt: MON_0900, endedAt: null, calendar: kyiv, limit: 4 * H } as const;
-
-  test("given 3 h of a 4 h limit, when evaluated at now, then ok and near is due at 80 % = 12:12 local", () => {
-    const r = evaluateSla({ ...base, now: "2026-10-26T10:00:00Z" });
-    assert.equal(r.workingSeconds, 3 * H);
-    assert.equal(r.state, "ok");
-    assert.equal(r.nearAt, null);
-    assert.deepEqual(r.next, { state: "near", at: "2026-10-26T10:12:00.000Z" });
-  });
-
-  test("given now exactly at 80 %, when evaluated, then near since now and over due at 13:00 local", () => {
-    const r = evaluateSla({ ...base, now: "2026-10-26T10:12:00Z" });
-    assert.equal(r.state, "near");
-    assert.equal(r.nearAt, "2026-10-26T10:12:00.000Z");
-    assert.deepEqual(r.next, { state: "over", at: "2026-10-26T11:00:00.000Z" });
-  });
-
-  test("given now exactly at the limit, when evaluated, then over since now and nothing next", () => {
-    const r = evaluateSla({ ...base, now: "2026-10-26T11:00:00Z" });
-    assert.equal(r.state, "over");
-    assert.equal(r.overAt, "2026-10-26T11:00:00.000Z");
-    assert.equal(r.next, null);
-  });
-
-  test("given the limit used up at 13:00 and now in the lunch break, when evaluated, then over (not near until 14:00)", () => {
-    const r = evaluateSla({ ...base, now: "2026-10-26T11:30:00Z" });
-    assert.equal(r.workingSeconds, 4 * H);
-    assert.equal(r.state, "over");
-  });
-
-  test("given a closed interval of exactly the limit, when evaluated, then over at its end", () => {
-    const r = evaluateSla({ ...base, endedAt: "2026-10-26T11:00:00Z", now: "2026-11-01T00:00:00Z" });
-    assert.equal(r.state, "over");
-    assert.equal(r.overAt, "2026-10-26T11:00:00.000Z");
-    assert.equal(r.next, null);
-  });
-
-  test("given a closed interval one second short of the limit, when evaluated, then near and no next", () => {
-    const r = evaluateSla({ ...base, endedAt: "2026-10-26T10:59:59Z", now: "2026-11-01T00:00:00Z" });
-    assert.equal(r.state, "near");
-    assert.equal(r.overAt, null);
-    assert.equal(r.next, null);
-  });
-
-  test("given a status entered Saturday after closing, when evaluated on Sunday, then 0 s and near due Monday across the DST change", () => {
-    const r = evaluateSla({
-      startedAt: "2026-10-24T12:30:00Z", // Sat 15:30 EEST, after the 10:00-15:00 window
-      endedAt: null,
-      now: "2026-10-25T12:00:00Z",
+describe("groupSla — the order's total working time in a status group (SPEC Decided rules)", () => {
+  /** Visits on the shop-kyiv calendar with a 4 h limit. */
+  const judge = (visits: GroupVisit[], limitSeconds: number | null = 4 * H, nearShare?: number) =>
+    groupSla({
+      visits,
       calendar: kyiv,
-      limit: 2 * H,
+      limitSeconds,
+      ...(nearShare === undefined ? {} : { nearShare }),
     });
-    assert.equal(r.workingSeconds, 0);
-    assert.equal(r.state, "ok");
-    // 80 % of 2 h = 1 h 36 min from Mon 09:00 EET = 10:36 EET = 08:36Z
-    assert.deepEqual(r.next, { state: "near", at: "2026-10-26T08:36:00.000Z" });
+  const at = (iso: string) => Date.parse(iso);
+  const state = (g: ReturnType<typeof groupSla>, iso: string) => slaStateAt(g, iso);
+
+  test("given a closed history of exactly the limit, when judged, then near (the limit was met), never over", () => {
+    // Mon 09:00-13:00 EET = 4 h of work.
+    const g = judge([{ startedAt: MON_0900, endedAt: "2026-10-26T11:00:00Z" }]);
+    assert.equal(g.workingSecondsClosed, 4 * H);
+    assert.equal(g.stateIfClosed, "near");
+    assert.equal(g.overAt, null);
+    assert.equal(g.nearAt, "2026-10-26T10:12:00.000Z");
+    assert.equal(state(g, "2026-11-30T00:00:00Z"), "near");
   });
 
-  test("given now before the start (clock skew), when evaluated, then 0 s and ok", () => {
-    const r = evaluateSla({ ...base, now: "2026-10-26T06:00:00Z" });
-    assert.equal(r.workingSeconds, 0);
-    assert.equal(r.state, "ok");
-    assert.deepEqual(r.next, { state: "near", at: "2026-10-26T10:12:00.000Z" });
+  test("given a closed history 1 ms over the limit, when judged, then over at its last millisecond", () => {
+    const g = judge([
+      { startedAt: MON_0900, endedAt: "2026-10-26T11:00:00Z" },
+      { startedAt: "2026-10-27T07:00:00Z", endedAt: "2026-10-27T07:00:00.001Z" },
+    ]);
+    assert.equal(g.workingSecondsClosed, 4 * H + 0.001);
+    assert.equal(g.stateIfClosed, "over");
+    assert.equal(g.overAt, "2026-10-27T07:00:00.001Z");
+    assert.equal(state(g, "2026-10-27T07:00:00.000Z"), "near");
+    assert.equal(state(g, "2026-10-27T07:00:00.001Z"), "over");
   });
 
-  test("given no limit for the group, when evaluated, then no state and nothing next", () => {
-    const r = evaluateSla({ ...base, limit: null, now: "2026-10-26T10:00:00Z" });
-    assert.equal(r.state, null);
-    assert.equal(r.limitSeconds, null);
-    assert.equal(r.next, null);
-    assert.equal(r.workingSeconds, 3 * H);
+  test("given exactly 80 % of the limit, when judged, then near; 1 ms less, ok", () => {
+    // 3 h 12 min of a 4 h limit.
+    const exact = judge([{ startedAt: MON_0900, endedAt: "2026-10-26T10:12:00Z" }]);
+    assert.equal(exact.stateIfClosed, "near");
+    assert.equal(exact.nearAt, "2026-10-26T10:12:00.000Z");
+    const under = judge([{ startedAt: MON_0900, endedAt: "2026-10-26T10:11:59.999Z" }]);
+    assert.equal(under.stateIfClosed, "ok");
+    assert.equal(under.nearAt, null);
+    assert.equal(state(under, "2026-12-01T00:00:00Z"), "ok");
   });
 
-  test("given a zero limit, when evaluated at the start, then over at the start", () => {
-    const r = evaluateSla({ ...base, limit: 0, now: MON_0900 });
-    assert.equal(r.state, "over");
-    assert.equal(r.overAt, MON_0900);
-    assert.equal(r.nearAt, MON_0900);
+  test("given a re-entry into the group, when judged, then the visits add up (the clock does not restart)", () => {
+    // 2 h Monday morning, elsewhere, back Tuesday 09:00 EET: near after 1 h 12 min more, over after 2 h + 1 ms.
+    const visits: GroupVisit[] = [
+      { startedAt: MON_0900, endedAt: "2026-10-26T09:00:00Z" },
+      { startedAt: "2026-10-27T07:00:00Z", endedAt: null },
+    ];
+    const g = judge(visits);
+    assert.equal(g.workingSecondsClosed, 2 * H);
+    assert.equal(g.runningSince, "2026-10-27T07:00:00.000Z");
+    assert.equal(g.stateIfClosed, "ok");
+    assert.equal(g.nearAt, "2026-10-27T08:12:00.000Z");
+    assert.equal(g.overAt, "2026-10-27T09:00:00.001Z");
+    // Each visit alone would still be ok at 09:00 Tuesday + 2 h.
+    assert.equal(state(g, "2026-10-27T09:00:00Z"), "near");
+    assert.equal(state(g, "2026-10-27T09:00:00.001Z"), "over");
+    // Visits in any order give the same.
+    assert.deepEqual(judge([...visits].reverse()), g);
   });
 
-  test("given 24/7 and a 72:00 limit, when evaluated, then wall-clock hours count", () => {
-    const r = evaluateSla({
-      startedAt: "2026-10-24T00:00:00Z",
-      endedAt: null,
-      now: "2026-10-27T00:00:00Z",
-      calendar: always,
-      limit: parseSlaLimit("72:00"),
+  test("given three statuses of one group in a row, when judged, then the same as one visit across them", () => {
+    const three = judge([
+      { startedAt: MON_0900, endedAt: "2026-10-26T08:00:00Z" },
+      { startedAt: "2026-10-26T08:00:00Z", endedAt: "2026-10-26T09:30:00Z" },
+      { startedAt: "2026-10-26T09:30:00Z", endedAt: null },
+    ]);
+    const one = judge([{ startedAt: MON_0900, endedAt: null }]);
+    assert.equal(three.nearAt, one.nearAt);
+    assert.equal(three.overAt, one.overAt);
+    assert.equal(three.nearAt, "2026-10-26T10:12:00.000Z");
+    assert.equal(three.workingSecondsClosed, 2.5 * H);
+    assert.equal(three.runningSince, "2026-10-26T09:30:00.000Z");
+  });
+
+  test("given the running visit reaching the limit at 13:00, when judged, then near through lunch and over at 14:00:00.001", () => {
+    const g = judge([{ startedAt: MON_0900, endedAt: null }]);
+    assert.equal(g.overAt, "2026-10-26T12:00:00.001Z");
+    assert.equal(state(g, "2026-10-26T11:00:00Z"), "near");
+    assert.equal(state(g, "2026-10-26T11:30:00Z"), "near");
+    assert.equal(state(g, "2026-10-26T12:00:00Z"), "near");
+    assert.equal(state(g, "2026-10-26T12:00:00.001Z"), "over");
+  });
+
+  test("given a visit entered Saturday after closing, when judged, then near and over fall on Monday across the DST change in Europe/Kyiv", () => {
+    // Sat 24 Oct 15:30 EEST (+03:00), after the 10:00-15:00 window; clocks go back on Sun 25 Oct.
+    const g = judge([{ startedAt: "2026-10-24T12:30:00Z", endedAt: null }], 2 * H);
+    // 80 % of 2 h = 1 h 36 min from Mon 09:00 EET (+02:00) = 10:36 EET = 08:36Z; over after 11:00 EET.
+    assert.equal(g.nearAt, "2026-10-26T08:36:00.000Z");
+    assert.equal(g.overAt, "2026-10-26T09:00:00.001Z");
+    // 2 h of work before the change: Sat 10:00-12:00 EEST = 07:00-09:00Z; the near instant keeps the summer offset.
+    const summer = judge([{ startedAt: "2026-10-24T07:00:00Z", endedAt: null }], 2 * H);
+    assert.equal(summer.nearAt, "2026-10-24T08:36:00.000Z");
+    assert.equal(summer.overAt, "2026-10-24T09:00:00.001Z");
+  });
+
+  test("given a history crossing near in the first visit and over in the running one, when judged, then both instants are exact", () => {
+    const g = judge([
+      { startedAt: MON_0900, endedAt: "2026-10-26T10:30:00Z" }, // 3.5 h: near at 10:12Z
+      { startedAt: "2026-10-27T12:00:00Z", endedAt: null }, // Tue 14:00 EET: 30 min more + 1 ms
+    ]);
+    assert.equal(g.stateIfClosed, "near");
+    assert.equal(g.nearAt, "2026-10-26T10:12:00.000Z");
+    assert.equal(g.overAt, "2026-10-27T12:30:00.001Z");
+  });
+
+  test("given the urgent grid, when an urgent order is judged, then the urgent limit applies to its whole history", () => {
+    const settings = parseSlaSettings({ grids: { normal: { "3": "08:00" }, urgent: { "3": "02:00" } } });
+    const visits: GroupVisit[] = [
+      { startedAt: MON_0900, endedAt: "2026-10-26T08:00:00Z" },
+      { startedAt: "2026-10-26T08:00:00Z", endedAt: null },
+    ];
+    const urgent = groupSla({
+      visits,
+      calendar: kyiv,
+      limitSeconds: orderSlaLimitSeconds(settings, 3, { urgent: true }),
     });
-    assert.equal(r.state, "over");
-    assert.equal(r.overAt, "2026-10-27T00:00:00.000Z");
-  });
-
-  test("given end before start or a bad share, when evaluated, then RangeError", () => {
-    assert.throws(() => evaluateSla({ ...base, endedAt: "2026-10-26T06:00:00Z", now: MON_0900 }), RangeError);
-    assert.throws(() => evaluateSla({ ...base, now: MON_0900, nearShare: 2 }), RangeError);
-    assert.throws(() => evaluateSla({ ...base, now: MON_0900, limit: -5 }), RangeError);
-  });
-});
-
-describe("evaluateSla — the order becomes urgent mid-status", () => {
-  const settings = parseSlaSettings({
-    grids: { normal: { "3": "08:00" }, urgent: { "3": "02:00" }, vip: { "3": "01:00" } },
-  });
-  const urgentFrom = (at: string) => slaLimitTimeline(settings, 3, { urgency: [{ at, urgent: true }] });
-  const run = (limit: ReturnType<typeof slaLimitTimeline>, now: string, endedAt: string | null = null) =>
-    evaluateSla({ startedAt: MON_0900, endedAt, now, calendar: kyiv, limit });
-
-  test("given urgent after 1 h, when evaluated at 1.5 h, then judged against 2 h: ok, near due at 1.6 h", () => {
-    const r = run(urgentFrom("2026-10-26T08:00:00Z"), "2026-10-26T08:30:00Z");
-    assert.equal(r.limitSeconds, 2 * H);
-    assert.equal(r.workingSeconds, 1.5 * H);
-    assert.equal(r.state, "ok");
-    assert.deepEqual(r.next, { state: "near", at: "2026-10-26T08:36:00.000Z" });
-  });
-
-  test("given urgent after 1 h, when evaluated at 2.5 h, then over since 2 h of working time (carried over)", () => {
-    const r = run(urgentFrom("2026-10-26T08:00:00Z"), "2026-10-26T09:30:00Z");
-    assert.equal(r.state, "over");
-    assert.equal(r.nearAt, "2026-10-26T08:36:00.000Z");
-    assert.equal(r.overAt, "2026-10-26T09:00:00.000Z");
-  });
-
-  test("given urgent after 3 h (past the urgent limit), when evaluated, then over from the switch instant", () => {
-    const r = run(urgentFrom("2026-10-26T10:00:00Z"), "2026-10-26T10:05:00Z");
-    assert.equal(r.state, "over");
-    assert.equal(r.nearAt, "2026-10-26T10:00:00.000Z");
-    assert.equal(r.overAt, "2026-10-26T10:00:00.000Z");
-    const before = run(urgentFrom("2026-10-26T10:00:00Z"), "2026-10-26T09:59:59Z");
-    assert.equal(before.state, "ok");
-    assert.equal(before.limitSeconds, 8 * H);
-  });
-
-  test("given never urgent, when evaluated at 2.5 h, then judged against the normal 8 h: ok", () => {
-    const r = run(slaLimitTimeline(settings, 3, { urgency: false }), "2026-10-26T09:30:00Z");
-    assert.equal(r.state, "ok");
-    assert.equal(r.limitSeconds, 8 * H);
-  });
-
-  test("given a closed interval that ended before the order became urgent, when evaluated, then the normal limit", () => {
-    const r = run(urgentFrom("2026-10-26T12:00:00Z"), "2026-10-27T00:00:00Z", "2026-10-26T10:00:00Z");
-    assert.equal(r.limitSeconds, 8 * H);
-    assert.equal(r.state, "ok");
-  });
-
-  test("given urgency switched on exactly when the status ended, when evaluated, then the normal limit", () => {
-    const r = run(urgentFrom("2026-10-26T10:00:00Z"), "2026-10-27T00:00:00Z", "2026-10-26T10:00:00Z");
-    assert.equal(r.limitSeconds, 8 * H);
-    assert.equal(r.overAt, null);
-  });
-
-  test("given urgent then normal again (override removed), when evaluated, then ok now but the past breach is kept", () => {
-    const limit = slaLimitTimeline(settings, 3, {
-      urgency: [
-        { at: "2026-10-26T10:00:00Z", urgent: false },
-        { at: MON_0900, urgent: true },
-      ],
+    assert.equal(urgent.limitSeconds, 2 * H);
+    assert.equal(urgent.nearAt, "2026-10-26T08:36:00.000Z");
+    assert.equal(urgent.overAt, "2026-10-26T09:00:00.001Z");
+    const normal = groupSla({
+      visits,
+      calendar: kyiv,
+      limitSeconds: orderSlaLimitSeconds(settings, 3, { urgent: false }),
     });
-    const r = run(limit, "2026-10-26T10:30:00Z");
-    assert.equal(r.limitSeconds, 8 * H);
-    assert.equal(r.state, "ok");
-    assert.equal(r.overAt, "2026-10-26T09:00:00.000Z");
+    assert.equal(normal.limitSeconds, 8 * H);
+    assert.equal(orderSlaLimitSeconds(settings, 3, { urgent: true, profile: "normal" }), 8 * H);
   });
 
-  test("given an SLA profile override, when the timeline is built, then that profile's constant limit, urgency ignored", () => {
-    assert.equal(slaLimitTimeline(settings, 3, { profile: "vip", urgency: true }), 1 * H);
-    assert.equal(slaLimitTimeline(settings, 3, { urgency: true }), 2 * H);
-    assert.equal(slaLimitTimeline(settings, 3, { profile: null, urgency: true }), 2 * H);
-    assert.equal(slaLimitTimeline(settings, 3), 8 * H);
-  });
-});
-
-describe("nextSlaTransitionAt", () => {
-  test("given a zero limit, when asked, then null (already over)", () => {
-    assert.equal(
-      nextSlaTransitionAt({ startedAt: MON_0900, now: MON_0900, calendar: kyiv, limitSeconds: 0 }),
-      null,
-    );
+  test("given a custom near ratio, when judged, then near from that share inclusive", () => {
+    const g = judge([{ startedAt: MON_0900, endedAt: null }], 4 * H, 0.5);
+    assert.equal(g.nearAt, "2026-10-26T09:00:00.000Z");
+    assert.equal(state(g, "2026-10-26T08:59:59.999Z"), "ok");
+    assert.equal(state(g, "2026-10-26T09:00:00Z"), "near");
+    const one = judge([{ startedAt: MON_0900, endedAt: null }], 4 * H, 1);
+    assert.equal(one.nearAt, "2026-10-26T11:00:00.000Z");
+    const zero = judge([{ startedAt: MON_0900, endedAt: null }], 4 * H, 0);
+    assert.equal(zero.nearAt, MON_0900);
   });
 
-  test("given a calendar without working time, when asked, then null (never)", () => {
+  test("given no limit, when judged, then working time only and no state", () => {
+    const g = judge([{ startedAt: MON_0900, endedAt: "2026-10-26T08:00:00Z" }], null);
+    assert.deepEqual(g, {
+      workingSecondsClosed: H,
+      runningSince: null,
+      limitSeconds: null,
+      nearAt: null,
+      overAt: null,
+      stateIfClosed: null,
+    });
+    assert.equal(slaStateAt(g, "2026-10-26T08:00:00Z"), null);
+  });
+
+  test("given a zero limit, when judged, then near at entry and over from the first working millisecond", () => {
+    const g = judge([{ startedAt: "2026-10-26T05:00:00Z", endedAt: null }], 0);
+    assert.equal(g.nearAt, "2026-10-26T05:00:00.000Z");
+    assert.equal(g.overAt, "2026-10-26T07:00:00.001Z");
+  });
+
+  test("given a calendar without working time, when a running visit is judged, then never near or over", () => {
     const never = parseWorkingCalendar({
       working_hours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
     });
-    assert.equal(
-      nextSlaTransitionAt({ startedAt: MON_0900, now: MON_0900, calendar: never, limitSeconds: H }),
-      null,
-    );
+    const g = groupSla({
+      visits: [{ startedAt: MON_0900, endedAt: null }],
+      calendar: never,
+      limitSeconds: H,
+    });
+    assert.equal(g.nearAt, null);
+    assert.equal(g.overAt, null);
+    assert.equal(slaStateAt(g, "2030-01-01T00:00:00Z"), "ok");
   });
 
-  test("given near share 1, when ok, then the next transition is straight to over", () => {
-    assert.deepEqual(
-      nextSlaTransitionAt({
-        startedAt: MON_0900,
-        now: MON_0900,
-        calendar: kyiv,
-        limitSeconds: H,
-        nearShare: 1,
-      }),
-      { state: "over", at: "2026-10-26T08:00:00.000Z" },
+  test("given invalid visits, when judged, then RangeError", () => {
+    assert.throws(() => judge([{ startedAt: MON_0900, endedAt: "2026-10-26T06:00:00Z" }]), RangeError);
+    assert.throws(
+      () =>
+        judge([
+          { startedAt: MON_0900, endedAt: null },
+          { startedAt: "2026-10-27T07:00:00Z", endedAt: null },
+        ]),
+      RangeError,
     );
+    assert.throws(() => judge([{ startedAt: MON_0900, endedAt: null }], -5), RangeError);
+    assert.throws(() => judge([{ startedAt: MON_0900, endedAt: null }], H, 2), RangeError);
   });
 
-  test("given any running interval, when the next transition is predicted, then the state changes exactly there", () => {
-    const T0 = Date.parse("2026-10-01T00:00:00Z");
+  test("given any history, when the state at an instant since the first entry is read from nearAt/overAt, then it equals slaState of the total up to that instant", () => {
+    const T0 = at("2026-10-20T00:00:00Z");
     fc.assert(
       fc.property(
         fc.constantFrom(kyiv, always),
-        fc.integer({ min: T0, max: T0 + 60 * 86_400_000 }),
-        fc.integer({ min: 0, max: 10 * 86_400_000 }),
-        fc.integer({ min: 0, max: 80 * 60 }).map((m) => m * 60),
+        fc.array(fc.integer({ min: 0, max: 3 * 86_400_000 }), { minLength: 2, maxLength: 7 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 30 * 60 }).map((m) => m * 60),
         fc.constantFrom(0, 0.5, 0.8, 1),
-        (calendar, start, elapsed, limitSeconds, nearShare) => {
-          const now = start + elapsed;
-          const args = { startedAt: start, endedAt: null, calendar, limit: limitSeconds, nearShare };
-          const current = evaluateSla({ ...args, now });
-          if (current.next === null) return current.state === "over";
-          const at = Date.parse(current.next.at);
-          return (
-            at > now &&
-            evaluateSla({ ...args, now: at }).state === current.next.state &&
-            evaluateSla({ ...args, now: at - 1 }).state === current.state
-          );
+        fc.integer({ min: 0, max: 12 * 86_400_000 }),
+        (calendar, gaps, running, limitSeconds, nearShare, probe) => {
+          // Alternating in/out of the group: boundaries T0 + cumulative gaps; even pieces are visits.
+          const bounds: number[] = [];
+          let t = T0;
+          for (const g of gaps) {
+            t += g;
+            bounds.push(t);
+          }
+          const visits: GroupVisit[] = [];
+          for (let i = 0; i + 1 < bounds.length; i += 2)
+            visits.push({ startedAt: bounds[i]!, endedAt: bounds[i + 1]! });
+          if (running) visits.push({ startedAt: bounds[bounds.length - 1]! + 1, endedAt: null });
+          const g = groupSla({ visits, calendar, limitSeconds, nearShare });
+          // From the first entry on (before it the order has no time in the group to judge).
+          const now = Math.max(T0 + probe, visits[0] === undefined ? T0 : (visits[0].startedAt as number));
+          let total = 0;
+          for (const v of visits) {
+            const s = v.startedAt as number;
+            const e = Math.min(v.endedAt === null ? now : (v.endedAt as number), now);
+            if (e > s) total += workingMs(s, e, calendar);
+          }
+          return slaStateAt(g, now) === slaState(total / 1000, limitSeconds, nearShare);
         },
       ),
       { numRuns: 300 },

@@ -487,7 +487,7 @@ class EventsBatch {
   }
 
   /**
-   * Recomputes the intervals and `orders_current` of the given orders (order id → the stream
+   * Recomputes the intervals, group SLA and `orders_current` of the given orders (order id → the stream
    * position that caused it) from all their stored events; records a notice for each order whose
    * `orders_current` row changed.
    */
@@ -508,6 +508,7 @@ class EventsBatch {
       const items = await loadOrderItems(this.db, projectId, chunk);
       const overrides = await loadOrderOverrides(this.db, projectId, chunk);
       const intervals = [];
+      const groups = [];
       const cycles = [];
       const currents: OrdersCurrentRow[] = [];
       const flipKeys: string[] = [];
@@ -522,6 +523,7 @@ class EventsBatch {
           overrides: overridesOf(overrides.get(orderId)),
         });
         for (const row of rows.intervals) intervals.push(row);
+        for (const row of rows.groups) groups.push(row);
         for (const row of rows.cycles) cycles.push(row);
         currents.push(rows.current);
         for (const e of list) {
@@ -545,6 +547,12 @@ class EventsBatch {
         .where("order_id", "in", chunk)
         .execute();
       await writeRows(this.db, schema, "order_status_intervals", intervals);
+      await this.db
+        .deleteFrom("order_group_sla")
+        .where("project_id", "=", projectId)
+        .where("order_id", "in", chunk)
+        .execute();
+      await writeRows(this.db, schema, "order_group_sla", groups);
       await this.db
         .deleteFrom("order_cycle_metrics")
         .where("project_id", "=", projectId)

@@ -44,6 +44,8 @@ export interface StoredOrderEvent {
 export type IntervalRow = RowOf<"order_status_intervals">;
 /** A `rm.orders_current` row. */
 export type OrdersCurrentRow = RowOf<"orders_current"> & { project_id: string; order_id: number };
+/** A `rm.order_group_sla` row. */
+export type GroupSlaRow = RowOf<"order_group_sla">;
 /** A `rm.order_cycle_metrics` row. */
 export type CycleMetricsRow = RowOf<"order_cycle_metrics">;
 
@@ -139,11 +141,13 @@ export function orderStatusEventRow(
 }
 
 /**
- * The derived rows of one order: its intervals, its `orders_current` row, its cycle metrics (one
- * per project cycle rule it has a cycle for), effective flags per dedup key.
+ * The derived rows of one order: its intervals, its SLA per status group it visited
+ * (`order_group_sla`), its `orders_current` row, its cycle metrics (one per project cycle rule it
+ * has a cycle for), effective flags per dedup key.
  */
 export interface OrderRows {
   readonly intervals: IntervalRow[];
+  readonly groups: GroupSlaRow[];
   readonly current: OrdersCurrentRow;
   readonly cycles: CycleMetricsRow[];
   readonly effective: ReadonlyMap<string, boolean>;
@@ -191,6 +195,7 @@ export function buildOrderRows(
       duration_seconds: iv.durationSeconds,
       ...a.intervals[i]!,
     })),
+    groups: a.groups.map((g) => ({ project_id, order_id, ...g })),
     cycles: a.cycles.map((c) => ({
       project_id,
       order_id,

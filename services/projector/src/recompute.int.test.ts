@@ -12,6 +12,7 @@ import {
 import { aDictionarySynced, anOrderStatusChanged, aProjectRegistered } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { sql } from "kysely";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
 import { compareReadModels } from "./read-models.compare.js";
@@ -26,11 +27,12 @@ const at = (ms: number) => new Date(T0 + ms).toISOString();
 const DICTIONARY = [
   { status_id: 1, group_id: 1 },
   { status_id: 2, group_id: 2 },
+  { status_id: 3, group_id: 1 },
   { status_id: 4, group_id: 3 },
   { status_id: 5, group_id: 4 },
   { status_id: 6, group_id: 5, is_closing_order: true },
 ];
-const GROUP_OF: Record<number, number> = { 1: 1, 2: 2, 4: 3, 5: 4, 6: 5 };
+const GROUP_OF: Record<number, number> = { 1: 1, 2: 2, 3: 1, 4: 3, 5: 4, 6: 5 };
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const run = randomBytes(5).readUIntBE(0, 5);
@@ -130,6 +132,17 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
       .where("order_id", "=", orderId)
       .orderBy("seq")
       .execute();
+  const groupSla = async (orderId: number, groupId: number) => {
+    const r = await env.db
+      .selectFrom("rm.order_group_sla")
+      .selectAll()
+      .where("project_id", "=", P)
+      .where("order_id", "=", orderId)
+      .where("group_id", "=", groupId)
+      .executeTakeFirstOrThrow();
+    const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+    return { ...r, near_at: iso(r.near_at), over_at: iso(r.over_at), running_since: iso(r.running_since) };
+  };
   const current = (orderId: number) =>
     env.db
       .selectFrom("rm.orders_current")
@@ -186,16 +199,17 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
     const [first, open] = await intervals(15001);
     assert.equal(first!.duration_seconds, 25_200);
     assert.equal(first!.working_seconds, 21_600, "4 h + 2 h");
-    assert.equal(first!.sla_limit_seconds, 18_000);
-    assert.equal(first!.sla_state, "over");
-    assert.equal(new Date(first!.sla_near_at!).toISOString(), at(4 * H));
-    assert.equal(
-      new Date(first!.sla_over_at!).toISOString(),
-      at(6 * H),
-      "the 5th working hour ends at 15:00 Kyiv",
-    );
+    const g2 = await groupSla(15001, 2);
+    assert.equal(g2.limit_seconds, 18_000);
+    assert.equal(g2.working_seconds_closed, 21_600);
+    assert.equal(g2.state_if_closed, "over");
+    assert.equal(g2.running_since, null);
+    assert.equal(g2.near_at, at(4 * H));
+    assert.equal(g2.over_at, at(6 * H + 1), "the 5th working hour ends at 15:00 Kyiv; over 1 ms later");
     assert.equal(open!.working_seconds, null);
-    assert.equal(open!.sla_state, null);
+    const g4 = await groupSla(15001, 4);
+    assert.equal(g4.limit_seconds, null);
+    assert.equal(g4.running_since, at(7 * H));
     const c = await current(15001);
     assert.equal(new Date(c.delivery_entered_at!).toISOString(), at(7 * H));
   });
@@ -240,8 +254,10 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
     await p.recomputesIdle();
     let [first] = await intervals(15010);
     assert.equal(first!.is_urgent, true);
-    assert.equal(first!.sla_limit_seconds, 7200, "the urgent grid");
-    assert.equal(first!.sla_state, "over");
+    let g1 = await groupSla(15010, 1);
+    assert.equal(g1.limit_seconds, 7200, "the urgent grid");
+    assert.equal(g1.sla_profile, "urgent");
+    assert.equal(g1.state_if_closed, "over");
     let c = await current(15010);
     assert.equal(c.is_urgent, true);
     assert.equal(c.urgent_source, "rule");
@@ -260,8 +276,9 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
     await waitSeq(await publish(override));
     [first] = await intervals(15010);
     assert.equal(first!.is_urgent, false);
-    assert.equal(first!.sla_limit_seconds, 36_000);
-    assert.equal(first!.sla_state, "ok");
+    g1 = await groupSla(15010, 1);
+    assert.equal(g1.limit_seconds, 36_000);
+    assert.equal(g1.state_if_closed, "ok");
     c = await current(15010);
     assert.equal(c.urgent_source, "override");
     assert.equal(c.is_urgent, false);
@@ -304,7 +321,7 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
     const p = await start();
     await waitSeq(last);
     await p.recomputesIdle();
-    assert.equal((await intervals(15001))[0]!.sla_state, "over");
+    assert.equal((await groupSla(15001, 1)).state_if_closed, "over");
     assert.equal((await current(15002)).cycle_wall_seconds, 3600);
     assert.equal((await current(15004)).cycle_ended_at, null);
 
@@ -325,7 +342,7 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
     assert.ok(row.events_total >= seq && row.events_done === row.events_total);
     assert.ok(row.finished_at !== null);
 
-    assert.equal((await intervals(15001))[0]!.sla_state, "ok");
+    assert.equal((await groupSla(15001, 1)).state_if_closed, "ok");
     const d = await current(15004);
     assert.equal(new Date(d.sla_next_transition_at!).toISOString(), at(3.2 * H));
 
@@ -341,38 +358,65 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
       [
         [15001, "sla_state", 1, "over", "ok"],
         [15004, "sla_near_at", 1, at(1.6 * H), at(3.2 * H)],
-        [15004, "sla_over_at", 1, at(2 * H), at(4 * H)],
+        [15004, "sla_over_at", 1, at(2 * H + 1), at(4 * H + 1)],
       ],
     );
   });
 
-  test("given a running order, when the clock passes its SLA transitions, then the ticker publishes sla_near then sla_over notices", async () => {
+  test("given a running order back in a group, when the clock passes the group total's 80 % and 100 %, then the ticker announces sla_near and sla_over at those instants", async () => {
     await publish(aProjectRegistered(P));
     await publish(aDictionarySynced(DICTIONARY, P));
     await publish(slaChanged({ "1": "02:00" }));
-    const last = await publish(status(15020, 1, 0));
+    // Group 1 (24/7, 2 h): 1 h in status 1, 1 h in group 3, back in group 1 at 2 h (status 1, then
+    // status 3 of the same group at 2.3 h: the clock does not restart). The group total reaches 80 %
+    // (1.6 h) at 2.6 h and exceeds 2 h just after 3 h — one interval alone would say 3.9 h and 4.3 h.
+    await publish(status(15020, 1, 0));
+    await publish(status(15020, 4, 1 * H));
+    await publish(status(15020, 1, 2 * H));
+    const last = await publish(status(15020, 3, 2.3 * H));
     const p = await start();
     await waitSeq(last);
     await p.recomputesIdle();
-    assert.equal(new Date((await current(15020)).sla_next_transition_at!).toISOString(), at(1.6 * H));
+    const g1 = await groupSla(15020, 1);
+    assert.deepEqual(
+      [g1.visits, g1.working_seconds_closed, g1.running_since, g1.near_at, g1.over_at],
+      [3, 1.3 * 3600, at(2.3 * H), at(2.6 * H), at(3 * H + 1)],
+    );
+    assert.equal(new Date((await current(15020)).sla_next_transition_at!).toISOString(), at(2.6 * H));
+    // A replay rebuilds the same group rows as the live projector.
+    await replayReadModels(deps(), { swap: false, schema: "rm_reentry" });
+    const replayed = await sql<{ group_id: string; visits: number }>`
+      SELECT group_id, visits FROM rm_reentry.order_group_sla WHERE order_id = 15020 ORDER BY group_id`.execute(
+      env.db,
+    );
+    assert.deepEqual(
+      replayed.rows.map((r) => [Number(r.group_id), r.visits]),
+      [
+        [1, 3],
+        [3, 1],
+      ],
+    );
+    assert.deepEqual((await compareReadModels(env.db, "rm", "rm_reentry")).differences, []);
     const subject = orderUpdatesSubject({ root: env.subjectRoot }, P);
     const lastNotice = () =>
       env.nats.jsm.streams
         .getMessage(`${env.streamName}_UPDATES`, { last_by_subj: subject })
         .catch(() => null);
 
-    clock = T0 + 1.5 * H;
-    assert.equal(await p.tickSla(), 0, "before the near instant");
-    clock = T0 + 1.7 * H;
-    assert.equal(await p.tickSla(), 1);
+    clock = T0 + 2.6 * H - 1;
+    assert.equal(await p.tickSla(), 0, "1 ms before the group total reaches 80 %");
+    clock = T0 + 2.6 * H;
+    assert.equal(await p.tickSla(), 1, "at 80 % of the group total");
     const near = await waitFor("near notice", async () => {
       const m = await lastNotice();
       return m && OrderUpdatedNotice.parse(m.json()).reason === "sla_near" ? m : null;
     });
     assert.equal(OrderUpdatedNotice.parse(near.json()).order_id, 15020);
     assert.equal(await p.tickSla(), 0, "a window is announced once");
-    clock = T0 + 2.5 * H;
-    assert.equal(await p.tickSla(), 1);
+    clock = T0 + 3 * H;
+    assert.equal(await p.tickSla(), 0, "exactly at the limit the order is still near");
+    clock = T0 + 3 * H + 1;
+    assert.equal(await p.tickSla(), 1, "1 ms over the limit");
     await waitFor("over notice", async () => {
       const m = await lastNotice();
       return m && OrderUpdatedNotice.parse(m.json()).reason === "sla_over" ? m : null;

@@ -3,16 +3,17 @@ import { type Kysely, sql } from "kysely";
 
 /**
  * One changed value of an order between two versions of the read models.
- * - `field` `sla_state` (a closed interval's state), `sla_near_at` / `sla_over_at` (the open
- *   interval's predicted instants, ISO-8601 UTC): with the interval's `seq` and `group_id`;
+ * - per status group (`rm.order_group_sla`, with `group_id`): `sla_state` (the final state of a group
+ *   the order has left: `state_if_closed`), `sla_near_at` / `sla_over_at` (the instants of the group
+ *   the order is in now — past or predicted, ISO-8601 UTC — whose comparison with the clock gives its
+ *   state);
  * - `cycle_working_seconds` / `cycle_wall_seconds` (`orders_current`, seconds): order-level.
  * `before` / `after` are the values (`null` = none).
  */
 export interface DiffChange {
   readonly order_id: number;
   readonly field: string;
-  readonly seq?: number;
-  readonly group_id?: number | null;
+  readonly group_id?: number;
   readonly before: string | number | null;
   readonly after: string | number | null;
 }
@@ -20,7 +21,7 @@ export interface DiffChange {
 /**
  * The `ops.replays.diff` of a recomputation (the shape the query's `GET /api/replays/:id` serves):
  * `orders_changed` orders of the project whose SLA state or cycle time differ; `changes` the first
- * {@link DIFF_LIMIT} changes ordered by order, field and interval; `truncated` when there were more.
+ * {@link DIFF_LIMIT} changes ordered by order, field and group; `truncated` when there were more.
  */
 export interface ReplayDiff {
   readonly orders_changed: number;
@@ -36,7 +37,7 @@ const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 /**
  * The diff of project `projectId`'s orders between read-model schemas `before` and `after` (e.g. the
  * previous `rm`, renamed by the swap, and the new `rm`), with the rules of {@link DiffChange}:
- * intervals are matched by `(order, seq)` and orders by id (both schemas hold the same events).
+ * group rows are matched by `(order, group)` and orders by id (both schemas hold the same events).
  * @throws Postgres errors (missing schema).
  */
 export async function diffSchemas(
@@ -46,36 +47,36 @@ export async function diffSchemas(
   projectId: string,
   limit = DIFF_LIMIT,
 ): Promise<ReplayDiff> {
-  const bi = sql.id(before, "order_status_intervals");
-  const ai = sql.id(after, "order_status_intervals");
+  const bg = sql.id(before, "order_group_sla");
+  const ag = sql.id(after, "order_group_sla");
   const bc = sql.id(before, "orders_current");
   const ac = sql.id(after, "orders_current");
   const iso = (col: string) => sql`to_jsonb(to_char(${sql.ref(col)} AT TIME ZONE 'UTC', ${ISO}))`;
   const changes = sql`
     WITH j AS (
-      SELECT a.order_id, a.seq, a.status_group_id AS group_id, a.ended_at IS NULL AS open,
-             b.sla_state AS b_state, a.sla_state AS a_state, b.sla_near_at AS b_near, a.sla_near_at AS a_near,
-             b.sla_over_at AS b_over, a.sla_over_at AS a_over
-      FROM ${ai} a JOIN ${bi} b ON b.project_id = a.project_id AND b.order_id = a.order_id AND b.seq = a.seq
+      SELECT a.order_id, a.group_id, a.running_since IS NOT NULL AS running,
+             b.state_if_closed AS b_state, a.state_if_closed AS a_state, b.near_at AS b_near, a.near_at AS a_near,
+             b.over_at AS b_over, a.over_at AS a_over
+      FROM ${ag} a JOIN ${bg} b ON b.project_id = a.project_id AND b.order_id = a.order_id AND b.group_id = a.group_id
       WHERE a.project_id = ${projectId}
-        AND (a.sla_state IS DISTINCT FROM b.sla_state
-          OR (a.ended_at IS NULL AND (a.sla_near_at IS DISTINCT FROM b.sla_near_at
-                                   OR a.sla_over_at IS DISTINCT FROM b.sla_over_at)))
+        AND ((a.running_since IS NULL AND a.state_if_closed IS DISTINCT FROM b.state_if_closed)
+          OR (a.running_since IS NOT NULL AND (a.near_at IS DISTINCT FROM b.near_at
+                                            OR a.over_at IS DISTINCT FROM b.over_at)))
     ), c AS (
-      SELECT order_id, 'sla_state' AS field, seq, group_id, to_jsonb(b_state) AS before, to_jsonb(a_state) AS after
-        FROM j WHERE b_state IS DISTINCT FROM a_state
+      SELECT order_id, 'sla_state' AS field, group_id, to_jsonb(b_state) AS before, to_jsonb(a_state) AS after
+        FROM j WHERE NOT running AND b_state IS DISTINCT FROM a_state
       UNION ALL
-      SELECT order_id, 'sla_near_at', seq, group_id, ${iso("b_near")}, ${iso("a_near")}
-        FROM j WHERE open AND b_near IS DISTINCT FROM a_near
+      SELECT order_id, 'sla_near_at', group_id, ${iso("b_near")}, ${iso("a_near")}
+        FROM j WHERE running AND b_near IS DISTINCT FROM a_near
       UNION ALL
-      SELECT order_id, 'sla_over_at', seq, group_id, ${iso("b_over")}, ${iso("a_over")}
-        FROM j WHERE open AND b_over IS DISTINCT FROM a_over
+      SELECT order_id, 'sla_over_at', group_id, ${iso("b_over")}, ${iso("a_over")}
+        FROM j WHERE running AND b_over IS DISTINCT FROM a_over
       UNION ALL
-      SELECT a.order_id, 'cycle_working_seconds', NULL, NULL, to_jsonb(b.cycle_working_seconds), to_jsonb(a.cycle_working_seconds)
+      SELECT a.order_id, 'cycle_working_seconds', NULL, to_jsonb(b.cycle_working_seconds), to_jsonb(a.cycle_working_seconds)
         FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
         WHERE a.project_id = ${projectId} AND a.cycle_working_seconds IS DISTINCT FROM b.cycle_working_seconds
       UNION ALL
-      SELECT a.order_id, 'cycle_wall_seconds', NULL, NULL, to_jsonb(b.cycle_wall_seconds), to_jsonb(a.cycle_wall_seconds)
+      SELECT a.order_id, 'cycle_wall_seconds', NULL, to_jsonb(b.cycle_wall_seconds), to_jsonb(a.cycle_wall_seconds)
         FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
         WHERE a.project_id = ${projectId} AND a.cycle_wall_seconds IS DISTINCT FROM b.cycle_wall_seconds
     )`;
@@ -85,19 +86,19 @@ export async function diffSchemas(
   const rows = await sql<{
     order_id: string | number;
     field: string;
-    seq: number | null;
     group_id: string | number | null;
     before: string | number | null;
     after: string | number | null;
-  }>`${changes} SELECT * FROM c ORDER BY order_id, field, seq NULLS FIRST LIMIT ${limit + 1}`.execute(db);
+  }>`${changes} SELECT * FROM c ORDER BY order_id, field, group_id NULLS FIRST LIMIT ${limit + 1}`.execute(
+    db,
+  );
   const list: DiffChange[] = rows.rows.slice(0, limit).map((r) =>
-    r.seq === null
+    r.group_id === null
       ? { order_id: Number(r.order_id), field: r.field, before: r.before, after: r.after }
       : {
           order_id: Number(r.order_id),
           field: r.field,
-          seq: r.seq,
-          group_id: r.group_id === null ? null : Number(r.group_id),
+          group_id: Number(r.group_id),
           before: r.before,
           after: r.after,
         },
@@ -105,18 +106,18 @@ export async function diffSchemas(
   return { orders_changed: count.rows[0]?.n ?? 0, changes: list, truncated: rows.rows.length > limit };
 }
 
+/** What {@link diffSchemas} compares of one order's group, as loaded by {@link loadOrderDiffStates}. */
+export interface GroupDiffState {
+  readonly running: boolean;
+  readonly sla_state: string | null;
+  readonly sla_near_at: string | null;
+  readonly sla_over_at: string | null;
+}
+
 /** What {@link diffSchemas} compares of one order, as loaded by {@link loadOrderDiffStates}. */
 export interface OrderDiffState {
-  readonly intervals: ReadonlyMap<
-    number,
-    {
-      readonly group_id: number | null;
-      readonly open: boolean;
-      readonly sla_state: string | null;
-      readonly sla_near_at: string | null;
-      readonly sla_over_at: string | null;
-    }
-  >;
+  /** Status group id → its SLA row. */
+  readonly groups: ReadonlyMap<number, GroupDiffState>;
   readonly cycle_working_seconds: number | null;
   readonly cycle_wall_seconds: number | null;
 }
@@ -137,28 +138,27 @@ export async function loadOrderDiffStates(
     .where("project_id", "=", projectId)
     .where("order_id", "in", orderIds)
     .execute();
-  const intervals = await db
-    .selectFrom("order_status_intervals")
-    .select(["order_id", "seq", "status_group_id", "ended_at", "sla_state", "sla_near_at", "sla_over_at"])
+  const groups = await db
+    .selectFrom("order_group_sla")
+    .select(["order_id", "group_id", "running_since", "state_if_closed", "near_at", "over_at"])
     .where("project_id", "=", projectId)
     .where("order_id", "in", orderIds)
     .execute();
   for (const c of current) {
     out.set(c.order_id, {
-      intervals: new Map(),
+      groups: new Map(),
       cycle_working_seconds: c.cycle_working_seconds,
       cycle_wall_seconds: c.cycle_wall_seconds,
     });
   }
-  for (const i of intervals) {
-    const state = out.get(i.order_id);
+  for (const g of groups) {
+    const state = out.get(g.order_id);
     if (!state) continue;
-    (state.intervals as Map<number, unknown>).set(i.seq, {
-      group_id: i.status_group_id,
-      open: i.ended_at === null,
-      sla_state: i.sla_state,
-      sla_near_at: isoOrNull(i.sla_near_at),
-      sla_over_at: isoOrNull(i.sla_over_at),
+    (state.groups as Map<number, GroupDiffState>).set(g.group_id, {
+      running: g.running_since !== null,
+      sla_state: g.state_if_closed,
+      sla_near_at: isoOrNull(g.near_at),
+      sla_over_at: isoOrNull(g.over_at),
     });
   }
   return out;
@@ -175,13 +175,16 @@ export function diffOrderStates(
 ): DiffChange[] {
   if (!before || !after) return [];
   const out: DiffChange[] = [];
-  const seqs = [...after.intervals.keys()].filter((s) => before.intervals.has(s)).sort((a, b) => a - b);
-  const byField = (field: "sla_state" | "sla_near_at" | "sla_over_at", openOnly: boolean) => {
-    for (const seq of seqs) {
-      const a = after.intervals.get(seq)!;
-      const b = before.intervals.get(seq)!;
-      if ((openOnly && !a.open) || a[field] === b[field]) continue;
-      out.push({ order_id: orderId, field, seq, group_id: a.group_id, before: b[field], after: a[field] });
+  const ids = [...after.groups.keys()].filter((g) => before.groups.has(g)).sort((a, b) => a - b);
+  const byField = (
+    field: "sla_state" | "sla_near_at" | "sla_over_at",
+    when: (running: boolean) => boolean,
+  ) => {
+    for (const groupId of ids) {
+      const a = after.groups.get(groupId)!;
+      const b = before.groups.get(groupId)!;
+      if (!when(a.running) || a[field] === b[field]) continue;
+      out.push({ order_id: orderId, field, group_id: groupId, before: b[field], after: a[field] });
     }
   };
   if (after.cycle_wall_seconds !== before.cycle_wall_seconds)
@@ -198,9 +201,9 @@ export function diffOrderStates(
       before: before.cycle_working_seconds,
       after: after.cycle_working_seconds,
     });
-  byField("sla_near_at", true);
-  byField("sla_over_at", true);
-  byField("sla_state", false);
+  byField("sla_near_at", (running) => running);
+  byField("sla_over_at", (running) => running);
+  byField("sla_state", (running) => !running);
   return out;
 }
 

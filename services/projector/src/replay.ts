@@ -408,10 +408,12 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
   const fixes: StoredOrderEvent[] = [];
   let cycles: RowOf<"order_cycle_metrics">[] = [];
   let intervals: RowOf<"order_status_intervals">[] = [];
+  let groups: RowOf<"order_group_sla">[] = [];
   let current: RowOf<"orders_current">[] = [];
   for (const { events, rows } of fold.orderRows()) {
     for (const e of events) if (!e.is_effective || fold.backfilled.has(e)) fixes.push(e);
     for (const iv of rows.intervals) intervals.push(iv);
+    for (const g of rows.groups) groups.push(g);
     current.push(rows.current);
     for (const c of rows.cycles) cycles.push(c);
     if (cycles.length >= chunk) {
@@ -422,12 +424,17 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
       await writer.submit("order_status_intervals", intervals);
       intervals = [];
     }
+    if (groups.length >= chunk) {
+      await writer.submit("order_group_sla", groups);
+      groups = [];
+    }
     if (current.length >= chunk) {
       await writer.submit("orders_current", current);
       current = [];
     }
   }
   await writer.submit("order_status_intervals", intervals);
+  await writer.submit("order_group_sla", groups);
   await writer.submit("orders_current", current);
   await writer.submit("order_cycle_metrics", cycles);
   await writer.drain();

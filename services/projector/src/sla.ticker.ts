@@ -32,14 +32,15 @@ const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /**
  * Announces running orders turning `near` / `over` without any webhook: every `tickSeconds` it finds
- * the open intervals (`rm.order_status_intervals.ended_at IS NULL`) whose predicted `sla_near_at` or
- * `sla_over_at` lies in `(last tick, now]` — `orders_current.sla_next_transition_at` is the first of
- * them, the over transition after a near one is found the same way — and writes one `order_updated`
- * notice (reason `sla_near` / `sla_over`; `sla_over` when both fell in the window) per order to
- * `ops.outbox`, which the relay publishes to the updates stream (SSE). Msg id
- * `sla:{project}:{order}:{seq}:{reason}:{instant}`, so a repeated window is deduplicated by the stream.
- * The first window starts one tick before the ticker started (transitions while the projector was
- * down longer than that are not announced; the state itself is always right in the read models).
+ * the status groups an order is in now (`rm.order_group_sla.running_since IS NOT NULL`) whose
+ * `near_at` or `over_at` — the instants the order's *total* working time in the group reaches the
+ * near share / exceeds the limit, computed by the domain's `groupSla` — lies in `(last tick, now]`,
+ * and writes one `order_updated` notice (reason `sla_near` / `sla_over`; `sla_over` when both fell
+ * in the window) per order to `ops.outbox`, which the relay publishes to the updates stream (SSE).
+ * Msg id `sla:{project}:{order}:{group}:{reason}:{instant}`, so a repeated window is deduplicated by
+ * the stream. The first window starts one tick before the ticker started (transitions while the
+ * projector was down longer than that are not announced; the state itself is always right in the
+ * read models).
  */
 export function createSlaTicker(deps: SlaTickerDeps): SlaTicker {
   const { db, scheme, logger } = deps;
@@ -52,10 +53,12 @@ export function createSlaTicker(deps: SlaTickerDeps): SlaTicker {
     if (now <= last) return 0;
     const from = new Date(last).toISOString();
     const to = new Date(now).toISOString();
+    const inWindow = (col: string) =>
+      sql<boolean>`(${sql.ref(col)} > ${from}::timestamptz AND ${sql.ref(col)} <= ${to}::timestamptz)`;
     const found = await sql<{
       project_id: string;
       order_id: string | number;
-      seq: number;
+      group_id: string | number;
       reason: "sla_near" | "sla_over";
       at: string;
       last_event_seq: string | number;
@@ -65,20 +68,21 @@ export function createSlaTicker(deps: SlaTickerDeps): SlaTicker {
       started_at: string | null;
       closed_at: string | null;
     }>`
-      SELECT oc.project_id, oc.order_id, i.seq, oc.last_event_seq, oc.last_status_id, oc.last_status_group_id,
+      SELECT oc.project_id, oc.order_id, g.group_id, oc.last_event_seq, oc.last_status_id, oc.last_status_group_id,
              to_char(oc.last_changed_at AT TIME ZONE 'UTC', ${ISO}) AS last_changed_at,
              to_char(oc.started_at AT TIME ZONE 'UTC', ${ISO}) AS started_at,
              to_char(oc.closed_at AT TIME ZONE 'UTC', ${ISO}) AS closed_at,
-             CASE WHEN i.sla_over_at > ${from}::timestamptz AND i.sla_over_at <= ${to}::timestamptz
-                  THEN 'sla_over' ELSE 'sla_near' END AS reason,
-             to_char((CASE WHEN i.sla_over_at > ${from}::timestamptz AND i.sla_over_at <= ${to}::timestamptz
-                  THEN i.sla_over_at ELSE i.sla_near_at END) AT TIME ZONE 'UTC', ${ISO}) AS at
-      FROM rm.orders_current oc
-      JOIN rm.order_status_intervals i
-        ON i.project_id = oc.project_id AND i.order_id = oc.order_id AND i.ended_at IS NULL
-      WHERE oc.sla_next_transition_at IS NOT NULL AND oc.sla_next_transition_at <= ${to}::timestamptz
-        AND ((i.sla_near_at > ${from}::timestamptz AND i.sla_near_at <= ${to}::timestamptz)
-          OR (i.sla_over_at > ${from}::timestamptz AND i.sla_over_at <= ${to}::timestamptz))
+             CASE WHEN ${inWindow("g.over_at")} THEN 'sla_over' ELSE 'sla_near' END AS reason,
+             to_char((CASE WHEN ${inWindow("g.over_at")} THEN g.over_at ELSE g.near_at END) AT TIME ZONE 'UTC',
+                     ${ISO}) AS at
+      FROM (
+        SELECT project_id, order_id, group_id, near_at, over_at FROM rm.order_group_sla
+          WHERE running_since IS NOT NULL AND near_at IS NOT NULL AND ${inWindow("near_at")}
+        UNION
+        SELECT project_id, order_id, group_id, near_at, over_at FROM rm.order_group_sla
+          WHERE running_since IS NOT NULL AND over_at IS NOT NULL AND ${inWindow("over_at")}
+      ) g
+      JOIN rm.orders_current oc ON oc.project_id = g.project_id AND oc.order_id = g.order_id
       ORDER BY oc.project_id, oc.order_id`.execute(db);
     const rows = found.rows.map((r) => {
       const notice: OrderUpdatedNotice = {
@@ -95,7 +99,7 @@ export function createSlaTicker(deps: SlaTickerDeps): SlaTicker {
       };
       return {
         subject: orderUpdatesSubject(scheme, r.project_id),
-        msg_id: `sla:${r.project_id}:${r.order_id}:${r.seq}:${r.reason}:${r.at}`,
+        msg_id: `sla:${r.project_id}:${r.order_id}:${r.group_id}:${r.reason}:${r.at}`,
         payload: JSON.stringify(notice),
       };
     });

@@ -197,6 +197,37 @@ before(async () => {
       })),
     )
     .execute();
+  // SLA of the orders in group 1 (their total working time there, as the projector stores it):
+  // 1 went over on the 12th; 2 turns near after the 12th ends (local); 3 stays ok; 4 has no SLA.
+  const groupSla = (
+    order_id: number,
+    limit: number | null,
+    near_at: string | null,
+    over_at: string | null,
+  ) => ({
+    project_id: "kyiv",
+    order_id,
+    group_id: 1,
+    visits: 1,
+    first_entered_at: "2026-10-11T21:30:00Z",
+    working_seconds_closed: 0,
+    running_since: null,
+    is_urgent: false,
+    sla_profile: "normal",
+    limit_seconds: limit,
+    near_at,
+    over_at,
+    state_if_closed: null,
+  });
+  await db
+    .insertInto("rm.order_group_sla")
+    .values([
+      groupSla(1, 2000, "2026-10-12T08:20:00Z", "2026-10-12T08:30:00.001Z"),
+      groupSla(2, 1500, "2026-10-12T21:30:00Z", null),
+      groupSla(3, 36_000, null, null),
+      groupSla(4, null, null, null),
+    ])
+    .execute();
   const cycle = (order_id: number, ended_at: string | null, working: number | null, wall: number | null) => ({
     project_id: "kyiv",
     order_id,
@@ -240,6 +271,28 @@ describe("GET /api/analytics/status-durations", () => {
     assert.deepEqual(groupStats(bucket(r, "2026-10-12"), 1), [3, 4, 7800, 2600, 2400, 3840]);
     assert.deepEqual(groupStats(bucket(r, "2026-10-13"), 1), [1, 1, 3000, 3000, 3000, 3000]);
     assert.equal(bucket(r, "2026-10-12").groups.find((g) => g.group_id === 1)?.group_name, "New");
+  });
+
+  test("given the orders' group SLA, when bucketed, then each group counts ok/near/over as of the bucket's end", async () => {
+    const r = await durations("from=2026-10-12&to=2026-10-13");
+    const sla = (b: DurationsBlock) => b.groups.find((g) => g.group_id === 1)?.sla;
+    // The 12th (ends 21:00Z): 1 over, 2 still ok; 4 has no SLA.
+    assert.deepEqual(sla(bucket(r, "2026-10-12")), {
+      judged: 2,
+      ok: 1,
+      near: 0,
+      over: 1,
+      ok_percent: 50,
+      near_percent: 0,
+      over_percent: 50,
+    });
+    // The whole range ends on the 13th: 2 is near by then; 3 counts too.
+    const period = sla(r.period);
+    assert.deepEqual([period?.judged, period?.ok, period?.near, period?.over], [3, 1, 1, 1]);
+    assert.equal(period?.over_percent, 33.3);
+    // Group 2 has no SLA rows: nothing judged.
+    assert.deepEqual(bucket(r, "2026-10-12").groups.find((g) => g.group_id === 2)?.sla.judged, 0);
+    assert.equal(bucket(r, "2026-10-12").groups.find((g) => g.group_id === 2)?.sla.ok_percent, null);
   });
 
   test("given two statuses in a group, when bucketed, then each status has its own statistics and names", async () => {

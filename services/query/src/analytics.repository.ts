@@ -14,6 +14,7 @@ import type {
 } from "./analytics.schemas.js";
 import { statusDictionary } from "./dicts.repository.js";
 import { projectTimeZone } from "./settings.repository.js";
+import { groupSlaStateAt } from "./sla-state.sql.js";
 
 /** A request for {@link statusDurations}: local days `[from, to]` (ISO dates) of the project's zone. */
 export interface StatusDurationsRequest {
@@ -23,6 +24,8 @@ export interface StatusDurationsRequest {
   readonly granularity: Granularity;
   readonly basis: DurationBasis;
   readonly urgency: UrgencyFilter;
+  /** The instant SLA states are judged at when a bucket ends later (the request's "now"). */
+  readonly asOf: Date;
 }
 
 /** Result of {@link statusDurations}. */
@@ -47,6 +50,11 @@ function zoneSql(zone: ResolvedTimeZone): RawBuilder<unknown> {
 
 const PERIOD = "period";
 
+/** 100 × part / whole rounded to 0.1, or null for an empty whole. */
+function percent(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((1000 * part) / whole) / 10;
+}
+
 interface StatsRow {
   bucket: string;
   orders_visited: number;
@@ -67,7 +75,9 @@ interface StatsRow {
  * - per status / group, an order's time is the sum of its intervals there in the bucket; mean,
  *   median and p90 (`percentile_cont`) are over those per-order sums, `orders_visited` is their count;
  * - cycles (`rm.order_cycle_metrics`, closed ones) count in the bucket of their `ended_at`, with
- *   `working_seconds` or `wall_seconds`; `urgency` filters on the order's `is_urgent`.
+ *   `working_seconds` or `wall_seconds`; `urgency` filters on the order's `is_urgent`;
+ * - per group, the SLA states of those orders (`rm.order_group_sla`: their total working time in the
+ *   group, compared at the bucket's end or `asOf`, whichever is earlier).
  * Every bucket of the range is returned, empty ones included. One read-only snapshot.
  * @throws the Postgres error when a query fails.
  */
@@ -132,14 +142,36 @@ export async function statusDurations(
             ? sql`AND oc.is_urgent`
             : sql`AND NOT oc.is_urgent`;
 
-      const block = async (bucket: (column: RawBuilder<unknown>) => RawBuilder<unknown>) => {
+      const block = async (
+        bucket: (column: RawBuilder<unknown>) => RawBuilder<unknown>,
+        ends: readonly { bucket: string; end: Date }[],
+      ) => {
         const sel = selected(bucket(sql`i.started_at`));
-        const groups = await sql<StatsRow & { group_id: number | null }>`
+        const judgedAt = sql`LEAST(be.bucket_end, ${q.asOf}::timestamptz)`;
+        const groups = await sql<
+          StatsRow & {
+            group_id: number | null;
+            sla_judged: number;
+            sla_ok: number;
+            sla_near: number;
+            sla_over: number;
+          }
+        >`
           WITH sel AS (${sel}), per_order AS (
             SELECT bucket, status_group_id, order_id, sum(s) AS s, count(*) AS n
-            FROM sel WHERE s IS NOT NULL GROUP BY bucket, status_group_id, order_id)
-          SELECT bucket, status_group_id AS group_id, ${stats}
-          FROM per_order GROUP BY bucket, status_group_id
+            FROM sel WHERE s IS NOT NULL GROUP BY bucket, status_group_id, order_id
+          ), judged AS (
+            SELECT p.*, ${groupSlaStateAt("gs", judgedAt)} AS sla
+            FROM per_order p
+            JOIN unnest(${ends.map((e) => e.bucket)}::text[], ${ends.map((e) => e.end)}::timestamptz[])
+              AS be(bucket, bucket_end) ON be.bucket = p.bucket
+            LEFT JOIN rm.order_group_sla gs
+              ON gs.project_id = ${q.projectId} AND gs.order_id = p.order_id AND gs.group_id = p.status_group_id)
+          SELECT bucket, status_group_id AS group_id, ${stats},
+                 count(sla)::int AS sla_judged, count(*) FILTER (WHERE sla = 'ok')::int AS sla_ok,
+                 count(*) FILTER (WHERE sla = 'near')::int AS sla_near,
+                 count(*) FILTER (WHERE sla = 'over')::int AS sla_over
+          FROM judged GROUP BY bucket, status_group_id
           ORDER BY bucket, status_group_id NULLS LAST`.execute(trx);
         const statuses = await sql<StatsRow & { group_id: number | null; status_id: number }>`
           WITH sel AS (${sel}), per_order AS (
@@ -172,8 +204,11 @@ export async function statusDurations(
         return { groups: groups.rows, statuses: statuses.rows, totals: totals.rows, cycles: cycles.rows };
       };
 
-      const perBucket = await block(bucketOf);
-      const whole = await block(() => sql`${PERIOD}::text`);
+      const perBucket = await block(
+        bucketOf,
+        bucketRows.rows.map((b) => ({ bucket: b.bucket, end: b.end })),
+      );
+      const whole = await block(() => sql`${PERIOD}::text`, [{ bucket: PERIOD, end: range.range_end }]);
       const dict = await statusDictionary(trx, q.projectId);
       const groupNames = new Map(dict.groups.map((g) => [g.group_id, g.name]));
       const statusNames = new Map(dict.statuses.map((s) => [`${s.group_id}:${s.status_id}`, s.name]));
@@ -197,6 +232,15 @@ export async function statusDurations(
             group_id: g.group_id,
             group_name: g.group_id === null ? null : (groupNames.get(g.group_id) ?? null),
             ...stat(g),
+            sla: {
+              judged: g.sla_judged,
+              ok: g.sla_ok,
+              near: g.sla_near,
+              over: g.sla_over,
+              ok_percent: percent(g.sla_ok, g.sla_judged),
+              near_percent: percent(g.sla_near, g.sla_judged),
+              over_percent: percent(g.sla_over, g.sla_judged),
+            },
           }));
         const statuses: StatusDurations[] = rows.statuses
           .filter((s) => s.bucket === key)

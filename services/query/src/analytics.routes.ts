@@ -23,7 +23,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
           "Closed status intervals of the project that started in the local days [from, to] (the project's time " +
           "zone), bucketed by the day, week (Monday) or month of their start. Per status and per group: orders " +
           "that visited, intervals, total, mean, median and p90 of the per-order time (working or wall-clock " +
-          "seconds). Full cycles from rm.order_cycle_metrics, bucketed by their end. Totals per bucket are the " +
+          "seconds), and per group the SLA ok/near/over of those orders (their total working time in the group, at the " +
+          "bucket's end or now). Full cycles from rm.order_cycle_metrics, bucketed by their end. Totals per bucket are the " +
           "total time of all orders in it. Open intervals are counted but not measured. Computed in SQL.",
         security: API_SECURITY,
         querystring: StatusDurationsQuery,
@@ -40,6 +41,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
         granularity: q.granularity,
         basis: q.basis,
         urgency: q.urgency,
+        asOf: deps.clock(),
       });
       return {
         project_id: q.project,

@@ -64,11 +64,29 @@ const DurationStats = {
   p90_seconds: z.number().describe("90th percentile of the per-order sums"),
 };
 
-/** Time in one status group. */
+/**
+ * SLA of the orders that visited a group in a bucket: each judged on its total working time in the
+ * group (every visit, SPEC "Decided rules") as it stood at the bucket's end, or at `as_of` when the
+ * bucket ends later.
+ */
+export const GroupSlaCounts = z.object({
+  judged: z.number().int().describe("orders_visited whose group has an SLA limit: the denominator"),
+  ok: z.number().int(),
+  near: z.number().int(),
+  over: z.number().int(),
+  ok_percent: z.number().nullable().describe("100 × ok / judged, rounded to 0.1; null when judged is 0"),
+  near_percent: z.number().nullable(),
+  over_percent: z.number().nullable(),
+});
+/** See {@link GroupSlaCounts}. */
+export type GroupSlaCounts = z.infer<typeof GroupSlaCounts>;
+
+/** Time in one status group, and the SLA of the orders that visited it. */
 export const GroupDurations = z.object({
   group_id: CrmId.nullable().describe("null for intervals whose group is unknown"),
   group_name: z.string().nullable(),
   ...DurationStats,
+  sla: GroupSlaCounts,
 });
 /** See {@link GroupDurations}. */
 export type GroupDurations = z.infer<typeof GroupDurations>;

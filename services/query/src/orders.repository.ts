@@ -17,6 +17,7 @@ import type {
 } from "./orders.schemas.js";
 import type { GroupCalendars } from "./settings.kinds.js";
 import { loadGroupCalendars } from "./settings.repository.js";
+import { groupSlaStateAt } from "./sla-state.sql.js";
 
 /**
  * The lateral lookup of a status's name and group in `rm.statuses` for the outer row `alias`
@@ -51,7 +52,10 @@ export interface OrderFilter {
   /** Current status group id (`orders_current.last_status_group_id`). */
   readonly groupId?: number | undefined;
   readonly orderId?: number | undefined;
-  /** SLA state at `asOf` of the order's current interval (see {@link slaStateAt}). */
+  /**
+   * SLA state at `asOf` of the order in the group of its current interval — its total working time
+   * in that group (see {@link currentSlaStateOf}).
+   */
   readonly slaState?: SlaStateValue | undefined;
   /** `orders_current.is_urgent`. */
   readonly urgent?: boolean | undefined;
@@ -88,26 +92,20 @@ function measuredSeconds(asOf: Date): RawBuilder<number> {
   END)::float8`;
 }
 
-/**
- * SLA state at `asOf` of interval alias `a` of `rm.order_status_intervals`: null without a limit;
- * the stored `sla_state` when the interval closed by `asOf`; otherwise (open at `asOf`) `over` from
- * `sla_over_at`, `near` from `sla_near_at`, else `ok` — both instants inclusive, as the domain's
- * `slaState` thresholds are.
- */
-function slaStateAt(asOf: Date, a: string): RawBuilder<SlaStateValue | null> {
-  const col = (c: string) => sql.ref(`${a}.${c}`);
-  return sql<SlaStateValue | null>`(CASE
-    WHEN ${col("sla_limit_seconds")} IS NULL THEN NULL
-    WHEN ${col("ended_at")} IS NOT NULL AND ${col("ended_at")} <= ${asOf}::timestamptz THEN ${col("sla_state")}
-    WHEN ${col("sla_over_at")} <= ${asOf}::timestamptz THEN 'over'
-    WHEN ${col("sla_near_at")} <= ${asOf}::timestamptz THEN 'near'
-    ELSE 'ok'
-  END)`;
+/** `asOf` as a `timestamptz` SQL value. */
+function instant(asOf: Date): RawBuilder<unknown> {
+  return sql`${asOf}::timestamptz`;
 }
 
-/** SLA state at `asOf` of the current interval (latest `seq` starting before `asOf`) of order `oc`. */
+/**
+ * SLA state at `asOf` of order `oc` in the group of its current interval (its latest interval
+ * starting before `asOf`): see {@link groupSlaStateAt}.
+ */
 function currentSlaStateOf(asOf: Date): RawBuilder<SlaStateValue | null> {
-  return sql<SlaStateValue | null>`(SELECT ${slaStateAt(asOf, "ci")} FROM rm.order_status_intervals ci
+  return sql<SlaStateValue | null>`(SELECT ${groupSlaStateAt("cg", instant(asOf))}
+    FROM rm.order_status_intervals ci
+    LEFT JOIN rm.order_group_sla cg
+      ON cg.project_id = ci.project_id AND cg.order_id = ci.order_id AND cg.group_id = ci.status_group_id
     WHERE ci.project_id = oc.project_id AND ci.order_id = oc.order_id AND ci.started_at < ${asOf}::timestamptz
     ORDER BY ci.seq DESC LIMIT 1)`;
 }
@@ -154,9 +152,10 @@ function filteredOrders(db: Kysely<Database>, f: OrderFilter, asOf: Date) {
  * One page of orders of a project with status names, time per status group (wall-clock measured
  * to `asOf` in SQL; working time from the stored values, open intervals measured in TypeScript
  * with the project's working calendars — see {@link workingSecondsAsOf}), the SLA colour per group
- * and of the current interval, urgency and cycle fields; the total count; and the KPI over every
- * order matching the filters: order count, per group the mean seconds over the orders that visited
- * the group, and the SLA states of the current intervals. Everything reads one snapshot (a
+ * (the order's total working time in the group, from `rm.order_group_sla` by
+ * {@link groupSlaStateAt}) and of the current interval's group, urgency and cycle fields; the total
+ * count; and the KPI over every order matching the filters: order count, per group the mean
+ * seconds over the orders that visited the group, and the SLA states of the orders' current groups. Everything reads one snapshot (a
  * read-only repeatable-read transaction), so `total`, `items` and `kpi` agree.
  * Sorting puts nulls last in both directions and breaks ties by `order_id`.
  * @throws the Postgres error when a query fails.
@@ -246,11 +245,17 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         .selectFrom((eb) =>
           eb
             .selectFrom("rm.order_status_intervals as i")
+            .leftJoin("rm.order_group_sla as gs", (join) =>
+              join
+                .onRef("gs.project_id", "=", "i.project_id")
+                .onRef("gs.order_id", "=", "i.order_id")
+                .onRef("gs.group_id", "=", "i.status_group_id"),
+            )
             .where("i.project_id", "=", q.projectId)
             .where("i.started_at", "<", q.asOf)
             .where("i.order_id", "in", filteredOrders(trx, q, q.asOf).select("oc.order_id"))
             .distinctOn("i.order_id")
-            .select(["i.order_id", slaStateAt(q.asOf, "i").as("state")])
+            .select(["i.order_id", groupSlaStateAt("gs", instant(q.asOf)).as("state")])
             .orderBy("i.order_id")
             .orderBy("i.seq", "desc")
             .as("cur"),
@@ -302,7 +307,7 @@ function percent(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((1000 * part) / whole) / 10;
 }
 
-/** The SLA KPI from counts of current intervals per state (`null` = no SLA). */
+/** The SLA KPI from counts of orders per state of their current group (`null` = no SLA). */
 function slaKpi(rows: readonly { state: SlaStateValue | null; n: number }[]): SlaKpi {
   const count = (state: SlaStateValue | null) => rows.find((r) => r.state === state)?.n ?? 0;
   const ok = count("ok");
@@ -328,9 +333,9 @@ interface OrderIntervalsView {
 }
 
 /**
- * Time per status group (wall-clock and working, up to `asOf`) and the SLA colour per group of
- * each of `orderIds`, plus each order's current interval — from their intervals starting before
- * `asOf`. Groups are sorted by id, the unknown (null) group last.
+ * Time per status group (wall-clock and working, up to `asOf`) and the SLA colour per group at
+ * `asOf` (`rm.order_group_sla`) of each of `orderIds`, plus each order's current interval — from
+ * their intervals starting before `asOf`. Groups are sorted by id, the unknown (null) group last.
  */
 async function pageIntervals(
   db: Kysely<Database>,
@@ -346,6 +351,12 @@ async function pageIntervals(
     .leftJoin("rm.status_groups as g", (join) =>
       join.onRef("g.project_id", "=", "i.project_id").onRef("g.group_id", "=", "i.status_group_id"),
     )
+    .leftJoin("rm.order_group_sla as gs", (join) =>
+      join
+        .onRef("gs.project_id", "=", "i.project_id")
+        .onRef("gs.order_id", "=", "i.order_id")
+        .onRef("gs.group_id", "=", "i.status_group_id"),
+    )
     .where("i.project_id", "=", projectId)
     .where("i.order_id", "in", orderIds)
     .where("i.started_at", "<", asOf)
@@ -359,11 +370,11 @@ async function pageIntervals(
       "i.ended_at",
       "i.working_seconds",
       "i.is_urgent",
-      "i.sla_limit_seconds",
-      "i.sla_near_at",
-      "i.sla_over_at",
+      "gs.limit_seconds as sla_limit_seconds",
+      "gs.near_at as sla_near_at",
+      "gs.over_at as sla_over_at",
       measuredSeconds(asOf).as("seconds"),
-      slaStateAt(asOf, "i").as("sla_state"),
+      groupSlaStateAt("gs", instant(asOf)).as("sla_state"),
     ])
     .orderBy("i.order_id")
     .orderBy("i.seq")
@@ -383,6 +394,8 @@ async function pageIntervals(
       working_seconds: 0,
       sla_state: null,
       sla_limit_seconds: null,
+      sla_near_at: null,
+      sla_over_at: null,
     };
     // Rows come in seq order: the last one seen is the group's (and the order's) latest interval.
     view.groups.set(r.status_group_id, {
@@ -391,6 +404,8 @@ async function pageIntervals(
       working_seconds: group.working_seconds + working,
       sla_state: r.sla_state,
       sla_limit_seconds: r.sla_limit_seconds,
+      sla_near_at: isoOrNull(r.sla_near_at),
+      sla_over_at: isoOrNull(r.sla_over_at),
     });
     view.current = {
       seq: r.seq,
@@ -431,8 +446,9 @@ export interface OrderHistory {
 /**
  * The status events of one order (every row of `rm.order_status_events`, sorted by
  * `status_changed_at`, then `stream_seq`) and its intervals (sorted by `seq`; those starting at
- * or after `asOf` left out; wall-clock and working durations and SLA state measured to `asOf` as in
- * {@link listOrders}), with status and group names from the dictionary. Returns `null` when the
+ * or after `asOf` left out; wall-clock and working durations measured to `asOf` as in
+ * {@link listOrders}; `sla_state` = the state of the order's total in the interval's group when the
+ * interval ended, or at `asOf` while it was open), with status and group names from the dictionary. Returns `null` when the
  * project has no event of the order.
  * @throws the Postgres error when a query fails.
  */
@@ -488,6 +504,12 @@ export async function orderTimeline(
             .onRef("g.project_id", "=", "i.project_id")
             .on(sql<boolean>`g.group_id = COALESCE(i.status_group_id, st.group_id)`),
         )
+        .leftJoin("rm.order_group_sla as gs", (join) =>
+          join
+            .onRef("gs.project_id", "=", "i.project_id")
+            .onRef("gs.order_id", "=", "i.order_id")
+            .onRef("gs.group_id", "=", "i.status_group_id"),
+        )
         .where("i.project_id", "=", projectId)
         .where("i.order_id", "=", orderId)
         .where("i.started_at", "<", asOf)
@@ -503,10 +525,13 @@ export async function orderTimeline(
           measuredSeconds(asOf).as("duration_seconds"),
           "i.working_seconds",
           "i.is_urgent",
-          "i.sla_limit_seconds",
-          slaStateAt(asOf, "i").as("sla_state"),
-          "i.sla_near_at",
-          "i.sla_over_at",
+          "gs.limit_seconds as sla_limit_seconds",
+          groupSlaStateAt(
+            "gs",
+            sql`LEAST(COALESCE(i.ended_at, ${asOf}::timestamptz), ${asOf}::timestamptz)`,
+          ).as("sla_state"),
+          "gs.near_at as sla_near_at",
+          "gs.over_at as sla_over_at",
         ])
         .orderBy("i.seq")
         .execute();

@@ -13,8 +13,10 @@ export const OrderSortField = z.enum(["order_id", "started_at", "last_changed_at
 export type OrderSortField = z.infer<typeof OrderSortField>;
 
 /**
- * SLA state of a status interval (SPEC `sla_state`): `ok`, `near` (from the near share of the
- * limit, default 80 %), `over` (from the limit).
+ * SLA state of an order in a status group (SPEC `sla_state`, "Decided rules": judged on the order's
+ * total working time in the group, all visits and the running one included): `ok`, `near` (from the
+ * near share of the limit inclusive, default 80 %, up to the limit inclusive), `over` (strictly above
+ * the limit).
  */
 export const SlaStateValue = z.enum(["ok", "near", "over"]);
 /** See {@link SlaStateValue}. */
@@ -38,7 +40,8 @@ export const OrderListQuery = z
     groupId: IdParam.optional().describe("current status group id"),
     orderId: IdParam.optional(),
     slaState: SlaStateValue.optional().describe(
-      "SLA state at asOf of the order's current interval (its latest interval starting before asOf)",
+      "SLA state at asOf of the order in the group of its current interval (its latest interval starting " +
+        "before asOf), judged on its total working time in that group",
     ),
     urgent: z
       .enum(["true", "false"])
@@ -76,10 +79,20 @@ export const GroupTime = z.object({
         "(rm.settings; 24/7 when none)",
     ),
   sla_state: SlaStateValue.nullable().describe(
-    "SLA colour of the group: the state of the order's latest interval in the group (see CurrentInterval.sla_state); " +
-      "null when that interval has no SLA",
+    "SLA colour of the group at as_of: the order's total working time in the group (every visit, the running " +
+      "one to as_of) against the limit of its grid — over if as_of ≥ sla_over_at, near if as_of ≥ sla_near_at, " +
+      "else ok; null when the group has no SLA",
   ),
-  sla_limit_seconds: z.number().nullable().describe("the SLA limit of that interval, seconds; null = no SLA"),
+  sla_limit_seconds: z
+    .number()
+    .nullable()
+    .describe("the group's SLA limit in the order's grid, seconds; null = no SLA"),
+  sla_near_at: Instant.nullable().describe(
+    "when the order's total working time in the group reaches the near share of the limit (past or predicted)",
+  ),
+  sla_over_at: Instant.nullable().describe(
+    "when the order's total working time in the group exceeds the limit (past or predicted)",
+  ),
 });
 /** See {@link GroupTime}. */
 export type GroupTime = z.infer<typeof GroupTime>;
@@ -96,14 +109,14 @@ export const CurrentInterval = z.object({
   ended_at: Instant.nullable(),
   seconds: z.number().describe("wall-clock seconds in the interval up to as_of (measured as in GroupTime)"),
   working_seconds: z.number().describe("working seconds in the interval up to as_of (as in GroupTime)"),
-  is_urgent: z.boolean().describe("the interval was judged with the urgent grid"),
-  sla_limit_seconds: z.number().nullable().describe("null = the group has no SLA"),
+  is_urgent: z.boolean().describe("the order is urgent: its group is judged with the urgent grid"),
+  sla_limit_seconds: z.number().nullable().describe("the limit of the interval's group; null = no SLA"),
   sla_state: SlaStateValue.nullable().describe(
-    "for an interval closed by as_of its stored sla_state; otherwise over if as_of ≥ sla_over_at, near if " +
-      "as_of ≥ sla_near_at, else ok; null without an SLA limit",
+    "the SLA state at as_of of the order in the interval's group (as GroupTime.sla_state: its total working " +
+      "time in the group, not this interval's alone); null without an SLA limit",
   ),
-  sla_near_at: Instant.nullable().describe("when working time reaches the near share (past or predicted)"),
-  sla_over_at: Instant.nullable().describe("when working time reaches the limit (past or predicted)"),
+  sla_near_at: Instant.nullable().describe("as GroupTime.sla_near_at, for the interval's group"),
+  sla_over_at: Instant.nullable().describe("as GroupTime.sla_over_at, for the interval's group"),
 });
 /** See {@link CurrentInterval}. */
 export type CurrentInterval = z.infer<typeof CurrentInterval>;
@@ -137,7 +150,8 @@ export const OrderRow = z.object({
   cycle_wall_seconds: z.number().nullable().describe("cycle duration, wall-clock seconds, as projected"),
   cycle_working_seconds: z.number().nullable().describe("cycle duration, working seconds, as projected"),
   sla_next_transition_at: Instant.nullable().describe(
-    "when the current interval's SLA state changes next without any event (null: never, closed or no SLA)",
+    "the first near/over instant of the current group that falls in the running visit: when the SLA state " +
+      "changes without any event (null: never, closed or no SLA)",
   ),
   current_interval: CurrentInterval.nullable().describe("null when no interval starts before as_of"),
   last_event_seq: z
@@ -167,12 +181,17 @@ export const GroupKpi = z.object({
 /** See {@link GroupKpi}. */
 export type GroupKpi = z.infer<typeof GroupKpi>;
 
-/** SLA KPI: the states at `as_of` of the current intervals of the filtered set. */
+/**
+ * SLA KPI: the states at `as_of` of the orders of the filtered set in the group of their current
+ * interval (each judged on its total working time in that group).
+ */
 export const SlaKpi = z.object({
   intervals: z
     .number()
     .int()
-    .describe("denominator: current intervals (one per order of the filtered set) that have an SLA limit"),
+    .describe(
+      "denominator: orders of the filtered set whose current interval's group has an SLA limit (one per order)",
+    ),
   ok: z.number().int(),
   near: z.number().int(),
   over: z.number().int(),
@@ -186,7 +205,7 @@ export const SlaKpi = z.object({
     .number()
     .int()
     .describe(
-      "current intervals without an SLA limit (not in the denominator); orders without intervals count nowhere",
+      "orders whose current group has no SLA limit (not in the denominator); orders without intervals count nowhere",
     ),
 });
 /** See {@link SlaKpi}. */
@@ -263,9 +282,12 @@ export const TimelineInterval = z.object({
   working_seconds: z.number().describe("working seconds, measured as in GroupTime.working_seconds"),
   is_urgent: z.boolean(),
   sla_limit_seconds: z.number().nullable(),
-  sla_state: SlaStateValue.nullable().describe("state at as_of, as in CurrentInterval.sla_state"),
-  sla_near_at: Instant.nullable(),
-  sla_over_at: Instant.nullable(),
+  sla_state: SlaStateValue.nullable().describe(
+    "the SLA state of the order's total working time in the interval's group when the interval ended (or at " +
+      "as_of while it was open): over if that instant ≥ sla_over_at, near if ≥ sla_near_at, else ok",
+  ),
+  sla_near_at: Instant.nullable().describe("as GroupTime.sla_near_at, for the interval's group"),
+  sla_over_at: Instant.nullable().describe("as GroupTime.sla_over_at, for the interval's group"),
 });
 /** See {@link TimelineInterval}. */
 export type TimelineInterval = z.infer<typeof TimelineInterval>;
