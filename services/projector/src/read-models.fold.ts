@@ -16,6 +16,7 @@ import {
   groupOfStatus,
   type ProjectDictionary,
 } from "./dictionary.projection.js";
+import { messageKey } from "./messages.projection.js";
 import { evolveOrderItems, type OrderItemsState, urgencyItems } from "./order-items.projection.js";
 import { type OrderOverridesRow, overridesOf, overridesRow } from "./order-overrides.projection.js";
 import {
@@ -32,16 +33,22 @@ import { type ShiftDealRow, shiftSettingsOf } from "./shift-deals.projection.js"
 import type { StreamMessage } from "./stream-message.js";
 import {
   addStats,
+  type DeliveryRow,
+  DeliveryTally,
   decodeReceipts,
-  lateDuplicateIncrement,
+  foldDeliveryInputs,
+  receiptDeliveryInput,
   receiptIncrement,
   type StatsRow,
 } from "./webhook-stats.projection.js";
 
+/** The tally of events without a delivery block: `note` ignores them, so it stays empty. */
+const NO_DELIVERY = new DeliveryTally();
+
 /**
  * The read models folded in memory from the streams, in stream order — the replay's fast path.
  * It applies the same rules and row builders as the live projector (`events-batch.apply.ts`):
- * dedup by `(project, dedup_key)` with late duplicates counted, groups resolved against the
+ * dedup by `(project, dedup_key)`, webhook deliveries counted once (ledger), groups resolved against the
  * dictionary at the event's stream position and filled by later syncs, deals by `evolveDeal`,
  * projects by `evolveProject`, poison to dead letters. Order intervals are derived once at the end
  * ({@link orderRows}) from all of each order's events with the final dictionary — which is what the
@@ -54,6 +61,11 @@ export class ReadModelsFold {
   readonly orders = new Map<string, StoredOrderEvent[]>();
   readonly deals = new Map<string, DealRow>();
   readonly stats = new Map<string, StatsRow>();
+  /** Delivery ledger (`webhook_deliveries`), keyed by project and delivery id. */
+  readonly deliveries = new Map<string, DeliveryRow>();
+  /** `deal_event_keys` rows, in stream order of first sight. */
+  readonly dealEventKeys: { project_id: string; dedup_key: string }[] = [];
+  private readonly dealKeys = new Map<string, Set<string>>();
   readonly deadLetters: DeadLetterRow[] = [];
   /** Project → settings kind → its latest `rm.settings` row and data (stream order). */
   readonly settings = new Map<string, Map<string, { row: SettingsRow; data: unknown }>>();
@@ -97,13 +109,18 @@ export class ReadModelsFold {
   }
 
   /** Folds one status event (an `order.status_changed`, or a lead's creation: {@link statusEventOf}). */
-  private applyStatusEvent(event: EventOfType<"order.status_changed">, msg: StreamMessage): void {
+  private applyStatusEvent(
+    event: EventOfType<"order.status_changed">,
+    msg: StreamMessage,
+    tally: DeliveryTally,
+  ): void {
     const keys = getOrCreate(this.dedup, event.project_id, () => new Set<string>());
     if (keys.has(event.dedup_key)) {
-      addStats(this.stats, lateDuplicateIncrement(event));
+      tally.note(event, false);
       return;
     }
     keys.add(event.dedup_key);
+    tally.note(event, true);
     const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
     // Low-cardinality strings are shared: a replay keeps every stored event in memory.
     stored.project_id = this.intern(stored.project_id);
@@ -129,8 +146,30 @@ export class ReadModelsFold {
       return;
     }
     const event = r.event;
+    // Whether a webhook event is new, judged as the live projector does (events-batch.apply.ts).
+    const tally = event.delivery ? new DeliveryTally() : NO_DELIVERY;
     const statusEvent = statusEventOf(event);
-    if (statusEvent) this.applyStatusEvent(statusEvent, msg);
+    if (statusEvent) this.applyStatusEvent(statusEvent, msg, tally);
+    else if (
+      event.type === "deal.created" ||
+      event.type === "deal.updated" ||
+      event.type === "deal.deleted"
+    ) {
+      const keys = getOrCreate(this.dealKeys, event.project_id, () => new Set<string>());
+      const isNew = !keys.has(event.dedup_key);
+      if (isNew) {
+        keys.add(event.dedup_key);
+        this.dealEventKeys.push({ project_id: event.project_id, dedup_key: event.dedup_key });
+      }
+      tally.note(event, isNew);
+    } else if (event.type === "chat.message_received") {
+      const key = messageKey(event.project_id, event.data.source, event.data.message_id);
+      tally.note(event, !this.conversations.messages.has(key));
+    }
+    if (!tally.empty) {
+      for (const inc of tally.events.values()) addStats(this.stats, inc);
+      foldDeliveryInputs(this.deliveries, this.stats, tally.inputs());
+    }
     switch (event.type) {
       case "project.registered": {
         const id = event.data.project_id;
@@ -183,8 +222,13 @@ export class ReadModelsFold {
     this.lastReceipt = msg;
     this.receiptCount++;
     const r = decodeReceipts(msg.data);
-    if (r.ok) for (const receipt of r.receipts) addStats(this.stats, receiptIncrement(receipt));
-    else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
+    if (r.ok) {
+      for (const receipt of r.receipts) {
+        const input = receiptDeliveryInput(receipt);
+        if (input) foldDeliveryInputs(this.deliveries, this.stats, [input]);
+        else addStats(this.stats, receiptIncrement(receipt));
+      }
+    } else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
   }
 
   /** Every `rm.shift_deals` row, from the final state (shift settings: the final `rm.settings` kind `shifts`). */
