@@ -1,5 +1,5 @@
 import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
-import type { DecodeResult, EventOfType } from "@pulse/events";
+import type { DecodeResult, DomainEvent, EventOfType } from "@pulse/events";
 import { getOrCreate } from "./collections.js";
 import { ConversationsFold } from "./conversations.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
@@ -34,16 +34,13 @@ import type { StreamMessage } from "./stream-message.js";
 import {
   addStats,
   type DeliveryRow,
-  DeliveryTally,
   decodeReceipts,
   foldDeliveryInputs,
+  foldStoredEvent,
   receiptDeliveryInput,
   receiptIncrement,
   type StatsRow,
 } from "./webhook-stats.projection.js";
-
-/** The tally of events without a delivery block: `note` ignores them, so it stays empty. */
-const NO_DELIVERY = new DeliveryTally();
 
 /**
  * The read models folded in memory from the streams, in stream order — the replay's fast path.
@@ -109,18 +106,14 @@ export class ReadModelsFold {
   }
 
   /** Folds one status event (an `order.status_changed`, or a lead's creation: {@link statusEventOf}). */
-  private applyStatusEvent(
-    event: EventOfType<"order.status_changed">,
-    msg: StreamMessage,
-    tally: DeliveryTally,
-  ): void {
+  private applyStatusEvent(event: EventOfType<"order.status_changed">, msg: StreamMessage): void {
     const keys = getOrCreate(this.dedup, event.project_id, () => new Set<string>());
     if (keys.has(event.dedup_key)) {
-      tally.note(event, false);
+      this.noteStored(event, false);
       return;
     }
     keys.add(event.dedup_key);
-    tally.note(event, true);
+    this.noteStored(event, true);
     const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
     // Low-cardinality strings are shared: a replay keeps every stored event in memory.
     stored.project_id = this.intern(stored.project_id);
@@ -147,9 +140,8 @@ export class ReadModelsFold {
     }
     const event = r.event;
     // Whether a webhook event is new, judged as the live projector does (events-batch.apply.ts).
-    const tally = event.delivery ? new DeliveryTally() : NO_DELIVERY;
     const statusEvent = statusEventOf(event);
-    if (statusEvent) this.applyStatusEvent(statusEvent, msg, tally);
+    if (statusEvent) this.applyStatusEvent(statusEvent, msg);
     else if (
       event.type === "deal.created" ||
       event.type === "deal.updated" ||
@@ -161,14 +153,10 @@ export class ReadModelsFold {
         keys.add(event.dedup_key);
         this.dealEventKeys.push({ project_id: event.project_id, dedup_key: event.dedup_key });
       }
-      tally.note(event, isNew);
+      this.noteStored(event, isNew);
     } else if (event.type === "chat.message_received") {
       const key = messageKey(event.project_id, event.data.source, event.data.message_id);
-      tally.note(event, !this.conversations.messages.has(key));
-    }
-    if (!tally.empty) {
-      for (const inc of tally.events.values()) addStats(this.stats, inc);
-      foldDeliveryInputs(this.deliveries, this.stats, tally.inputs());
+      this.noteStored(event, !this.conversations.messages.has(key));
     }
     switch (event.type) {
       case "project.registered": {
@@ -215,6 +203,11 @@ export class ReadModelsFold {
       const next = evolveDeal(this.deals.get(key), deal, msg.seq);
       if (next) this.deals.set(key, next);
     }
+  }
+
+  /** Counts a stored event of a webhook delivery (`isNew`: its fact was unknown before it). */
+  private noteStored(event: DomainEvent, isNew: boolean): void {
+    if (event.delivery) foldStoredEvent(this.deliveries, this.stats, event, isNew);
   }
 
   /** Folds one receipts-stream message (stream order). */

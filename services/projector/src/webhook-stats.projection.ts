@@ -304,6 +304,35 @@ export function foldDeliveryInputs(
 }
 
 /**
+ * Folds one stored event into the in-memory ledger and stats (the replay's path, event by event):
+ * its `events_stored` / `events_redelivered` count and its delivery's input (`accepted` when
+ * `isNew`, else `duplicate`). An event without a `delivery` block changes nothing. Same result as a
+ * {@link DeliveryTally} over the events followed by {@link foldDeliveryInputs}.
+ */
+export function foldStoredEvent(
+  ledger: Map<string, DeliveryRow>,
+  stats: Map<string, StatsRow>,
+  event: DomainEvent,
+  isNew: boolean,
+): void {
+  const d = event.delivery;
+  if (!d) return;
+  const inc = zeroStats(event.project_id, d.source, event.recorded_at);
+  if (isNew) inc.events_stored = 1;
+  else inc.events_redelivered = 1;
+  addStats(stats, inc);
+  foldDeliveryInputs(ledger, stats, [
+    {
+      projectId: event.project_id,
+      deliveryId: d.id,
+      source: d.source,
+      receivedAt: event.recorded_at,
+      outcome: isNew ? "accepted" : "duplicate",
+    },
+  ]);
+}
+
+/**
  * Applies ledger inputs against `webhook_deliveries` in `schema`: loads the rows of their deliveries,
  * folds the inputs ({@link evolveDelivery}), writes the changed rows and adds their increments to
  * `stats` (the caller writes those).

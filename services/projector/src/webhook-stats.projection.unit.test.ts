@@ -5,7 +5,15 @@ import { aDealEvent, anOrderStatusChanged } from "@pulse/events/testing";
 import fc from "fast-check";
 import { ReadModelsFold } from "./read-models.fold.js";
 import type { StreamMessage } from "./stream-message.js";
-import { evolveDelivery, type StatsRow, statsKey } from "./webhook-stats.projection.js";
+import {
+  type DeliveryRow,
+  DeliveryTally,
+  evolveDelivery,
+  foldDeliveryInputs,
+  foldStoredEvent,
+  type StatsRow,
+  statsKey,
+} from "./webhook-stats.projection.js";
 
 /**
  * A model of ingest in front of JetStream, for the property below: each request is answered the way
@@ -260,6 +268,50 @@ describe("webhook statistics (SPEC: count deliveries)", () => {
           const sim = simulate(requests);
           const rows = (m: Map<string, StatsRow>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : 1));
           assert.deepEqual(rows(fold(sim, a)), rows(fold(sim, b)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test("given stored events split into batches, when the live projector tallies each batch, then the rows equal the replay's event-by-event fold", () => {
+    const noteArb = fc.record({
+      delivery: fc.integer({ min: 0, max: 5 }),
+      isNew: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(noteArb, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 8 })),
+        (notes, cuts) => {
+          const events = notes.map((n) => {
+            const at = new Date(Date.UTC(2026, 9, 12 + ((n.delivery % 2) as 0 | 1), 6)).toISOString();
+            const e = eventOf("keycrm", "p1", n.delivery, at);
+            e.delivery = { id: `d${n.delivery}`, source: "keycrm", events: 3 };
+            return { e, isNew: n.isNew };
+          });
+          const replayLedger = new Map<string, DeliveryRow>();
+          const replayStats = new Map<string, StatsRow>();
+          for (const { e, isNew } of events) foldStoredEvent(replayLedger, replayStats, e, isNew);
+          const liveLedger = new Map<string, DeliveryRow>();
+          const liveStats = new Map<string, StatsRow>();
+          let i = 0;
+          for (let c = 0; i < events.length; c++) {
+            const tally = new DeliveryTally();
+            for (const { e, isNew } of events.slice(i, i + (cuts[c] ?? events.length))) tally.note(e, isNew);
+            i += cuts[c] ?? events.length;
+            for (const inc of tally.events.values()) {
+              const key = statsKey(inc);
+              const row = liveStats.get(key);
+              if (row) {
+                row.events_stored += inc.events_stored;
+                row.events_redelivered += inc.events_redelivered;
+              } else liveStats.set(key, { ...inc });
+            }
+            foldDeliveryInputs(liveLedger, liveStats, tally.inputs());
+          }
+          assert.deepEqual(counters(liveStats), counters(replayStats));
+          assert.deepEqual(liveLedger, replayLedger);
         },
       ),
       { numRuns: 200 },
