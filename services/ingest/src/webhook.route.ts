@@ -58,9 +58,9 @@ export function deliveryReceivedAt(now: Date, header: string | string[] | undefi
 /**
  * Per-request state of a webhook delivery: when it was received, the authenticated project (or, when
  * authentication failed, the id of the existing project the URL names: `claimedProjectId`), the raw
- * body text, the delivery id once events were built, and the outcome (for the log line). It lives in a request decoration read
- * through {@link webhookStateOf}, not declared on the request type, so the fastify type
- * augmentation does not leak into other services.
+ * body text, the delivery id once events were built, and the outcome (for the log line). It lives
+ * in a request decoration read through {@link webhookStateOf}, not declared on the request type, so
+ * the fastify type augmentation does not leak into other services.
  */
 export interface WebhookState {
   readonly source: WebhookSource;
