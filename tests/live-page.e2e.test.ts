@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { waitFor } from "@pulse/infra/testing";
 import { type Browser, chromium } from "playwright-core";
 import { ADMIN_TOKEN, post, type Stack, startStack } from "./support/stack.js";
 
@@ -79,6 +80,35 @@ test("given the page is connected to a project's live stream, when a webhook cre
   while ((await row.innerText()) === text && Date.now() < deadline) await page.waitForTimeout(25);
   assert.notEqual(await row.innerText(), text, "the row shows the new status");
   assert.equal(await row.count(), 1);
+  await page.close();
+});
+
+test("given webhook deliveries of a project, when the page connects, then its webhook panel shows the outcomes and freshness per source", async () => {
+  // One more request, with a foreign secret: counted as unauthorized for the project.
+  const foreign = await fetch(`${stack.ingestUrl}/webhooks/keycrm/shop-kyiv?secret=an-old-secret`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: statusChange(990_002, 1, 1, new Date().toISOString()).body,
+  });
+  assert.equal(foreign.status, 401);
+  await waitFor("the unauthorized request counted", async () => {
+    const s = await stack.get<{ totals: { unauthorized: number; accepted: number } }>(
+      "/api/webhooks/stats?project=shop-kyiv",
+    );
+    return s.totals.unauthorized === 1 && s.totals.accepted === 2;
+  });
+  const page = await browser.newPage();
+  await page.goto(`${stack.queryUrl}/`);
+  await page.fill("#project", "shop-kyiv");
+  await page.fill("#token", ADMIN_TOKEN);
+  await page.click("#go");
+  const row = page.locator('#webhook-stats tr[data-source="keycrm"]');
+  await row.waitFor({ timeout: 10_000 });
+  const cells = await row.locator("td").allInnerTexts();
+  // source, last delivery, last accepted, received, accepted, duplicate, ignored, rejected, unauthorized, failed, events stored
+  assert.deepEqual([cells[0], ...cells.slice(3)], ["keycrm", "3", "2", "0", "0", "0", "1", "0", "2"]);
+  assert.match(cells[1] ?? "", /ago$/);
+  assert.match(cells[2] ?? "", /ago$/);
   await page.close();
 });
 

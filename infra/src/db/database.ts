@@ -319,9 +319,11 @@ export interface DealsCurrentTable {
 }
 
 /**
- * `rm.webhook_stats` — per project, source and UTC day. From receipts: `received`, `accepted`
- * (new events published), `duplicates` (dropped by the stream's duplicate window), `ignored`,
- * `rejected`; from the events stream: `late_duplicates` (dropped by the projector's dedup key).
+ * `rm.webhook_stats` — per project, source and UTC day of the receive time (SPEC "Webhook statistics
+ * count deliveries"): `received` = `accepted` + `duplicate` + `ignored` + `rejected` +
+ * `unauthorized` + `failed` (one outcome per HTTP request); `events_stored` (new events of accepted
+ * deliveries) and `events_redelivered` (events re-stored after the duplicate window, already known);
+ * the latest receive times of any delivery and of an accepted one.
  */
 export interface WebhookStatsTable {
   project_id: string;
@@ -329,10 +331,36 @@ export interface WebhookStatsTable {
   day: ColumnType<string, string, string>;
   received: number;
   accepted: number;
-  duplicates: number;
-  late_duplicates: number;
+  duplicate: number;
   ignored: number;
   rejected: number;
+  unauthorized: number;
+  failed: number;
+  events_stored: number;
+  events_redelivered: number;
+  last_received_at: Timestamp | null;
+  last_accepted_at: Timestamp | null;
+}
+
+/**
+ * `rm.webhook_deliveries` — the outcome counted for each delivery that stored events or failed
+ * (`accepted` | `duplicate` | `failed`), so each delivery is counted once in `webhook_stats`.
+ */
+export interface WebhookDeliveriesTable {
+  project_id: string;
+  delivery_id: string;
+  source: string;
+  received_at: Timestamp;
+  outcome: string;
+}
+
+/**
+ * `rm.deal_event_keys` — dedup keys of stored deal events no other read model keys
+ * (`deal.updated`, `deal.deleted`, `deal.created` without a stage): whether a redelivery is new.
+ */
+export interface DealEventKeysTable {
+  project_id: string;
+  dedup_key: string;
 }
 
 /** `rm.dead_letters` — stream messages that could not be decoded; the consumer moved past them. */
@@ -393,6 +421,8 @@ export interface ReadModels {
   shift_deals: ShiftDealsTable;
   analysis_results: AnalysisResultsTable;
   webhook_stats: WebhookStatsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  deal_event_keys: DealEventKeysTable;
   dead_letters: DeadLettersTable;
 }
 
@@ -418,6 +448,8 @@ export interface Database {
   "rm.shift_deals": ShiftDealsTable;
   "rm.analysis_results": AnalysisResultsTable;
   "rm.webhook_stats": WebhookStatsTable;
+  "rm.webhook_deliveries": WebhookDeliveriesTable;
+  "rm.deal_event_keys": DealEventKeysTable;
   "rm.dead_letters": DeadLettersTable;
   "ops.outbox": OutboxTable;
   "ops.replays": ReplaysTable;

@@ -143,9 +143,18 @@ export async function createReadModelSchema(
       PRIMARY KEY (project_id, lead_id));
     CREATE TABLE ${s}.webhook_stats (
       project_id text NOT NULL, source text NOT NULL, day date NOT NULL,
-      received bigint NOT NULL DEFAULT 0, accepted bigint NOT NULL DEFAULT 0, duplicates bigint NOT NULL DEFAULT 0,
-      late_duplicates bigint NOT NULL DEFAULT 0, ignored bigint NOT NULL DEFAULT 0, rejected bigint NOT NULL DEFAULT 0,
+      received bigint NOT NULL DEFAULT 0, accepted bigint NOT NULL DEFAULT 0, duplicate bigint NOT NULL DEFAULT 0,
+      ignored bigint NOT NULL DEFAULT 0, rejected bigint NOT NULL DEFAULT 0, unauthorized bigint NOT NULL DEFAULT 0,
+      failed bigint NOT NULL DEFAULT 0, events_stored bigint NOT NULL DEFAULT 0,
+      events_redelivered bigint NOT NULL DEFAULT 0, last_received_at timestamptz, last_accepted_at timestamptz,
       PRIMARY KEY (project_id, source, day));
+    CREATE TABLE ${s}.webhook_deliveries (
+      project_id text NOT NULL, delivery_id text NOT NULL, source text NOT NULL, received_at timestamptz NOT NULL,
+      outcome text NOT NULL,
+      PRIMARY KEY (project_id, delivery_id));
+    CREATE TABLE ${s}.deal_event_keys (
+      project_id text NOT NULL, dedup_key text NOT NULL,
+      PRIMARY KEY (project_id, dedup_key));
     CREATE TABLE ${s}.dead_letters (
       stream text NOT NULL, stream_seq bigint NOT NULL, subject text NOT NULL, reason text NOT NULL,
       payload text NOT NULL, recorded_at timestamptz NOT NULL,
@@ -202,6 +211,8 @@ export const READ_MODEL_TABLES = [
   "shift_deals",
   "analysis_results",
   "webhook_stats",
+  "webhook_deliveries",
+  "deal_event_keys",
   "dead_letters",
   "checkpoints",
 ] as const;

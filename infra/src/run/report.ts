@@ -25,10 +25,12 @@ interface Stats {
   totals: {
     received: number;
     accepted: number;
-    duplicates: number;
-    late_duplicates: number;
+    duplicate: number;
     ignored: number;
     rejected: number;
+    unauthorized: number;
+    failed: number;
+    events_stored: number;
   };
 }
 
@@ -85,8 +87,9 @@ export async function printReport(opts: {
     }
     const t = stats.totals;
     log(
-      `   webhooks: ${t.received} received, ${t.accepted} accepted, ${t.duplicates} duplicates` +
-        ` (${t.late_duplicates} after the window), ${t.ignored} ignored, ${t.rejected} rejected`,
+      `   webhooks: ${t.received} received, ${t.accepted} accepted, ${t.duplicate} duplicate,` +
+        ` ${t.ignored} ignored, ${t.rejected} rejected, ${t.unauthorized} unauthorized, ${t.failed} failed;` +
+        ` ${t.events_stored} events stored`,
     );
   }
   log("");

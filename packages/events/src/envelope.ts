@@ -14,6 +14,27 @@ export const RawDelivery = z.object({
 /** See {@link RawDelivery}. */
 export type RawDelivery = z.infer<typeof RawDelivery>;
 
+/** The webhook sources ingest receives (the endpoint segment `/webhooks/{source}/…`). */
+export const WebhookSource = z.enum(["keycrm", "amocrm", "evolution"]);
+/** See {@link WebhookSource}. */
+export type WebhookSource = z.infer<typeof WebhookSource>;
+
+/**
+ * The webhook delivery (one HTTP request) an event was stored from: `id` — a ULID minted by ingest
+ * per request (a CRM's retry is another request, so another id); `source` — the webhook endpoint;
+ * `events` — how many events that request carried (≥ 1). Every event of the request carries the same
+ * block, so the projector can count the request once from what was stored, whatever the receipts
+ * stream holds (SPEC "Webhook statistics count deliveries"). Absent on events of pollers, workers,
+ * the CLI and on events stored before the block existed.
+ */
+export const WebhookDelivery = z.object({
+  id: z.string().min(1).max(64),
+  source: WebhookSource,
+  events: z.number().int().positive(),
+});
+/** See {@link WebhookDelivery}. */
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+
 /**
  * The envelope every event in the stream shares.
  *
@@ -25,6 +46,7 @@ export type RawDelivery = z.infer<typeof RawDelivery>;
  *   one fact have the same key, so a projector can drop a duplicate that arrived after the
  *   stream's duplicate window.
  * - `source`: who produced it; `raw`: the delivery it came from, or `null`.
+ * - `delivery`: the webhook request it was stored from ({@link WebhookDelivery}); absent otherwise.
  */
 export const EnvelopeBase = z.object({
   id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "ULID"),
@@ -36,6 +58,7 @@ export const EnvelopeBase = z.object({
   dedup_key: z.string().min(1).max(1000),
   source: EventSource,
   raw: RawDelivery.nullable(),
+  delivery: WebhookDelivery.optional(),
 });
 /** See {@link EnvelopeBase}. */
 export type EnvelopeBase = z.infer<typeof EnvelopeBase>;

@@ -17,7 +17,7 @@ export {
   DictionaryStatus,
   DictionaryStatusesSynced,
 } from "./dictionary.events.js";
-export { defineEvent, EnvelopeBase, RawDelivery } from "./envelope.js";
+export { defineEvent, EnvelopeBase, RawDelivery, WebhookDelivery } from "./envelope.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";
 export { OrderUpdatedNotice } from "./notices.js";
 export {
@@ -30,6 +30,7 @@ export {
 export { CrmId, CrmKind, EventSource, IsoInstant, ProjectId, toIsoInstant } from "./primitives.js";
 export { ProjectRegistered, TimeZoneName } from "./project.events.js";
 export {
+  DeliveryOutcome,
   MAX_RECEIPTS_PER_MESSAGE,
   ReceiptsMessage,
   receiptsOf,

@@ -1,26 +1,45 @@
 import { z } from "zod";
+import { WebhookSource } from "./envelope.js";
 import { IsoInstant, ProjectId } from "./primitives.js";
 
-/** The webhook sources ingest receives. */
-export const WebhookSource = z.enum(["keycrm", "amocrm", "evolution"]);
-/** See {@link WebhookSource}. */
-export type WebhookSource = z.infer<typeof WebhookSource>;
+export { WebhookSource };
 
 /**
- * One webhook delivery as ingest answered it — the input of `webhook_stats`. It carries counts,
- * never the body (a rejected body is not stored anywhere).
+ * The outcome of one webhook delivery (HTTP request), SPEC "Webhook statistics count deliveries":
+ * `accepted` (stored at least one new event), `duplicate` (everything in it was already stored),
+ * `ignored` (valid, nothing to store), `rejected` (malformed: 4xx), `unauthorized` (wrong or missing
+ * secret for an existing project), `failed` (could not be persisted: 503).
+ */
+export const DeliveryOutcome = z.enum([
+  "accepted",
+  "duplicate",
+  "ignored",
+  "rejected",
+  "unauthorized",
+  "failed",
+]);
+/** See {@link DeliveryOutcome}. */
+export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>;
+
+/**
+ * One webhook delivery that stored no event, as ingest answered it — an input of `webhook_stats`
+ * (deliveries that stored events are counted from those events, see `WebhookDelivery`). It carries
+ * counts, never the body (a rejected body is not stored anywhere).
  *
- * - `outcome`: `accepted` (≥1 new event), `duplicate` (every event was already stored),
- *   `ignored` (a delivery kind we do not analyse, e.g. `order.change_payment_status`),
- *   `rejected` (400/413 for an authenticated project; 401s are not attributed to any project).
+ * - `outcome`: `duplicate` (the stream's duplicate window dropped every event), `ignored`,
+ *   `rejected`, `unauthorized`, `failed` ({@link DeliveryOutcome}). `accepted` only in receipts
+ *   written before deliveries were counted from their events (still read, counted as before).
+ * - `delivery_id`: the request's delivery id when events were built (a `failed` delivery may have
+ *   stored some of them: the projector then counts it once, from the events), else absent.
  * - `published` / `duplicates` / `ignored`: entity counts within the delivery.
  */
 export const WebhookReceipt = z.object({
   project_id: ProjectId,
   source: WebhookSource,
   received_at: IsoInstant,
-  outcome: z.enum(["accepted", "duplicate", "ignored", "rejected"]),
+  outcome: DeliveryOutcome,
   http_status: z.number().int(),
+  delivery_id: z.string().min(1).max(64).optional(),
   published: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
   ignored: z.number().int().nonnegative(),
@@ -34,9 +53,8 @@ export const MAX_RECEIPTS_PER_MESSAGE = 500;
 
 /**
  * One receipts-stream message as ingest writes it: the receipts of one project and source collected
- * over a short window (ingest's `RECEIPT_FLUSH_MS`), in answer order. Batching keeps the statistics
- * from doubling JetStream's per-webhook work: one receipts message per window instead of one per
- * delivery. Messages holding a single bare {@link WebhookReceipt} (the first format) stay valid;
+ * while the previous receipts message was in flight (ingest's receipt batcher), in answer order,
+ * published with a `Nats-Msg-Id` of its own so a retried publish is stored once. Messages holding a single bare {@link WebhookReceipt} (the first format) stay valid;
  * {@link receiptsOf} reads both.
  */
 export const WebhookReceiptBatch = z.object({

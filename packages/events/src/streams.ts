@@ -5,8 +5,11 @@
  *   limit (`max_age` 0), one replica on a single node. Duplicate window 24 h: JetStream drops a
  *   re-published `Nats-Msg-Id` within it; later duplicates (KeyCRM re-sends after days) are
  *   dropped by the projector, which is idempotent on the dedup key too.
- * - **receipts** (`{name}_RECEIPTS`): small batched records of webhook deliveries for `webhook_stats`.
- *   File storage, kept 400 days: statistics, not facts.
+ * - **receipts** (`{name}_RECEIPTS`): small batched records of webhook requests that stored no
+ *   event, for `webhook_stats`. File storage, kept 400 days: statistics, not facts (requests that
+ *   stored events are counted from the events stream, kept forever). Duplicate window 24 h: ingest
+ *   retries a receipts message under its msg id while JetStream fails, so a publish that timed out
+ *   but was stored is not stored twice however long the outage lasted (within a day).
  * - **updates** (`{name}_UPDATES`): `order_updated` notices the projector publishes after commit;
  *   SSE clients resume from them by stream sequence (`Last-Event-ID`). Kept 7 days.
  */
@@ -33,7 +36,7 @@ export function streamPlans(
       name: `${baseName}_RECEIPTS`,
       subjects: [`${root}.receipts.>`],
       maxAgeNanos: 400 * DAY_NS,
-      duplicateWindowNanos: 120 * SECOND_NS,
+      duplicateWindowNanos: DAY_NS,
     },
     updates: {
       name: `${baseName}_UPDATES`,

@@ -28,7 +28,12 @@ import type { IngestConfig } from "./ingest.config.js";
 import { keycrmWebhookPlugin } from "./keycrm.webhook.js";
 import type { ProjectRegistry } from "./project-registry.js";
 import { receiptBatcher } from "./receipt.batcher.js";
-import { decorateWebhookState, type WebhookAppContext, webhookStateOf } from "./webhook.route.js";
+import {
+  decorateWebhookState,
+  type WebhookAppContext,
+  type WebhookState,
+  webhookStateOf,
+} from "./webhook.route.js";
 
 /**
  * Dependencies of {@link buildIngestApp}.
@@ -64,9 +69,12 @@ export interface IngestAppDeps {
  * `POST /webhooks/evolution/:projectId` (unless disabled), `GET /health`, `GET /ready`. Every error is answered as RFC 9457 `application/problem+json`
  * `{type, title, status, detail, code}` by one handler: 4xx details name the problem, 5xx details
  * are fixed text (the cause is logged, never echoed); a 503 carries `Retry-After` (seconds).
- * Receipts: after every answer of an authenticated webhook (200, 4xx, 503) a `WebhookReceipt` is
- * queued and published to the receipts stream in batches (`RECEIPT_FLUSH_MS`, default 100 ms) without
- * delaying the answer; 401s have none (no project). Closing the app flushes the queue.
+ * Statistics (SPEC "Webhook statistics count deliveries"): a delivery that stored events is counted
+ * by the projector from them (each carries its `WebhookDelivery`); every other answer of a request
+ * to an existing project's URL — 200 duplicate/ignored, 4xx `rejected`, 401 `unauthorized` — waits
+ * until its `WebhookReceipt` is stored (batched, see `receipt.batcher.ts`); a 503 queues a `failed`
+ * receipt without waiting. Requests naming an unknown project are only logged. Closing the app
+ * flushes the queue.
  * @returns the fastify instance, ready for `inject` or `listen`.
  */
 export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstance> {
@@ -78,13 +86,14 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     publisher,
     { root: config.SUBJECT_ROOT },
     {
-      flushMs: config.RECEIPT_FLUSH_MS ?? 100,
+      flushMs: config.RECEIPT_FLUSH_MS ?? 0,
       timeoutMs: config.PUBLISH_TIMEOUT_MS,
       log: logger,
     },
   );
   const ctx: WebhookAppContext = {
     publisher,
+    receipts,
     scheme: { root: config.SUBJECT_ROOT },
     registry: deps.registry,
     clock,
@@ -120,7 +129,6 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
   decorateWebhookState(app);
   app.addHook("onResponse", (request, reply, done) => {
     const state = webhookStateOf(request);
-    if (state?.receipt) receipts.add(state.receipt);
     if (state && logger.isLevelEnabled("info")) {
       logger.info(
         {
@@ -128,8 +136,8 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
           url: urlWithoutQuery(request.url),
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime * 10) / 10,
-          project: state.project?.record.project_id,
-          outcome: state.receipt?.outcome,
+          project: state.project?.record.project_id ?? state.claimedProjectId ?? undefined,
+          outcome: state.outcome ?? undefined,
         },
         "webhook answered",
       );
@@ -188,7 +196,34 @@ function fixedDetail(status: number): string {
   return status === 503 ? "the event store is temporarily unavailable; retry later" : "internal error";
 }
 
-function answerProblem(
+/**
+ * The receipt of a problem answer, or `null` when it is not counted: `unauthorized` (401) for an
+ * existing project's URL, `failed` (5xx) and `rejected` (other 4xx) for an authenticated project;
+ * nothing for unknown projects and non-webhook routes.
+ */
+function problemReceipt(problem: ProblemDetails, state: WebhookState | null): WebhookReceipt | null {
+  if (!state) return null;
+  const projectId =
+    problem.status === 401 ? state.claimedProjectId : (state.project?.record.project_id ?? null);
+  if (projectId === null) return null;
+  const outcome = problem.status === 401 ? "unauthorized" : problem.status >= 500 ? "failed" : "rejected";
+  state.outcome = outcome;
+  const receipt: WebhookReceipt = {
+    project_id: projectId,
+    source: state.source,
+    received_at: state.receivedAt.toISOString(),
+    outcome,
+    http_status: problem.status,
+    published: 0,
+    duplicates: 0,
+    ignored: 0,
+    reason: `${problem.code}: ${problem.detail}`.slice(0, 200),
+  };
+  if (state.deliveryId !== null) receipt.delivery_id = state.deliveryId;
+  return receipt;
+}
+
+async function answerProblem(
   error: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -205,20 +240,9 @@ function answerProblem(
     ctx.log.error({ ...where, err: error, status: problem.status }, "webhook failed");
   else if (problem.status !== 404)
     ctx.log.info({ ...where, status: problem.status, detail: problem.detail }, "request rejected");
-  if (state?.project && problem.status !== 401) {
-    const receipt: WebhookReceipt = {
-      project_id: state.project.record.project_id,
-      source: state.source,
-      received_at: state.receivedAt.toISOString(),
-      outcome: "rejected",
-      http_status: problem.status,
-      published: 0,
-      duplicates: 0,
-      ignored: 0,
-      reason: `${problem.code}: ${problem.detail}`.slice(0, 200),
-    };
-    state.receipt = receipt;
-  }
+  const receipt = problemReceipt(problem, state);
+  if (receipt?.outcome === "failed") ctx.receipts.add(receipt);
+  else if (receipt) await ctx.receipts.write(receipt);
   if (error instanceof UnavailableError) reply.header("retry-after", String(error.retryAfterSeconds));
   return reply.code(problem.status).type("application/problem+json; charset=utf-8").send(problem);
 }

@@ -19,7 +19,7 @@ const flag = (fallback: "true" | "false") =>
  * | `INGEST_BACKGROUND_WORKERS` | `true` | run the dictionary/items/contacts workers and the pollers in this process; `false` for extra webhook-only replicas (one set of workers per deployment keeps the per-project CRM rate limits) |
  * | `WEBHOOK_BODY_LIMIT_BYTES` | `1048576` (1 MiB) | larger bodies are answered 413 |
  * | `PUBLISH_TIMEOUT_MS` | `1500` | JetStream ack timeout per event; amoCRM waits 2 s for an answer |
- * | `RECEIPT_FLUSH_MS` | `100` | webhook receipts (for `webhook_stats`) are published in one message per project and source per window |
+ * | `RECEIPT_FLUSH_MS` | `0` | extra wait before a round of webhook receipts is published (0 = next event-loop turn; receipts answered while one round is in flight share the next; the answer of a delivery that stored nothing waits for its receipt) |
  * | `WEBHOOK_RETRY_AFTER_SECONDS` | `30` | `Retry-After` of a 503 when JetStream cannot persist |
  * | `DICTIONARY_REFRESH_MIN_INTERVAL_SECONDS` | `60` | at most one dictionary sync per project per interval |
  * | `DICTIONARY_REFRESH_INTERVAL_MINUTES` | `60` | periodic dictionary refresh; `0` = off |
@@ -48,7 +48,7 @@ export const IngestConfig = BaseConfig.extend({
   INGEST_BACKGROUND_WORKERS: flag("true"),
   WEBHOOK_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1_048_576),
   PUBLISH_TIMEOUT_MS: int(50, 60_000).default(1500),
-  RECEIPT_FLUSH_MS: int(1, 60_000).default(100),
+  RECEIPT_FLUSH_MS: int(0, 1_000).default(0),
   WEBHOOK_RETRY_AFTER_SECONDS: int(1, 86_400).default(30),
   DICTIONARY_REFRESH_MIN_INTERVAL_SECONDS: int(0, 86_400).default(60),
   DICTIONARY_REFRESH_INTERVAL_MINUTES: int(0, 7 * 24 * 60).default(60),

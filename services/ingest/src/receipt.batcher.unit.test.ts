@@ -9,44 +9,77 @@ import { receiptBatcher } from "./receipt.batcher.js";
 const log = createLogger("test-receipts", "silent");
 const scheme = { root: "t" };
 
-function recordingPublisher(fail = false) {
-  const sent: { subject: string; count: number; projects: string[] }[] = [];
+/** A publisher that records every attempt; `failures` attempts fail first. */
+function recordingPublisher(failures = 0) {
+  const sent: {
+    subject: string;
+    msgId: string | undefined;
+    count: number;
+    projects: string[];
+    ok: boolean;
+  }[] = [];
+  let left = failures;
   const publisher: Publisher = {
-    async publish(subject, payload) {
+    async publish(subject, payload, options) {
       const batch = WebhookReceiptBatch.parse(JSON.parse(String(payload)));
-      sent.push({ subject, count: batch.receipts.length, projects: batch.receipts.map((r) => r.project_id) });
-      if (fail) throw new Error("no responders");
+      const ok = left-- <= 0;
+      sent.push({
+        subject,
+        msgId: options?.msgID,
+        count: batch.receipts.length,
+        projects: batch.receipts.map((r) => r.project_id),
+        ok,
+      });
+      if (!ok) throw new Error("no responders");
       return { stream: "S", seq: sent.length, duplicate: false, domain: "" };
     },
   };
   return { publisher, sent };
 }
 
+async function until(what: string, cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  assert.ok(cond(), what);
+}
+
 describe("receipt batcher", () => {
-  test("given receipts of two projects within one window, when the window ends, then one message per project and source", async () => {
+  test("given receipts written in one event-loop turn, when they resolve, then JetStream stored one message per project and source", async () => {
     const { publisher, sent } = recordingPublisher();
-    const b = receiptBatcher(publisher, scheme, { flushMs: 5, timeoutMs: 100, log });
-    b.add(aWebhookReceipt({ project_id: "a" }));
-    b.add(aWebhookReceipt({ project_id: "b" }));
-    b.add(aWebhookReceipt({ project_id: "a" }));
-    b.add(aWebhookReceipt({ project_id: "a", source: "amocrm" }));
-    assert.equal(sent.length, 0);
-    for (let i = 0; sent.length < 3 && i < 500; i++) await new Promise((r) => setTimeout(r, 2));
+    const b = receiptBatcher(publisher, scheme, { timeoutMs: 100, log });
+    const written = [
+      b.write(aWebhookReceipt({ project_id: "a", outcome: "ignored" })),
+      b.write(aWebhookReceipt({ project_id: "b", outcome: "ignored" })),
+      b.write(aWebhookReceipt({ project_id: "a", outcome: "rejected" })),
+      b.write(aWebhookReceipt({ project_id: "a", source: "amocrm", outcome: "unauthorized" })),
+    ];
+    assert.equal(sent.length, 0, "nothing leaves before the turn ends");
+    await Promise.all(written);
     assert.deepEqual(sent.map((s) => [s.subject, s.count]).sort(), [
       ["t.receipts.a.amocrm", 1],
       ["t.receipts.a.keycrm", 2],
       ["t.receipts.b.keycrm", 1],
     ]);
+    assert.equal(new Set(sent.map((s) => s.msgId)).size, 3, "each message has its own msg id");
+    assert.equal(b.queued(), 0);
   });
 
-  test("given more receipts than fit one message, when added, then full batches go at once and the rest on flush", async () => {
+  test("given receipts written while a round is in flight, when it ends, then they share the next message", async () => {
     const { publisher, sent } = recordingPublisher();
-    const b = receiptBatcher(publisher, scheme, { flushMs: 60_000, timeoutMs: 100, log, maxPerMessage: 3 });
-    for (let i = 0; i < 7; i++) b.add(aWebhookReceipt({ project_id: "a" }));
+    const b = receiptBatcher(publisher, scheme, { timeoutMs: 100, log });
+    const first = b.write(aWebhookReceipt({ project_id: "a" }));
+    await until("the first round is in flight", () => sent.length === 1);
+    const next = [1, 2, 3].map(() => b.write(aWebhookReceipt({ project_id: "a" })));
+    await Promise.all([first, ...next]);
     assert.deepEqual(
       sent.map((s) => s.count),
-      [3, 3],
+      [1, 3],
     );
+  });
+
+  test("given more receipts than fit one message, when flushed, then they are split", async () => {
+    const { publisher, sent } = recordingPublisher();
+    const b = receiptBatcher(publisher, scheme, { timeoutMs: 100, log, maxPerMessage: 3 });
+    for (let i = 0; i < 7; i++) b.add(aWebhookReceipt({ project_id: "a" }));
     await b.flush();
     assert.deepEqual(
       sent.map((s) => s.count),
@@ -56,11 +89,18 @@ describe("receipt batcher", () => {
     assert.equal(sent.length, 3, "an empty flush publishes nothing");
   });
 
-  test("given JetStream refuses, when flushed, then the failure is swallowed (statistics only)", async () => {
-    const { publisher, sent } = recordingPublisher(true);
-    const b = receiptBatcher(publisher, scheme, { flushMs: 60_000, timeoutMs: 100, log });
-    b.add(aWebhookReceipt());
-    await b.flush();
+  test("given JetStream refuses, when written, then the caller is released, the receipt stays queued and is retried under the same msg id until stored", async () => {
+    const { publisher, sent } = recordingPublisher(2);
+    const b = receiptBatcher(publisher, scheme, { timeoutMs: 100, log, retryMinMs: 1, retryMaxMs: 2 });
+    await b.write(aWebhookReceipt({ project_id: "a", outcome: "rejected" }));
     assert.equal(sent.length, 1);
+    assert.equal(b.queued(), 1, "kept for a retry");
+    await until("stored on a retry", () => sent.some((s) => s.ok));
+    assert.deepEqual(
+      sent.map((s) => s.ok),
+      [false, false, true],
+    );
+    assert.equal(new Set(sent.map((s) => s.msgId)).size, 1, "a retried message keeps its msg id");
+    await until("nothing queued", () => b.queued() === 0);
   });
 });

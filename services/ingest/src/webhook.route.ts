@@ -1,24 +1,34 @@
 /**
  * The shared flow of a CRM or chat webhook endpoint, as an encapsulated fastify plugin:
  * authenticate (onRequest, before the body is read) → parse the body once (content-type parser
- * restricted to the CRM's media type) → normalise → publish every event and await the acks →
- * answer `{accepted, duplicates, ignored}` → queue the receipt (published in batches) after the answer.
+ * restricted to the CRM's media type) → normalise → stamp every event with its delivery
+ * (`WebhookDelivery`) → publish every event and await the acks → when nothing was stored, write the
+ * receipt (batched) → answer `{accepted, duplicates, ignored}`.
  */
-import type { CrmKind, SubjectRoot, WebhookReceipt, WebhookSource } from "@pulse/events";
+import type {
+  CrmKind,
+  DeliveryOutcome,
+  SubjectRoot,
+  WebhookDelivery,
+  WebhookReceipt,
+  WebhookSource,
+} from "@pulse/events";
 import type { Logger } from "@pulse/infra";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeliveryContext, NormalizedDelivery } from "./delivery.js";
 import { type Publisher, publishEvents } from "./event.publisher.js";
 import { ValidationError } from "./http.errors.js";
 import { type ProjectEntry, type ProjectRegistry, projectPhoneRegion } from "./project-registry.js";
+import type { ReceiptBatcher } from "./receipt.batcher.js";
 import { authenticateWebhook, presentedSecret } from "./webhook.auth.js";
 
 /**
- * What the app shares with every route: the (coalescing) JetStream publisher, settings, the
- * registry, the clock and the id factory.
+ * What the app shares with every route: the (coalescing) JetStream publisher, the receipt batcher,
+ * settings, the registry, the clock and the id factory.
  */
 export interface WebhookAppContext {
   readonly publisher: Publisher;
+  readonly receipts: ReceiptBatcher;
   readonly scheme: SubjectRoot;
   readonly registry: ProjectRegistry;
   readonly clock: () => Date;
@@ -46,17 +56,20 @@ export function deliveryReceivedAt(now: Date, header: string | string[] | undefi
 }
 
 /**
- * Per-request state of a webhook delivery: when it was received, the authenticated project, the raw
- * body text and the receipt to publish after the answer. It lives in a request decoration read
- * through {@link webhookStateOf}, not declared on the request type, so the fastify type
- * augmentation does not leak into other services.
+ * Per-request state of a webhook delivery: when it was received, the authenticated project (or, when
+ * authentication failed, the id of the existing project the URL names: `claimedProjectId`), the raw
+ * body text, the delivery id once events were built, and the outcome (for the log line). It lives
+ * in a request decoration read through {@link webhookStateOf}, not declared on the request type, so
+ * the fastify type augmentation does not leak into other services.
  */
 export interface WebhookState {
   readonly source: WebhookSource;
   readonly receivedAt: Date;
   project: ProjectEntry | null;
+  claimedProjectId: string | null;
   rawBody: string | null;
-  receipt: WebhookReceipt | null;
+  deliveryId: string | null;
+  outcome: DeliveryOutcome | null;
 }
 
 /** The request property holding the {@link WebhookState} (declared by {@link decorateWebhookState}). */
@@ -139,10 +152,14 @@ export function registerWebhookRoute(
             ctx.trustRecordedReceivedAt,
           ),
           project: null,
+          claimedProjectId: null,
           rawBody: null,
-          receipt: null,
+          deliveryId: null,
+          outcome: null,
         };
         setWebhookState(request, state);
+        // An existing project's URL with a bad secret is counted for it (`unauthorized`); an unknown id only logged.
+        if (ctx.registry.get(request.params.projectId)) state.claimedProjectId = request.params.projectId;
         try {
           state.project = authenticateWebhook(
             ctx.registry,
@@ -172,24 +189,44 @@ export function registerWebhookRoute(
         newId: ctx.newId,
         phoneRegion: projectPhoneRegion(state.project.record),
       });
-      const outcome = await publishEvents(ctx.publisher, ctx.scheme, normalized.events, {
+      const events = normalized.events;
+      if (events.length > 0) {
+        state.deliveryId = ctx.newId();
+        const delivery: WebhookDelivery = {
+          id: state.deliveryId,
+          source: endpoint.source,
+          events: events.length,
+        };
+        for (const e of events) e.delivery = delivery;
+      }
+      const outcome = await publishEvents(ctx.publisher, ctx.scheme, events, {
         timeoutMs: ctx.publishTimeoutMs,
         retryAfterSeconds: ctx.retryAfterSeconds,
       });
-      state.receipt = {
-        project_id: projectId,
-        source: endpoint.source,
-        received_at: state.receivedAt.toISOString(),
-        outcome: outcome.accepted > 0 ? "accepted" : outcome.duplicates > 0 ? "duplicate" : "ignored",
-        http_status: 200,
-        published: outcome.accepted,
-        duplicates: outcome.duplicates,
-        ignored: normalized.ignored,
-        reason:
-          normalized.ignoredKinds.length > 0
-            ? [...new Set(normalized.ignoredKinds)].join(",").slice(0, 200)
-            : null,
-      };
+      if (outcome.accepted > 0) {
+        // Counted by the projector from the stored events (accepted, or duplicate when they all
+        // were already known): no second publish on the accepted path.
+        state.outcome = "accepted";
+      } else {
+        state.outcome = outcome.duplicates > 0 ? "duplicate" : "ignored";
+        const receipt: WebhookReceipt = {
+          project_id: projectId,
+          source: endpoint.source,
+          received_at: state.receivedAt.toISOString(),
+          outcome: state.outcome,
+          http_status: 200,
+          published: 0,
+          duplicates: outcome.duplicates,
+          ignored: normalized.ignored,
+          reason:
+            normalized.ignoredKinds.length > 0
+              ? [...new Set(normalized.ignoredKinds)].join(",").slice(0, 200)
+              : null,
+        };
+        if (state.deliveryId !== null) receipt.delivery_id = state.deliveryId;
+        // Stored before the answer: a crash before it leaves the CRM without an answer (it retries).
+        await ctx.receipts.write(receipt);
+      }
       return { accepted: outcome.accepted, duplicates: outcome.duplicates, ignored: normalized.ignored };
     },
   );

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decodeEvent, WebhookReceiptBatch } from "@pulse/events";
+import { decodeEvent } from "@pulse/events";
 import { ensureStreams } from "@pulse/infra";
 import { waitFor } from "@pulse/infra/testing";
 import type { FastifyInstance } from "fastify";
@@ -183,71 +183,99 @@ describe("webhooks → JetStream", () => {
     assert.deepEqual(res.json(), { accepted: 2, duplicates: 0, ignored: 0 });
     const subjects = [(await t.eventAt(before + 1)).subject, (await t.eventAt(before + 2)).subject];
     assert.equal(new Set(subjects).size, 2);
+    // One request: both events name the same delivery, of two events (counted once by the projector).
+    const deliveries = [];
+    for (const seq of [before + 1, before + 2]) {
+      const d = decodeEvent((await t.eventAt(seq)).data);
+      assert.ok(d.ok);
+      deliveries.push(d.event.delivery);
+    }
+    assert.equal(deliveries[0]?.id, deliveries[1]?.id);
+    assert.deepEqual(
+      deliveries.map((d) => [d?.source, d?.events]),
+      [
+        ["amocrm", 2],
+        ["amocrm", 2],
+      ],
+    );
     for (const s of subjects)
       assert.match(s, new RegExp(`^${t.env.subjectRoot}\\.events\\.demoacademy\\.lead\\.\\d+$`));
   });
 
-  test("given an accepted delivery, when answered, then a receipt with outcome accepted reaches the receipts stream in a batch", async () => {
-    const before = (await t.receipts()).length;
+  test("given an accepted delivery, when answered, then its event carries the delivery and no receipt is written (the projector counts it from the event)", async () => {
+    const receipts = (await t.receipts()).length;
+    const before = await t.eventCount();
     const res = await postKeycrm({
       event: "order.change_order_status",
       context: { id: 99, status_id: 1, status_changed_at: "2026-10-12T04:27:45.000000Z" },
     });
     assert.equal(res.statusCode, 200);
-    await waitFor("the receipt", async () => (await t.receipts()).length > before);
-    const m = await t.env.nats.jsm.streams.getMessage(`${t.env.streamName}_RECEIPTS`, {
-      last_by_subj: `${t.env.subjectRoot}.receipts.shop-kyiv.keycrm`,
-    });
-    assert.ok(m);
-    const batch = WebhookReceiptBatch.parse(m.json());
-    const receipt = batch.receipts.at(-1);
-    assert.equal(receipt?.outcome, "accepted");
-    assert.equal(receipt?.published, 1);
-    assert.equal(receipt?.http_status, 200);
+    const decoded = decodeEvent((await t.eventAt(before + 1)).data);
+    assert.ok(decoded.ok);
+    assert.equal(decoded.event.delivery?.source, "keycrm");
+    assert.equal(decoded.event.delivery?.events, 1);
+    assert.match(decoded.event.delivery?.id ?? "", /^[0-9A-HJKMNP-TV-Z]{26}$/);
+    assert.equal((await t.receipts()).length, receipts);
   });
 
-  test("given many deliveries answered at once, when their receipts are published, then they share messages and none is lost", async () => {
+  test("given many deliveries that store nothing answered at once, when answered, then their receipts are already stored and share messages", async () => {
     const before = await t.receipts();
     const beforeMessages = (await t.env.nats.jsm.streams.info(`${t.env.streamName}_RECEIPTS`)).state.messages;
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        postKeycrm({
-          event: "order.change_order_status",
-          context: { id: 7000 + i, status_id: 2, status_changed_at: "2026-10-12T05:00:00.000000Z" },
-        }),
+        postKeycrm({ event: "order.change_payment_status", context: { id: 7000 + i, status_id: 2 } }),
       ),
     );
     assert.deepEqual(
       answers.map((r) => r.statusCode),
       answers.map(() => 200),
     );
-    await waitFor("40 receipts", async () => (await t.receipts()).length >= before.length + 40);
+    // No wait: a delivery that stores no event is answered only after its receipt is stored.
     const added = (await t.receipts()).slice(before.length);
     assert.equal(added.length, 40);
-    assert.ok(added.every((r) => r.project_id === "shop-kyiv" && r.outcome === "accepted"));
+    assert.ok(added.every((r) => r.project_id === "shop-kyiv" && r.outcome === "ignored"));
     const messages =
       (await t.env.nats.jsm.streams.info(`${t.env.streamName}_RECEIPTS`)).state.messages - beforeMessages;
     assert.ok(messages < 40, `40 receipts took ${messages} messages`);
   });
+
+  test("given a duplicate within the window, when answered, then a duplicate receipt is already stored", async () => {
+    const receipts = (await t.receipts()).length;
+    const res = await postKeycrm(keycrmBody);
+    assert.deepEqual(res.json(), { accepted: 0, duplicates: 1, ignored: 0 });
+    const added = (await t.receipts()).slice(receipts);
+    assert.deepEqual(
+      added.map((r) => [r.project_id, r.source, r.outcome, r.duplicates]),
+      [["shop-kyiv", "keycrm", "duplicate", 1]],
+    );
+  });
 });
 
 describe("rejected deliveries publish nothing to the events stream", () => {
-  const unauthorized: [string, () => ReturnType<typeof post>][] = [
-    ["an unknown project", () => postKeycrm(keycrmBody, `?secret=${SECRET}`, "nobody")],
-    ["a wrong secret", () => postKeycrm(keycrmBody, "?secret=wrong-secret")],
-    ["no secret", () => postKeycrm(keycrmBody, "")],
-    ["an inactive project", () => postKeycrm(keycrmBody, `?secret=${SECRET}`, "sleepy")],
+  // [what, request, the project and source it is counted for (null: an unknown project, only logged)]
+  const unauthorized: [string, () => ReturnType<typeof post>, [string, string] | null][] = [
+    ["an unknown project", () => postKeycrm(keycrmBody, `?secret=${SECRET}`, "nobody"), null],
+    ["a wrong secret", () => postKeycrm(keycrmBody, "?secret=wrong-secret"), ["shop-kyiv", "keycrm"]],
+    ["no secret", () => postKeycrm(keycrmBody, ""), ["shop-kyiv", "keycrm"]],
+    [
+      "an inactive project",
+      () => postKeycrm(keycrmBody, `?secret=${SECRET}`, "sleepy"),
+      ["sleepy", "keycrm"],
+    ],
     [
       "a KeyCRM project on the amoCRM endpoint",
       () => postAmo(amoStatus2021, `?secret=${SECRET}`, "shop-kyiv"),
+      ["shop-kyiv", "amocrm"],
     ],
     [
       "an amoCRM project on the KeyCRM endpoint",
       () => postKeycrm(keycrmBody, `?secret=${AMO_SECRET}`, "demoacademy"),
+      ["demoacademy", "keycrm"],
     ],
   ];
-  for (const [what, send] of unauthorized) {
-    test(`given ${what}, when posted, then 401 problem+json, no event and no receipt`, async () => {
+  for (const [what, send, countedFor] of unauthorized) {
+    const counted = countedFor ? `an unauthorized receipt for ${countedFor.join("/")}` : "no receipt";
+    test(`given ${what}, when posted, then 401 problem+json, no event and ${counted}`, async () => {
       const events = await t.eventCount();
       const receipts = (await t.receipts()).length;
       const res = await send();
@@ -258,16 +286,16 @@ describe("rejected deliveries publish nothing to the events stream", () => {
       assert.equal(problem.type, "urn:pulse:problem:unauthorized");
       assert.equal(typeof problem.title, "string");
       assert.equal(await t.eventCount(), events);
-      // A marker delivery (ignored: it stores no event) queues its receipt after anything the 401
-      // could have queued; once it is in the stream, the 401's absence is certain.
+      // A 401 for an existing project is answered after its receipt is stored; the marker (ignored:
+      // it stores no event) likewise, so once it is answered, anything the 401 wrote is in the stream.
       const marker = await postKeycrm({ event: "order.change_payment_status", context: { id: 1 } });
       assert.equal(marker.statusCode, 200);
-      await waitFor("the marker receipt", async () => (await t.receipts()).length > receipts);
       const added = (await t.receipts()).slice(receipts);
       assert.deepEqual(
-        added.map((r) => r.outcome),
-        ["ignored"],
+        added.map((r) => [r.project_id, r.source, r.outcome]),
+        [...(countedFor ? [[...countedFor, "unauthorized"]] : []), ["shop-kyiv", "keycrm", "ignored"]],
       );
+      assert.doesNotMatch(JSON.stringify(added), /wrong-secret|kyiv-secret|amo-secret/);
       assert.equal(await t.eventCount(), events);
     });
   }
@@ -322,7 +350,7 @@ describe("rejected deliveries publish nothing to the events stream", () => {
       assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
       assert.equal(res.json().status, status);
       assert.ok(res.json().detail.length > 0);
-      await waitFor("the rejected receipt", async () => (await t.receipts()).length > receipts);
+      // No wait: the 4xx is answered after its receipt is stored.
       const [receipt, ...more] = (await t.receipts()).slice(receipts);
       assert.equal(more.length, 0);
       assert.equal(receipt?.outcome, "rejected");

@@ -30,6 +30,7 @@ import {
   type ProjectDictionary,
   writeDictionary,
 } from "./dictionary.projection.js";
+import { messageKey } from "./messages.projection.js";
 import { evolveOrderItems, loadOrderItems, urgencyItems, writeOrderItems } from "./order-items.projection.js";
 import {
   loadOrderOverrides,
@@ -64,8 +65,9 @@ import {
 import type { StreamMessage } from "./stream-message.js";
 import { inSchema, writeRows } from "./table-writer.js";
 import {
-  addStats,
-  lateDuplicateIncrement,
+  applyDeliveryInputs,
+  DeliveryTally,
+  insertDealEventKeys,
   type StatsRow,
   writeStatsIncrements,
 } from "./webhook-stats.projection.js";
@@ -120,7 +122,9 @@ const ORDER_CHUNK = 1000;
  * `ops.outbox` — all in `trx`, so the rows and the checkpoint commit together (STYLE.md rule 4).
  *
  * Order read models are recomputed per affected order from all its stored events with the pure
- * domain rules; a dedup-key conflict is a late duplicate (only `webhook_stats.late_duplicates`).
+ * domain rules; a dedup-key conflict is a late duplicate (stored again after the stream's duplicate
+ * window: no row changes). Each webhook delivery among the events is counted in `webhook_stats` from
+ * whether its events were new to the read models (`DeliveryTally`).
  * A `dictionary.statuses_synced` is applied at its stream position: the events before it resolve
  * against the old dictionary, the ones after against the new one.
  * @throws Postgres errors (the caller rolls back and retries the batch).
@@ -210,6 +214,11 @@ class EventsBatch {
     const orders = new Map<string, { seq: number; event: EventOfType<"order.status_changed"> }[]>();
     const itemEvents: { seq: number; event: EventOfType<"order.items_fetched"> }[] = [];
     const overrideEvents: { seq: number; event: EventOfType<"order.overrides_changed"> }[] = [];
+    // Whether each webhook event was new: status events by `order_status_events`, chat messages by
+    // `messages`, other deal events by `deal_event_keys`.
+    const tally = new DeliveryTally();
+    const dealKeyEvents = new Map<string, DomainEvent[]>();
+    const chatEvents: EventOfType<"chat.message_received">[] = [];
     for (const item of items) {
       if (item.event === null) {
         deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
@@ -223,7 +232,14 @@ class EventsBatch {
       const statusEvent = statusEventOf(event);
       if (statusEvent) {
         getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event: statusEvent });
+      } else if (
+        event.type === "deal.created" ||
+        event.type === "deal.updated" ||
+        event.type === "deal.deleted"
+      ) {
+        getOrCreate(dealKeyEvents, event.project_id, () => []).push(event);
       }
+      if (event.type === "chat.message_received") chatEvents.push(event);
       if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
     }
@@ -268,9 +284,20 @@ class EventsBatch {
     // Items and overrides are stored first; their orders are recomputed after the status events'.
     const extra = await this.applyItemsAndOverrides(itemEvents, overrideEvents);
 
+    for (const [projectId, events] of dealKeyEvents) {
+      const fresh = await insertDealEventKeys(
+        this.db,
+        schema,
+        projectId,
+        events.map((e) => e.dedup_key),
+      );
+      for (const e of events) {
+        tally.note(e, fresh.delete(e.dedup_key));
+      }
+    }
+
     if (orders.size > 0) {
       await this.dictionariesOf(orders.keys());
-      const stats = new Map<string, StatsRow>();
       for (const [projectId, list] of orders) {
         const dict = this.dictionary(projectId);
         const keys = [...new Set(list.map((o) => o.event.dedup_key))];
@@ -291,11 +318,12 @@ class EventsBatch {
           if (!isKnownStatus(dict, d.status_id, d.status_group_id))
             this.requestRefresh(projectId, d.status_id);
           if (seen.has(event.dedup_key)) {
-            addStats(stats, lateDuplicateIncrement(event));
+            tally.note(event, false);
             this.outcome.lateDuplicates++;
             continue;
           }
           seen.add(event.dedup_key);
+          tally.note(event, true);
           rows.push(orderStatusEventRow(event, seq, dict));
           touched.set(d.order_id, seq);
         }
@@ -303,7 +331,6 @@ class EventsBatch {
         await this.recomputeOrders(projectId, touched, dict, "status_changed");
         for (const orderId of touched.keys()) extra.touched.get(projectId)?.delete(orderId);
       }
-      await writeStatsIncrements(this.db, schema, [...stats.values()]);
     }
     if (extra.touched.size > 0) {
       await this.dictionariesOf(extra.touched.keys());
@@ -312,12 +339,49 @@ class EventsBatch {
       }
     }
     await extra.finish();
+    if (chatEvents.length > 0) await this.noteChatEvents(tally, chatEvents);
+    if (!tally.empty) {
+      const stats = new Map<string, StatsRow>(tally.events);
+      await applyDeliveryInputs(this.db, schema, stats, tally.inputs());
+      await writeStatsIncrements(this.db, schema, [...stats.values()]);
+    }
     // Last: the shift deal rows read the status events and deal snapshots written above.
     await applyConversationEvents(
       this.db,
       schema,
       items.flatMap((i) => (i.event === null ? [] : [{ seq: i.msg.seq, event: i.event }])),
     );
+  }
+
+  /**
+   * Notes in `tally` whether each chat message (stream order) is new: its `(project, source,
+   * message_id)` neither in `messages` yet (read before this segment writes them) nor earlier in
+   * the segment.
+   */
+  private async noteChatEvents(
+    tally: DeliveryTally,
+    events: readonly EventOfType<"chat.message_received">[],
+  ): Promise<void> {
+    const known = new Set<string>();
+    const byProject = new Map<string, string[]>();
+    for (const e of events) getOrCreate(byProject, e.project_id, () => []).push(e.data.message_id);
+    for (const [projectId, ids] of byProject) {
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += ORDER_CHUNK) {
+        const rows = await this.db
+          .selectFrom("messages")
+          .select(["source", "message_id"])
+          .where("project_id", "=", projectId)
+          .where("message_id", "in", unique.slice(i, i + ORDER_CHUNK))
+          .execute();
+        for (const r of rows) known.add(messageKey(projectId, r.source, r.message_id));
+      }
+    }
+    for (const e of events) {
+      const key = messageKey(e.project_id, e.data.source, e.data.message_id);
+      tally.note(e, !known.has(key));
+      known.add(key);
+    }
   }
 
   /**

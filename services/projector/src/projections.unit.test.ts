@@ -223,13 +223,17 @@ describe("projects and stats", () => {
     assert.equal(second.event_seq, 7);
   });
 
-  test("given receipts of one day, when added, then counters follow the outcome", () => {
+  test("given receipts of one day, when added, then each counts one delivery under its outcome", () => {
     const acc = new Map<string, StatsRow>();
     const day = "2026-10-12T23:59:59.999Z";
+    // An `accepted` receipt of the first format still counts (with its published events).
     addStats(acc, receiptIncrement(aWebhookReceipt({ received_at: day, published: 3 })));
     addStats(acc, receiptIncrement(aWebhookReceipt({ received_at: day, outcome: "rejected", published: 0 })));
     const [row] = [...acc.values()];
-    assert.deepEqual([row?.day, row?.received, row?.accepted, row?.rejected], ["2026-10-12", 2, 3, 1]);
+    assert.deepEqual(
+      [row?.day, row?.received, row?.accepted, row?.rejected, row?.events_stored, row?.last_received_at],
+      ["2026-10-12", 2, 1, 1, 3, day],
+    );
   });
 
   test("given a receipts message as a batch or as one bare receipt, when decoded, then both give their receipts", () => {

@@ -289,13 +289,17 @@ describe("projector: events → read models", () => {
     assert.equal(new Date((await current(h.env, 15002)).closed_at!).toISOString(), at(200));
   });
 
-  test("given a delivery re-sent after the duplicate window, when projected, then only late_duplicates changes", async () => {
+  test("given a delivery re-sent after the duplicate window, when projected, then no row changes and it counts as one duplicate delivery", async () => {
     await h.publish(aDictionarySynced(DICTIONARY, P));
-    const first = anOrderStatusChanged({ order_id: 15003, status_id: 1, status_changed_at: at(0) }, P);
+    const first = {
+      ...anOrderStatusChanged({ order_id: 15003, status_id: 1, status_changed_at: at(0) }, P),
+      delivery: { id: "D1", source: "keycrm" as const, events: 1 },
+    };
     const firstSeq = await h.publish(first);
-    const second = await h.publish(
-      anOrderStatusChanged({ order_id: 15003, status_id: 2, status_changed_at: at(10) }, P),
-    );
+    const second = await h.publish({
+      ...anOrderStatusChanged({ order_id: 15003, status_id: 2, status_changed_at: at(10) }, P),
+      delivery: { id: "D2", source: "keycrm" as const, events: 1 },
+    });
     await h.start();
     await h.waitCheckpoint("events", second);
     const before = await intervals(h.env, 15003);
@@ -311,8 +315,12 @@ describe("projector: events → read models", () => {
     );
     assert.equal(retried.duplicate, true);
     assert.equal(retried.seq, firstSeq);
-    // Same fact with another msgID: it lands in the stream; the projector drops it by dedup key.
-    const late = await h.publish(first, `${first.dedup_key}:after-window`);
+    // Same fact with another msgID (the CRM's retry, another request): it lands in the stream; the
+    // projector drops it by dedup key and counts that request as a duplicate.
+    const late = await h.publish(
+      { ...first, delivery: { id: "D3", source: "keycrm", events: 1 } },
+      `${first.dedup_key}:after-window`,
+    );
     await h.waitCheckpoint("events", late);
 
     assert.deepEqual(await intervals(h.env, 15003), before);
@@ -321,8 +329,17 @@ describe("projector: events → read models", () => {
     assert.equal(events.length, 2);
     const stats = await h.env.db.selectFrom("rm.webhook_stats").selectAll().execute();
     assert.deepEqual(
-      stats.map((s) => [s.project_id, s.source, s.day, s.late_duplicates, s.received]),
-      [[P, "keycrm", first.recorded_at.slice(0, 10), 1, 0]],
+      stats.map((s) => [
+        s.project_id,
+        s.source,
+        s.day,
+        s.received,
+        s.accepted,
+        s.duplicate,
+        s.events_stored,
+        s.events_redelivered,
+      ]),
+      [[P, "keycrm", first.recorded_at.slice(0, 10), 3, 2, 1, 2, 1]],
     );
   });
 
@@ -462,13 +479,43 @@ describe("projector: events → read models", () => {
         published: 0,
       }),
     );
+    await h.publishReceipt(
+      aWebhookReceipt({
+        project_id: P,
+        received_at: day,
+        outcome: "unauthorized",
+        http_status: 401,
+        published: 0,
+      }),
+    );
+    // A failed delivery none of whose events was stored: counted as failed, once.
+    await h.publishReceipt(
+      aWebhookReceipt({
+        project_id: P,
+        received_at: day,
+        outcome: "failed",
+        http_status: 503,
+        published: 0,
+        delivery_id: "F1",
+      }),
+    );
     const poison = await h.publishRaw(`${h.env.subjectRoot}.receipts.${P}.keycrm`, "{oops");
     await h.start();
     await h.waitCheckpoint("receipts", poison);
     const row = await h.env.db.selectFrom("rm.webhook_stats").selectAll().executeTakeFirstOrThrow();
     assert.deepEqual(
-      [row.day, row.received, row.accepted, row.duplicates, row.ignored, row.rejected, row.late_duplicates],
-      ["2026-10-12", 4, 2, 1, 1, 1, 0],
+      [
+        row.day,
+        row.received,
+        row.accepted,
+        row.duplicate,
+        row.ignored,
+        row.rejected,
+        row.unauthorized,
+        row.failed,
+        row.events_stored,
+      ],
+      ["2026-10-12", 6, 1, 1, 1, 1, 1, 1, 2],
     );
     const dead = await h.env.db.selectFrom("rm.dead_letters").select(["stream", "stream_seq"]).execute();
     assert.deepEqual(dead, [{ stream: `${h.env.streamName}_RECEIPTS`, stream_seq: poison }]);
@@ -551,7 +598,11 @@ describe("projector: crash safety", () => {
     await h.publish(aDictionarySynced(DICTIONARY, P));
     const s = keycrmScenario(orders, seed);
     let last = 0;
-    for (const d of s.deliveries) last = Math.max(last, await h.publish(d.event, d.msgID));
+    // Each publish is one webhook request (a late duplicate is a CRM's retry: another request).
+    for (const [i, d] of s.deliveries.entries()) {
+      const event = { ...d.event, delivery: { id: `req-${i}`, source: "keycrm" as const, events: 1 } };
+      last = Math.max(last, await h.publish(event, d.msgID));
+    }
     // The dictionary learns status 8 mid-stream, then more orders.
     last = await h.publish(aDictionarySynced([...DICTIONARY, { status_id: 8, group_id: 3 }], P));
     return { ...s, last };
@@ -560,11 +611,25 @@ describe("projector: crash safety", () => {
   async function assertEqualsCleanReplay(expected: { distinct: number; lateDuplicates: number }) {
     const stored = await h.env.db.selectFrom("rm.order_status_events").select("dedup_key").execute();
     assert.equal(stored.length, expected.distinct, "every distinct event once");
-    const late = await h.env.db
+    const sums = await h.env.db
       .selectFrom("rm.webhook_stats")
-      .select((eb) => eb.fn.sum<number>("late_duplicates").as("n"))
-      .executeTakeFirst();
-    assert.equal(Number(late?.n ?? 0), expected.lateDuplicates, "late duplicates counted once");
+      .select((eb) => [
+        eb.fn.sum<number>("received").as("received"),
+        eb.fn.sum<number>("accepted").as("accepted"),
+        eb.fn.sum<number>("duplicate").as("duplicate"),
+        eb.fn.sum<number>("events_redelivered").as("redelivered"),
+      ])
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [Number(sums.received), Number(sums.accepted), Number(sums.duplicate), Number(sums.redelivered)],
+      [
+        expected.distinct + expected.lateDuplicates,
+        expected.distinct,
+        expected.lateDuplicates,
+        expected.lateDuplicates,
+      ],
+      "each request counted once: new facts accepted, late duplicates duplicate",
+    );
     const clean = await replayReadModels(h.deps(), { swap: false, schema: "rm_clean" });
     const cmp = await compareReadModels(h.env.db, "rm", clean.schema);
     assert.deepEqual(cmp.differences, []);
@@ -637,23 +702,42 @@ describe("projector: replay", () => {
     await h.publish(aDictionarySynced(DICTIONARY, P));
     const s = keycrmScenario(orders, seed);
     let last = 0;
-    for (const d of s.deliveries) last = await h.publish(d.event, d.msgID);
+    for (const [i, d] of s.deliveries.entries()) {
+      const event = { ...d.event, delivery: { id: `req-${i}`, source: "keycrm" as const, events: 1 } };
+      last = await h.publish(event, d.msgID);
+    }
     await h.publishRaw(`${h.env.subjectRoot}.events.${P}.order.9`, "not json");
-    await h.publish(
-      aDealEvent("deal.created", { lead_id: 700, status_id: 10, updated_at: at(0) }, "amo-test"),
+    // One amoCRM request carrying two leads' events, then its redelivery after the window.
+    const amo = { id: "amo-1", source: "amocrm" as const, events: 2 };
+    const created = aDealEvent(
+      "deal.created",
+      { lead_id: 700, status_id: 10, updated_at: at(0) },
+      "amo-test",
     );
+    const updated = aDealEvent(
+      "deal.updated",
+      { lead_id: 700, status_id: 11, updated_at: at(3), price: 10 },
+      "amo-test",
+    );
+    await h.publish({ ...created, delivery: amo });
+    await h.publish({ ...updated, delivery: amo });
     await h.publish(
-      aDealEvent("deal.updated", { lead_id: 700, status_id: 11, updated_at: at(3), price: 10 }, "amo-test"),
+      { ...updated, delivery: { ...amo, id: "amo-2", events: 1 } },
+      `${updated.dedup_key}#resent`,
     );
     last = await h.publish(aDictionarySynced([...DICTIONARY, { status_id: 8, group_id: 3 }], P));
     let receipts = 0;
+    const outcomes = ["accepted", "rejected", "unauthorized", "ignored", "duplicate", "failed"] as const;
     for (let i = 0; i < 30; i++) {
+      const outcome = outcomes[i % outcomes.length]!;
       receipts = await h.publishReceipt(
         aWebhookReceipt({
           project_id: P,
           received_at: at(i * 97),
-          published: i % 3,
-          outcome: i % 7 ? "accepted" : "rejected",
+          published: outcome === "accepted" ? 1 + (i % 3) : 0,
+          outcome,
+          // Failed requests: some named a delivery whose events were stored after all (counted once).
+          ...(outcome === "failed" ? { delivery_id: i % 2 ? "req-0" : `lost-${i}` } : {}),
         }),
       );
     }

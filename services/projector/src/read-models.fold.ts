@@ -1,5 +1,5 @@
 import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
-import type { DecodeResult, EventOfType } from "@pulse/events";
+import type { DecodeResult, DomainEvent, EventOfType } from "@pulse/events";
 import { getOrCreate } from "./collections.js";
 import { ConversationsFold } from "./conversations.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
@@ -16,6 +16,7 @@ import {
   groupOfStatus,
   type ProjectDictionary,
 } from "./dictionary.projection.js";
+import { messageKey } from "./messages.projection.js";
 import { evolveOrderItems, type OrderItemsState, urgencyItems } from "./order-items.projection.js";
 import { type OrderOverridesRow, overridesOf, overridesRow } from "./order-overrides.projection.js";
 import {
@@ -32,8 +33,11 @@ import { type ShiftDealRow, shiftSettingsOf } from "./shift-deals.projection.js"
 import type { StreamMessage } from "./stream-message.js";
 import {
   addStats,
+  type DeliveryRow,
   decodeReceipts,
-  lateDuplicateIncrement,
+  foldDeliveryInputs,
+  foldStoredEvent,
+  receiptDeliveryInput,
   receiptIncrement,
   type StatsRow,
 } from "./webhook-stats.projection.js";
@@ -41,7 +45,7 @@ import {
 /**
  * The read models folded in memory from the streams, in stream order — the replay's fast path.
  * It applies the same rules and row builders as the live projector (`events-batch.apply.ts`):
- * dedup by `(project, dedup_key)` with late duplicates counted, groups resolved against the
+ * dedup by `(project, dedup_key)`, webhook deliveries counted once (ledger), groups resolved against the
  * dictionary at the event's stream position and filled by later syncs, deals by `evolveDeal`,
  * projects by `evolveProject`, poison to dead letters. Order intervals are derived once at the end
  * ({@link orderRows}) from all of each order's events with the final dictionary — which is what the
@@ -54,6 +58,11 @@ export class ReadModelsFold {
   readonly orders = new Map<string, StoredOrderEvent[]>();
   readonly deals = new Map<string, DealRow>();
   readonly stats = new Map<string, StatsRow>();
+  /** Delivery ledger (`webhook_deliveries`), keyed by project and delivery id. */
+  readonly deliveries = new Map<string, DeliveryRow>();
+  /** `deal_event_keys` rows, in stream order of first sight. */
+  readonly dealEventKeys: { project_id: string; dedup_key: string }[] = [];
+  private readonly dealKeys = new Map<string, Set<string>>();
   readonly deadLetters: DeadLetterRow[] = [];
   /** Project → settings kind → its latest `rm.settings` row and data (stream order). */
   readonly settings = new Map<string, Map<string, { row: SettingsRow; data: unknown }>>();
@@ -100,10 +109,11 @@ export class ReadModelsFold {
   private applyStatusEvent(event: EventOfType<"order.status_changed">, msg: StreamMessage): void {
     const keys = getOrCreate(this.dedup, event.project_id, () => new Set<string>());
     if (keys.has(event.dedup_key)) {
-      addStats(this.stats, lateDuplicateIncrement(event));
+      this.noteStored(event, false);
       return;
     }
     keys.add(event.dedup_key);
+    this.noteStored(event, true);
     const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
     // Low-cardinality strings are shared: a replay keeps every stored event in memory.
     stored.project_id = this.intern(stored.project_id);
@@ -129,8 +139,25 @@ export class ReadModelsFold {
       return;
     }
     const event = r.event;
+    // Whether a webhook event is new, judged as the live projector does (events-batch.apply.ts).
     const statusEvent = statusEventOf(event);
     if (statusEvent) this.applyStatusEvent(statusEvent, msg);
+    else if (
+      event.type === "deal.created" ||
+      event.type === "deal.updated" ||
+      event.type === "deal.deleted"
+    ) {
+      const keys = getOrCreate(this.dealKeys, event.project_id, () => new Set<string>());
+      const isNew = !keys.has(event.dedup_key);
+      if (isNew) {
+        keys.add(event.dedup_key);
+        this.dealEventKeys.push({ project_id: event.project_id, dedup_key: event.dedup_key });
+      }
+      this.noteStored(event, isNew);
+    } else if (event.type === "chat.message_received") {
+      const key = messageKey(event.project_id, event.data.source, event.data.message_id);
+      this.noteStored(event, !this.conversations.messages.has(key));
+    }
     switch (event.type) {
       case "project.registered": {
         const id = event.data.project_id;
@@ -178,13 +205,23 @@ export class ReadModelsFold {
     }
   }
 
+  /** Counts a stored event of a webhook delivery (`isNew`: its fact was unknown before it). */
+  private noteStored(event: DomainEvent, isNew: boolean): void {
+    if (event.delivery) foldStoredEvent(this.deliveries, this.stats, event, isNew);
+  }
+
   /** Folds one receipts-stream message (stream order). */
   applyReceipt(msg: StreamMessage): void {
     this.lastReceipt = msg;
     this.receiptCount++;
     const r = decodeReceipts(msg.data);
-    if (r.ok) for (const receipt of r.receipts) addStats(this.stats, receiptIncrement(receipt));
-    else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
+    if (r.ok) {
+      for (const receipt of r.receipts) {
+        const input = receiptDeliveryInput(receipt);
+        if (input) foldDeliveryInputs(this.deliveries, this.stats, [input]);
+        else addStats(this.stats, receiptIncrement(receipt));
+      }
+    } else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
   }
 
   /** Every `rm.shift_deals` row, from the final state (shift settings: the final `rm.settings` kind `shifts`). */

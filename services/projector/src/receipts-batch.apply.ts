@@ -6,7 +6,10 @@ import type { StreamMessage } from "./stream-message.js";
 import { inSchema } from "./table-writer.js";
 import {
   addStats,
+  applyDeliveryInputs,
+  type DeliveryInput,
   decodeReceipts,
+  receiptDeliveryInput,
   receiptIncrement,
   type StatsRow,
   writeStatsIncrements,
@@ -34,8 +37,9 @@ export interface ReceiptsBatchOutcome {
 /**
  * Folds a batch of receipts-stream messages (each a `WebhookReceiptBatch` or a bare `WebhookReceipt`) into `webhook_stats` inside `trx` (which holds the
  * projector lock): messages at or before the `receipts` checkpoint are skipped (redeliveries),
- * undecodable ones are dead-lettered, the counters are added per project/source/UTC day, and the
- * checkpoint moves to the last sequence — one transaction.
+ * undecodable ones are dead-lettered, the counters are added per project/source/UTC day (a `failed`
+ * receipt naming its delivery goes through the delivery ledger, so a delivery whose events were
+ * stored after all is counted once), and the checkpoint moves to the last sequence — one transaction.
  * @throws Postgres errors (the caller rolls back and retries).
  */
 export async function applyReceiptsBatch(
@@ -63,15 +67,21 @@ export async function applyReceiptsBatch(
   );
   const stats = new Map<string, StatsRow>();
   const deadLetters: DeadLetterRow[] = [];
+  const ledgerInputs: DeliveryInput[] = [];
   for (const msg of fresh) {
     const r = decodeReceipts(msg.data);
     if (r.ok) {
-      for (const receipt of r.receipts) addStats(stats, receiptIncrement(receipt));
+      for (const receipt of r.receipts) {
+        const input = receiptDeliveryInput(receipt);
+        if (input) ledgerInputs.push(input);
+        else addStats(stats, receiptIncrement(receipt));
+      }
     } else {
       deadLetters.push(deadLetterRow(opts.stream, msg, r.reason));
       outcome.poison.add(msg.seq);
     }
   }
+  await applyDeliveryInputs(db, opts.schema, stats, ledgerInputs);
   await writeStatsIncrements(db, opts.schema, [...stats.values()]);
   await writeDeadLetters(db, opts.schema, deadLetters);
   await writeCheckpoint(db, opts.schema, "receipts", last.seq, last.timestamp);

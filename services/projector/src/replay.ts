@@ -387,6 +387,8 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
   );
   await writer.submit("deals_current", [...fold.deals.values()]);
   await writer.submit("webhook_stats", [...fold.stats.values()]);
+  await writer.submit("webhook_deliveries", [...fold.deliveries.values()]);
+  await writer.submit("deal_event_keys", fold.dealEventKeys);
   const conversations = fold.conversations.tables();
   await writer.submit("messages", conversations.messages);
   await writer.submit("deal_contacts", conversations.deal_contacts);

@@ -244,11 +244,24 @@ export const TABLE_COLUMNS = {
     day: "date",
     received: "int8",
     accepted: "int8",
-    duplicates: "int8",
-    late_duplicates: "int8",
+    duplicate: "int8",
     ignored: "int8",
     rejected: "int8",
+    unauthorized: "int8",
+    failed: "int8",
+    events_stored: "int8",
+    events_redelivered: "int8",
+    last_received_at: "timestamptz",
+    last_accepted_at: "timestamptz",
   },
+  webhook_deliveries: {
+    project_id: "text",
+    delivery_id: "text",
+    source: "text",
+    received_at: "timestamptz",
+    outcome: "text",
+  },
+  deal_event_keys: { project_id: "text", dedup_key: "text" },
   dead_letters: {
     stream: "text",
     stream_seq: "int8",
@@ -407,12 +420,13 @@ export async function copyRows<T extends WrittenTable>(
 /**
  * What to do when an inserted row hits the primary key:
  * - `replace`: overwrite every non-key column except `keep` (columns owned by other writers);
- * - `add`: add the inserted counters to the stored ones (`col = t.col + excluded.col`);
+ * - `add`: add the inserted counters to the stored ones (`col = t.col + excluded.col`), and keep the
+ *   larger value of the `greatest` columns (`GREATEST`, which ignores nulls);
  * - `nothing`: keep the stored row.
  */
 export type OnConflict =
   | { keys: readonly string[]; action: "replace"; keep?: readonly string[] }
-  | { keys: readonly string[]; action: "add"; columns: readonly string[] }
+  | { keys: readonly string[]; action: "add"; columns: readonly string[]; greatest?: readonly string[] }
   | { keys: readonly string[]; action: "nothing" };
 
 /**
@@ -444,9 +458,12 @@ export async function writeRows<T extends WrittenTable>(
       const sets = columns.filter((c) => !skip.has(c)).map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
       conflict = sql` ON CONFLICT (${keys}) DO UPDATE SET ${sql.join(sets)}`;
     } else {
-      const sets = onConflict.columns.map(
-        (c) => sql`${sql.id(c)} = ${sql.id(table, c)} + excluded.${sql.id(c)}`,
-      );
+      const sets = [
+        ...onConflict.columns.map((c) => sql`${sql.id(c)} = ${sql.id(table, c)} + excluded.${sql.id(c)}`),
+        ...(onConflict.greatest ?? []).map(
+          (c) => sql`${sql.id(c)} = GREATEST(${sql.id(table, c)}, excluded.${sql.id(c)})`,
+        ),
+      ];
       conflict = sql` ON CONFLICT (${keys}) DO UPDATE SET ${sql.join(sets)}`;
     }
   }

@@ -57,10 +57,15 @@ before(async () => {
         day: "2026-10-10",
         received: 10,
         accepted: 7,
-        duplicates: 2,
-        late_duplicates: 1,
+        duplicate: 2,
         ignored: 1,
         rejected: 0,
+        unauthorized: 0,
+        failed: 0,
+        events_stored: 9,
+        events_redelivered: 1,
+        last_received_at: "2026-10-10T20:00:00.000Z",
+        last_accepted_at: "2026-10-10T19:00:00.000Z",
       },
       {
         project_id: "shop",
@@ -68,21 +73,31 @@ before(async () => {
         day: "2026-10-11",
         received: 5,
         accepted: 3,
-        duplicates: 1,
-        late_duplicates: 0,
+        duplicate: 1,
         ignored: 0,
-        rejected: 1,
+        rejected: 0,
+        unauthorized: 1,
+        failed: 0,
+        events_stored: 3,
+        events_redelivered: 0,
+        last_received_at: "2026-10-11T10:00:00.000Z",
+        last_accepted_at: "2026-10-11T09:00:00.000Z",
       },
       {
         project_id: "shop",
         source: "amocrm",
         day: "2026-10-11",
         received: 4,
-        accepted: 4,
-        duplicates: 0,
-        late_duplicates: 2,
+        accepted: 3,
+        duplicate: 0,
         ignored: 0,
         rejected: 0,
+        unauthorized: 0,
+        failed: 1,
+        events_stored: 5,
+        events_redelivered: 2,
+        last_received_at: "2026-10-11T08:00:00.000Z",
+        last_accepted_at: null,
       },
       {
         project_id: "other",
@@ -90,10 +105,15 @@ before(async () => {
         day: "2026-10-11",
         received: 100,
         accepted: 100,
-        duplicates: 0,
-        late_duplicates: 0,
+        duplicate: 0,
         ignored: 0,
         rejected: 0,
+        unauthorized: 0,
+        failed: 0,
+        events_stored: 100,
+        events_redelivered: 0,
+        last_received_at: "2026-10-11T23:00:00.000Z",
+        last_accepted_at: "2026-10-11T23:00:00.000Z",
       },
     ])
     .execute();
@@ -280,7 +300,7 @@ describe("GET /api/dicts/statuses", () => {
 });
 
 describe("GET /api/webhooks/stats", () => {
-  test("given stats on several days, when read without a range, then totals count duplicates including late ones", async () => {
+  test("given stats on several days, when read without a range, then the outcomes add up to received and freshness spans every day", async () => {
     const body = (await get("/api/webhooks/stats?project=shop")).json();
     assert.deepEqual(
       body.rows.map((r: { day: string; source: string }) => [r.day, r.source]),
@@ -292,12 +312,23 @@ describe("GET /api/webhooks/stats", () => {
     );
     assert.deepEqual(body.totals, {
       received: 19,
-      accepted: 14,
-      duplicates: 6,
-      late_duplicates: 3,
+      accepted: 13,
+      duplicate: 3,
       ignored: 1,
-      rejected: 1,
+      rejected: 0,
+      unauthorized: 1,
+      failed: 1,
+      events_stored: 17,
+      events_redelivered: 3,
     });
+    assert.deepEqual(body.freshness, [
+      { source: "amocrm", last_received_at: "2026-10-11T08:00:00.000Z", last_accepted_at: null },
+      {
+        source: "keycrm",
+        last_received_at: "2026-10-11T10:00:00.000Z",
+        last_accepted_at: "2026-10-11T09:00:00.000Z",
+      },
+    ]);
   });
 
   test("given a one-day range, when read, then only that day's rows and totals come (to is inclusive)", async () => {
@@ -305,12 +336,16 @@ describe("GET /api/webhooks/stats", () => {
     assert.equal(body.rows.length, 2);
     assert.deepEqual(body.totals, {
       received: 9,
-      accepted: 7,
-      duplicates: 3,
-      late_duplicates: 2,
+      accepted: 6,
+      duplicate: 1,
       ignored: 0,
-      rejected: 1,
+      rejected: 0,
+      unauthorized: 1,
+      failed: 1,
+      events_stored: 8,
+      events_redelivered: 2,
     });
+    assert.equal(body.freshness.length, 2, "freshness is not limited by the day range");
     const keycrm = (await get("/api/webhooks/stats?project=shop&source=keycrm")).json();
     assert.equal(keycrm.totals.received, 15);
   });

@@ -1,6 +1,6 @@
 import type { Database } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
-import type { WebhookStatsRow, WebhookStatsTotals } from "./webhooks.routes.js";
+import type { WebhookFreshness, WebhookStatsRow, WebhookStatsTotals } from "./webhooks.routes.js";
 
 /** Filter of {@link webhookStats}: UTC days `[fromDay, toDay]` (both inclusive, `YYYY-MM-DD`). */
 export interface WebhookStatsFilter {
@@ -10,36 +10,63 @@ export interface WebhookStatsFilter {
   readonly source?: string | undefined;
 }
 
+const COUNTERS = [
+  "received",
+  "accepted",
+  "duplicate",
+  "ignored",
+  "rejected",
+  "unauthorized",
+  "failed",
+  "events_stored",
+  "events_redelivered",
+] as const;
+
+const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
+
 /**
- * Rows of `rm.webhook_stats` (by day, then source) and their totals. In the totals, `duplicates`
- * includes `late_duplicates` (dropped by the projector's dedup key after the stream's duplicate
- * window), which is also given alone; rows keep the two apart as stored.
+ * Rows of `rm.webhook_stats` (by day, then source) and their totals within the filter, and the
+ * freshness of each source of the project (latest receive times over all days, `source` filter
+ * applied). Times are ISO-8601 UTC.
  * @throws the Postgres error when a query fails.
  */
 export async function webhookStats(
   db: Kysely<Database>,
   f: WebhookStatsFilter,
-): Promise<{ rows: WebhookStatsRow[]; totals: WebhookStatsTotals }> {
-  const base = db
+): Promise<{ rows: WebhookStatsRow[]; totals: WebhookStatsTotals; freshness: WebhookFreshness[] }> {
+  const project = db
     .selectFrom("rm.webhook_stats")
     .where("project_id", "=", f.projectId)
-    .$if(f.fromDay !== undefined, (qb) => qb.where("day", ">=", f.fromDay as string))
-    .$if(f.toDay !== undefined, (qb) => qb.where("day", "<=", f.toDay as string))
     .$if(f.source !== undefined, (qb) => qb.where("source", "=", f.source as string));
-  const rows = await base
-    .select(["day", "source", "received", "accepted", "duplicates", "late_duplicates", "ignored", "rejected"])
+  const base = project
+    .$if(f.fromDay !== undefined, (qb) => qb.where("day", ">=", f.fromDay as string))
+    .$if(f.toDay !== undefined, (qb) => qb.where("day", "<=", f.toDay as string));
+  const stored = await base
+    .select(["day", "source", ...COUNTERS, "last_received_at", "last_accepted_at"])
     .orderBy("day")
     .orderBy("source")
     .execute();
+  const rows = stored.map((r) => ({
+    ...r,
+    last_received_at: iso(r.last_received_at),
+    last_accepted_at: iso(r.last_accepted_at),
+  }));
   const totals = await base
-    .select([
-      sql<number>`COALESCE(sum(received), 0)::float8`.as("received"),
-      sql<number>`COALESCE(sum(accepted), 0)::float8`.as("accepted"),
-      sql<number>`COALESCE(sum(duplicates + late_duplicates), 0)::float8`.as("duplicates"),
-      sql<number>`COALESCE(sum(late_duplicates), 0)::float8`.as("late_duplicates"),
-      sql<number>`COALESCE(sum(ignored), 0)::float8`.as("ignored"),
-      sql<number>`COALESCE(sum(rejected), 0)::float8`.as("rejected"),
-    ])
+    .select(COUNTERS.map((c) => sql<number>`COALESCE(sum(${sql.ref(c)}), 0)::float8`.as(c)))
     .executeTakeFirstOrThrow();
-  return { rows, totals };
+  const latest = await project
+    .select([
+      "source",
+      sql<Date | null>`max(last_received_at)`.as("last_received_at"),
+      sql<Date | null>`max(last_accepted_at)`.as("last_accepted_at"),
+    ])
+    .groupBy("source")
+    .orderBy("source")
+    .execute();
+  const freshness = latest.map((r) => ({
+    source: r.source,
+    last_received_at: iso(r.last_received_at),
+    last_accepted_at: iso(r.last_accepted_at),
+  }));
+  return { rows, totals: totals as WebhookStatsTotals, freshness };
 }

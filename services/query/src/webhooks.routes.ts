@@ -6,34 +6,61 @@ import type { RouteOptions } from "./deps.js";
 import { requireProject } from "./project-scope.js";
 import { webhookStats } from "./webhooks.repository.js";
 
-/** One row of `rm.webhook_stats`: deliveries of one source on one UTC day. */
-export const WebhookStatsRow = z.object({
-  day: z.string().describe("UTC day, YYYY-MM-DD"),
-  source: z.string(),
-  received: z.number().int().describe("deliveries received"),
-  accepted: z.number().int().describe("deliveries that published at least one new event"),
-  duplicates: z.number().int().describe("deliveries dropped by the stream's duplicate window"),
-  late_duplicates: z
+/**
+ * The delivery counters of `rm.webhook_stats` (SPEC "Webhook statistics count deliveries"): one
+ * outcome per HTTP request, the six adding up to `received`; events stored shown separately.
+ */
+const DeliveryCounters = {
+  received: z.number().int().describe("HTTP requests to the project's webhook URL (wrong secret included)"),
+  accepted: z.number().int().describe("requests that stored at least one new event"),
+  duplicate: z
     .number()
     .int()
-    .describe("events dropped by the projector's dedup key (after the window)"),
-  ignored: z.number().int().describe("deliveries of a kind that is not analysed"),
-  rejected: z.number().int().describe("deliveries answered 400/413"),
+    .describe("requests whose events were all stored already (whenever first received)"),
+  ignored: z.number().int().describe("valid requests with nothing to store"),
+  rejected: z.number().int().describe("malformed requests (4xx)"),
+  unauthorized: z.number().int().describe("requests with a wrong or missing secret (401)"),
+  failed: z.number().int().describe("requests that could not be persisted (503)"),
+  events_stored: z.number().int().describe("new events stored by accepted requests"),
+  events_redelivered: z
+    .number()
+    .int()
+    .describe("events stored again after the stream's duplicate window and already known"),
+};
+
+/** One row of `rm.webhook_stats`: deliveries of one source on one UTC day. */
+export const WebhookStatsRow = z.object({
+  day: z.string().describe("UTC day of the receive time, YYYY-MM-DD"),
+  source: z.string(),
+  ...DeliveryCounters,
+  last_received_at: z
+    .string()
+    .nullable()
+    .describe("latest receive time of a request that day (ISO-8601 UTC)"),
+  last_accepted_at: z
+    .string()
+    .nullable()
+    .describe("latest receive time of an accepted request that day (ISO-8601 UTC)"),
 });
 /** See {@link WebhookStatsRow}. */
 export type WebhookStatsRow = z.infer<typeof WebhookStatsRow>;
 
-/** Sums over the selected rows; `duplicates` includes `late_duplicates`. */
-export const WebhookStatsTotals = z.object({
-  received: z.number().int(),
-  accepted: z.number().int(),
-  duplicates: z.number().int().describe("duplicates + late_duplicates"),
-  late_duplicates: z.number().int(),
-  ignored: z.number().int(),
-  rejected: z.number().int(),
-});
+/** Sums over the selected rows. */
+export const WebhookStatsTotals = z.object(DeliveryCounters);
 /** See {@link WebhookStatsTotals}. */
 export type WebhookStatsTotals = z.infer<typeof WebhookStatsTotals>;
+
+/** Data freshness of one source of the project, over all days (not limited by `from`/`to`). */
+export const WebhookFreshness = z.object({
+  source: z.string(),
+  last_received_at: z.string().nullable().describe("receive time of the latest request (ISO-8601 UTC)"),
+  last_accepted_at: z
+    .string()
+    .nullable()
+    .describe("receive time of the latest request that stored a new event (ISO-8601 UTC)"),
+});
+/** See {@link WebhookFreshness}. */
+export type WebhookFreshness = z.infer<typeof WebhookFreshness>;
 
 /** Query of `GET /api/webhooks/stats`: UTC days `[from, to]`, both inclusive. */
 export const WebhookStatsQuery = z
@@ -54,8 +81,9 @@ export const WebhookStatsResponse = z
     project_id: ProjectId,
     rows: z.array(WebhookStatsRow),
     totals: WebhookStatsTotals,
+    freshness: z.array(WebhookFreshness),
   })
-  .describe("webhook statistics rows (by day, then source) and totals");
+  .describe("webhook statistics rows (by day, then source), totals, and freshness per source");
 
 /** `GET /webhooks/stats?project=…&from&to&source` — webhook delivery statistics. Under `/api`. */
 export const webhooksRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
@@ -64,7 +92,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     {
       schema: {
         tags: ["webhooks"],
-        summary: "Webhook delivery statistics per day and source, with totals",
+        summary: "Webhook delivery statistics per day and source, with totals and data freshness",
         security: API_SECURITY,
         querystring: WebhookStatsQuery,
         response: { 200: WebhookStatsResponse, ...API_ERRORS },
