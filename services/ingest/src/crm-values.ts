@@ -132,10 +132,11 @@ export const MAX_EVENT_TIME_AHEAD_MS = 86_400_000;
  */
 export function implausibleTimeReason(epochMs: number, receivedAt: Date): string | null {
   if (!Number.isFinite(epochMs)) return "is not a time";
-  if (epochMs < EARLIEST_EVENT_TIME_MS)
-    return `${new Date(epochMs).toISOString()} is before 2000-01-01T00:00:00Z`;
+  // Beyond ±8.64e15 ms a Date cannot show the instant: name the number instead.
+  const shown = Math.abs(epochMs) <= 8.64e15 ? new Date(epochMs).toISOString() : `${epochMs} ms after 1970`;
+  if (epochMs < EARLIEST_EVENT_TIME_MS) return `${shown} is before 2000-01-01T00:00:00Z`;
   if (epochMs - receivedAt.getTime() > MAX_EVENT_TIME_AHEAD_MS)
-    return `${new Date(epochMs).toISOString()} is more than 1 day after the receipt time ${receivedAt.toISOString()}`;
+    return `${shown} is more than 1 day after the receipt time ${receivedAt.toISOString()}`;
   return null;
 }
 

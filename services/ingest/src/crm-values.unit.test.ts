@@ -221,6 +221,11 @@ describe("plausibility rules", () => {
       ],
       ["2100", Date.UTC(2100, 0, 1), "2100-01-01T00:00:00.000Z is more than 1 day after the receipt time"],
       ["NaN", Number.NaN, "is not a time"],
+      [
+        "2^60 s (beyond Date)",
+        2 ** 60 * 1000,
+        "1.152921504606847e+21 ms after 1970 is more than 1 day after",
+      ],
     ];
     for (const [what, ms, reason] of table) {
       const got = implausibleTimeReason(ms, RECEIPT);
