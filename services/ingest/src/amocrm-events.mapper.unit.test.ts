@@ -116,3 +116,95 @@ describe("amoCRM events API → order.status_changed", () => {
     assert.throws(() => amocrmEventsPage({ _embedded: {} }), /not an events page/);
   });
 });
+
+describe("amoCRM events API plausibility rules (the catch-up skips an implausible item, it never throws)", () => {
+  // fetchedAt is 2026-11-07T04:00:00.000Z: the window ends at 2026-11-08T04:00:00Z inclusive.
+  const FETCHED_S = fetchedAt.getTime() / 1000;
+  const item = (patch: Record<string, unknown> = {}, after = { id: 81854586, pipeline_id: 10350882 }) => ({
+    id: "01jbz8k2m3n4p5q6r7s8t9v0wx",
+    type: "lead_status_changed",
+    entity_id: 30100017,
+    entity_type: "lead",
+    created_by: 0,
+    created_at: 1794015236,
+    value_after: [{ lead_status: after }],
+    value_before: [{ lead_status: { id: 82174962, pipeline_id: 10350882 } }],
+    ...patch,
+  });
+  const map = (i: unknown) => amocrmStatusEvent("demoacademy", i, { fetchedAt, newId });
+
+  const accepted: [string, unknown][] = [
+    ["a complete item (control)", item()],
+    ["created_at 2000-01-01T00:00:00Z", item({ created_at: 946_684_800 })],
+    ["created_at = fetch time + 1 day exactly", item({ created_at: FETCHED_S + 86_400 })],
+    ["no pipeline in value_after", item({}, { id: 81854586 } as { id: number; pipeline_id: number })],
+    ["created_by 0 (a robot)", item({ created_by: 0 })],
+  ];
+  for (const [what, i] of accepted) {
+    test(`given ${what}, when mapped, then an event`, () => {
+      assert.equal(map(i).ok, true);
+    });
+  }
+
+  const skipped: [string, unknown, string, string][] = [
+    ["entity_id 0", item({ entity_id: 0 }), "entity_id", "entity_id must be a positive integer id, got 0"],
+    ["a negative entity_id", item({ entity_id: -1 }), "entity_id", "got -1"],
+    [
+      "status id 0",
+      item({}, { id: 0, pipeline_id: 10350882 }),
+      "status_id",
+      "value_after[0].lead_status.id must be a positive integer id, got 0",
+    ],
+    [
+      "pipeline id 0",
+      item({}, { id: 142, pipeline_id: 0 }),
+      "pipeline_id",
+      "value_after[0].lead_status.pipeline_id",
+    ],
+    [
+      "previous status 0",
+      item({ value_before: [{ lead_status: { id: 0, pipeline_id: 10350882 } }] }),
+      "previous_status_id",
+      "value_before[0].lead_status.id",
+    ],
+    [
+      "created_at 0 (1970)",
+      item({ created_at: 0 }),
+      "created_at",
+      "created_at is implausible: 1970-01-01T00:00:00.000Z is before 2000-01-01T00:00:00Z",
+    ],
+    [
+      "created_at in 2100",
+      item({ created_at: 4_102_444_800 }),
+      "created_at",
+      "2100-01-01T00:00:00.000Z is more than 1 day after the receipt time 2026-11-07T04:00:00.000Z",
+    ],
+    [
+      "created_at = fetch time + 1 day + 1 s",
+      item({ created_at: FETCHED_S + 86_401 }),
+      "created_at",
+      "is more than 1 day after",
+    ],
+    [
+      "created_at 2^50 (beyond a Date)",
+      item({ created_at: 2 ** 50 }),
+      "created_at",
+      "is more than 1 day after",
+    ],
+  ];
+  for (const [what, i, reason, detail] of skipped) {
+    test(`given ${what}, when mapped, then skipped as ${reason}`, () => {
+      const r = map(i);
+      assert.ok(!r.ok);
+      assert.equal(r.reason, reason);
+      assert.ok(r.detail?.includes(detail), r.detail);
+    });
+  }
+
+  test("given an item nested 100 000 levels, when mapped, then skipped as nesting — no stack overflow", () => {
+    const deep = JSON.parse(
+      `{"id":"x","type":"lead_status_changed","entity_id":1,"entity_type":"lead","created_at":1794015236,"value_after":[{"lead_status":{"id":2}}],"extra":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+    ) as unknown;
+    assert.deepEqual(map(deep), { ok: false, reason: "nesting", detail: "item nests deeper than 64 levels" });
+  });
+});

@@ -34,7 +34,7 @@ export interface AmocrmCatchupResult {
   published: number;
   /** Events the stream already had (`PubAck.duplicate`): the webhook or an earlier run brought them. */
   duplicates: number;
-  /** Items skipped: other types, malformed, or older than `from` (a server ignoring the filter). */
+  /** Items skipped: other types, malformed, implausible (logged), or older than `from` (a server ignoring the filter). */
   skipped: number;
 }
 
@@ -120,6 +120,9 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
       duplicates: 0,
       skipped: 0,
     };
+    // Items skipped as implausible, by reason, logged once per run with one example.
+    const implausible = new Map<string, number>();
+    let implausibleExample: string | null = null;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({
         "filter[type]": AMOCRM_STATUS_EVENT_TYPE,
@@ -142,7 +145,13 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
         const mapped = amocrmStatusEvent(record.project_id, item, { fetchedAt, newId: deps.newId });
         if (mapped.ok && Date.parse(mapped.event.data.status_changed_at) >= fromSeconds * 1000)
           events.push(mapped.event);
-        else result.skipped++;
+        else {
+          result.skipped++;
+          if (!mapped.ok && mapped.detail !== undefined) {
+            implausible.set(mapped.reason, (implausible.get(mapped.reason) ?? 0) + 1);
+            implausibleExample ??= mapped.detail;
+          }
+        }
       }
       const outcome = await publishEvents(deps.nats.js, scheme, events, {
         timeoutMs: config.PUBLISH_TIMEOUT_MS,
@@ -152,6 +161,11 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
       result.duplicates += outcome.duplicates;
       if (!hasNext || items.length === 0) break;
     }
+    if (implausible.size > 0)
+      deps.logger.warn(
+        { project: record.project_id, skipped: Object.fromEntries(implausible), example: implausibleExample },
+        "amocrm events: items skipped as implausible",
+      );
     await deps.checkpoints.put(AMOCRM_EVENTS_POLLER, record.project_id, {
       last_run_started_at: startedAt.toISOString(),
       last_run_finished_at: clock().toISOString(),

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { normalizePhone, type PhoneRegion } from "@pulse/domain";
 import type { DealContactsLinked } from "@pulse/events";
-import { isRecord } from "./crm-values.js";
+import { isCrmId, isRecord } from "./crm-values.js";
 
 /** One contact of {@link DealContactsLinked}. */
 export type DealContact = DealContactsLinked["data"]["contacts"][number];
@@ -16,12 +16,14 @@ export interface LeadContactRef {
   isMain: boolean;
 }
 
-const safeId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+/** A plausible lead or contact id: a positive integer (crm-values.ts `isCrmId`, README "Plausibility rules"). */
+const safeId = isCrmId;
 
 /**
  * The contacts a lead embeds (`_embedded.contacts[] {id, is_main}`, present only with
- * `with=contacts`), in the lead's order, without duplicates. A lead without contacts gives `[]`.
- * @throws Error when the body is not a lead object (no numeric `id`).
+ * `with=contacts`), in the lead's order, without duplicates; references whose id is not a positive
+ * integer are skipped. A lead without contacts gives `[]`.
+ * @throws Error when the body is not a lead object (no positive integer `id`).
  */
 export function amocrmLeadContacts(lead: unknown): LeadContactRef[] {
   if (!isRecord(lead) || !safeId(lead["id"]))
@@ -57,7 +59,7 @@ function fieldValues(contact: Record<string, unknown>, code: string): string[] {
  * typed (`8 (701) 234-56-78`, `+7 701 …`, several per contact); `phones` = those normalised to E.164
  * with `region` (invalid ones dropped, duplicates removed); `emails` = the `EMAIL` values (trimmed,
  * duplicates removed). `custom_fields_values: null` (no fields) gives empty lists (§7.3).
- * @throws Error when the body is not a contact object (no numeric `id`).
+ * @throws Error when the body is not a contact object (no positive integer `id`).
  */
 export function amocrmDealContact(contact: unknown, ref: LeadContactRef, region: PhoneRegion): DealContact {
   if (!isRecord(contact) || !safeId(contact["id"]))

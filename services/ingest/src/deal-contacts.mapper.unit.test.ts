@@ -102,6 +102,21 @@ describe("amoCRM contacts → deal contacts", () => {
     assert.throws(() => amocrmLeadContacts({ name: "no id" }), /not a lead/);
   });
 
+  test("given ids 0 or negative, when read, then a lead or contact 0 is not one and a contact ref 0 is skipped", () => {
+    assert.throws(() => amocrmLeadContacts({ id: 0 }), /not a lead/);
+    assert.deepEqual(
+      amocrmLeadContacts({
+        id: 41203146,
+        _embedded: { contacts: [{ id: 0, is_main: true }, { id: -1 }, { id: 60311020, is_main: false }] },
+      }),
+      [{ id: 60311020, isMain: false }],
+    );
+    assert.throws(
+      () => amocrmDealContact({ id: 0, name: "x" }, { id: 1, isMain: true }, "KZ"),
+      /not a contact/,
+    );
+  });
+
   test("given contacts, when the event is built, then it validates; the key changes only with the contacts", () => {
     const at = new Date("2026-11-07T04:00:00.000Z");
     const list = contacts.slice(0, 2);

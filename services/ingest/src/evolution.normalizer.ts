@@ -4,7 +4,14 @@
  */
 import { normalizePhone, type PhoneRegion } from "@pulse/domain";
 import type { ChatMessageReceived, IsoInstant, RawDelivery } from "@pulse/events";
-import { isRecord, readUnixSeconds, unixSecondsToIso } from "./crm-values.js";
+import {
+  assertBodyDepth,
+  describeValue,
+  isMessageId,
+  isRecord,
+  readUnixEventTime,
+  unixSecondsToIso,
+} from "./crm-values.js";
 import { type DeliveryContext, type NormalizedDelivery, receivedIso } from "./delivery.js";
 import { ValidationError } from "./http.errors.js";
 import { phoneRegionOrDefault } from "./phone-region.js";
@@ -21,8 +28,7 @@ export const EVOLUTION_MESSAGE_EVENTS = ["messages.upsert", "send.message"] as c
 /** Largest `raw.body` kept in an event; a bigger delivery (inlined base64 media) is summarised. */
 export const EVOLUTION_RAW_BODY_LIMIT = 64 * 1024;
 
-const MESSAGE_ID = /^[\x21-\x7e]{1,200}$/;
-const PHONE_JID = /^(\d{5,20})(?::\d+)?@(s\.whatsapp\.net|c\.us)$/;
+const PHONE_JID = /^(\d{5,20})(?::\d{1,3})?@(s\.whatsapp\.net|c\.us)$/;
 
 /** Media kinds by Baileys content key (`ptvMessage` is a round video note). */
 const MEDIA_KEYS: readonly (readonly [string, string])[] = [
@@ -51,16 +57,34 @@ export function evolutionDedupKey(projectId: string, messageId: string): string 
 export type JidKind = "dialog" | "group" | "broadcast" | "newsletter";
 
 /**
- * Classifies a chat JID (evolution-api.md §5.6): `@s.whatsapp.net`, `@c.us` and `@lid` are 1:1
- * dialogs; `@g.us` groups, `…@broadcast` (incl. `status@broadcast`) and `@newsletter` are not
- * dialogs with a client.
+ * The WhatsApp JID forms a chat can have (formats/evolution-api.md §2, §5.6 and the fixture corpus),
+ * each with the kind it is treated as. A device suffix (`:12`) may follow the user part of a user
+ * JID. Lower-case domains only, as Baileys writes them.
+ * - `<5–20 digits>@s.whatsapp.net` — a phone (1:1); `@c.us` is the older spelling of the same;
+ * - `<5–20 digits>@lid` — a privacy id (1:1, the phone in `remoteJidAlt`);
+ * - `<digits>@g.us` or `<creator digits>-<unix s>@g.us` — a group (new and old group ids);
+ * - `status@broadcast` (status stories) and `<digits>@broadcast` (broadcast lists);
+ * - `<digits>@newsletter` — a channel.
  */
-export function jidKind(jid: string): JidKind {
-  const domain = jid.slice(jid.lastIndexOf("@") + 1).toLowerCase();
-  if (domain === "g.us") return "group";
-  if (domain === "broadcast") return "broadcast";
-  if (domain === "newsletter") return "newsletter";
-  return "dialog";
+const JID_FORMS: readonly (readonly [RegExp, JidKind])[] = [
+  [/^\d{5,20}(?::\d{1,3})?@(?:s\.whatsapp\.net|c\.us|lid)$/, "dialog"],
+  [/^\d{5,20}(?:-\d{5,20})?@g\.us$/, "group"],
+  [/^(?:status|\d{5,20})@broadcast$/, "broadcast"],
+  [/^\d{5,25}@newsletter$/, "newsletter"],
+];
+
+/**
+ * Classifies a chat JID (evolution-api.md §5.6) by {@link JID_FORMS}: `@s.whatsapp.net`, `@c.us`
+ * and `@lid` are 1:1 dialogs; `@g.us` groups, `…@broadcast` (incl. `status@broadcast`) and
+ * `@newsletter` are not dialogs with a client.
+ * @returns the kind, or `null` when `jid` is not a WhatsApp JID — a bare `@s.whatsapp.net`, a phone
+ *   without its domain, SQL or script text, control characters (a NUL byte), an upper-case domain
+ *   or anything over 60 characters.
+ */
+export function jidKind(jid: unknown): JidKind | null {
+  if (typeof jid !== "string" || jid.length > 60) return null;
+  for (const [form, kind] of JID_FORMS) if (form.test(jid)) return kind;
+  return null;
 }
 
 /**
@@ -137,11 +161,16 @@ export function evolutionMedia(message: Record<string, unknown>): string | null 
  * {@link EVOLUTION_RAW_BODY_LIMIT} (base64 media inlined, §5.8); then the JSON is re-serialised
  * with `apikey` redacted and `data.message.base64` dropped, and if still too large only
  * `{event, instance, data: {key, messageType, messageTimestamp, pushName}}` is kept.
+ * Re-serialising walks the body recursively (`JSON.stringify`), so the body's depth is checked
+ * first without recursion: a hostile nesting is a 400, never a stack overflow (a 500).
+ * @throws ValidationError when the body must be re-serialised and nests deeper than
+ *   `MAX_BODY_DEPTH` (64) levels.
  */
 export function evolutionRaw(body: Record<string, unknown>, ctx: DeliveryContext): RawDelivery {
   const base = { received_at: receivedIso(ctx), content_type: ctx.contentType };
   const hasKey = body["apikey"] !== undefined && body["apikey"] !== null;
   if (!hasKey && ctx.rawBody.length <= EVOLUTION_RAW_BODY_LIMIT) return { ...base, body: ctx.rawBody };
+  assertBodyDepth(body);
   const data = body["data"];
   const message = field(data, "message");
   const slimMessage = isRecord(message) ? { ...message, base64: undefined } : message;
@@ -174,17 +203,17 @@ function readKey(data: Record<string, unknown>, path: string) {
   const key = data["key"];
   if (!isRecord(key)) throw new ValidationError(`${path}.key must be an object`);
   const remoteJid = key["remoteJid"];
-  if (
-    typeof remoteJid !== "string" ||
-    remoteJid.length === 0 ||
-    remoteJid.length > 200 ||
-    !remoteJid.includes("@")
-  )
-    throw new ValidationError(`${path}.key.remoteJid must be a JID (…@s.whatsapp.net)`);
+  const kind = jidKind(remoteJid);
+  if (typeof remoteJid !== "string" || kind === null)
+    throw new ValidationError(
+      `${path}.key.remoteJid must be a WhatsApp JID (<digits>@s.whatsapp.net, <digits>@lid, <digits>@g.us, status@broadcast), got ${describeValue(remoteJid)}`,
+    );
   const alt = key["remoteJidAlt"];
-  if (alt !== undefined && alt !== null && typeof alt !== "string")
-    throw new ValidationError(`${path}.key.remoteJidAlt must be a JID`);
-  return { key, remoteJid, remoteJidAlt: typeof alt === "string" ? alt : undefined };
+  if (alt !== undefined && alt !== null && jidKind(alt) !== "dialog")
+    throw new ValidationError(
+      `${path}.key.remoteJidAlt must be a WhatsApp user JID (<digits>@s.whatsapp.net or <digits>@lid), got ${describeValue(alt)}`,
+    );
+  return { key, remoteJid, kind, remoteJidAlt: typeof alt === "string" ? alt : undefined };
 }
 
 function messageEvent(
@@ -195,16 +224,15 @@ function messageEvent(
   raw: RawDelivery,
   region: PhoneRegion,
 ): ChatMessageReceived | string {
-  const { key, remoteJid, remoteJidAlt } = readKey(data, path);
-  const kind = jidKind(remoteJid);
+  const { key, remoteJid, kind, remoteJidAlt } = readKey(data, path);
   if (kind !== "dialog") return kind;
   const id = key["id"];
-  if (typeof id !== "string" || !MESSAGE_ID.test(id))
+  if (!isMessageId(id))
     throw new ValidationError(`${path}.key.id must be a message id (printable, 1–200 characters)`);
   const fromMe = key["fromMe"];
   if (typeof fromMe !== "boolean") throw new ValidationError(`${path}.key.fromMe must be true or false`);
   const sentAt: IsoInstant = unixSecondsToIso(
-    readUnixSeconds(data["messageTimestamp"], `${path}.messageTimestamp`),
+    readUnixEventTime(data["messageTimestamp"], `${path}.messageTimestamp`, ctx.receivedAt),
   );
   const message = data["message"];
   if (message !== undefined && message !== null && !isRecord(message))
@@ -254,12 +282,20 @@ function messageEvent(
  *   (`messages.upsert:group` …).
  * - every other event (`messages.update`, `connection.update`, …) → no event, ignored.
  * The body's `apikey` is neither trusted nor stored (authentication is the URL secret).
- * @throws ValidationError when the body is not an object with a string `event`, or a message has no
- *   object `data`/`key`, no JID `remoteJid`, no `key.id`, a non-boolean `fromMe` or a
- *   `messageTimestamp` that is not unix seconds.
+ *
+ * Plausibility (README "Plausibility rules"): `key.remoteJid` is a valid WhatsApp JID
+ * ({@link jidKind}: `<digits>@s.whatsapp.net`, `<digits>@lid`, groups, broadcasts) and
+ * `key.remoteJidAlt`, when given, a user JID; `messageTimestamp` lies in
+ * [2000-01-01T00:00:00Z, receipt + 1 day]; the body nests at most 64 levels (checked without
+ * recursion, before anything re-serialises it).
+ * @throws ValidationError when the body is not an object with a string `event` or nests deeper
+ *   than 64 levels, or a message has no object `data`/`key`, a `remoteJid`/`remoteJidAlt` that is
+ *   not a WhatsApp JID, no `key.id`, a non-boolean `fromMe` or a `messageTimestamp` that is not
+ *   plausible unix seconds.
  */
 export function normalizeEvolutionWebhook(body: unknown, ctx: DeliveryContext): NormalizedDelivery {
   if (!isRecord(body)) throw new ValidationError("body must be a JSON object {event, instance, data}");
+  assertBodyDepth(body);
   const event = body["event"];
   if (typeof event !== "string" || event.length === 0 || event.length > 100)
     throw new ValidationError("event must be a non-empty string");

@@ -9,7 +9,9 @@ import {
   EVOLUTION_RAW_BODY_LIMIT,
   evolutionDedupKey,
   evolutionMedia,
+  evolutionRaw,
   evolutionText,
+  jidKind,
   normalizeEvolutionWebhook,
 } from "./evolution.normalizer.js";
 import { ValidationError } from "./http.errors.js";
@@ -285,5 +287,152 @@ describe("Evolution parsing rules", () => {
     assert.doesNotMatch(raw, /AAAAAAAAAA/);
     assert.ok(raw.length < EVOLUTION_RAW_BODY_LIMIT);
     assert.equal(out.events[0]?.type === "chat.message_received" && out.events[0].data.text, "чек");
+  });
+});
+
+describe("Evolution plausibility rules", () => {
+  const RECEIPT = new Date("2026-11-07T00:00:00.000Z");
+  const RECEIPT_S = RECEIPT.getTime() / 1000;
+  const key = { remoteJid: "77011234567@s.whatsapp.net", fromMe: false, id: "3EB0C767D26A1D853909" };
+  const upsert = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    event: "messages.upsert",
+    instance: "wa-1",
+    data: { key, messageTimestamp: 1792485171, message: { conversation: "Здравствуйте" }, ...data },
+    apikey: null,
+    ...extra,
+  });
+  const normalize = (body: Record<string, unknown>) =>
+    normalizeEvolutionWebhook(body, ctxOf(JSON.stringify(body), RECEIPT));
+
+  const jids: [string, string | null][] = [
+    ["77011234567@s.whatsapp.net", "dialog"],
+    ["77011234567:12@s.whatsapp.net", "dialog"],
+    ["181744219537465@lid", "dialog"],
+    ["5511987654321@c.us", "dialog"],
+    ["120363025246125486@g.us", "group"],
+    ["77011234567-1617181920@g.us", "group"],
+    ["status@broadcast", "broadcast"],
+    ["120363123456789012@newsletter", "newsletter"],
+    ["@s.whatsapp.net", null],
+    ["@lid", null],
+    ["77011234567", null],
+    ["77011234567@", null],
+    ["abc@s.whatsapp.net", null],
+    ["77011234567@S.WHATSAPP.NET", null],
+    ["77011234567@s.whatsapp.net.evil.com", null],
+    ["' OR 1=1; DROP TABLE messages; --@s.whatsapp.net", null],
+    ["77011234567\u0000@s.whatsapp.net", null],
+    ["77011234567@s.whatsapp.net\u0000", null],
+    ["7701 1234567@s.whatsapp.net", null],
+    ["1234@s.whatsapp.net", null],
+    [`${"7".repeat(21)}@s.whatsapp.net`, null],
+    ["someone@example.com", null],
+    ["status@g.us", null],
+  ];
+  for (const [jid, kind] of jids) {
+    test(`given remoteJid ${JSON.stringify(jid)}, when classified, then ${kind ?? "not a JID"}`, () => {
+      assert.equal(jidKind(jid), kind);
+      const body = upsert({ key: { ...key, remoteJid: jid } });
+      if (kind === null) {
+        assert.throws(
+          () => normalize(body),
+          (e: unknown) =>
+            e instanceof ValidationError &&
+            e.status === 400 &&
+            e.message.startsWith("data.key.remoteJid must be a WhatsApp JID") &&
+            !e.message.includes("\u0000"),
+        );
+      } else {
+        const out = normalize(body);
+        assert.equal(out.events.length + out.ignored, 1);
+        assert.equal(out.events.length, kind === "dialog" ? 1 : 0);
+      }
+    });
+  }
+
+  test("given a LID chat whose remoteJidAlt is not a user JID, when normalised, then 400", () => {
+    for (const alt of ["@s.whatsapp.net", "120363025246125486@g.us", "x; DROP TABLE chats", 7701]) {
+      assert.throws(
+        () => normalize(upsert({ key: { ...key, remoteJid: "181744219537465@lid", remoteJidAlt: alt } })),
+        (e: unknown) => e instanceof ValidationError && e.message.includes("data.key.remoteJidAlt"),
+        String(alt),
+      );
+    }
+    const ok = normalize(
+      upsert({
+        key: { ...key, remoteJid: "181744219537465@lid", remoteJidAlt: "77011234567@s.whatsapp.net" },
+      }),
+    );
+    assert.equal(
+      ok.events[0]?.type === "chat.message_received" && ok.events[0].data.chat_id,
+      "77011234567@s.whatsapp.net",
+    );
+    const nullAlt = normalize(
+      upsert({ key: { ...key, remoteJid: "181744219537465@lid", remoteJidAlt: null } }),
+    );
+    assert.equal(nullAlt.events.length, 1);
+  });
+
+  const times: [string, unknown, string | null][] = [
+    ["2000-01-01T00:00:00Z", 946_684_800, null],
+    ["receipt + 1 day exactly", RECEIPT_S + 86_400, null],
+    ["the receipt time as a digit string", String(RECEIPT_S), null],
+    [
+      "0 (1970)",
+      0,
+      "data.messageTimestamp is implausible: 1970-01-01T00:00:00.000Z is before 2000-01-01T00:00:00Z",
+    ],
+    ["1 s before 2000", 946_684_799, "is before 2000-01-01T00:00:00Z"],
+    [
+      "2100",
+      4_102_444_800,
+      "data.messageTimestamp is implausible: 2100-01-01T00:00:00.000Z is more than 1 day after",
+    ],
+    [
+      "receipt + 1 day + 1 s",
+      RECEIPT_S + 86_401,
+      "is more than 1 day after the receipt time 2026-11-07T00:00:00.000Z",
+    ],
+    ["an empty string", "", "data.messageTimestamp is present but empty"],
+  ];
+  for (const [what, ts, reason] of times) {
+    test(`given messageTimestamp ${what}, when normalised, then ${reason === null ? "accepted" : "400"}`, () => {
+      const body = upsert({ messageTimestamp: ts });
+      if (reason === null) assert.equal(normalize(body).events.length, 1);
+      else
+        assert.throws(
+          () => normalize(body),
+          (e: unknown) => e instanceof ValidationError && e.status === 400 && e.message.includes(reason),
+        );
+    });
+  }
+
+  const nested = (depth: number): unknown => {
+    let v: unknown = "x";
+    for (let i = 0; i < depth; i++) v = { quotedMessage: v };
+    return v;
+  };
+
+  test("given a body nested 100 000 levels with an apikey (re-serialised), when normalised, then 400, not a stack overflow", () => {
+    const raw = `{"event":"messages.upsert","instance":"wa-1","apikey":"tok","data":{"key":${JSON.stringify(key)},"messageTimestamp":1792485171,"message":{"x":${"[".repeat(100_000)}${"]".repeat(100_000)}}}}`;
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    assert.throws(
+      () => normalizeEvolutionWebhook(body, ctxOf(raw, RECEIPT)),
+      (e: unknown) => e instanceof ValidationError && e.message === "body nests deeper than 64 levels",
+    );
+    // evolutionRaw itself refuses rather than overflowing, whoever calls it.
+    assert.throws(() => evolutionRaw(body, ctxOf(raw, RECEIPT)), ValidationError);
+  });
+
+  test("given a small deep body without apikey (kept verbatim), when normalised, then still 400: one rule for every body", () => {
+    const body = upsert({ message: { conversation: "hi", contextInfo: nested(70) } });
+    assert.throws(() => normalize(body), /nests deeper than 64 levels/);
+  });
+
+  test("given a quoted reply nested like real bodies, when normalised, then accepted", () => {
+    const body = upsert({ message: { conversation: "hi", contextInfo: nested(20) } }, { apikey: "tok" });
+    const out = normalize(body);
+    assert.equal(out.events.length, 1);
+    assert.doesNotMatch(out.events[0]?.raw?.body ?? "", /"tok"/);
   });
 });

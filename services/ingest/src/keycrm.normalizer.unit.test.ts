@@ -228,12 +228,13 @@ describe("KeyCRM normalizer rejects malformed bodies with a reason", () => {
 });
 
 describe("KeyCRM normalizer output always matches the catalogue", () => {
-  const id = fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 40 }).map(String));
+  const id = fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 1, max: 2 ** 40 }).map(String));
   const optionalId = fc.oneof(id, fc.constantFrom(null, undefined, ""));
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   const time = fc
     .record({
-      y: fc.integer({ min: 1970, max: 2999 }),
+      // Inside the plausibility window of RECEIVED (2026-10-20) whatever the offset.
+      y: fc.integer({ min: 2001, max: 2025 }),
       mo: fc.integer({ min: 1, max: 12 }),
       d: fc.integer({ min: 1, max: 28 }),
       h: fc.integer({ min: 0, max: 23 }),
@@ -247,7 +248,7 @@ describe("KeyCRM normalizer output always matches the catalogue", () => {
       ({ y, mo, d, h, mi, s, frac, form, zone }) =>
         `${pad(y, 4)}-${pad(mo)}-${pad(d)}${form}${pad(h)}:${pad(mi)}:${pad(s)}${frac}${zone}`,
     );
-  const optionalTime = fc.oneof(time, fc.constantFrom(null, undefined, ""));
+  const optionalTime = fc.oneof(time, fc.constantFrom(null, undefined));
 
   test("given any well-formed status change (ids as numbers or strings, any time form, any extra fields), when normalised, then its event matches the schema", () => {
     fc.assert(
@@ -258,10 +259,11 @@ describe("KeyCRM normalizer output always matches the catalogue", () => {
         optionalId,
         optionalTime,
         optionalTime,
+        optionalTime,
         fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
         // A registered project's id (the registry holds only ids valid under ProjectId).
         fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,62}$/),
-        (orderId, statusId, groupId, managerId, changedAt, createdAt, extra, projectId) => {
+        (orderId, statusId, groupId, managerId, changedAt, createdAt, updatedAt, extra, projectId) => {
           const body = {
             event: "order.change_order_status",
             context: {
@@ -272,21 +274,161 @@ describe("KeyCRM normalizer output always matches the catalogue", () => {
               manager_id: managerId,
               status_changed_at: changedAt,
               created_at: createdAt,
+              updated_at: updatedAt,
             },
           };
-          let out: ReturnType<typeof normalizeKeycrmWebhook>;
-          try {
-            out = normalizeKeycrmWebhook(body, ctx(projectId, RECEIVED, JSON.stringify(body)));
-          } catch (error) {
-            // Times moved outside 1970–2999 by their offset are refused; nothing else may be.
-            assert.ok(error instanceof ValidationError && /out of range/.test(error.message), String(error));
-            return;
-          }
+          const out = normalizeKeycrmWebhook(body, ctx(projectId, RECEIVED, JSON.stringify(body)));
           assert.equal(out.events.length, 1);
           assert.deepEqual(catalogueMismatches(out.events), []);
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe("KeyCRM plausibility rules", () => {
+  const status = (context: Record<string, unknown>) => ({
+    event: "order.change_order_status",
+    context: { id: 15734, status_id: 12, status_changed_at: "2026-10-20T09:00:00.000000Z", ...context },
+  });
+  const run = (context: Record<string, unknown>) => normalizeKeycrmWebhook(status(context), ctx());
+  // RECEIVED is 2026-10-20T10:00:00.250Z: the window ends at 2026-10-21T10:00:00.250Z inclusive.
+  const accepted: [string, Record<string, unknown>][] = [
+    ["order id 1", { id: 1 }],
+    ["order id as a digit string", { id: "15734" }],
+    ["status group null (unknown group)", { status_group_id: null }],
+    ["manager 0 (a user id, not an entity)", { manager_id: 0 }],
+    ["status time 2000-01-01T00:00:00Z exactly", { status_changed_at: "2000-01-01T00:00:00Z" }],
+    ["status time = receipt + 1 day exactly", { status_changed_at: "2026-10-21T10:00:00.250Z" }],
+    ["status time null (absent: falls through)", { status_changed_at: null }],
+    ["created_at in the window", { created_at: "2026-10-12 08:00:00" }],
+  ];
+  for (const [what, context] of accepted) {
+    test(`given ${what}, when normalised, then one event`, () => {
+      assert.equal(run(context).events.length, 1);
+    });
+  }
+  const rejected: [string, Record<string, unknown>, string][] = [
+    ["order id 0", { id: 0 }, "context.id must be a positive integer id, got 0"],
+    ['order id "0"', { id: "0" }, 'context.id must be a positive integer id, got "0"'],
+    ["a negative order id", { id: -15734 }, "context.id must be a positive integer id"],
+    ["a fractional order id", { id: 15734.5 }, "context.id must be a positive integer id"],
+    ["status id 0", { status_id: 0 }, "context.status_id must be a positive integer id, got 0"],
+    ["a negative status id", { status_id: "-12" }, "context.status_id must be a positive integer id"],
+    ["a fractional status id", { status_id: 1.5 }, "context.status_id must be a positive integer id"],
+    ["status group 0", { status_group_id: 0 }, "context.status_group_id must be a positive integer id"],
+    ["a negative manager", { manager_id: -4 }, "context.manager_id must be a non-negative integer user id"],
+    ["an empty status time", { status_changed_at: "" }, "context.status_changed_at is present but empty"],
+    [
+      "an empty updated_at beside a good status time",
+      { updated_at: "" },
+      "context.updated_at is present but empty",
+    ],
+    ["an empty created_at", { created_at: "" }, "context.created_at is present but empty"],
+    [
+      "a status time in 1970",
+      { status_changed_at: "1970-01-01T00:00:00.000000Z" },
+      "context.status_changed_at is implausible: 1970-01-01T00:00:00.000Z is before 2000-01-01T00:00:00Z",
+    ],
+    [
+      "a status time 1 ms before 2000",
+      { status_changed_at: "1999-12-31T23:59:59.999Z" },
+      "context.status_changed_at is implausible: 1999-12-31T23:59:59.999Z is before 2000-01-01T00:00:00Z",
+    ],
+    [
+      "a status time in 2100",
+      { status_changed_at: "2100-01-01 00:00:00" },
+      "context.status_changed_at is implausible: 2100-01-01T00:00:00.000Z is more than 1 day after the receipt time 2026-10-20T10:00:00.250Z",
+    ],
+    [
+      "a status time in 2999",
+      { status_changed_at: "2999-12-31T23:59:59.000000Z" },
+      "context.status_changed_at is implausible: 2999-12-31T23:59:59.000Z is more than 1 day after",
+    ],
+    [
+      "a status time = receipt + 1 day + 1 ms",
+      { status_changed_at: "2026-10-21T10:00:00.251Z" },
+      "context.status_changed_at is implausible: 2026-10-21T10:00:00.251Z is more than 1 day after",
+    ],
+    [
+      "an updated_at in 1970 (the fallback is checked too)",
+      { status_changed_at: null, updated_at: "1970-01-02T00:00:00Z" },
+      "context.updated_at is implausible",
+    ],
+    ["a created_at in 2100", { created_at: "2100-05-05T00:00:00Z" }, "context.created_at is implausible"],
+  ];
+  for (const [what, context, reason] of rejected) {
+    test(`given ${what}, when normalised, then 400 saying "${reason}"`, () => {
+      assert.throws(
+        () => run(context),
+        (e: unknown) => e instanceof ValidationError && e.status === 400 && e.message.includes(reason),
+      );
+    });
+  }
+});
+
+describe("KeyCRM time of a status change (SPEC Decided rules)", () => {
+  const changeAt = (context: Record<string, unknown>) => {
+    const [e] = normalizeKeycrmWebhook(
+      { event: "order.change_order_status", context: { id: 7, status_id: 3, ...context } },
+      ctx(),
+    ).events;
+    assert.ok(e?.type === "order.status_changed");
+    assert.equal(e.occurred_at, e.data.status_changed_at);
+    assert.equal(e.dedup_key, keycrmDedupKey("shop-kyiv", 7, e.data.status_changed_at, 3));
+    return [e.data.status_changed_at, e.data.time_source];
+  };
+  const cases: [string, Record<string, unknown>, string, "crm" | "received"][] = [
+    [
+      "status_changed_at and updated_at",
+      { status_changed_at: "2026-10-12T04:27:45.000000Z", updated_at: "2026-10-12T04:30:00.000000Z" },
+      "2026-10-12T04:27:45.000Z",
+      "crm",
+    ],
+    [
+      "status_changed_at null, updated_at given",
+      { status_changed_at: null, updated_at: "2026-10-12T04:30:00.000000Z" },
+      "2026-10-12T04:30:00.000Z",
+      "crm",
+    ],
+    [
+      "no status_changed_at key, updated_at given (the receivers' minimal body, keycrm.md §3.3)",
+      { updated_at: "2026-04-02T12:00:00Z" },
+      "2026-04-02T12:00:00.000Z",
+      "crm",
+    ],
+    ["neither", {}, "2026-10-20T10:00:00.250Z", "received"],
+    ["both null", { status_changed_at: null, updated_at: null }, "2026-10-20T10:00:00.250Z", "received"],
+    [
+      "a zone-less updated_at (UTC)",
+      { updated_at: "2026-10-12 04:27:45" },
+      "2026-10-12T04:27:45.000Z",
+      "crm",
+    ],
+    [
+      "microseconds (kept to the millisecond)",
+      { status_changed_at: "2026-10-12T04:27:45.123456Z" },
+      "2026-10-12T04:27:45.123Z",
+      "crm",
+    ],
+    [
+      "an explicit offset",
+      { status_changed_at: "2026-10-12T07:27:45+03:00" },
+      "2026-10-12T04:27:45.000Z",
+      "crm",
+    ],
+  ];
+  for (const [what, context, at, source] of cases) {
+    test(`given ${what}, when normalised, then the status time is ${at} (${source})`, () => {
+      assert.deepEqual(changeAt(context), [at, source]);
+    });
+  }
+
+  test("given an empty status_changed_at and a valid updated_at, when normalised, then 400 — an empty field never falls through", () => {
+    assert.throws(
+      () => changeAt({ status_changed_at: "", updated_at: "2026-10-12T04:30:00.000000Z" }),
+      (e: unknown) => e instanceof ValidationError && e.message.includes("present but empty"),
     );
   });
 });

@@ -4,10 +4,10 @@
  */
 import { createHash } from "node:crypto";
 import type { OrderItem, OrderItemsFetched } from "@pulse/events";
-import { isRecord } from "./crm-values.js";
+import { isCrmId, isRecord } from "./crm-values.js";
 
-const id = (v: unknown): number | null =>
-  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null;
+/** A plausible id (positive integer, crm-values.ts `isCrmId`) or `null`: a line or offer 0 is no id. */
+const id = (v: unknown): number | null => (isCrmId(v) ? v : null);
 const text = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
 /** KeyCRM money and quantities are numbers, sometimes decimal strings (`"2.00"`, formats/keycrm.md §6.2). */
 const num = (v: unknown): number | null => {
@@ -20,8 +20,9 @@ const num = (v: unknown): number | null => {
  * The line items of a KeyCRM order detail, as {@link OrderItem}s sorted by line id (so a reordered
  * answer is the same fact): `line_id` = `products[].id`, `name`, `sku`, `quantity` (may be
  * fractional: m²), `price` (unit price before discounts), `offer_id` / `offer_sku` /
- * `product_id` from `products[].offer`. Fields of the wrong type become `null`; entries that are not
- * objects are skipped. An order without products gives `[]`.
+ * `product_id` from `products[].offer`. Fields of the wrong type become `null`, and so do ids that
+ * are not positive integers (README "Plausibility rules": an offer or product 0 never matches an
+ * urgency rule); entries that are not objects are skipped. An order without products gives `[]`.
  * @throws Error when the body is not an order object with a `products` array — e.g. the include was
  *   not applied (`products` are returned only with `include=products.offer`, §5.1): publishing "no
  *   items" then would wrongly clear the order's urgency.

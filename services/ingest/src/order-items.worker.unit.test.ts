@@ -177,6 +177,20 @@ describe("KeyCRM order detail → items", () => {
     assert.deepEqual(keycrmOrderItems({ id: 1, products: [] }), []);
   });
 
+  test("given ids 0 and negative ids, when mapped, then they are no ids (null): an offer 0 never matches an urgency rule", () => {
+    const [item] = keycrmOrderItems({
+      products: [
+        { id: 0, name: "x", sku: "s", quantity: 1, price: 1, offer: { id: 0, product_id: -2, sku: "s" } },
+      ],
+    });
+    assert.equal(item?.line_id, null);
+    assert.equal(item?.offer_id, null);
+    assert.equal(item?.product_id, null);
+    const [ok] = keycrmOrderItems({ products: [{ id: 1, offer: { id: 16, product_id: 2 } }] });
+    assert.equal(ok?.offer_id, 16);
+    assert.equal(ok?.product_id, 2);
+  });
+
   test("given an answer without products (include not applied), when mapped, then it fails instead of clearing the items", () => {
     assert.throws(() => keycrmOrderItems({ id: 15001 }), /not an order with products/);
     assert.throws(() => keycrmOrderItems(null), /not an order with products/);

@@ -5,8 +5,20 @@
 import { normalizePhone, type PhoneRegion } from "@pulse/domain";
 import type { ChatMessageReceived, IsoInstant } from "@pulse/events";
 import { z } from "zod";
-import { readCrmTimestamp } from "./crm-values.js";
+import {
+  describeValue,
+  implausibleTimeReason,
+  isCrmId,
+  isMessageId,
+  jsonDepthExceeds,
+  MAX_BODY_DEPTH,
+  readCrmTimestamp,
+} from "./crm-values.js";
 
+/**
+ * An integer id as the page structure needs it. Whether it is a plausible id (positive) is judged
+ * per chat or message (`isCrmId`), so one bad item is skipped instead of failing the page.
+ */
 const Id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /** One chat of a contact in `chats/with_contacts/`: `chat_id`, `connection_id`, `phone`, `source_chat_id`. */
@@ -49,13 +61,13 @@ const Media = z.looseObject({
 });
 
 /**
- * One message of `GET …/messaging/messages/?chat_id=…`: `message_id` (string or number),
+ * One message of `GET …/messaging/messages/?chat_id=…`: `message_id` (string or integer),
  * `direction` (`inbound` = from the client, anything else ours), `created_at` (ISO; zone-less read as
  * UTC; all digits = unix seconds), `text: {text}`, `waba_interactive.body.text`, or a media object
  * (`image`, `video`, `audio`, `voice`, `file`) with `caption`/`name`.
  */
 export const RadistMessage = z.looseObject({
-  message_id: z.union([z.string().min(1).max(200), Id]),
+  message_id: z.union([z.string(), z.number().int()]),
   direction: z.string(),
   created_at: z.union([z.string(), z.number()]),
   text: z.looseObject({ text: z.string().nullable().optional() }).nullable().optional(),
@@ -104,7 +116,8 @@ export interface RadistChatToRead {
 /**
  * The chats of a contacts page that belong to the given WhatsApp connections — a contact can also
  * have a Telegram (or other messenger) chat on another connection, which is skipped
- * (formats/radist-online.md §5). Chats are kept in page order.
+ * (formats/radist-online.md §5) — and whose `chat_id` and `connection_id` are plausible ids
+ * (positive integers; a chat 0 is skipped, README "Plausibility rules"). Chats are kept in page order.
  */
 export function radistChatsToRead(
   page: RadistContactsPage,
@@ -114,7 +127,7 @@ export function radistChatsToRead(
   for (const contact of page.data) {
     const lastUpdatedAt = readTime(contact.last_chat_updated_at);
     for (const chat of contact.chats) {
-      if (connectionIds.has(chat.connection_id))
+      if (connectionIds.has(chat.connection_id) && isCrmId(chat.chat_id) && isCrmId(chat.connection_id))
         out.push({ chat, contactName: contact.contact_name ?? null, lastUpdatedAt });
     }
   }
@@ -145,8 +158,14 @@ export function radistTime(value: unknown): IsoInstant {
   throw new Error(`not a time: ${String(value).slice(0, 40)}`);
 }
 
-/** Result of {@link radistMessageEvent}: the event, or why the message was skipped. */
-export type RadistMapping = { ok: true; event: ChatMessageReceived } | { ok: false; reason: string };
+/**
+ * Result of {@link radistMessageEvent}: the event, or why the message was skipped — `reason` a
+ * short code for counting (`malformed`, `message_id`, `created_at`, `nesting`), `detail` the
+ * problem in words when there is more to say (`created_at is implausible: …`).
+ */
+export type RadistMapping =
+  | { ok: true; event: ChatMessageReceived }
+  | { ok: false; reason: string; detail?: string };
 
 /**
  * Maps one Radist message of a WhatsApp chat to `chat.message_received` (source `radist`):
@@ -157,7 +176,11 @@ export type RadistMapping = { ok: true; event: ChatMessageReceived } | { ok: fal
  * | `audio` (voice notes too) | `document` (`file`); `sent_at` = `occurred_at` = `created_at`;
  * `sender_name` = the contact's name for incoming messages; `connection` = the `connection_id`.
  * Dedup key {@link radistDedupKey}. `raw` keeps the message JSON with `received_at` = `fetchedAt`.
- * A message without an id, direction or readable time is skipped (`ok: false`).
+ * A message is skipped (`ok: false`), never thrown, when it has no id or direction or a readable
+ * time, or is implausible (README "Plausibility rules", crm-values.ts): a `message_id` that is not a
+ * positive integer or 1–200 printable characters; a `created_at` that is empty or outside
+ * [2000-01-01T00:00:00Z, `fetchedAt` + 1 day]; a message nested deeper than 64 levels (its JSON is
+ * kept in `raw`, and `JSON.stringify` would overflow the stack).
  */
 export function radistMessageEvent(
   projectId: string,
@@ -165,15 +188,32 @@ export function radistMessageEvent(
   message: unknown,
   ctx: { fetchedAt: Date; newId: () => string; phoneRegion: PhoneRegion },
 ): RadistMapping {
+  if (jsonDepthExceeds(message))
+    return { ok: false, reason: "nesting", detail: `message nests deeper than ${MAX_BODY_DEPTH} levels` };
   const parsed = RadistMessage.safeParse(message);
   if (!parsed.success) return { ok: false, reason: "malformed" };
   const m = parsed.data;
+  if (!(typeof m.message_id === "number" ? isCrmId(m.message_id) : isMessageId(m.message_id)))
+    return {
+      ok: false,
+      reason: "message_id",
+      detail: `message_id must be a positive integer or 1–200 printable characters, got ${describeValue(m.message_id)}`,
+    };
+  if (m.created_at === "")
+    return { ok: false, reason: "created_at", detail: "created_at is present but empty" };
   let sentAt: IsoInstant;
   try {
     sentAt = radistTime(m.created_at);
   } catch {
-    return { ok: false, reason: "created_at" };
+    return {
+      ok: false,
+      reason: "created_at",
+      detail: `created_at is not a time: ${describeValue(m.created_at)}`,
+    };
   }
+  const implausible = implausibleTimeReason(Date.parse(sentAt), ctx.fetchedAt);
+  if (implausible !== null)
+    return { ok: false, reason: "created_at", detail: `created_at is implausible: ${implausible}` };
   const media = MEDIA.find(([key]) => m[key] !== undefined && m[key] !== null);
   const caption = media ? (m[media[0]] as z.infer<typeof Media>).caption : null;
   const text = m.text?.text || m.waba_interactive?.body?.text || caption || null;

@@ -183,7 +183,114 @@ describe("Radist parsing rules", () => {
       {
         ok: false,
         reason: "created_at",
+        detail: 'created_at is not a time: "soon"',
       },
+    );
+  });
+});
+
+describe("Radist plausibility rules (a poller skips an implausible item, it never throws)", () => {
+  // ctx.fetchedAt is 2026-11-07T04:00:00.000Z: the window ends at 2026-11-08T04:00:00.000Z inclusive.
+  const chat = {
+    chat: { chat_id: 5512093, connection_id: 40977, phone: "77011234567" },
+    contactName: "A",
+    lastUpdatedAt: null,
+  };
+  const message = (patch: Record<string, unknown>) => ({
+    message_id: "3EB0C767D26A1D853909",
+    direction: "inbound",
+    created_at: "2026-11-06T14:10:58Z",
+    text: { text: "Здравствуйте" },
+    ...patch,
+  });
+  const accepted: [string, Record<string, unknown>][] = [
+    ["a numeric message id 1", { message_id: 1 }],
+    ["created_at 2000-01-01T00:00:00Z", { created_at: "2000-01-01T00:00:00Z" }],
+    ["created_at = fetch time + 1 day exactly", { created_at: "2026-11-08T04:00:00.000Z" }],
+  ];
+  for (const [what, patch] of accepted) {
+    test(`given ${what}, when mapped, then an event`, () => {
+      assert.equal(radistMessageEvent("p", chat, message(patch), ctx).ok, true);
+    });
+  }
+  const skipped: [string, Record<string, unknown>, string, string][] = [
+    [
+      "message id 0",
+      { message_id: 0 },
+      "message_id",
+      "message_id must be a positive integer or 1–200 printable characters, got 0",
+    ],
+    ["a negative message id", { message_id: -5 }, "message_id", "got -5"],
+    ["an empty message id", { message_id: "" }, "message_id", 'got ""'],
+    ["a message id with a NUL byte", { message_id: "3EB0\u0000" }, "message_id", 'got "3EB0\\u0000"'],
+    [
+      "a message id with SQL text",
+      { message_id: "1; DROP TABLE messages" },
+      "message_id",
+      "printable characters",
+    ],
+    ["an empty created_at", { created_at: "" }, "created_at", "created_at is present but empty"],
+    [
+      "created_at in 1970",
+      { created_at: "1970-01-01T00:00:00Z" },
+      "created_at",
+      "created_at is implausible: 1970-01-01T00:00:00.000Z is before 2000-01-01T00:00:00Z",
+    ],
+    [
+      "created_at in 2100",
+      { created_at: "2100-01-01T00:00:00Z" },
+      "created_at",
+      "is more than 1 day after the receipt time 2026-11-07T04:00:00.000Z",
+    ],
+    [
+      "created_at = fetch time + 1 day + 1 ms",
+      { created_at: "2026-11-08T04:00:00.001Z" },
+      "created_at",
+      "is more than 1 day after",
+    ],
+    [
+      "created_at as unix seconds in 2999",
+      { created_at: 32503679999 },
+      "created_at",
+      "2999-12-31T23:59:59.000Z is more than 1 day after",
+    ],
+  ];
+  for (const [what, patch, reason, detail] of skipped) {
+    test(`given ${what}, when mapped, then skipped as ${reason}`, () => {
+      const r = radistMessageEvent("p", chat, message(patch), ctx);
+      assert.ok(!r.ok);
+      assert.equal(r.reason, reason);
+      assert.ok(r.detail?.includes(detail), r.detail);
+    });
+  }
+
+  test("given a message nested 100 000 levels, when mapped, then skipped as nesting — no stack overflow", () => {
+    const deep = JSON.parse(
+      `{"message_id":"x1","direction":"inbound","created_at":"2026-11-06T14:10:58Z","extra":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+    ) as unknown;
+    assert.deepEqual(radistMessageEvent("p", chat, deep, ctx), {
+      ok: false,
+      reason: "nesting",
+      detail: "message nests deeper than 64 levels",
+    });
+  });
+
+  test("given chats with id or connection 0, when picked from a page, then they are skipped", () => {
+    const page = RadistContactsPage.parse({
+      data: [
+        {
+          contact_id: 1,
+          chats: [
+            { chat_id: 0, connection_id: 40977 },
+            { chat_id: 7, connection_id: 0 },
+            { chat_id: 8, connection_id: 40977 },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(
+      radistChatsToRead(page, new Set([0, 40977])).map((c) => c.chat.chat_id),
+      [8],
     );
   });
 });

@@ -42,7 +42,7 @@ export interface RadistPollResult {
   messages: number;
   published: number;
   duplicates: number;
-  /** Messages skipped as malformed. */
+  /** Messages skipped as malformed or implausible (logged by reason, radist.mapper.ts). */
   skipped: number;
 }
 
@@ -160,6 +160,10 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
         : radistWhatsappConnections(await get("/chats/sources/")),
     );
 
+    // Skipped messages by reason, logged once per run with one example (README "Plausibility rules").
+    const skips = new Map<string, number>();
+    let skipExample: string | null = null;
+
     const readChat = async (chat: ReturnType<typeof radistChatsToRead>[number]) => {
       const seen = new Set<string>();
       const events: ChatMessageReceived[] = [];
@@ -188,6 +192,8 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
           });
           if (!mapped.ok) {
             result.skipped++;
+            skips.set(mapped.reason, (skips.get(mapped.reason) ?? 0) + 1);
+            skipExample ??= mapped.detail ?? null;
             continue;
           }
           const e = mapped.event;
@@ -236,6 +242,11 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
       cursor = next;
     }
 
+    if (skips.size > 0)
+      deps.logger.warn(
+        { project: record.project_id, skipped: Object.fromEntries(skips), example: skipExample },
+        "radist: messages skipped as malformed or implausible",
+      );
     await deps.checkpoints.put(RADIST_POLLER, record.project_id, {
       last_run_started_at: startedAt.toISOString(),
       last_run_finished_at: clock().toISOString(),
