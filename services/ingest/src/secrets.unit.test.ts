@@ -170,3 +170,25 @@ describe("sealed project records", () => {
     assert.equal(openStoredProjectRecord(ringA, noToken).record.api_token, null);
   });
 });
+
+describe("fail fast without a key in production", () => {
+  test("given NODE_ENV=production and no SECRETS_KEY, when ingest or the CLI starts, then it stops with a clear message before connecting", async () => {
+    const { startIngest } = await import("./server.js");
+    const { runCli } = await import("./cli.js");
+    // An unroutable NATS URL: reaching the connection step would fail differently (and slowly).
+    const env = { NODE_ENV: "production", NATS_URL: "nats://127.0.0.1:1", LOG_LEVEL: "silent" };
+    await assert.rejects(startIngest({ env }), /SECRETS_KEY is required in production/);
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      stderr.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      assert.equal(await runCli(["project", "list"], env), 1);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.match(stderr.join(""), /SECRETS_KEY is required in production/);
+  });
+});
