@@ -550,6 +550,7 @@ function importProgress(
     format: `${projectId} [{bar}] {value}/{total} orders | page {page} | {published} new, {duplicates} already stored`,
     hideCursor: true,
     clearOnComplete: false,
+    stream: process.stdout,
   });
   let started = false;
   return {
