@@ -21,6 +21,8 @@ export const REDACT_PATHS = [
   "*.*.api_token",
   "*.*.api_key",
   "*.webhook_secret_sha256",
+  "*.*.webhook_secret_sha256",
+  "*.*.*.api_key",
   "*.SECRETS_KEY",
   "*.SECRETS_KEY_PREVIOUS",
   "api_token",

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
+import { REDACT_PATHS } from "@pulse/infra";
+import { pino } from "pino";
 import type { ProjectRecord } from "./project-registry.js";
 import { sha256Hex } from "./project-registry.js";
 import { openStoredProjectRecord, sealProjectRecord } from "./project-secrets.js";
@@ -190,5 +192,26 @@ describe("fail fast without a key in production", () => {
       process.stderr.write = write;
     }
     assert.match(stderr.join(""), /SECRETS_KEY is required in production/);
+  });
+});
+
+describe("log redaction", () => {
+  test("given a project record, a registry entry and the ingest config, when logged, then no secret appears", () => {
+    const lines: string[] = [];
+    const log = pino(
+      { redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
+      { write: (line: string) => lines.push(line) },
+    );
+    const key = randomBytes(32).toString("base64");
+    log.info({ record }, "record");
+    log.info({ entry: { record } }, "entry");
+    log.info(
+      { config: { SECRETS_KEY: key, SECRETS_KEY_PREVIOUS: key, EVENTS_STREAM: "CRM_EVENTS" } },
+      "config",
+    );
+    const text = lines.join("");
+    for (const secret of [TOKEN, record.webhook_secret_sha256, "radist-key-c2VjcmV0", key])
+      assert.ok(!text.includes(secret), `${secret.slice(0, 6)}… is redacted`);
+    assert.ok(text.includes("CRM_EVENTS") && text.includes("shop-kyiv"));
   });
 });
