@@ -6,7 +6,8 @@
  * 2. creates the database, runs migrations and creates the streams;
  * 3. starts a fixture-backed CRM API (the demo's stand-in for KeyCRM/amoCRM) and the four services
  *    as child processes (logs in `.run/logs/`);
- * 4. registers the demo projects, imports their status dictionaries, and feeds
+ * 4. registers the demo projects, imports their status dictionaries, imports shop-lviv's orders
+ *    from the KeyCRM order list (a project onboarded after its orders exist), and feeds
  *    `../shared/fixtures` (KeyCRM and amoCRM webhooks in recorded delivery order, duplicates and
  *    late deliveries included; Evolution chat webhooks) through the real HTTP endpoints;
  * 5. waits until the projector has applied every event, prints a report from the query API, and
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     const projects = registerDemoProjects(childEnv, crmUrl);
     say(`registered ${projects.length} demo projects: ${projects.join(", ")}`);
     await configureDemoSettings(queryUrl);
+    importKeycrmHistory(childEnv);
     const fed = await feedFixtures({ fixturesDir, ingestUrl, secret: webhookSecret, log: say });
     say(`fed ${fed.deliveries} webhook deliveries (${fed.rejected} rejected) in ${fed.seconds.toFixed(1)} s`);
     catchUp(childEnv);
@@ -220,6 +222,27 @@ function registerDemoProjects(childEnv: NodeJS.ProcessEnv, crmUrl: string): stri
   ]);
   done.push("demoacademy");
   return done;
+}
+
+/**
+ * Onboards shop-lviv as a project registered after its orders exist: `catch-up keycrm` imports the
+ * current status of its orders from the (fixture) KeyCRM order list — 3 pages at KeyCRM's 60
+ * requests a minute. The webhooks fed afterwards add the history; the webhook of each change the
+ * import already stored is counted as a duplicate.
+ */
+function importKeycrmHistory(childEnv: NodeJS.ProcessEnv): void {
+  const argv = ["catch-up", "keycrm", "--project", "shop-lviv", "--since", "2026-10-01"];
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(repo, "services/ingest/src/cli.ts"), ...argv],
+    {
+      cwd: repo,
+      env: childEnv,
+      encoding: "utf8",
+    },
+  );
+  if (r.status !== 0) throw new Error(`cli ${argv.join(" ")} failed: ${r.stderr || r.stdout}`);
+  say((r.stdout || "").trim().split("\n").pop() ?? "");
 }
 
 /**

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { CrmKind, encodeEvent, eventSubject, ProjectId } from "@pulse/events";
 import type { Logger, Nats } from "@pulse/infra";
+import { SingleBar } from "cli-progress";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
 import { type AmocrmCatchupResult, createAmocrmEventsPoller } from "./amocrm-events.poller.js";
@@ -13,6 +14,11 @@ import { createProjectCrmHttpClient } from "./crm-http.client.js";
 import { dictionaryEvent, dictionaryFromJson } from "./dictionary.mapper.js";
 import { createDictionaryWorker, type DictionarySyncResult } from "./dictionary.worker.js";
 import type { IngestConfig } from "./ingest.config.js";
+import {
+  createKeycrmOrdersPoller,
+  type KeycrmCatchupProgress,
+  type KeycrmCatchupResult,
+} from "./keycrm-orders.poller.js";
 import { DEFAULT_PHONE_REGION, PhoneRegionCode } from "./phone-region.js";
 import { openPollerCheckpoints } from "./poller-checkpoints.store.js";
 import {
@@ -28,6 +34,8 @@ import {
   staticProjectRegistry,
 } from "./project-registry.js";
 import { createRadistPoller, type RadistPollResult } from "./radist.poller.js";
+import type { SecretsKeyring } from "./secrets.js";
+import { rotateProjectSecrets, type SecretsRotationResult } from "./secrets-rotation.js";
 
 /** An operator error: the CLI prints its message and exits with status 1. */
 export class CliError extends Error {
@@ -50,6 +58,10 @@ export interface CliContext {
   clock?: () => Date;
   newId?: () => string;
   fetch?: typeof fetch;
+  /** The keys of the registry's secrets (default: the process keyring from `SECRETS_KEY`). */
+  keyring?: SecretsKeyring;
+  /** Draw progress bars (stdout is a terminal); otherwise progress goes out as plain lines. */
+  isTTY?: boolean;
 }
 
 /** KeyCRM's Open API root, the default `--base-url` of a KeyCRM project (formats/keycrm.md §5). */
@@ -68,6 +80,8 @@ export interface ProjectRegisterOptions {
   tokenEnv?: string;
   inactive?: boolean;
   phoneRegion?: string;
+  /** After registering, import the orders updated since then (`catch-up keycrm|amocrm --since`). */
+  importSince?: string;
 }
 
 const ids = monotonicFactory();
@@ -127,8 +141,9 @@ export async function projectRegisterCommand(
     throw new CliError(
       `invalid --phone-region "${opts.phoneRegion}": an ISO 3166-1 alpha-2 region such as KZ or UA`,
     );
+  const importSince = sinceOption(opts.importSince, "--import-since");
   const existing = (
-    await readProjects(await openProjectsBucket(ctx.nats.js, ctx.config.EVENTS_STREAM))
+    await readProjects(await openProjectsBucket(ctx.nats.js, ctx.config.EVENTS_STREAM), ctx.keyring)
   ).projects.find((p) => p.project_id === id.data);
   const baseUrl = opts.baseUrl ?? (kind.data === "keycrm" ? KEYCRM_DEFAULT_BASE_URL : null);
   if (baseUrl !== null && !z.url({ protocol: /^https?$/ }).safeParse(baseUrl).success) {
@@ -143,6 +158,7 @@ export async function projectRegisterCommand(
         scheme: { root: ctx.config.SUBJECT_ROOT },
         now: clock(),
         newId: ctx.newId ?? (() => ids()),
+        ...(ctx.keyring ? { keyring: ctx.keyring } : {}),
       },
       {
         project_id: id.data,
@@ -161,6 +177,11 @@ export async function projectRegisterCommand(
       `registered project ${record.project_id} (${record.kind}, ${record.active ? "active" : "inactive"}, ${record.time_zone}, phones ${record.phone_region ?? `${DEFAULT_PHONE_REGION} (default)`})` +
         ` secret ${event.data.webhook_secret_fingerprint}… token ${event.data.token_fingerprint ?? "none"}${ack.duplicate && existing?.phone_region === record.phone_region ? " (unchanged)" : ""}`,
     );
+    if (importSince !== undefined) {
+      const since = importSince.toISOString();
+      if (record.kind === "keycrm") await catchUpKeycrmCommand(ctx, { project: record.project_id, since });
+      else await catchUpAmocrmCommand(ctx, { project: record.project_id, since });
+    }
     return record;
   } catch (error) {
     if (error instanceof z.ZodError) throw new CliError(`invalid project: ${zodMessage(error)}`);
@@ -195,7 +216,7 @@ export interface ProjectListing {
  */
 export async function projectListCommand(ctx: CliContext): Promise<ProjectListing[]> {
   const kv = await openProjectsBucket(ctx.nats.js, ctx.config.EVENTS_STREAM);
-  const { projects, invalid } = await readProjects(kv);
+  const { projects, invalid } = await readProjects(kv, ctx.keyring);
   const listings = projects.map((p) => ({
     project_id: p.project_id,
     name: p.name,
@@ -244,7 +265,7 @@ export async function projectListCommand(ctx: CliContext): Promise<ProjectListin
 
 async function projectRecord(ctx: CliContext, projectId: string): Promise<ProjectRecord> {
   const kv = await openProjectsBucket(ctx.nats.js, ctx.config.EVENTS_STREAM);
-  const { projects } = await readProjects(kv);
+  const { projects } = await readProjects(kv, ctx.keyring);
   const record = projects.find((p) => p.project_id === projectId);
   if (!record) throw new CliError(`unknown project "${projectId}" (register it first: project register)`);
   return record;
@@ -380,7 +401,13 @@ export async function projectSetRadistCommand(
 ): Promise<ProjectRecord> {
   try {
     if (opts.clear) {
-      const record = await setProjectRadist(ctx.nats.js, ctx.config.EVENTS_STREAM, opts.project, null);
+      const record = await setProjectRadist(
+        ctx.nats.js,
+        ctx.config.EVENTS_STREAM,
+        opts.project,
+        null,
+        ctx.keyring,
+      );
       ctx.out(`removed the Radist settings of ${record.project_id}`);
       return record;
     }
@@ -393,7 +420,13 @@ export async function projectSetRadistCommand(
       connection_ids: (opts.connectionId ?? []).map(Number),
     });
     if (!settings.success) throw new CliError(`invalid Radist settings: ${zodMessage(settings.error)}`);
-    const record = await setProjectRadist(ctx.nats.js, ctx.config.EVENTS_STREAM, opts.project, settings.data);
+    const record = await setProjectRadist(
+      ctx.nats.js,
+      ctx.config.EVENTS_STREAM,
+      opts.project,
+      settings.data,
+      ctx.keyring,
+    );
     ctx.out(
       `set Radist for ${record.project_id}: company ${settings.data.company_id}, connections ${settings.data.connection_ids.join(",") || "all WhatsApp sources"}, key ${fingerprint(key)}…`,
     );
@@ -405,11 +438,13 @@ export async function projectSetRadistCommand(
   }
 }
 
-function sinceOption(since: string | undefined): Date | undefined {
+function sinceOption(since: string | undefined, flag = "--since"): Date | undefined {
   if (since === undefined) return undefined;
   const at = Date.parse(since);
   if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}/.test(since))
-    throw new CliError(`invalid --since "${since}": an ISO-8601 time such as 2026-10-01T00:00:00Z`);
+    throw new CliError(
+      `invalid ${flag} "${since}": an ISO-8601 time such as 2026-10-01T00:00:00Z or a date (UTC midnight)`,
+    );
   return new Date(at);
 }
 
@@ -492,4 +527,115 @@ export async function catchUpRadistCommand(
   } finally {
     await poller.close();
   }
+}
+
+/**
+ * Progress of an import page by page: a cli-progress bar (orders read of the window's total) when
+ * `ctx.isTTY`, else one plain line per page through `ctx.out`. `stop` ends the bar.
+ */
+function importProgress(
+  ctx: CliContext,
+  projectId: string,
+): { onPage: (p: KeycrmCatchupProgress) => void; stop: () => void } {
+  if (!ctx.isTTY) {
+    return {
+      onPage: (p) =>
+        ctx.out(
+          `${projectId} page ${p.page}: ${p.orders}${p.total === null ? "" : `/${p.total}`} orders, ${p.published} new, ${p.duplicates} already stored`,
+        ),
+      stop: () => undefined,
+    };
+  }
+  const bar = new SingleBar({
+    format: `${projectId} [{bar}] {value}/{total} orders | page {page} | {published} new, {duplicates} already stored`,
+    hideCursor: true,
+    clearOnComplete: false,
+    stream: process.stdout,
+  });
+  let started = false;
+  return {
+    onPage(p) {
+      const total = Math.max(p.total ?? p.orders, p.orders);
+      const payload = { page: p.page, published: p.published, duplicates: p.duplicates };
+      if (!started) {
+        bar.start(total, p.orders, payload);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(p.orders, payload);
+      }
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/**
+ * `catch-up keycrm --project ID [--since ISO|date]`: imports the current status of every order of
+ * the project updated in the window (from `--since`, else the last run's start −
+ * `KEYCRM_CATCHUP_LOOKBACK_HOURS`, to now) from `GET /order` at the project's CRM rate, with a
+ * progress bar (terminal) or a line per page, and prints a summary: pages, orders, events stored,
+ * duplicates (already stored by a webhook or an earlier run), skipped rows. Moves the project's
+ * KeyCRM catch-up checkpoint.
+ * @throws CliError for an unknown project, one that is not KeyCRM with base URL and token, a bad
+ *   `--since`, or when the API or JetStream fails.
+ */
+export async function catchUpKeycrmCommand(
+  ctx: CliContext,
+  opts: { project: string; since?: string },
+): Promise<KeycrmCatchupResult> {
+  const since = sinceOption(opts.since);
+  const record = await projectRecord(ctx, opts.project);
+  if (record.kind !== "keycrm" || record.base_url === null || record.api_token === null)
+    throw new CliError(`project ${record.project_id} is not a KeyCRM project with --base-url and --token`);
+  const poller = createKeycrmOrdersPoller({
+    nats: ctx.nats,
+    config: ctx.config,
+    logger: ctx.logger,
+    registry: staticProjectRegistry([record]),
+    http: createProjectCrmHttpClient(ctx.config, () => record.kind, ctx.logger, ctx.fetch),
+    checkpoints: await openPollerCheckpoints(ctx.nats.js, ctx.config.EVENTS_STREAM),
+    ...(ctx.clock ? { clock: ctx.clock } : {}),
+    newId: ctx.newId ?? (() => ids()),
+  });
+  const progress = importProgress(ctx, record.project_id);
+  try {
+    const r = await poller.runOnce(record.project_id, {
+      ...(since ? { since } : {}),
+      onPage: progress.onPage,
+    });
+    progress.stop();
+    ctx.out(
+      `imported ${record.project_id} orders updated ${r.from} … ${r.to}: ${r.pages} pages, ${r.orders} orders, ${r.published} events stored, ${r.duplicates} duplicates, ${r.skipped} skipped`,
+    );
+    return r;
+  } catch (error) {
+    progress.stop();
+    throw new CliError(`catch-up of ${record.project_id} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await poller.close();
+  }
+}
+
+/**
+ * `secrets rotate`: re-seals every project record with `SECRETS_KEY` (records sealed with
+ * `SECRETS_KEY_PREVIOUS` or holding a secret in clear are rewritten; others are left as they are)
+ * and prints the counts.
+ * @throws CliError when a record does not open with either key (the others are still rotated).
+ */
+export async function secretsRotateCommand(ctx: CliContext): Promise<SecretsRotationResult> {
+  const keyring = ctx.keyring;
+  if (!keyring) throw new CliError("secrets rotate needs the keyring (SECRETS_KEY)");
+  const r = await rotateProjectSecrets(ctx.nats.js, ctx.config.EVENTS_STREAM, keyring);
+  ctx.out(
+    `re-encrypted ${r.resealed} project records with the current key (${keyring.current.id}); ${r.current} already current`,
+  );
+  if (r.failed.length > 0)
+    throw new CliError(
+      `${r.failed.length} records do not open with SECRETS_KEY or SECRETS_KEY_PREVIOUS: ${r.failed.map((f) => `${f.key} (${f.reason})`).join("; ")}`,
+    );
+  return r;
 }

@@ -12,6 +12,9 @@
  *   dictionary import --project ID --file PATH
  *   catch-up amocrm --project ID [--since ISO]
  *   catch-up radist --project ID [--since ISO]
+ *   catch-up keycrm --project ID [--since ISO|date]
+ *   project register … --import-since ISO|date   (register, then import: catch-up keycrm|amocrm)
+ *   secrets rotate
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +24,7 @@ import {
   type CliContext,
   CliError,
   catchUpAmocrmCommand,
+  catchUpKeycrmCommand,
   catchUpRadistCommand,
   dictionaryImportCommand,
   dictionarySyncCommand,
@@ -28,8 +32,10 @@ import {
   projectListCommand,
   projectRegisterCommand,
   projectSetRadistCommand,
+  secretsRotateCommand,
 } from "./cli.commands.js";
 import { IngestConfig } from "./ingest.config.js";
+import { type SecretsKeyring, secretsKeyringFromEnv } from "./secrets.js";
 
 /**
  * Builds the commander program. `withContext` provides a connected {@link CliContext} to a command
@@ -55,6 +61,10 @@ export function buildCli(withContext: <T>(run: (ctx: CliContext) => Promise<T>) 
       "region of nationally written phones, ISO 3166-1 alpha-2 (KZ, UA); unset = KZ",
     )
     .option("--inactive", "register the project as inactive (its webhooks get 401)")
+    .option(
+      "--import-since <iso>",
+      "then import the orders updated since this time or date (KeyCRM order list; amoCRM events API)",
+    )
     .action(async (opts) => {
       await withContext((ctx) => projectRegisterCommand(ctx, opts));
     });
@@ -113,6 +123,26 @@ export function buildCli(withContext: <T>(run: (ctx: CliContext) => Promise<T>) 
     .action(async (opts: { project: string; since?: string }) => {
       await withContext((ctx) => catchUpRadistCommand(ctx, opts));
     });
+  catchUp
+    .command("keycrm")
+    .description(
+      "import the current status of the orders updated since --since from the KeyCRM order list (webhook duplicates are dropped)",
+    )
+    .requiredOption("--project <id>", "project id")
+    .option(
+      "--since <iso>",
+      "window start, a time or a date (default: last run − KEYCRM_CATCHUP_LOOKBACK_HOURS)",
+    )
+    .action(async (opts: { project: string; since?: string }) => {
+      await withContext((ctx) => catchUpKeycrmCommand(ctx, opts));
+    });
+  const secrets = program.command("secrets").description("secrets at rest in the project registry");
+  secrets
+    .command("rotate")
+    .description("re-encrypt every project record with SECRETS_KEY (SECRETS_KEY_PREVIOUS still decrypts)")
+    .action(async () => {
+      await withContext((ctx) => secretsRotateCommand(ctx));
+    });
   return program;
 }
 
@@ -129,6 +159,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new CliError((error as Error).message);
     }
     const logger = createLogger("cli", env["LOG_LEVEL"] ?? "warn");
+    let keyring: SecretsKeyring;
+    try {
+      keyring = secretsKeyringFromEnv({ ...config, NODE_ENV: env["NODE_ENV"] });
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    if (keyring.source === "development")
+      logger.warn(
+        "SECRETS_KEY is not set: project secrets use the fixed development key (set it in production)",
+      );
     let nats: Awaited<ReturnType<typeof connectNats>>;
     try {
       nats = await connectNats(config.NATS_URL, "pulse-cli");
@@ -137,7 +177,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     try {
       await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
-      return await run({ nats, config, logger, env, out: (line) => process.stdout.write(`${line}\n`) });
+      return await run({
+        nats,
+        config,
+        logger,
+        env,
+        keyring,
+        isTTY: process.stdout.isTTY === true,
+        out: (line) => process.stdout.write(`${line}\n`),
+      });
     } finally {
       await nats.nc.drain().catch(() => undefined);
     }

@@ -37,6 +37,10 @@ const flag = (fallback: "true" | "false") =>
  * | `CONTACTS_REFETCH_AFTER_MINUTES` | `360` | refetch a lead's contacts on its next event when the last fetch is older |
  * | `AMOCRM_CATCHUP_INTERVAL_SECONDS` | `600` | amoCRM events-API catch-up period; `0` = off |
  * | `AMOCRM_CATCHUP_LOOKBACK_HOURS` | `24` | each catch-up reads from `checkpoint − lookback` |
+ * | `KEYCRM_CATCHUP_INTERVAL_SECONDS` | `900` | KeyCRM order-list catch-up period (current status of the orders updated in the window); `0` = off |
+ * | `KEYCRM_CATCHUP_LOOKBACK_HOURS` | `24` | each KeyCRM catch-up reads orders updated since `checkpoint − lookback` |
+ * | `SECRETS_KEY` | — (required when `NODE_ENV=production`) | base64 of 32 bytes: the AES-256-GCM key of the secrets in the project registry; unset outside production = the fixed development key |
+ * | `SECRETS_KEY_PREVIOUS` | — | the key before a rotation: still decrypts, never encrypts (`pnpm cli secrets rotate` re-encrypts every record with `SECRETS_KEY`) |
  * | `RADIST_POLL_INTERVAL_SECONDS` | `300` | Radist.Online poll period; `0` = off |
  * | `RADIST_LOOKBACK_HOURS` | `72` | each poll reads messages from `checkpoint − lookback` (late messages) |
  * | `RADIST_MIN_REQUEST_INTERVAL_MS` | `200` | per-project spacing of Radist API calls |
@@ -66,6 +70,10 @@ export const IngestConfig = BaseConfig.extend({
   CONTACTS_REFETCH_AFTER_MINUTES: int(0, 30 * 24 * 60).default(360),
   AMOCRM_CATCHUP_INTERVAL_SECONDS: int(0, 7 * 86_400).default(600),
   AMOCRM_CATCHUP_LOOKBACK_HOURS: int(0, 90 * 24).default(24),
+  KEYCRM_CATCHUP_INTERVAL_SECONDS: int(0, 7 * 86_400).default(900),
+  KEYCRM_CATCHUP_LOOKBACK_HOURS: int(0, 90 * 24).default(24),
+  SECRETS_KEY: z.string().optional(),
+  SECRETS_KEY_PREVIOUS: z.string().optional(),
   RADIST_POLL_INTERVAL_SECONDS: int(0, 7 * 86_400).default(300),
   RADIST_LOOKBACK_HOURS: int(0, 90 * 24).default(72),
   RADIST_MIN_REQUEST_INTERVAL_MS: int(0, 60_000).default(200),

@@ -19,6 +19,8 @@ import {
 import type { Logger } from "@pulse/infra";
 import { z } from "zod";
 import { PhoneRegionCode, phoneRegionOrDefault } from "./phone-region.js";
+import { openStoredProjectRecord, sealProjectRecord } from "./project-secrets.js";
+import { processSecretsKeyring, type SecretsKeyring } from "./secrets.js";
 
 /** Radist.Online's API root (formats/radist-online.md §1). */
 export const RADIST_DEFAULT_BASE_URL = "https://api.radist.online/v2";
@@ -40,9 +42,10 @@ export const RadistSettings = z.object({
 export type RadistSettings = z.infer<typeof RadistSettings>;
 
 /**
- * One project as stored in KV (key = `project_id`, JSON value). `webhook_secret_sha256` is the
- * lowercase hex SHA-256 of the webhook secret (the secret itself is never stored);
- * `api_token` is the CRM API token in clear (needed to call the CRM), `null` when not configured.
+ * One project as ingest holds it in memory (key = `project_id`). In KV its secrets are sealed
+ * (AES-256-GCM, `project-secrets.ts`): the stored JSON holds envelopes, never these values.
+ * `webhook_secret_sha256` is the lowercase hex SHA-256 of the webhook secret (the secret itself is
+ * never stored); `api_token` is the CRM API token (needed to call the CRM), `null` when not configured.
  * `base_url`: KeyCRM Open API root (`https://openapi.keycrm.app/v1`) or the amoCRM account URL
  * (`https://<subdomain>.amocrm.ru`); `null` when the CRM API is not used.
  * `phone_region` (optional): see {@link PhoneRegionCode}; absent = `KZ` (`DEFAULT_PHONE_REGION`).
@@ -114,20 +117,28 @@ export async function openProjectsBucket(js: JetStreamClient, eventsStream: stri
 }
 
 /**
- * Writes a record to KV (validated first).
+ * Writes a record to KV (validated first), its secrets sealed with the keyring's current key
+ * (default: the process keyring from `SECRETS_KEY`).
  * @throws ZodError when the record is invalid; NATS errors when KV is unreachable.
  * @returns the KV revision.
  */
-export async function putProject(kv: KV, record: ProjectRecord): Promise<number> {
+export async function putProject(
+  kv: KV,
+  record: ProjectRecord,
+  keyring: SecretsKeyring = processSecretsKeyring(),
+): Promise<number> {
   const valid = ProjectRecord.parse(record);
-  return kv.put(valid.project_id, JSON.stringify(valid));
+  return kv.put(valid.project_id, JSON.stringify(sealProjectRecord(keyring, valid)));
 }
 
 /**
- * Reads every project record of the bucket (records that fail the schema are skipped and
- * reported in `invalid`).
+ * Reads every project record of the bucket, secrets opened with `keyring` (records that fail the
+ * schema or do not open are skipped and reported in `invalid`).
  */
-export async function readProjects(kv: KV): Promise<{ projects: ProjectRecord[]; invalid: string[] }> {
+export async function readProjects(
+  kv: KV,
+  keyring: SecretsKeyring = processSecretsKeyring(),
+): Promise<{ projects: ProjectRecord[]; invalid: string[] }> {
   const projects: ProjectRecord[] = [];
   const invalid: string[] = [];
   const keys: string[] = [];
@@ -136,18 +147,20 @@ export async function readProjects(kv: KV): Promise<{ projects: ProjectRecord[];
   for (const key of keys) {
     const entry = await kv.get(key);
     if (!entry || entry.operation !== "PUT") continue;
-    const record = decodeRecord(entry);
+    const record = decodeRecord(entry, keyring);
     if (record) projects.push(record);
     else invalid.push(key);
   }
   return { projects, invalid };
 }
 
-function decodeRecord(entry: KvEntry): ProjectRecord | undefined {
+function decodeRecord(entry: KvEntry, keyring: SecretsKeyring, log?: Logger): ProjectRecord | undefined {
   try {
-    const parsed = ProjectRecord.safeParse(entry.json());
-    return parsed.success && parsed.data.project_id === entry.key ? parsed.data : undefined;
-  } catch {
+    const { record } = openStoredProjectRecord(keyring, entry.json());
+    return record.project_id === entry.key ? record : undefined;
+  } catch (error) {
+    if (log && (error as Error).name === "SecretDecryptError")
+      log.error({ key: entry.key, reason: (error as Error).message }, "project secrets do not open");
     return undefined;
   }
 }
@@ -162,6 +175,7 @@ export async function openProjectRegistry(
   js: JetStreamClient,
   eventsStream: string,
   log: Logger,
+  keyring: SecretsKeyring = processSecretsKeyring(),
 ): Promise<ProjectRegistry> {
   const kv = await openProjectsBucket(js, eventsStream);
   const state = new Map<string, { entry: ProjectEntry | undefined; revision: number }>();
@@ -172,7 +186,7 @@ export async function openProjectRegistry(
     if (current && current.revision >= e.revision) return;
     let entry: ProjectEntry | undefined;
     if (e.operation === "PUT") {
-      const record = decodeRecord(e);
+      const record = decodeRecord(e, keyring, log);
       if (record) entry = toProjectEntry(record);
       else log.warn({ key: e.key, revision: e.revision }, "ignoring an invalid project record");
     }
@@ -278,7 +292,14 @@ export function projectRegisteredEvent(record: ProjectRecord, now: Date, id: str
  *   KV or JetStream cannot be reached.
  */
 export async function registerProject(
-  deps: { js: JetStreamClient; eventsStream: string; scheme: SubjectRoot; now: Date; newId: () => string },
+  deps: {
+    js: JetStreamClient;
+    eventsStream: string;
+    scheme: SubjectRoot;
+    now: Date;
+    newId: () => string;
+    keyring?: SecretsKeyring;
+  },
   input: RegisterProjectInput,
 ): Promise<{ record: ProjectRecord; event: ProjectRegistered; ack: PubAck }> {
   if (input.webhook_secret.length < 8) throw new Error("the webhook secret must be at least 8 characters");
@@ -296,7 +317,7 @@ export async function registerProject(
   });
   assertTimeZone(record.time_zone);
   const kv = await openProjectsBucket(deps.js, deps.eventsStream);
-  await putProject(kv, record);
+  await putProject(kv, record, deps.keyring);
   const event = projectRegisteredEvent(record, deps.now, deps.newId());
   const ack = await deps.js.publish(eventSubject(deps.scheme, event), encodeEvent(event), {
     msgID: event.dedup_key,
@@ -317,14 +338,15 @@ export async function setProjectRadist(
   eventsStream: string,
   projectId: string,
   radist: RadistSettings | null,
+  keyring: SecretsKeyring = processSecretsKeyring(),
 ): Promise<ProjectRecord> {
   const kv = await openProjectsBucket(js, eventsStream);
   const entry = await kv.get(projectId);
-  const current = entry && entry.operation === "PUT" ? decodeRecord(entry) : undefined;
+  const current = entry && entry.operation === "PUT" ? decodeRecord(entry, keyring) : undefined;
   if (!entry || !current) throw new Error(`unknown project ${projectId}`);
   const { radist: _previous, ...rest } = current;
   const next = ProjectRecord.parse(radist === null ? rest : { ...rest, radist });
-  await kv.update(projectId, JSON.stringify(next), entry.revision);
+  await kv.update(projectId, JSON.stringify(sealProjectRecord(keyring, next)), entry.revision);
   return next;
 }
 

@@ -16,10 +16,12 @@ import { createDictionaryWorker, type DictionaryWorker } from "./dictionary.work
 import type { EntityFetchWorker } from "./entity-fetch.worker.js";
 import { eventIdFactory } from "./event-id.js";
 import { IngestConfig } from "./ingest.config.js";
+import { createKeycrmOrdersPoller, type KeycrmOrdersPoller } from "./keycrm-orders.poller.js";
 import { createOrderItemsWorker } from "./order-items.worker.js";
 import { openPollerCheckpoints } from "./poller-checkpoints.store.js";
 import { openProjectRegistry, type ProjectRegistry } from "./project-registry.js";
 import { createRadistPoller, type RadistPoller } from "./radist.poller.js";
+import { secretsKeyringFromEnv } from "./secrets.js";
 
 /**
  * A running ingest: its app, base URL, registry, dictionary worker, the enrichment workers and
@@ -39,6 +41,8 @@ export interface RunningIngest {
   amocrmCatchup: AmocrmEventsPoller;
   /** Radist.Online poller; periodic unless `RADIST_POLL_INTERVAL_SECONDS` = 0. */
   radistPoller: RadistPoller;
+  /** KeyCRM order-list catch-up; periodic unless `KEYCRM_CATCHUP_INTERVAL_SECONDS` = 0. */
+  keycrmCatchup: KeycrmOrdersPoller;
   /** Stops HTTP (in-flight requests finish), the workers, pollers and registry watch, then drains NATS. */
   close(): Promise<void>;
 }
@@ -63,13 +67,20 @@ export const INGEST_NATS_OPTIONS = { noAsyncTraces: true } as const satisfies Pa
 export async function startIngest(
   opts: { env?: NodeJS.ProcessEnv; logger?: Logger } = {},
 ): Promise<RunningIngest> {
-  const config = loadConfig(IngestConfig, opts.env ?? process.env);
+  const env = opts.env ?? process.env;
+  const config = loadConfig(IngestConfig, env);
   const logger = opts.logger ?? createLogger("ingest", config.LOG_LEVEL);
+  // Fails fast (before connecting) when SECRETS_KEY is missing in production or malformed.
+  const keyring = secretsKeyringFromEnv({ ...config, NODE_ENV: env["NODE_ENV"] });
+  if (keyring.source === "development")
+    logger.warn(
+      "SECRETS_KEY is not set: project secrets use the fixed development key (set it in production)",
+    );
   const nats = await connectNats(config.NATS_URL, "ingest", 5000, INGEST_NATS_OPTIONS);
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
-    const registry = await openProjectRegistry(nats.js, config.EVENTS_STREAM, logger);
+    const registry = await openProjectRegistry(nats.js, config.EVENTS_STREAM, logger, keyring);
     const app = await buildIngestApp({ nats, config, logger, registry });
     const http = createProjectCrmHttpClient(config, (p) => registry.get(p)?.record.kind, logger);
     const worker = createDictionaryWorker({ nats, config, logger, registry, http });
@@ -103,6 +114,15 @@ export async function startIngest(
       newId,
     });
     const radistPoller = createRadistPoller({ nats, config, logger, registry, checkpoints, newId });
+    const keycrmCatchup = createKeycrmOrdersPoller({
+      nats,
+      config,
+      logger,
+      registry,
+      http,
+      checkpoints,
+      newId,
+    });
     cleanup.push(
       () => app.close(),
       () => worker.close(),
@@ -110,6 +130,7 @@ export async function startIngest(
       async () => contactsWorker?.close(),
       () => amocrmCatchup.close(),
       () => radistPoller.close(),
+      () => keycrmCatchup.close(),
       () => registry.close(),
     );
     if (config.INGEST_BACKGROUND_WORKERS) {
@@ -118,6 +139,7 @@ export async function startIngest(
       await contactsWorker?.start();
       amocrmCatchup.start();
       radistPoller.start();
+      keycrmCatchup.start();
     }
     // Listening is the last step: once /health answers, the caller owns a fully started ingest.
     const url = await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT ?? config.PORT });
@@ -131,6 +153,7 @@ export async function startIngest(
       contactsWorker,
       amocrmCatchup,
       radistPoller,
+      keycrmCatchup,
       async close() {
         await app.close();
         await Promise.all([
@@ -139,6 +162,7 @@ export async function startIngest(
           contactsWorker?.close(),
           amocrmCatchup.close(),
           radistPoller.close(),
+          keycrmCatchup.close(),
         ]);
         await registry.close();
         await nats.nc.drain();

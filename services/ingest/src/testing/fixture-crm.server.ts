@@ -7,6 +7,7 @@
  * | `GET /health` | `{status: "ok"}` |
  * | `GET /{project}/order/status?page=N` | KeyCRM status page N of `keycrm/{project}/` (see below) |
  * | `GET /{project}/order/{id}` | `keycrm/{project}/orders/{id}.json`, 404 when absent |
+ * | `GET /{project}/order?limit=L&page=N[&filter[updated_between]=from,to]` | KeyCRM order list built from `keycrm/{project}/orders/*.json` (`fixture-keycrm-orders.ts`): rows without relations, by id, Laravel pages |
  * | `GET /{account}/api/v4/leads/pipelines` | `amocrm/pipelines.json` (any account name: the corpus has one) |
  * | `GET /{account}/api/v4/leads/{id}[?with=contacts]` | `amocrm/leads/{id}.json`; without `with=contacts` the embedded contacts are left out; 204 when absent (amoCRM's answer for a missing lead) |
  * | `GET /{account}/api/v4/contacts/{id}` | `amocrm/contacts/{id}.json`, 204 when absent |
@@ -36,6 +37,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { fixtureKeycrmOrders } from "./fixture-keycrm-orders.js";
 
 /**
  * One request the fake CRM received. `authorized`: a Bearer token was present (and right);
@@ -62,6 +64,8 @@ export interface FixtureCrm {
   failNext(n: number, status: number, retryAfterSeconds?: number): void;
   /** Makes an amoCRM lead or contact of the corpus answer 204, as one deleted in the CRM. */
   goneAmocrm(entity: "leads" | "contacts", id: number): void;
+  /** Moves a KeyCRM order's `updated_at` in the order list (an edit in the CRM); the list must have been read once. */
+  touchKeycrmOrder(project: string, id: number, updatedAt: string): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,7 @@ export async function startFixtureCrm(opts: FixtureCrmOptions): Promise<FixtureC
     throw new Error(`${dir} has no keycrm/, amocrm/ or radist/ fixtures`);
   }
   const requests: FixtureCrmRequest[] = [];
+  const keycrmOrders = fixtureKeycrmOrders(dir);
   const states = new Map<string, "initial" | "later">();
   const manual = new Set<string>();
   const autoLater = opts.autoLater ?? true;
@@ -186,6 +191,13 @@ export async function startFixtureCrm(opts: FixtureCrmOptions): Promise<FixtureC
     if (m?.[1]) {
       const page = Math.max(1, Number.parseInt(u.searchParams.get("page") ?? "1", 10) || 1);
       const body = await statusPage(m[1], page, base);
+      return body === undefined ? answer(404, { message: "Not found" }) : answer(200, body);
+    }
+    // KeyCRM order list (self-contained: fixture-keycrm-orders.ts).
+    m = /^\/([^/]+)\/order\/?$/.exec(u.pathname);
+    if (m?.[1]) {
+      const body = await keycrmOrders.page(m[1], u.searchParams, base);
+      if (typeof body === "string") return answer(400, { message: body });
       return body === undefined ? answer(404, { message: "Not found" }) : answer(200, body);
     }
     m = /^\/([^/]+)\/order\/(\d+)\/?$/.exec(u.pathname);
@@ -343,6 +355,7 @@ export async function startFixtureCrm(opts: FixtureCrmOptions): Promise<FixtureC
     goneAmocrm(entity, id) {
       gone.add(`${entity}/${id}`);
     },
+    touchKeycrmOrder: (project, id, updatedAt) => keycrmOrders.touch(project, id, updatedAt),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
