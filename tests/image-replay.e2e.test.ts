@@ -10,7 +10,8 @@
  *
  * Smoke test: `migrate` completes; a KeyCRM project is registered with the compiled CLI; ingest and
  * query pass their compose healthchecks; a KeyCRM webhook from the fixtures is accepted; its order is
- * listed by `/api/orders` and an `order_updated` notice arrives on the SSE stream.
+ * listed by `/api/orders` and an `order_updated` notice arrives on the SSE stream; a replay with the
+ * compiled projector (decode worker thread) rebuilds the read models with the order.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -348,5 +349,19 @@ describe("the Docker image, replayed without Docker", () => {
     );
     assert.ok(sseText.includes(orderId), `the notice names order ${orderId}:\n${sseText}`);
     await reader.cancel();
+
+    // A replay from the compiled projector (its decode worker thread included), as the projector's
+    // NATS user, rebuilds the read models with the order in them.
+    const replayOut = await run(
+      process.execPath,
+      ["services/projector/dist/replay.main.js"],
+      appDir(),
+      envOf("projector"),
+    );
+    const replayed = /replay done: (\d+) events/.exec(replayOut);
+    assert.ok(replayed && Number(replayed[1]) >= 1, `the replay read the events:\n${replayOut}`);
+    const after = await fetch(`${queryUrl}/api/orders?project=${PROJECT}`, { headers: auth });
+    const afterBody = (await after.json()) as { items: Record<string, unknown>[] };
+    assert.ok(afterBody.items.some((o) => Object.values(o).map(String).includes(orderId)));
   });
 });

@@ -11,6 +11,8 @@
  * Exits 0 when healthy, 1 otherwise (with the reason on stderr).
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { natsServers } from "../nats/connection.js";
 
 /**
@@ -54,14 +56,18 @@ function checkNats(): string | null {
   return open.some((p) => ports.has(p)) ? null : `no established connection to NATS (ports ${[...ports]})`;
 }
 
-const [mode, arg] = process.argv.slice(2);
-const problem =
-  mode === "http" && arg
-    ? await checkHttp(arg)
-    : mode === "nats"
-      ? checkNats()
-      : "usage: healthcheck.js http <url> | nats";
-if (problem) {
-  process.stderr.write(`unhealthy: ${problem}\n`);
-  process.exit(1);
+async function main(): Promise<void> {
+  const [mode, arg] = process.argv.slice(2);
+  const problem =
+    mode === "http" && arg
+      ? await checkHttp(arg)
+      : mode === "nats"
+        ? checkNats()
+        : "usage: healthcheck.js http <url> | nats";
+  if (problem) {
+    process.stderr.write(`unhealthy: ${problem}\n`);
+    process.exit(1);
+  }
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
