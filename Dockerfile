@@ -19,6 +19,7 @@ COPY services/query/package.json ./services/query/
 COPY services/analyst/package.json ./services/analyst/
 COPY tests/package.json ./tests/
 RUN pnpm install --frozen-lockfile
+COPY tsconfig.json tsconfig.base.json ./
 COPY scripts/build.mjs ./scripts/
 COPY packages/events/src ./packages/events/src
 COPY packages/domain/src ./packages/domain/src

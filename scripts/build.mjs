@@ -48,6 +48,8 @@ for (const pkg of PACKAGES) {
     platform: "node",
     target: "node20",
     sourcemap: true,
+    // The compiler settings of the sources (verbatimModuleSyntax, target…): a missing file fails.
+    tsconfig: join(root, "tsconfig.json"),
     logLevel: "warning",
   });
   modules += entries.length;
