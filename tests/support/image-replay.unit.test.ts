@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are compose files, whose ${VAR} syntax is the subject
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { dockerIgnore, interpolate, parseDockerfile, readCompose } from "./image-replay.js";
