@@ -150,7 +150,7 @@ before(async () => {
   await ensureDatabase(databaseUrl);
   db = createDb(databaseUrl, 4);
   await migrate(db);
-  const natsUrl = process.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
+  const natsUrl = process.env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222";
   nats = await connectNats(natsUrl, `test-pgrestart-${id}`);
   await ensureStreams(nats.jsm, stream, root);
   vars = {

@@ -41,8 +41,12 @@ if ! port_open 4222; then
   fi
   bin=$(command -v nats-server || echo /usr/sbin/nats-server)
   $SUDO mkdir -p /var/lib/nats-server
+  # Users and permissions of infra/nats/local.conf (the deployment's service users plus `dev`, which
+  # the default NATS_URL nats://dev:dev@127.0.0.1:4222 uses). A server already running without
+  # authentication accepts those credentials too.
+  conf="$(cd "$(dirname "$0")/../nats" && pwd)/local.conf"
   $SUDO start-stop-daemon --start --oknodo --background --exec "$bin" -- \
-    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+    -c "$conf" -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
   for _ in $(seq 1 50); do port_open 4222 && break; sleep 0.2; done
 fi
 port_open 4222 || { echo "ensure-services: nats-server is not reachable on 127.0.0.1:4222" >&2; exit 1; }

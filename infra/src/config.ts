@@ -6,14 +6,14 @@ import { z } from "zod";
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | `NATS_URL` | `nats://127.0.0.1:4222` | NATS server(s), comma-separated |
+ * | `NATS_URL` | `nats://dev:dev@127.0.0.1:4222` | NATS server(s), comma-separated; credentials as `nats://user:password@host:port` (the local `dev` user, infra/nats/local.conf) |
  * | `DATABASE_URL` | `postgres://postgres@127.0.0.1:5432/pulse` | Postgres for read models |
  * | `EVENTS_STREAM` | `CRM_EVENTS` | name of the events stream (receipts/updates streams derive from it) |
  * | `SUBJECT_ROOT` | `crm` | first subject token(s) |
  * | `LOG_LEVEL` | `info` | pino level |
  */
 export const BaseConfig = z.object({
-  NATS_URL: z.string().default("nats://127.0.0.1:4222"),
+  NATS_URL: z.string().default("nats://dev:dev@127.0.0.1:4222"),
   DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/pulse"),
   EVENTS_STREAM: z
     .string()

@@ -36,7 +36,7 @@ export async function createTestEnv(label = "t"): Promise<TestEnv> {
   const base = new URL(process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres");
   base.pathname = `/pulse_test_${id}`;
   const databaseUrl = base.toString();
-  const natsUrl = process.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
+  const natsUrl = process.env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222";
   const streamName = `T_${id.toUpperCase()}`;
   const subjectRoot = `t_${id}`;
   await ensureDatabase(databaseUrl);

@@ -33,7 +33,7 @@ const CONNECTIONS = 50;
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 15);
 
 export async function benchIngest(): Promise<void> {
-  const natsUrl = process.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
+  const natsUrl = process.env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222";
   const id = randomBytes(3).toString("hex");
   const stream = `BENCH_INGEST_${id.toUpperCase()}`;
   const root = `bench_${id}`;

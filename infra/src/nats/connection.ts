@@ -18,7 +18,8 @@ export interface Nats {
 }
 
 /**
- * Connects to NATS (`url` may list several servers, comma-separated) and opens JetStream.
+ * Connects to NATS (`url` may list several servers, comma-separated, with credentials as in
+ * `nats://user:password@host:4222`, see {@link natsServers}) and opens JetStream.
  * `name` shows in the server's connection list. Reconnects forever with jitter. `extra` adds
  * connection options (e.g. `noAsyncTraces: true` on hot publish paths: no Error is built per
  * request just to keep a stack trace).
@@ -31,7 +32,7 @@ export async function connectNats(
   extra: Partial<ConnectionOptions> = {},
 ): Promise<Nats> {
   const nc = await connect({
-    servers: url.split(",").map((s) => s.trim()),
+    ...natsServers(url),
     name,
     timeout: timeoutMs,
     maxReconnectAttempts: -1,
@@ -40,6 +41,38 @@ export async function connectNats(
   });
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
   return { nc, js: jetstream(nc, { timeout: timeoutMs }), jsm };
+}
+
+/**
+ * Splits a `NATS_URL` into the client's `servers` and its `user`/`pass` options. The nats.js client
+ * does not read credentials from a server URL, so `nats://user:password@host:port` is taken apart
+ * here (user and password percent-decoded); the first URL carrying credentials sets them for every
+ * server. A URL without credentials yields `servers` only.
+ * @param url comma-separated server URLs, e.g. `nats://ingest:s3cret@nats:4222`
+ */
+export function natsServers(url: string): { servers: string[]; user?: string; pass?: string } {
+  let user: string | undefined;
+  let pass: string | undefined;
+  const servers = url
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      const m = /^([a-z]+:\/\/)([^@/]*)@(.*)$/i.exec(s);
+      if (!m) return s;
+      const [, scheme, auth, rest] = m as unknown as [string, string, string, string];
+      if (user === undefined) {
+        const colon = auth.indexOf(":");
+        user = decodeURIComponent(colon < 0 ? auth : auth.slice(0, colon));
+        pass = colon < 0 ? undefined : decodeURIComponent(auth.slice(colon + 1));
+      }
+      return `${scheme}${rest}`;
+    });
+  return {
+    servers,
+    ...(user !== undefined ? { user } : {}),
+    ...(pass !== undefined ? { pass } : {}),
+  };
 }
 
 function toStreamConfig(plan: StreamPlan): Partial<StreamConfig> & { name: string } {

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error("could not start PostgreSQL/NATS (see above)");
   }
   const base = {
-    NATS_URL: env["NATS_URL"] ?? "nats://127.0.0.1:4222",
+    NATS_URL: env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222",
     DATABASE_URL: env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/pulse",
     EVENTS_STREAM: env["EVENTS_STREAM"] ?? "CRM_EVENTS",
     SUBJECT_ROOT: env["SUBJECT_ROOT"] ?? "crm",

@@ -95,7 +95,12 @@ export async function readDecodedRange(
     batchSize: opts.batchSize ?? 2000,
     window: opts.window ?? 4,
   };
-  const worker = new Worker(new URL("./stream-decode.worker.boot.mjs", import.meta.url), {
+  // From the TypeScript sources the boot file registers tsx first; the compiled build (`dist/`)
+  // runs the compiled worker module directly.
+  const workerFile = import.meta.url.endsWith(".ts")
+    ? "./stream-decode.worker.boot.mjs"
+    : "./stream-decode.worker.js";
+  const worker = new Worker(new URL(workerFile, import.meta.url), {
     workerData: data,
   });
   try {

@@ -59,7 +59,7 @@ before(async () => {
   await ensureDatabase(url);
   db = createDb(url, 4, { logger });
   await migrate(db);
-  const natsUrl = process.env["NATS_URL"] ?? "nats://127.0.0.1:4222";
+  const natsUrl = process.env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222";
   nats = await connectNats(natsUrl, `test-projrestart-${id}`);
   await ensureStreams(nats.jsm, stream, root);
   env = {
