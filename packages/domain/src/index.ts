@@ -71,10 +71,10 @@ export {
 export {
   compareStatusEvents,
   deriveOrderIntervals,
+  dictionaryStatusResolver,
   distinctStatusEvents,
   type IsoInstantString,
   intervalSecondsAsOf,
-  isClosingStatus,
   type OrderIntervals,
   type OrderStatusEventInput,
   type OrderSummary,
@@ -133,6 +133,16 @@ export {
   URGENT_SLA_PROFILE,
   type UrgencyChange,
 } from "./sla.js";
+export {
+  type DictionaryStatusEntry,
+  indexStatusDictionary,
+  isClosingInDictionary,
+  type ResolvedStatus,
+  resolveStatus,
+  resolveStatusGroup,
+  type StatusDictionaryIndex,
+  type StatusGroupSource,
+} from "./status-resolution.js";
 export {
   isUrgentOrder,
   parseUrgentRules,

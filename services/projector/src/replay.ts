@@ -365,12 +365,13 @@ class RowWriter {
 
 /**
  * Writes the rest of a fold (everything but the `order_status_events` rows already streamed): the
- * order-derived rows, the other read models, the corrections of streamed event rows (groups filled
- * by a later sync, absorbed events), dead letters and checkpoints. Returns the rows written.
+ * order-derived rows, the other read models, the corrections of streamed event rows (groups
+ * changed by a later sync, absorbed events), dead letters and checkpoints. Returns the rows written.
  */
 async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<number> {
   const { schema, target } = writer;
   const chunk = writer.config.REPLAY_BATCH_ROWS;
+  fold.finalizeGroups();
   await writer.submit("projects", [...fold.projects.values()]);
   await writer.submit(
     "statuses",

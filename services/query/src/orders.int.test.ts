@@ -151,11 +151,13 @@ before(async () => {
       status_changed_at: "2026-10-12T07:30:00.000Z",
       stream_seq: 6,
     },
-    // Arrived late: earliest in time, latest in the stream.
+    // Arrived late: earliest in time, latest in the stream; delivered without a group, which the
+    // projector resolved from the dictionary.
     {
       order_id: 1002,
       status_id: 10,
-      status_group_id: null,
+      status_group_id: 1,
+      event_group_id: null,
       status_changed_at: "2026-10-12T07:00:00.000Z",
       stream_seq: 7,
     },
@@ -362,7 +364,7 @@ describe("GET /api/orders/:orderId/timeline", () => {
       ],
     );
     const first = r.body.events[0];
-    // The event had no group: it is resolved from the dictionary.
+    // The event had no group: the projector resolved it from the dictionary.
     assert.deepEqual(
       [first?.status_name, first?.status_group_id, first?.status_group_name],
       ["Нове", 1, "New"],

@@ -134,11 +134,15 @@ export async function insertIntervals(
     .execute();
 }
 
-/** An `rm.order_status_events` row; unspecified fields get KeyCRM-like defaults. */
+/**
+ * An `rm.order_status_events` row; unspecified fields get KeyCRM-like defaults. `status_group_id`
+ * is the group the projector resolved; `event_group_id` the delivered one (default: the same).
+ */
 export interface EventSeed {
   order_id: number;
   status_id: number;
   status_group_id: number | null;
+  event_group_id?: number | null;
   status_changed_at: string;
   stream_seq: number;
   is_effective?: boolean;
@@ -160,6 +164,7 @@ export async function insertEvents(
         order_id: e.order_id,
         status_id: e.status_id,
         status_group_id: e.status_group_id,
+        event_group_id: e.event_group_id === undefined ? e.status_group_id : e.event_group_id,
         status_changed_at: e.status_changed_at,
         time_source: e.time_source ?? "crm",
         order_created_at: null,
