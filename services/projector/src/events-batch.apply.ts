@@ -10,6 +10,7 @@ import { type Kysely, sql } from "kysely";
 import { readCheckpoint, writeCheckpoint } from "./checkpoints.repository.js";
 import { getOrCreate } from "./collections.js";
 import { applyConversationEvents } from "./conversations.projection.js";
+import { evolveCrmUsers, loadCrmUsers, writeCrmUsers } from "./crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
 import {
   type DealInput,
@@ -212,6 +213,7 @@ class EventsBatch {
     const orders = new Map<string, { seq: number; event: EventOfType<"order.status_changed"> }[]>();
     const itemEvents: { seq: number; event: EventOfType<"order.items_fetched"> }[] = [];
     const overrideEvents: { seq: number; event: EventOfType<"order.overrides_changed"> }[] = [];
+    const userSyncs: { seq: number; event: EventOfType<"dictionary.users_synced"> }[] = [];
     for (const item of items) {
       if (item.event === null) {
         deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
@@ -228,6 +230,7 @@ class EventsBatch {
       }
       if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
+      if (event.type === "dictionary.users_synced") userSyncs.push({ seq: item.msg.seq, event });
     }
 
     await writeDeadLetters(this.db, schema, deadLetters);
@@ -241,6 +244,13 @@ class EventsBatch {
         changed.set(row.project_id, row);
       }
       await writeProjects(this.db, schema, [...changed.values()]);
+    }
+
+    for (const projectId of new Set(userSyncs.map((u) => u.event.project_id))) {
+      let rows = await loadCrmUsers(this.db, projectId);
+      for (const { seq, event } of userSyncs)
+        if (event.project_id === projectId) rows = evolveCrmUsers(rows, event, seq);
+      await writeCrmUsers(this.db, schema, [...rows.values()]);
     }
 
     if (deals.length > 0) {

@@ -2,6 +2,7 @@ import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse
 import type { DecodeResult, EventOfType } from "@pulse/events";
 import { getOrCreate } from "./collections.js";
 import { ConversationsFold } from "./conversations.projection.js";
+import { type CrmUserRow, evolveCrmUsers } from "./crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
 import {
   type DealRow,
@@ -51,6 +52,8 @@ import {
 export class ReadModelsFold {
   readonly projects = new Map<string, ProjectRow>();
   readonly dictionaries = new Map<string, ProjectDictionary>();
+  /** Project → its CRM users (`dictionary.users_synced`, see `evolveCrmUsers`). */
+  readonly users = new Map<string, Map<number, CrmUserRow>>();
   /** Order key → its distinct stored events, in stream order. */
   readonly orders = new Map<string, StoredOrderEvent[]>();
   readonly deals = new Map<string, DealRow>();
@@ -155,6 +158,12 @@ export class ReadModelsFold {
       }
       case "dictionary.statuses_synced":
         this.dictionaries.set(event.project_id, evolveDictionary(this.dictionary(event.project_id), event));
+        break;
+      case "dictionary.users_synced":
+        this.users.set(
+          event.project_id,
+          evolveCrmUsers(this.users.get(event.project_id) ?? new Map(), event, msg.seq),
+        );
         break;
       case "order.items_fetched": {
         const key = orderKey(event.project_id, event.data.order_id);

@@ -381,6 +381,10 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
     "status_groups",
     [...fold.dictionaries.values()].flatMap((d) => [...d.groups.values()]),
   );
+  await writer.submit(
+    "crm_users",
+    [...fold.users.values()].flatMap((m) => [...m.values()]),
+  );
   await writer.submit("deals_current", [...fold.deals.values()]);
   await writer.submit("webhook_stats", [...fold.stats.values()]);
   const conversations = fold.conversations.tables();

@@ -184,6 +184,9 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
             .onRef("g.project_id", "=", "oc.project_id")
             .onRef("g.group_id", "=", "oc.last_status_group_id"),
         )
+        .leftJoin("rm.crm_users as mu", (join) =>
+          join.onRef("mu.project_id", "=", "oc.project_id").onRef("mu.user_id", "=", "oc.manager_id"),
+        )
         .select([
           "oc.order_id",
           "oc.source",
@@ -196,6 +199,7 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
           "oc.last_changed_at",
           "oc.closed_at",
           "oc.manager_id",
+          "mu.name as manager_name",
           "oc.is_urgent",
           "oc.urgent_source",
           "oc.urgent_rule",
@@ -274,6 +278,7 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         last_changed_at: isoOrNull(r.last_changed_at),
         closed_at: isoOrNull(r.closed_at),
         manager_id: r.manager_id,
+        manager_name: r.manager_name,
         is_urgent: r.is_urgent,
         urgent_source: r.urgent_source,
         urgent_rule: r.urgent_rule,
@@ -456,6 +461,9 @@ export async function orderTimeline(
         .leftJoin("rm.status_groups as g", (join) =>
           join.onRef("g.project_id", "=", "e.project_id").onRef("g.group_id", "=", "e.status_group_id"),
         )
+        .leftJoin("rm.crm_users as mu", (join) =>
+          join.onRef("mu.project_id", "=", "e.project_id").onRef("mu.user_id", "=", "e.manager_id"),
+        )
         .where("e.project_id", "=", projectId)
         .where("e.order_id", "=", orderId)
         .select([
@@ -472,6 +480,7 @@ export async function orderTimeline(
           "e.is_effective",
           "e.order_created_at",
           "e.manager_id",
+          "mu.name as manager_name",
           "e.crm_event",
           "e.source",
           "e.recorded_at",

@@ -27,6 +27,29 @@ export async function insertProject(
     .execute();
 }
 
+/** Inserts CRM users (managers) `[user_id, name]` into `rm.crm_users` (active, from the last sync). */
+export async function insertCrmUsers(
+  db: Kysely<Database>,
+  projectId: string,
+  users: [number, string][],
+): Promise<void> {
+  await db
+    .insertInto("rm.crm_users")
+    .values(
+      users.map(([user_id, name]) => ({
+        project_id: projectId,
+        user_id,
+        name,
+        email: null,
+        is_active: true,
+        is_admin: false,
+        in_last_sync: true,
+        event_seq: 1,
+      })),
+    )
+    .execute();
+}
+
 /** Inserts status groups `[group_id, name]` into `rm.status_groups`. */
 export async function insertGroups(
   db: Kysely<Database>,

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { type DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
-import { aDictionarySynced, anOrderStatusChanged, aProjectRegistered } from "@pulse/events/testing";
+import {
+  aDictionarySynced,
+  anOrderStatusChanged,
+  aProjectRegistered,
+  aUsersSynced,
+} from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { loadProjectorConfig } from "./projector.config.js";
@@ -34,10 +39,10 @@ const status = (orderId: number, statusId: number, group: number, ms: number) =>
     P,
   );
 
-describe("projector: a dictionary change recomputes the read models", () => {
+describe("projector: status and users dictionaries", () => {
   let env: TestEnv;
   let projector: Projector | null = null;
-  const logger = createLogger("dictionary-recompute-test", process.env["TEST_LOG_LEVEL"] ?? "silent");
+  const logger = createLogger("dictionaries-test", process.env["TEST_LOG_LEVEL"] ?? "silent");
   const deps = () => ({
     nats: env.nats,
     db: env.db,
@@ -185,5 +190,43 @@ describe("projector: a dictionary change recomputes the read models", () => {
     assert.equal(clean.eventsSeq, seq);
     assert.deepEqual((await compareReadModels(env.db, "rm", "rm_clean")).differences, []);
     assert.equal((await dictionaryReplays()).length, 1);
+  });
+
+  test("given two users syncs, when projected, then rm.crm_users holds the names (a user left out is kept, out of the last sync) and a replay rebuilds it", async () => {
+    await publish(aProjectRegistered(P, { kind: "amocrm" }));
+    await publish(
+      aUsersSynced(
+        [
+          { user_id: 11840231, name: "Айгерим Сейткали" },
+          { user_id: 11840235, name: "Дана Омарова" },
+        ],
+        P,
+      ),
+    );
+    const last = await publish(
+      aUsersSynced([{ user_id: 11840231, name: "Айгерим Сейткали-Ким", is_admin: true }], P),
+    );
+    projector = createProjector({ ...deps(), clock: () => T0 });
+    await projector.start();
+    await waitSeq(last);
+    const rows = await env.db
+      .selectFrom("rm.crm_users")
+      .select(["user_id", "name", "is_admin", "in_last_sync", "event_seq"])
+      .where("project_id", "=", P)
+      .orderBy("user_id")
+      .execute();
+    assert.deepEqual(rows, [
+      {
+        user_id: 11840231,
+        name: "Айгерим Сейткали-Ким",
+        is_admin: true,
+        in_last_sync: true,
+        event_seq: last,
+      },
+      { user_id: 11840235, name: "Дана Омарова", is_admin: false, in_last_sync: false, event_seq: last },
+    ]);
+    const clean = await replayReadModels(deps(), { swap: false, schema: "rm_clean" });
+    assert.equal(clean.eventsSeq, last);
+    assert.deepEqual((await compareReadModels(env.db, "rm", "rm_clean")).differences, []);
   });
 });
