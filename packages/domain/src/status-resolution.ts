@@ -61,7 +61,8 @@ export interface ResolvedStatus {
  * 3. Exactly one group → that one, whatever the delivery said (the dictionary wins).
  * 4. None (unknown status), or several and the delivery names none of them (amoCRM 142 in a
  *    pipeline the dictionary lacks) → the delivered group; `null` when there is none.
- * Closing is `is_closing_order` of the dictionary row `(group, status)`; `false` without one.
+ * Closing is `is_closing_order` of the dictionary row `(group, status)` (current rows first, then
+ * rows no longer listed); `false` without one.
  * Never throws.
  */
 export function resolveStatus(
@@ -70,13 +71,13 @@ export function resolveStatus(
   deliveredGroupId: number | null,
 ): ResolvedStatus {
   const rows = index.get(statusId);
-  if (rows === undefined || rows.length === 0) return fromDelivery(deliveredGroupId);
+  if (rows === undefined || rows.length === 0) return fromDelivery(index, statusId, deliveredGroupId);
   const current = rows.filter((r) => r.in_last_sync);
   const pool = current.length > 0 ? current : rows;
   let match: DictionaryStatusEntry | null = null;
   for (const r of pool) if (r.group_id === deliveredGroupId) match = r;
   const row = match ?? (distinctGroups(pool) === 1 ? pool[0]! : null);
-  if (row === null) return fromDelivery(deliveredGroupId);
+  if (row === null) return fromDelivery(index, statusId, deliveredGroupId);
   return { group_id: row.group_id, is_closing: row.is_closing_order, source: "dictionary" };
 }
 
@@ -87,8 +88,20 @@ function distinctGroups(rows: readonly DictionaryStatusEntry[]): number {
   return 1;
 }
 
-function fromDelivery(groupId: number | null): ResolvedStatus {
-  return { group_id: groupId, is_closing: false, source: groupId === null ? "unknown" : "delivery" };
+/**
+ * The delivered group; closing only if a row of the dictionary (e.g. one no longer listed) has that
+ * exact `(group, status)` — the same answer {@link isClosingInDictionary} gives the intervals.
+ */
+function fromDelivery(
+  index: StatusDictionaryIndex,
+  statusId: number,
+  groupId: number | null,
+): ResolvedStatus {
+  return {
+    group_id: groupId,
+    is_closing: isClosingInDictionary(index, groupId, statusId),
+    source: groupId === null ? "unknown" : "delivery",
+  };
 }
 
 /**

@@ -107,3 +107,17 @@ describe("resolveStatus (SPEC Decided rules: Group of a status)", () => {
     assert.equal(resolveStatus(gone, 26, 4).group_id, 2);
   });
 });
+
+describe("resolveStatus and isClosingInDictionary agree", () => {
+  test("given amoCRM 142 of a pipeline no longer listed, when delivered in it, then its group is the delivery's and it still closes", () => {
+    const dict = indexStatusDictionary([
+      row(1, 142, { is_closing_order: true }),
+      row(2, 142, { is_closing_order: true }),
+      row(9, 142, { is_closing_order: true, in_last_sync: false }),
+    ]);
+    const r = resolveStatus(dict, 142, 9);
+    assert.equal(r.group_id, 9);
+    assert.equal(r.is_closing, true);
+    assert.equal(isClosingInDictionary(dict, 9, 142), r.is_closing);
+  });
+});
