@@ -177,13 +177,16 @@ describe("projector: status and users dictionaries", () => {
     assert.deepEqual(await intervalGroups(15003), [1]);
 
     const diff = row.diff as ReplayDiff;
+    assert.equal(diff.orders_changed, 2);
     assert.deepEqual(
-      diff.changes.map((c) => [c.order_id, c.field, c.group_id, c.after]),
+      diff.changes.map((c) => [c.order_id, c.field, c.group_id ?? null, c.before, c.after]),
       [
-        [15001, "sla_near_at", 3, null],
-        [15001, "sla_over_at", 3, null],
+        [15001, "last_status_group_id", null, 2, 3],
+        [15001, "sla_near_at", 3, at(9 * H), null],
+        [15001, "sla_over_at", 3, at(11 * H), null],
+        [15002, "closed_at", null, at(2 * H), null],
       ],
-      "the open interval left group 2's SLA",
+      "the moved order and the one no longer closed; the open interval left group 2's SLA",
     );
 
     const clean = await replayReadModels(deps(), { swap: false, schema: "rm_clean" });

@@ -5,7 +5,10 @@ import { type Kysely, sql } from "kysely";
  * One changed value of an order between two versions of the read models.
  * - `field` `sla_state` (a closed interval's state), `sla_near_at` / `sla_over_at` (the open
  *   interval's predicted instants, ISO-8601 UTC): with the interval's `seq` and `group_id`;
- * - `cycle_working_seconds` / `cycle_wall_seconds` (`orders_current`, seconds): order-level.
+ * - `cycle_working_seconds` / `cycle_wall_seconds` (`orders_current`, seconds): order-level;
+ * - `last_status_group_id` (the group the order is in now) and `closed_at` (ISO-8601 UTC; `null` =
+ *   open) of `orders_current`: order-level — what a dictionary change that moves a status or flips
+ *   its `is_closing_order` changes.
  * `before` / `after` are the values (`null` = none).
  */
 export interface DiffChange {
@@ -19,7 +22,8 @@ export interface DiffChange {
 
 /**
  * The `ops.replays.diff` of a recomputation (the shape the query's `GET /api/replays/:id` serves):
- * `orders_changed` orders of the project whose SLA state or cycle time differ; `changes` the first
+ * `orders_changed` orders of the project whose SLA state, cycle time, current group or closing
+ * time differ; `changes` the first
  * {@link DIFF_LIMIT} changes ordered by order, field and interval; `truncated` when there were more.
  */
 export interface ReplayDiff {
@@ -78,6 +82,14 @@ export async function diffSchemas(
       SELECT a.order_id, 'cycle_wall_seconds', NULL, NULL, to_jsonb(b.cycle_wall_seconds), to_jsonb(a.cycle_wall_seconds)
         FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
         WHERE a.project_id = ${projectId} AND a.cycle_wall_seconds IS DISTINCT FROM b.cycle_wall_seconds
+      UNION ALL
+      SELECT a.order_id, 'last_status_group_id', NULL, NULL, to_jsonb(b.last_status_group_id), to_jsonb(a.last_status_group_id)
+        FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
+        WHERE a.project_id = ${projectId} AND a.last_status_group_id IS DISTINCT FROM b.last_status_group_id
+      UNION ALL
+      SELECT a.order_id, 'closed_at', NULL, NULL, ${iso("b.closed_at")}, ${iso("a.closed_at")}
+        FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
+        WHERE a.project_id = ${projectId} AND a.closed_at IS DISTINCT FROM b.closed_at
     )`;
   const count = await sql<{ n: number }>`${changes} SELECT count(DISTINCT order_id)::int AS n FROM c`.execute(
     db,
@@ -119,6 +131,9 @@ export interface OrderDiffState {
   >;
   readonly cycle_working_seconds: number | null;
   readonly cycle_wall_seconds: number | null;
+  readonly last_status_group_id: number | null;
+  /** ISO-8601 UTC, `null` when open. */
+  readonly closed_at: string | null;
 }
 
 const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -133,7 +148,7 @@ export async function loadOrderDiffStates(
   if (orderIds.length === 0) return out;
   const current = await db
     .selectFrom("orders_current")
-    .select(["order_id", "cycle_working_seconds", "cycle_wall_seconds"])
+    .select(["order_id", "cycle_working_seconds", "cycle_wall_seconds", "last_status_group_id", "closed_at"])
     .where("project_id", "=", projectId)
     .where("order_id", "in", orderIds)
     .execute();
@@ -148,6 +163,8 @@ export async function loadOrderDiffStates(
       intervals: new Map(),
       cycle_working_seconds: c.cycle_working_seconds,
       cycle_wall_seconds: c.cycle_wall_seconds,
+      last_status_group_id: c.last_status_group_id,
+      closed_at: isoOrNull(c.closed_at),
     });
   }
   for (const i of intervals) {
@@ -184,6 +201,8 @@ export function diffOrderStates(
       out.push({ order_id: orderId, field, seq, group_id: a.group_id, before: b[field], after: a[field] });
     }
   };
+  if (after.closed_at !== before.closed_at)
+    out.push({ order_id: orderId, field: "closed_at", before: before.closed_at, after: after.closed_at });
   if (after.cycle_wall_seconds !== before.cycle_wall_seconds)
     out.push({
       order_id: orderId,
@@ -197,6 +216,13 @@ export function diffOrderStates(
       field: "cycle_working_seconds",
       before: before.cycle_working_seconds,
       after: after.cycle_working_seconds,
+    });
+  if (after.last_status_group_id !== before.last_status_group_id)
+    out.push({
+      order_id: orderId,
+      field: "last_status_group_id",
+      before: before.last_status_group_id,
+      after: after.last_status_group_id,
     });
   byField("sla_near_at", true);
   byField("sla_over_at", true);
