@@ -155,6 +155,24 @@ describe("dictionary worker against the fake CRM", () => {
     assert.equal(again.users?.seq, stored.seq);
   });
 
+  test("given a token without admin rights (users answer 403), when an amoCRM project is synced, then the statuses are synced and the users are skipped", async () => {
+    const w = createDictionaryWorker({
+      nats: t.env.nats,
+      config: t.config,
+      logger: t.logger,
+      registry: staticProjectRegistry([project("demoacademy", "amocrm", "demoacademy")]),
+      fetch: async (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes("/api/v4/users")) return new Response('{"title":"Forbidden"}', { status: 403 });
+        return fetch(input, init);
+      },
+    });
+    workers.push(w);
+    const r = await w.syncNow("demoacademy", "manual");
+    assert.equal(r.statuses, 20);
+    assert.equal(r.users, null);
+  });
+
   test("given five refresh requests on core NATS in a burst, when handled, then they coalesce into one sync plus one follow-up", async () => {
     const w = worker({ DICTIONARY_REFRESH_MIN_INTERVAL_SECONDS: 1 });
     w.start();
