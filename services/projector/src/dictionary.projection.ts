@@ -130,10 +130,11 @@ export function changedStatusIds(before: ProjectDictionary, after: ProjectDictio
 
 /**
  * How a sync changes the resolution of a status as delivered (`statusId`, `deliveredGroupId`):
- * `none` (same group and closing flag), `learned` (the old dictionary did not know it — the group
- * was the delivery's or unknown — and the new one resolves it differently), `moved` (the old
- * dictionary knew it and the new one gives another group or closing flag: a change of the
- * dictionary that the read models must follow over all history).
+ * `none` (same group and closing flag); `learned` (the status had no group at all — unknown to the
+ * old dictionary and delivered without one, KeyCRM minimal context — and now has one: only its
+ * orders' rows change); `moved` (it had a group, the old dictionary's or the delivery's, and the new
+ * dictionary gives another group or closing flag: a change the read models must follow over all
+ * history, shift tables included).
  */
 export function resolutionChange(
   before: ProjectDictionary,
@@ -144,7 +145,7 @@ export function resolutionChange(
   const a = resolveInDictionary(before, statusId, deliveredGroupId);
   const b = resolveInDictionary(after, statusId, deliveredGroupId);
   if (a.group_id === b.group_id && a.is_closing === b.is_closing) return "none";
-  return a.source === "dictionary" ? "moved" : "learned";
+  return a.source === "unknown" ? "learned" : "moved";
 }
 
 /** Loads the dictionaries of `projectIds` from `schema` (projects without rows get an empty one). */

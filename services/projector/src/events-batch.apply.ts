@@ -434,10 +434,10 @@ class EventsBatch {
    * status events whose resolved group or closing flag the new dictionary changes
    * (`resolutionChange`; only ids whose dictionary rows changed are looked at, so a refresh that
    * changes nothing costs no query).
-   * - A status the old dictionary did not know (`learned`: the delivery's group or none was used)
-   *   is filled in place: its orders are recomputed now.
-   * - A status the old dictionary knew that moved to another group or changed `is_closing_order`
-   *   (`moved`) is a change of the rules the read models were built with (SPEC "When the
+   * - A status that had no group at all (`learned`: unknown to the old dictionary and delivered
+   *   without one) is filled in place: its orders are recomputed now.
+   * - A status whose group (the old dictionary's or the delivery's) or closing flag the new
+   *   dictionary changes (`moved`) is a change of the rules the read models were built with (SPEC "When the
    *   dictionary moves a status to another group, the read models follow"): in live mode it inserts
    *   an `ops.replays` row (id = the sync event's id, `running`) for the recompute scheduler, as a
    *   settings change does; in replay mode (no scheduler) its orders are recomputed in place.

@@ -105,6 +105,11 @@ describe("dictionary projection", () => {
     assert.equal(resolutionChange(synced, next, 1, 1), "moved");
     assert.equal(resolutionChange(synced, next, 31, null), "learned");
     assert.equal(resolutionChange(synced, next, 31, 3), "none", "the delivery already named the group");
+    assert.equal(
+      resolutionChange(synced, next, 31, 4),
+      "moved",
+      "the delivery's group was used and the dictionary now says otherwise",
+    );
     assert.equal(resolutionChange(synced, next, 6, 5), "none");
   });
 
