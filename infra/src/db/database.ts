@@ -56,9 +56,27 @@ export interface StatusGroupsTable {
 }
 
 /**
+ * `rm.crm_users` — the CRM's users (amoCRM `GET /api/v4/users`): managers by id with their names.
+ * Users missing from the latest sync are kept with `in_last_sync: false` (old deals still name
+ * them). `event_seq`: stream position of the sync that last wrote the row.
+ */
+export interface CrmUsersTable {
+  project_id: string;
+  user_id: number;
+  name: string;
+  email: string | null;
+  is_active: boolean;
+  is_admin: boolean;
+  in_last_sync: boolean;
+  event_seq: number;
+}
+
+/**
  * `rm.order_status_events` — every distinct status change, unique by `(project_id, dedup_key)`.
- * `is_effective` is false for a time-less delivery that only repeats the status the order already
- * had (amoCRM Digital-Pipeline bodies); such rows make no interval.
+ * `status_group_id` is the group resolved by the dictionary as it is now (SPEC "Group of a status");
+ * `event_group_id` the group the delivery carried (KeyCRM `status_group_id`, amoCRM pipeline), the
+ * input of that resolution. `is_effective` is false for a time-less delivery that only repeats the
+ * status the order already had (amoCRM Digital-Pipeline bodies); such rows make no interval.
  */
 export interface OrderStatusEventsTable {
   project_id: string;
@@ -66,6 +84,7 @@ export interface OrderStatusEventsTable {
   order_id: number;
   status_id: number;
   status_group_id: number | null;
+  event_group_id: number | null;
   status_changed_at: Timestamp;
   time_source: string;
   order_created_at: Timestamp | null;
@@ -406,6 +425,7 @@ export interface ReadModels {
   projects: ProjectsTable;
   statuses: StatusesTable;
   status_groups: StatusGroupsTable;
+  crm_users: CrmUsersTable;
   order_status_events: OrderStatusEventsTable;
   order_status_intervals: OrderStatusIntervalsTable;
   order_group_sla: OrderGroupSlaTable;
@@ -433,6 +453,7 @@ export interface Database {
   "rm.projects": ProjectsTable;
   "rm.statuses": StatusesTable;
   "rm.status_groups": StatusGroupsTable;
+  "rm.crm_users": CrmUsersTable;
   "rm.order_status_events": OrderStatusEventsTable;
   "rm.order_status_intervals": OrderStatusIntervalsTable;
   "rm.order_group_sla": OrderGroupSlaTable;

@@ -62,9 +62,13 @@ export async function createReadModelSchema(
     CREATE TABLE ${s}.status_groups (
       project_id text NOT NULL, group_id bigint NOT NULL, name text NOT NULL, is_main boolean NOT NULL,
       PRIMARY KEY (project_id, group_id));
+    CREATE TABLE ${s}.crm_users (
+      project_id text NOT NULL, user_id bigint NOT NULL, name text NOT NULL, email text,
+      is_active boolean NOT NULL, is_admin boolean NOT NULL, in_last_sync boolean NOT NULL, event_seq bigint NOT NULL,
+      PRIMARY KEY (project_id, user_id));
     CREATE TABLE ${s}.order_status_events (
       project_id text NOT NULL, dedup_key text NOT NULL, order_id bigint NOT NULL, status_id bigint NOT NULL,
-      status_group_id bigint, status_changed_at timestamptz NOT NULL, time_source text NOT NULL,
+      status_group_id bigint, event_group_id bigint, status_changed_at timestamptz NOT NULL, time_source text NOT NULL,
       order_created_at timestamptz, previous_status_id bigint, manager_id bigint, crm_event text NOT NULL,
       source text NOT NULL, event_id text NOT NULL, stream_seq bigint NOT NULL, recorded_at timestamptz NOT NULL,
       is_effective boolean NOT NULL,
@@ -196,6 +200,7 @@ export const READ_MODEL_TABLES = [
   "projects",
   "statuses",
   "status_groups",
+  "crm_users",
   "order_status_events",
   "order_status_intervals",
   "order_group_sla",

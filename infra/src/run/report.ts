@@ -122,7 +122,7 @@ interface ShiftReport {
     shift_id: string;
     shift_start: string;
     totals: ShiftCounts;
-    managers: (ShiftCounts & { manager_id: number | null })[];
+    managers: (ShiftCounts & { manager_id: number | null; manager_name: string | null })[];
   }[];
 }
 
@@ -211,8 +211,15 @@ export async function printShiftReport(opts: {
   if (busiest) {
     log(`   busiest shift ${busiest.shift_id}, per manager:`);
     for (const m of busiest.managers) {
+      // The name from the CRM users dictionary with its id; an id it does not know stays an id.
+      const who =
+        m.manager_id === null
+          ? "unassigned"
+          : m.manager_name === null
+            ? `manager ${m.manager_id}`
+            : `${m.manager_name} (${m.manager_id})`;
       log(
-        `     manager ${String(m.manager_id ?? "—").padEnd(9)} deals ${m.deals}, messages ${m.messages_in}/${m.messages_out}, ` +
+        `     ${who.padEnd(28)} deals ${m.deals}, messages ${m.messages_in}/${m.messages_out}, ` +
           `hot ${m.hot}, warm ${m.warm}, cold ${m.cold}`,
       );
     }

@@ -10,7 +10,13 @@ import { join, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type CycleInterval, type CycleRule, firstEntryAt, measureCycle } from "./cycles.js";
-import { deriveOrderIntervals, type OrderStatusEventInput, type StatusInterval } from "./order-intervals.js";
+import {
+  deriveOrderIntervals,
+  dictionaryStatusResolver,
+  type OrderStatusEventInput,
+  type StatusInterval,
+} from "./order-intervals.js";
+import { indexStatusDictionary } from "./status-resolution.js";
 import { isUrgentOrder, parseUrgentRules } from "./urgency.js";
 import { parseWorkingCalendar, workingSeconds } from "./working-calendar.js";
 
@@ -63,8 +69,18 @@ describe("order analytics on the KeyCRM fixtures", { skip: !existsSync(dir) && "
       const statuses = JSON.parse(readFileSync(join(dir, p.project, "statuses.later.json"), "utf8")) as {
         id: number;
         group_id: number;
+        is_closing_order: boolean;
       }[];
-      const groupOf = new Map(statuses.map((s) => [s.id, s.group_id]));
+      const resolver = dictionaryStatusResolver(
+        indexStatusDictionary(
+          statuses.map((s) => ({
+            status_id: s.id,
+            group_id: s.group_id,
+            is_closing_order: s.is_closing_order,
+            in_last_sync: true,
+          })),
+        ),
+      );
       const events = new Map<number, OrderStatusEventInput[]>();
       for (const d of deliveries) {
         if (d.project !== p.project || d.body.event !== "order.change_order_status") continue;
@@ -84,10 +100,7 @@ describe("order analytics on the KeyCRM fixtures", { skip: !existsSync(dir) && "
         events.set(c.id, list);
       }
       const orders = [...events].map(([id, evs]) => {
-        const { intervals } = deriveOrderIntervals(evs, {
-          groupOf: (s) => groupOf.get(s) ?? null,
-          isClosing: (s) => s.status_group_id === 5 || s.status_group_id === 6,
-        });
+        const { intervals } = deriveOrderIntervals(evs, resolver);
         const detail = JSON.parse(readFileSync(join(dir, p.project, "orders", `${id}.json`), "utf8")) as {
           products: {
             sku?: string | null;

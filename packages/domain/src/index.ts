@@ -72,10 +72,10 @@ export {
 export {
   compareStatusEvents,
   deriveOrderIntervals,
+  dictionaryStatusResolver,
   distinctStatusEvents,
   type IsoInstantString,
   intervalSecondsAsOf,
-  isClosingStatus,
   type OrderIntervals,
   type OrderStatusEventInput,
   type OrderSummary,
@@ -132,6 +132,16 @@ export {
   slaThresholds,
   URGENT_SLA_PROFILE,
 } from "./sla.js";
+export {
+  type DictionaryStatusEntry,
+  indexStatusDictionary,
+  isClosingInDictionary,
+  type ResolvedStatus,
+  resolveStatus,
+  resolveStatusGroup,
+  type StatusDictionaryIndex,
+  type StatusGroupSource,
+} from "./status-resolution.js";
 export {
   isUrgentOrder,
   parseUrgentRules,

@@ -14,6 +14,12 @@
  * the instants have milliseconds).
  */
 
+import {
+  isClosingInDictionary,
+  resolveStatusGroup,
+  type StatusDictionaryIndex,
+} from "./status-resolution.js";
+
 /** ISO-8601 UTC instant with milliseconds, as `Date.prototype.toISOString()` writes it. */
 export type IsoInstantString = string;
 
@@ -23,8 +29,8 @@ export type IsoInstantString = string;
  *
  * - `dedup_key`: identity of the fact (SPEC: `project + order + status_changed_at + status_id`);
  *   two events with the same key are one delivery repeated.
- * - `status_group_id`: KeyCRM status group / amoCRM pipeline; `null` when the delivery had none
- *   (KeyCRM minimal context) — then {@link StatusResolver.groupOf} supplies it.
+ * - `status_group_id`: the KeyCRM status group / amoCRM pipeline the delivery carried; `null` when
+ *   it had none (KeyCRM minimal context). {@link StatusResolver.groupOf} decides the group.
  * - `time_source`: `crm` when the CRM gave `status_changed_at`, `received` when the delivery had no
  *   time and the receive time was used (amoCRM Digital-Pipeline bodies, KeyCRM `{id, status_id}`).
  */
@@ -45,22 +51,34 @@ export interface StatusRef {
 }
 
 /**
- * What the interval rules need from the project's status dictionary.
+ * What the interval rules need from the project's status dictionary (SPEC "Decided rules: Group of
+ * a status"; build one with {@link dictionaryStatusResolver}).
  *
- * - `groupOf(statusId)`: the group of a status whose event carried none (KeyCRM minimal context),
- *   from the project's dictionary; `null` when the dictionary does not know it (the status is then
- *   identified by `(null, status_id)`).
- * - `isClosing(status)`: true when entering `status` closes the order — KeyCRM `is_closing_order`
- *   or group 5 (completed) / 6 (cancelled); amoCRM system statuses 142 (won) / 143 (lost).
+ * - `groupOf(event)`: the group of the event's status — the dictionary's, else the group the
+ *   delivery carried, else `null` (`resolveStatusGroup`). A resolver over stored rows reads the
+ *   delivered group from wherever the row keeps it.
+ * - `isClosing(status)`: true when entering `status` (its group already resolved) closes the order:
+ *   the dictionary's `is_closing_order` (`isClosingInDictionary`).
  */
-export interface StatusResolver {
-  groupOf(statusId: number): number | null;
+export interface StatusResolver<E extends OrderStatusEventInput = OrderStatusEventInput> {
+  groupOf(event: E): number | null;
   isClosing(status: StatusRef): boolean;
 }
 
 /**
+ * The {@link StatusResolver} of a dictionary index for events whose `status_group_id` is the group
+ * the delivery carried: groups by `resolveStatusGroup`, closing by `isClosingInDictionary`.
+ */
+export function dictionaryStatusResolver(index: StatusDictionaryIndex): StatusResolver {
+  return {
+    groupOf: (event) => resolveStatusGroup(index, event.status_id, event.status_group_id),
+    isClosing: (status) => isClosingInDictionary(index, status.status_group_id, status.status_id),
+  };
+}
+
+/**
  * One distinct event after resolution: the input `event` (the representative of its dedup key),
- * its resolved `status_group_id` (the event's own, else the resolver's), and `effective`: false
+ * its resolved `status_group_id` ({@link StatusResolver.groupOf}), and `effective`: false
  * for an absorbed time-less repeat (see {@link deriveOrderIntervals}).
  */
 export interface ResolvedStatusEvent<E extends OrderStatusEventInput = OrderStatusEventInput> {
@@ -175,7 +193,8 @@ function millisBetween(from: IsoInstantString, to: IsoInstantString): number {
  * Rules (SPEC "Order status analytics", fixtures README "KeyCRM"/"amoCRM" quirks):
  * 1. Deduplicate by `dedup_key`; sort by source time `status_changed_at`, ties by `status_id` then
  *    `dedup_key` (never arrival).
- * 2. Resolve each status as `(group, status_id)` with group = the event's, else `resolver.groupOf`.
+ * 2. Resolve each status as `(group, status_id)` with `resolver.groupOf` (the dictionary's group
+ *    wins over the delivery's, SPEC "Decided rules").
  * 3. A time-less event (`time_source: "received"`) that repeats the status the order already had at
  *    that time is absorbed: not effective, no interval. This is how an amoCRM Digital-Pipeline body
  *    that duplicates a real change adds nothing. An event with a CRM time always counts, so a return
@@ -186,7 +205,7 @@ function millisBetween(from: IsoInstantString, to: IsoInstantString): number {
  */
 export function deriveOrderIntervals<E extends OrderStatusEventInput>(
   events: readonly E[],
-  resolver: StatusResolver,
+  resolver: StatusResolver<E>,
 ): OrderIntervals<E> {
   const sorted = distinctStatusEvents(events);
   const resolved: ResolvedStatusEvent<E>[] = [];
@@ -194,7 +213,7 @@ export function deriveOrderIntervals<E extends OrderStatusEventInput>(
   let current: StatusRef | null = null;
   for (const event of sorted) {
     const status: StatusRef = {
-      status_group_id: event.status_group_id ?? resolver.groupOf(event.status_id),
+      status_group_id: resolver.groupOf(event),
       status_id: event.status_id,
     };
     const absorbed = event.time_source === "received" && current !== null && sameStatus(current, status);
@@ -272,16 +291,4 @@ export function intervalSecondsAsOf(
   if (interval.ended_at !== null)
     return interval.durationSeconds ?? millisBetween(interval.started_at, interval.ended_at) / 1000;
   return Math.max(0, millisBetween(interval.started_at, asOf) / 1000);
-}
-
-/**
- * The closing rule of SPEC/fixtures as a predicate, for building a {@link StatusResolver}:
- * `isClosingOrder` (the dictionary's `is_closing_order` for this status, `false` when unknown) or,
- * for KeyCRM, group 5 (completed) / 6 (cancelled); for amoCRM, system status 142 (won) / 143 (lost),
- * which exist in every pipeline.
- */
-export function isClosingStatus(source: string, status: StatusRef, isClosingOrder: boolean): boolean {
-  if (isClosingOrder) return true;
-  if (source === "amocrm") return status.status_id === 142 || status.status_id === 143;
-  return status.status_group_id === 5 || status.status_group_id === 6;
 }

@@ -3,18 +3,25 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import {
   deriveOrderIntervals,
+  dictionaryStatusResolver,
   intervalSecondsAsOf,
-  isClosingStatus,
   type OrderStatusEventInput,
   type StatusResolver,
 } from "./order-intervals.js";
+import { indexStatusDictionary } from "./status-resolution.js";
 
-// A KeyCRM-like dictionary: status → group; groups 5/6 close the order.
+// A KeyCRM-like dictionary: status → group; statuses 6 and 7 (groups 5/6) close the order.
 const groups: Record<number, number> = { 1: 1, 2: 2, 3: 2, 4: 3, 5: 4, 6: 5, 7: 6 };
-const keycrm: StatusResolver = {
-  groupOf: (statusId) => groups[statusId] ?? null,
-  isClosing: (s) => isClosingStatus("keycrm", s, false),
-};
+const keycrm: StatusResolver = dictionaryStatusResolver(
+  indexStatusDictionary(
+    Object.entries(groups).map(([status, group]) => ({
+      status_id: Number(status),
+      group_id: group,
+      is_closing_order: status === "6" || status === "7",
+      in_last_sync: true,
+    })),
+  ),
+);
 
 const T0 = Date.UTC(2026, 9, 12, 6, 0, 0);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -160,10 +167,19 @@ describe("deriveOrderIntervals", () => {
   });
 
   test("given amoCRM statuses, when the lead is won (142), then it is closed in any pipeline", () => {
-    const amo: StatusResolver = {
-      groupOf: () => null,
-      isClosing: (s) => isClosingStatus("amocrm", s, false),
-    };
+    // The pipelines dictionary marks 142/143 closing in every pipeline.
+    const amo = dictionaryStatusResolver(
+      indexStatusDictionary(
+        [7001, 7002].flatMap((pipeline) =>
+          [10, 142, 143].map((status) => ({
+            status_id: status,
+            group_id: pipeline,
+            is_closing_order: status !== 10,
+            in_last_sync: true,
+          })),
+        ),
+      ),
+    );
     const r = deriveOrderIntervals(
       [ev(10, 0, { status_group_id: 7001 }), ev(142, 20, { status_group_id: 7002 })],
       amo,
@@ -173,7 +189,7 @@ describe("deriveOrderIntervals", () => {
   });
 
   test("given the same status id in two pipelines, when a time-less body names the other pipeline, then it is a change", () => {
-    const amo: StatusResolver = { groupOf: () => null, isClosing: () => false };
+    const amo: StatusResolver = { groupOf: (e) => e.status_group_id, isClosing: () => false };
     const dp = ev(142, 30, { status_group_id: 7002, time_source: "received", dedup_key: "dp" });
     const r = deriveOrderIntervals([ev(142, 0, { status_group_id: 7001 }), dp], amo);
     assert.equal(r.intervals.length, 2);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DialogFailed, DialogScored } from "./analysis.events.js";
 import { ChatMessageReceived, DealContactsLinked } from "./chat.events.js";
-import { DictionaryStatusesSynced } from "./dictionary.events.js";
+import { DictionaryStatusesSynced, DictionaryUsersSynced } from "./dictionary.events.js";
 import { OrderItemsFetched } from "./items.events.js";
 import { DealCreated, DealDeleted, DealUpdated, OrderStatusChanged } from "./order.events.js";
 import { ProjectRegistered } from "./project.events.js";
@@ -24,6 +24,7 @@ export const DomainEvent = z.discriminatedUnion("type", [
   DealUpdated,
   DealDeleted,
   DictionaryStatusesSynced,
+  DictionaryUsersSynced,
   ProjectRegistered,
   OrderItemsFetched,
   OrderOverridesChanged,

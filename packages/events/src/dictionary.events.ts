@@ -52,3 +52,38 @@ export const DictionaryStatusesSynced = defineEvent(
 );
 /** See {@link DictionaryStatusesSynced}. */
 export type DictionaryStatusesSynced = z.infer<typeof DictionaryStatusesSynced>;
+
+/**
+ * One CRM user (amoCRM `GET /api/v4/users` item, formats/amocrm.md §7.4): the manager a deal's
+ * `responsible_user_id` / an order's `manager_id` names. `email` is `null` when absent;
+ * `is_active` / `is_admin` from the user's `rights`.
+ */
+export const DictionaryUser = z.object({
+  user_id: CrmId,
+  name: z.string(),
+  email: z.string().nullable(),
+  is_active: z.boolean(),
+  is_admin: z.boolean(),
+});
+/** See {@link DictionaryUser}. */
+export type DictionaryUser = z.infer<typeof DictionaryUser>;
+
+/**
+ * `dictionary.users_synced` v1 — the full user list of a project's CRM account (managers by id and
+ * name), read with the status dictionary. It replaces the previous list; users missing from it are
+ * kept in read models (old deals still name them). `origin`: `api` | `file`; `reason` as for
+ * {@link DictionaryStatusesSynced}. Dedup key: `users:{project}:{sha256 of the sorted content}` —
+ * an unchanged list is one fact.
+ */
+export const DictionaryUsersSynced = defineEvent(
+  "dictionary.users_synced",
+  1,
+  z.object({
+    kind: CrmKind,
+    origin: z.enum(["api", "file"]),
+    reason: z.string(),
+    users: z.array(DictionaryUser),
+  }),
+);
+/** See {@link DictionaryUsersSynced}. */
+export type DictionaryUsersSynced = z.infer<typeof DictionaryUsersSynced>;

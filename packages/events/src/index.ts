@@ -16,6 +16,8 @@ export {
   DictionaryGroup,
   DictionaryStatus,
   DictionaryStatusesSynced,
+  DictionaryUser,
+  DictionaryUsersSynced,
 } from "./dictionary.events.js";
 export { defineEvent, EnvelopeBase, RawDelivery, WebhookDelivery } from "./envelope.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";

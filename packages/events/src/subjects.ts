@@ -9,6 +9,7 @@ import type { DomainEvent } from "./catalogue.js";
  * | `{root}.events.{project}.order.{orderId}` | events | KeyCRM order facts |
  * | `{root}.events.{project}.lead.{leadId}` | events | amoCRM lead facts (status changes and deal.*) |
  * | `{root}.events.{project}.dictionary.statuses` | events | status dictionary syncs |
+ * | `{root}.events.{project}.dictionary.users` | events | CRM user (manager) list syncs |
  * | `{root}.events.{project}.project.{project}` | events | project registration |
  * | `{root}.events.{project}.settings.{kind}` | events | settings changes (`sla`, `working_hours`, …) |
  * | `{root}.events.{project}.chat.{phone or chat token}` | events | chat messages |
@@ -37,6 +38,8 @@ export function aggregateOf(event: DomainEvent): { kind: string; id: string } {
       return { kind: "lead", id: String(event.data.lead_id) };
     case "dictionary.statuses_synced":
       return { kind: "dictionary", id: "statuses" };
+    case "dictionary.users_synced":
+      return { kind: "dictionary", id: "users" };
     case "project.registered":
       return { kind: "project", id: event.project_id };
     case "order.items_fetched":

@@ -104,6 +104,34 @@ export function aDictionarySynced(
   };
 }
 
+/**
+ * Builds a `dictionary.users_synced` (amoCRM, from a file) for `projectId` from `{user_id, name}`
+ * specs (`email` null, active, not admin unless given). The dedup key is the SHA-256 of the content.
+ */
+export function aUsersSynced(
+  users: (Partial<EventOfType<"dictionary.users_synced">["data"]["users"][number]> & {
+    user_id: number;
+    name: string;
+  })[],
+  projectId = "shop-test",
+): EventOfType<"dictionary.users_synced"> {
+  clock += 1000;
+  const full = users.map((u) => ({ email: null, is_active: true, is_admin: false, ...u }));
+  const at = new Date(clock).toISOString();
+  return {
+    id: ulid(clock),
+    type: "dictionary.users_synced",
+    version: 1,
+    project_id: projectId,
+    occurred_at: at,
+    recorded_at: at,
+    dedup_key: `users:${projectId}:${sha256(JSON.stringify(full))}`,
+    source: "cli",
+    raw: null,
+    data: { kind: "amocrm", origin: "file", reason: "manual", users: full },
+  };
+}
+
 /** Builds a `project.registered` for `projectId` (KeyCRM, UTC, active) with overridable data. */
 export function aProjectRegistered(
   projectId = "shop-test",

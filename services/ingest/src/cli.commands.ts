@@ -273,7 +273,8 @@ async function projectRecord(ctx: CliContext, projectId: string): Promise<Projec
 
 /**
  * `dictionary sync --project ID`: reads the project's status dictionary from its CRM API (same
- * limits as the worker: 1 request/s, retries on 429/5xx) and publishes `dictionary.statuses_synced`.
+ * limits as the worker: 1 request/s, retries on 429/5xx) and publishes `dictionary.statuses_synced`
+ * (and, for amoCRM, `dictionary.users_synced`).
  * @throws CliError for an unknown project or one without base URL/token, or when the CRM fails.
  */
 export async function dictionarySyncCommand(
@@ -298,6 +299,9 @@ export async function dictionarySyncCommand(
     ctx.out(
       `synced ${result.statuses} statuses in ${result.groups} groups for ${record.project_id}${result.duplicate ? " (unchanged)" : ""}`,
     );
+    if (result.users) {
+      ctx.out(`synced ${result.users.count} users${result.users.duplicate ? " (unchanged)" : ""}`);
+    }
     return result;
   } catch (error) {
     throw new CliError(`dictionary sync of ${record.project_id} failed: ${(error as Error).message}`, {

@@ -1,7 +1,10 @@
 /**
  * CRM status dictionaries → `dictionary.statuses_synced` (pure). Inputs: KeyCRM `GET /order/status`
  * rows (a Laravel page or a plain array, formats/keycrm.md §5.2) and amoCRM
- * `GET /api/v4/leads/pipelines` (formats/amocrm.md §7.1; pipeline = group).
+ * `GET /api/v4/leads/pipelines` (formats/amocrm.md §7.1; pipeline = group). CRM users →
+ * `dictionary.users_synced`: amoCRM `GET /api/v4/users` (formats/amocrm.md §7.4). KeyCRM's
+ * `GET /users` is undocumented in its Open API (formats/keycrm.md §6.9) and has no known shape, so
+ * KeyCRM managers stay ids.
  */
 import { createHash } from "node:crypto";
 import {
@@ -10,6 +13,8 @@ import {
   type DictionaryGroup,
   type DictionaryStatus,
   DictionaryStatusesSynced,
+  type DictionaryUser,
+  DictionaryUsersSynced,
 } from "@pulse/events";
 import { z } from "zod";
 
@@ -220,4 +225,85 @@ function finish(kind: CrmKind, statuses: DictionaryStatus[], groups: DictionaryG
 function seconds(value: number | string | null | undefined): number | null {
   const n = typeof value === "string" && /^\d{1,10}$/.test(value) ? Number(value) : value;
   return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+const AmocrmUser = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string().nullish(),
+  rights: z.object({ is_active: z.boolean().nullish(), is_admin: z.boolean().nullish() }).nullish(),
+});
+/**
+ * One page of amoCRM `GET /api/v4/users` (formats/amocrm.md §7.4): the users and the paging fields
+ * (`_page`, `_page_count`); other fields are ignored.
+ */
+export const AmocrmUsersPage = z.object({
+  _page: z.number().int().nullish(),
+  _page_count: z.number().int().nullish(),
+  _embedded: z.object({ users: z.array(z.unknown()) }),
+});
+/** See {@link AmocrmUsersPage}. */
+export type AmocrmUsersPage = z.infer<typeof AmocrmUsersPage>;
+
+/** The content of a users sync: what its dedup hash covers. */
+export interface UsersContent {
+  kind: CrmKind;
+  users: DictionaryUser[];
+}
+
+/**
+ * Maps amoCRM user items (the `_embedded.users` of one or more `GET /api/v4/users` pages) to a
+ * users list: `user_id` = `id`, `name`, `email` (null when absent), `is_active` (default true) and
+ * `is_admin` (default false) from `rights`. Sorted by id; a repeated id keeps its last item.
+ * @throws Error naming the item when one does not match (id and name are required).
+ */
+export function amocrmUsersToContent(items: readonly unknown[]): UsersContent {
+  const users = new Map<number, DictionaryUser>();
+  items.forEach((item, i) => {
+    const parsed = AmocrmUser.safeParse(item);
+    if (!parsed.success) throw new Error(`amoCRM user #${i}: ${z.prettifyError(parsed.error)}`);
+    const u = parsed.data;
+    users.set(u.id, {
+      user_id: u.id,
+      name: u.name,
+      email: u.email ?? null,
+      is_active: u.rights?.is_active ?? true,
+      is_admin: u.rights?.is_admin ?? false,
+    });
+  });
+  return { kind: "amocrm", users: [...users.values()].sort((a, b) => a.user_id - b.user_id) };
+}
+
+/**
+ * The dedup key of a users list: `users:{project}:{sha256 of the canonical content}` (sorted by id,
+ * fixed key order), so an unchanged list is one fact.
+ */
+export function usersDedupKey(projectId: string, content: UsersContent): string {
+  const canonical = JSON.stringify({ kind: content.kind, users: content.users });
+  return `users:${projectId}:${createHash("sha256").update(canonical).digest("hex")}`;
+}
+
+/**
+ * Builds a validated `dictionary.users_synced` event (`origin`, `reason`, `now` and `id` as for
+ * {@link dictionaryEvent}).
+ * @throws ZodError when the result does not match the schema (a bug).
+ */
+export function usersEvent(
+  projectId: string,
+  content: UsersContent,
+  meta: { origin: "api" | "file"; reason: string; now: Date; id: string },
+): DictionaryUsersSynced {
+  const now = meta.now.toISOString();
+  return DictionaryUsersSynced.parse({
+    id: meta.id,
+    type: "dictionary.users_synced",
+    version: 1,
+    project_id: projectId,
+    occurred_at: now,
+    recorded_at: now,
+    dedup_key: usersDedupKey(projectId, content),
+    source: meta.origin === "file" ? "cli" : content.kind,
+    raw: null,
+    data: { kind: content.kind, origin: meta.origin, reason: meta.reason, users: content.users },
+  });
 }

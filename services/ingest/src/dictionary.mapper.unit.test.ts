@@ -2,14 +2,18 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { DictionaryStatusesSynced } from "@pulse/events";
+import { DictionaryStatusesSynced, DomainEvent } from "@pulse/events";
 import { retryAfterMs } from "./crm-http.client.js";
 import {
+  AmocrmUsersPage,
   amocrmPipelinesToDictionary,
+  amocrmUsersToContent,
   dictionaryDedupKey,
   dictionaryEvent,
   dictionaryFromJson,
   keycrmStatusesToDictionary,
+  usersDedupKey,
+  usersEvent,
 } from "./dictionary.mapper.js";
 import { defaultFixturesDir } from "./testing/index.js";
 
@@ -113,5 +117,48 @@ describe("Retry-After", () => {
     assert.equal(retryAfterMs("Thu, 01 Jan 2026 00:00:10 GMT", Date.UTC(2026, 0, 1, 0, 0, 0)), 10_000);
     assert.equal(retryAfterMs("soon"), null);
     assert.equal(retryAfterMs(null), null);
+  });
+});
+
+describe("amoCRM users (managers)", () => {
+  const page = json("amocrm/users.json") as { _embedded: { users: unknown[] } };
+
+  test("given users.json, when mapped, then six users by id with names, the admin marked", () => {
+    const content = amocrmUsersToContent(page._embedded.users);
+    assert.equal(content.kind, "amocrm");
+    assert.deepEqual(
+      content.users.map((u) => [u.user_id, u.name, u.is_admin]),
+      [
+        [11839907, "Руслан Ахметов", true],
+        [11840231, "Айгерим Сейткали", false],
+        [11840235, "Дана Омарова", false],
+        [11840239, "Ерлан Жумабаев", false],
+        [11840243, "Мадина Касымова", false],
+        [11840247, "Алина Ким", false],
+      ],
+    );
+    assert.equal(content.users[1]?.email, "aigerim.s@demoacademy.kz");
+    assert.ok(content.users.every((u) => u.is_active));
+    assert.ok(AmocrmUsersPage.safeParse(page).success);
+  });
+
+  test("given the users in another order, when mapped, then the event and its dedup key are the same fact", () => {
+    const a = amocrmUsersToContent(page._embedded.users);
+    const b = amocrmUsersToContent([...page._embedded.users].reverse());
+    assert.equal(usersDedupKey("demoacademy", a), usersDedupKey("demoacademy", b));
+    const event = usersEvent("demoacademy", a, {
+      origin: "api",
+      reason: "initial",
+      now: new Date("2026-11-07T04:00:00.000Z"),
+      id: "01JC0000000000000000000000",
+    });
+    assert.ok(DomainEvent.safeParse(event).success);
+    assert.equal(event.source, "amocrm");
+    assert.match(event.dedup_key, /^users:demoacademy:[0-9a-f]{64}$/);
+  });
+
+  test("given a user without a name or with a bad id, when mapped, then an Error names the item", () => {
+    assert.throws(() => amocrmUsersToContent([{ id: 1, name: "A" }, { id: 2 }]), /amoCRM user #1/);
+    assert.throws(() => amocrmUsersToContent([{ id: "x", name: "A" }]), /amoCRM user #0/);
   });
 });

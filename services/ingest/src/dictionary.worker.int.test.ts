@@ -131,15 +131,46 @@ describe("dictionary worker against the fake CRM", () => {
     assert.equal(await t.eventCount(), before);
   });
 
-  test("given an amoCRM project, when synced, then the pipelines endpoint gives 2 pipeline groups and 20 stages", async () => {
+  test("given an amoCRM project, when synced, then the pipelines endpoint gives 2 pipeline groups and 20 stages and the users endpoint its 6 users", async () => {
     crm.requests.length = 0;
     const r = await worker().syncNow("demoacademy", "manual");
     assert.deepEqual(
       crm.requests.map((q) => q.path),
-      ["/demoacademy/api/v4/leads/pipelines"],
+      ["/demoacademy/api/v4/leads/pipelines", "/demoacademy/api/v4/users"],
     );
     assert.equal(r.groups, 2);
     assert.equal(r.statuses, 20);
+    assert.equal(r.users?.count, 6);
+    const stored = await t.lastOn(`${t.env.subjectRoot}.events.demoacademy.dictionary.users`);
+    assert.ok(stored, "dictionary.users_synced stored");
+    const decoded = decodeEvent(stored.data);
+    assert.ok(decoded.ok && decoded.event.type === "dictionary.users_synced");
+    assert.equal(decoded.event.data.reason, "manual");
+    assert.equal(decoded.event.data.users.find((u) => u.user_id === 11840231)?.name, "Айгерим Сейткали");
+    assert.equal(r.users?.seq, stored.seq);
+
+    // The same users again: one fact (a duplicate), the statuses sync unaffected.
+    const again = await worker().syncNow("demoacademy", "scheduled");
+    assert.equal(again.users?.duplicate, true);
+    assert.equal(again.users?.seq, stored.seq);
+  });
+
+  test("given a token without admin rights (users answer 403), when an amoCRM project is synced, then the statuses are synced and the users are skipped", async () => {
+    const w = createDictionaryWorker({
+      nats: t.env.nats,
+      config: t.config,
+      logger: t.logger,
+      registry: staticProjectRegistry([project("demoacademy", "amocrm", "demoacademy")]),
+      fetch: async (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes("/api/v4/users")) return new Response('{"title":"Forbidden"}', { status: 403 });
+        return fetch(input, init);
+      },
+    });
+    workers.push(w);
+    const r = await w.syncNow("demoacademy", "manual");
+    assert.equal(r.statuses, 20);
+    assert.equal(r.users, null);
   });
 
   test("given five refresh requests on core NATS in a burst, when handled, then they coalesce into one sync plus one follow-up", async () => {

@@ -8,17 +8,26 @@
  * Requests are coalesced per project: at most one sync starts per project per
  * `DICTIONARY_REFRESH_MIN_INTERVAL_SECONDS`; requests meanwhile collapse into one follow-up sync
  * at the end of the interval. A failing sync is logged and never crashes ingest.
+ *
+ * With the statuses of an amoCRM project it reads the account's users (`GET /api/v4/users`,
+ * formats/amocrm.md §7.4) and publishes `dictionary.users_synced`, so managers are shown by name.
+ * That endpoint needs an admin token (403 otherwise): a failure there is logged and leaves the
+ * status sync done. KeyCRM has no documented users endpoint (formats/keycrm.md §6.9).
  */
 import type { Subscription } from "@nats-io/transport-node";
 import { encodeEvent, eventSubject, type SubjectRoot } from "@pulse/events";
 import type { Logger, Nats } from "@pulse/infra";
 import { type CrmHttpClient, createProjectCrmHttpClient } from "./crm-http.client.js";
 import {
+  AmocrmUsersPage,
   amocrmPipelinesToDictionary,
+  amocrmUsersToContent,
   type DictionaryContent,
   dictionaryEvent,
   KeycrmStatusPage,
   keycrmStatusesToDictionary,
+  type UsersContent,
+  usersEvent,
 } from "./dictionary.mapper.js";
 import { eventIdFactory } from "./event-id.js";
 import type { IngestConfig } from "./ingest.config.js";
@@ -62,6 +71,11 @@ export interface DictionarySyncResult {
   duplicate: boolean;
   /** Events-stream sequence of the stored (or previously stored) event. */
   seq: number;
+  /**
+   * The users sync that went with it (amoCRM): how many users, the event's sequence and whether the
+   * stream already had it; `null` for KeyCRM or when reading the users failed (logged).
+   */
+  users: { count: number; seq: number; duplicate: boolean } | null;
 }
 
 /** See {@link createDictionaryWorker}. */
@@ -127,7 +141,13 @@ export function createDictionaryWorker(deps: DictionaryWorkerDeps): DictionaryWo
       .then(
         (r) =>
           log.info(
-            { project: projectId, reason, statuses: r.statuses, duplicate: r.duplicate },
+            {
+              project: projectId,
+              reason,
+              statuses: r.statuses,
+              duplicate: r.duplicate,
+              users: r.users?.count ?? null,
+            },
             "dictionary synced",
           ),
         (error: unknown) => {
@@ -196,6 +216,48 @@ export function createDictionaryWorker(deps: DictionaryWorkerDeps): DictionaryWo
     return keycrmStatusesToDictionary(rows);
   }
 
+  /** Reads every page of amoCRM `GET /api/v4/users` (250 per page; 204 or the last page ends it). */
+  async function fetchUsers(record: ProjectRecord): Promise<UsersContent> {
+    const base = (record.base_url ?? "").replace(/\/+$/, "");
+    const items: unknown[] = [];
+    for (let page = 1; page <= 100; page++) {
+      const body = await http.getJson(
+        record.project_id,
+        `${base}/api/v4/users?limit=250&page=${page}`,
+        record.api_token ?? "",
+        abort.signal,
+      );
+      if (body === null) break;
+      const parsed = AmocrmUsersPage.safeParse(body);
+      if (!parsed.success) throw new Error(`amoCRM GET /api/v4/users?page=${page} is not a users page`);
+      items.push(...parsed.data._embedded.users);
+      const count = parsed.data._page_count ?? 1;
+      if (page >= count || parsed.data._embedded.users.length === 0) break;
+    }
+    return amocrmUsersToContent(items);
+  }
+
+  async function syncUsers(record: ProjectRecord, reason: string): Promise<DictionarySyncResult["users"]> {
+    if (record.kind !== "amocrm") return null;
+    try {
+      const content = await fetchUsers(record);
+      const event = usersEvent(record.project_id, content, {
+        origin: "api",
+        reason,
+        now: clock(),
+        id: newId(),
+      });
+      const ack = await deps.nats.js.publish(eventSubject(scheme, event), encodeEvent(event), {
+        msgID: event.dedup_key,
+        timeout: config.PUBLISH_TIMEOUT_MS,
+      });
+      return { count: content.users.length, seq: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      if (!closed) log.warn({ project: record.project_id, err: error }, "CRM users not synced");
+      return null;
+    }
+  }
+
   async function syncNow(projectId: string, reason: string): Promise<DictionarySyncResult> {
     const record = registry.get(projectId)?.record;
     if (!record) throw new Error(`unknown project ${projectId}`);
@@ -215,6 +277,7 @@ export function createDictionaryWorker(deps: DictionaryWorkerDeps): DictionaryWo
       dedupKey: event.dedup_key,
       duplicate: ack.duplicate,
       seq: ack.seq,
+      users: await syncUsers(record, reason),
     };
   }
 

@@ -1,4 +1,9 @@
-import { isClosingStatus, type StatusRef, type StatusResolver } from "@pulse/domain";
+import {
+  indexStatusDictionary,
+  type ResolvedStatus,
+  resolveStatus,
+  type StatusDictionaryIndex,
+} from "@pulse/domain";
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
@@ -11,13 +16,24 @@ export type StatusGroupRow = RowOf<"status_groups"> & { project_id: string; grou
 
 /**
  * The status dictionary of one project as the read models hold it: statuses keyed by
- * `"{group_id}:{status_id}"` and groups keyed by `group_id`. Rows missing from the latest sync are
+ * `"{group_id}:{status_id}"`, groups keyed by `group_id`, and `byStatus` (status id → its rows)
+ * for the resolution rule (`resolveStatus`, `@pulse/domain`). Rows missing from the latest sync are
  * kept (`in_last_sync: false`, `is_active: false`) so old events still resolve.
  */
 export interface ProjectDictionary {
   readonly projectId: string;
   readonly statuses: ReadonlyMap<string, StatusRow>;
   readonly groups: ReadonlyMap<number, StatusGroupRow>;
+  readonly byStatus: StatusDictionaryIndex;
+}
+
+/** Builds a {@link ProjectDictionary} (and its status index) from its rows. */
+export function makeDictionary(
+  projectId: string,
+  statuses: ReadonlyMap<string, StatusRow>,
+  groups: ReadonlyMap<number, StatusGroupRow>,
+): ProjectDictionary {
+  return { projectId, statuses, groups, byStatus: indexStatusDictionary(statuses.values()) };
 }
 
 /** Key of a status in {@link ProjectDictionary.statuses}. */
@@ -27,7 +43,7 @@ export function statusKey(groupId: number, statusId: number): string {
 
 /** An empty dictionary (a project that never synced). */
 export function emptyDictionary(projectId: string): ProjectDictionary {
-  return { projectId, statuses: new Map(), groups: new Map() };
+  return makeDictionary(projectId, new Map(), new Map());
 }
 
 /**
@@ -63,24 +79,21 @@ export function evolveDictionary(
   for (const g of event.data.groups) {
     groups.set(g.group_id, { project_id: projectId, group_id: g.group_id, name: g.name, is_main: g.is_main });
   }
-  return { projectId, statuses, groups };
+  return makeDictionary(projectId, statuses, groups);
 }
 
 /**
- * The group of a status id in the dictionary, for events without one (KeyCRM minimal context):
- * the single group among the rows of the latest sync that carry this id, else the single group
- * among all rows; `null` when unknown or ambiguous (amoCRM 142/143 exist in every pipeline).
+ * The group and closing flag of `statusId` delivered with `deliveredGroupId` by the project's
+ * dictionary as it is now — `resolveStatus` of `@pulse/domain` (SPEC "Decided rules: Group of a
+ * status"): the dictionary's group wins; the delivered group only for a status it does not know;
+ * else unknown. Closing is the dictionary's `is_closing_order`.
  */
-export function groupOfStatus(dict: ProjectDictionary, statusId: number): number | null {
-  const current = new Set<number>();
-  const all = new Set<number>();
-  for (const row of dict.statuses.values()) {
-    if (row.status_id !== statusId) continue;
-    all.add(row.group_id);
-    if (row.in_last_sync) current.add(row.group_id);
-  }
-  const pick = current.size > 0 ? current : all;
-  return pick.size === 1 ? ([...pick][0] ?? null) : null;
+export function resolveInDictionary(
+  dict: ProjectDictionary,
+  statusId: number,
+  deliveredGroupId: number | null,
+): ResolvedStatus {
+  return resolveStatus(dict.byStatus, statusId, deliveredGroupId);
 }
 
 /**
@@ -89,52 +102,50 @@ export function groupOfStatus(dict: ProjectDictionary, statusId: number): number
  */
 export function isKnownStatus(dict: ProjectDictionary, statusId: number, groupId: number | null): boolean {
   if (groupId !== null) return dict.statuses.has(statusKey(groupId, statusId));
-  for (const row of dict.statuses.values()) if (row.status_id === statusId) return true;
-  return false;
+  return (dict.byStatus.get(statusId)?.length ?? 0) > 0;
+}
+
+/** What the resolution of one status id reads from a dictionary, as a comparable string. */
+function resolutionInputs(dict: ProjectDictionary, statusId: number): string {
+  const rows = dict.byStatus.get(statusId) ?? [];
+  const current = rows.filter((r) => r.in_last_sync);
+  return (current.length > 0 ? current : rows)
+    .map((r) => `${r.group_id}:${r.is_closing_order ? 1 : 0}`)
+    .sort()
+    .join(",");
 }
 
 /**
- * The {@link StatusResolver} of one order: groups from {@link groupOfStatus}; closing per
- * `isClosingStatus(source, status, is_closing_order of the dictionary row)` (KeyCRM
- * `is_closing_order` or group 5/6; amoCRM 142/143). `source` is the order's event source.
- */
-export function dictionaryResolver(dict: ProjectDictionary, source: string): StatusResolver {
-  const groupCache = new Map<number, number | null>();
-  return {
-    groupOf(statusId) {
-      let g = groupCache.get(statusId);
-      if (g === undefined) {
-        g = groupOfStatus(dict, statusId);
-        groupCache.set(statusId, g);
-      }
-      return g;
-    },
-    isClosing(status: StatusRef) {
-      const row =
-        status.status_group_id === null
-          ? undefined
-          : dict.statuses.get(statusKey(status.status_group_id, status.status_id));
-      return isClosingStatus(source, status, row?.is_closing_order ?? false);
-    },
-  };
-}
-
-/**
- * Status ids whose resolution or closing flag a sync changed (`before` → `after`): ids whose
- * {@link groupOfStatus} differs, and ids of rows whose `is_closing_order` differs (a new row counts
- * as changed from `false`). Orders with events of these ids must be recomputed.
+ * Status ids whose resolution a sync may have changed (`before` → `after`): those whose current
+ * rows (groups and `is_closing_order`) differ — the only ids {@link resolveInDictionary} can answer
+ * differently for. A sync that changes no status's group or closing flag gives an empty set.
  */
 export function changedStatusIds(before: ProjectDictionary, after: ProjectDictionary): Set<number> {
   const changed = new Set<number>();
-  const ids = new Set<number>();
-  for (const row of before.statuses.values()) ids.add(row.status_id);
-  for (const row of after.statuses.values()) ids.add(row.status_id);
-  for (const id of ids) if (groupOfStatus(before, id) !== groupOfStatus(after, id)) changed.add(id);
-  for (const [key, row] of after.statuses) {
-    if ((before.statuses.get(key)?.is_closing_order ?? false) !== row.is_closing_order)
-      changed.add(row.status_id);
+  for (const id of new Set([...before.byStatus.keys(), ...after.byStatus.keys()])) {
+    if (resolutionInputs(before, id) !== resolutionInputs(after, id)) changed.add(id);
   }
   return changed;
+}
+
+/**
+ * How a sync changes the resolution of a status as delivered (`statusId`, `deliveredGroupId`):
+ * `none` (same group and closing flag); `learned` (the status had no group at all — unknown to the
+ * old dictionary and delivered without one, KeyCRM minimal context — and now has one: only its
+ * orders' rows change); `moved` (it had a group, the old dictionary's or the delivery's, and the new
+ * dictionary gives another group or closing flag: a change the read models must follow over all
+ * history, shift tables included).
+ */
+export function resolutionChange(
+  before: ProjectDictionary,
+  after: ProjectDictionary,
+  statusId: number,
+  deliveredGroupId: number | null,
+): "none" | "learned" | "moved" {
+  const a = resolveInDictionary(before, statusId, deliveredGroupId);
+  const b = resolveInDictionary(after, statusId, deliveredGroupId);
+  if (a.group_id === b.group_id && a.is_closing === b.is_closing) return "none";
+  return a.source === "unknown" ? "learned" : "moved";
 }
 
 /** Loads the dictionaries of `projectIds` from `schema` (projects without rows get an empty one). */
@@ -162,7 +173,7 @@ export async function loadDictionaries(
   for (const s of statuses)
     building.get(s.project_id)?.statuses.set(statusKey(s.group_id, s.status_id), { ...s });
   for (const g of groups) building.get(g.project_id)?.groups.set(g.group_id, { ...g });
-  for (const [projectId, b] of building) out.set(projectId, { projectId, ...b });
+  for (const [projectId, b] of building) out.set(projectId, makeDictionary(projectId, b.statuses, b.groups));
   return out;
 }
 

@@ -10,6 +10,7 @@ import { type Kysely, sql } from "kysely";
 import { readCheckpoint, writeCheckpoint } from "./checkpoints.repository.js";
 import { getOrCreate } from "./collections.js";
 import { applyConversationEvents } from "./conversations.projection.js";
+import { evolveCrmUsers, loadCrmUsers, writeCrmUsers } from "./crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
 import {
   type DealInput,
@@ -24,10 +25,10 @@ import {
   changedStatusIds,
   emptyDictionary,
   evolveDictionary,
-  groupOfStatus,
   isKnownStatus,
   loadDictionaries,
   type ProjectDictionary,
+  resolutionChange,
   writeDictionary,
 } from "./dictionary.projection.js";
 import { messageKey } from "./messages.projection.js";
@@ -93,8 +94,9 @@ export interface EventsApplyOptions {
  * What a batch did. `applied`/`skipped`: messages after / at-or-before the checkpoint (a skipped
  * message is a redelivery: no-op). `poison`: sequences dead-lettered (to `term`).
  * `refreshRequests`: project → status ids unknown to its dictionary. `notices`: outbox rows written.
- * `recomputes`: `ops.replays` rows inserted as `running` (settings changes to recompute over all
- * history; live mode only).
+ * `recomputes`: `ops.replays` rows inserted as `running` (settings changes, and dictionary syncs
+ * that move a status to another group or change its closing flag, to recompute over all history;
+ * live mode only).
  */
 export interface EventsBatchOutcome {
   checkpointBefore: number;
@@ -126,7 +128,8 @@ const ORDER_CHUNK = 1000;
  * window: no row changes). Each webhook delivery among the events is counted in `webhook_stats` from
  * whether its events were new to the read models (`DeliveryTally`).
  * A `dictionary.statuses_synced` is applied at its stream position: the events before it resolve
- * against the old dictionary, the ones after against the new one.
+ * against the old dictionary, the ones after against the new one; a sync that changes the group or
+ * closing flag of a status in use recomputes (see `EventsBatch.applySync`).
  * @throws Postgres errors (the caller rolls back and retries the batch).
  */
 export async function applyEventsBatch(
@@ -219,6 +222,7 @@ class EventsBatch {
     const tally = new DeliveryTally();
     const dealKeyEvents = new Map<string, DomainEvent[]>();
     const chatEvents: EventOfType<"chat.message_received">[] = [];
+    const userSyncs: { seq: number; event: EventOfType<"dictionary.users_synced"> }[] = [];
     for (const item of items) {
       if (item.event === null) {
         deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
@@ -242,6 +246,7 @@ class EventsBatch {
       if (event.type === "chat.message_received") chatEvents.push(event);
       if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
+      if (event.type === "dictionary.users_synced") userSyncs.push({ seq: item.msg.seq, event });
     }
 
     await writeDeadLetters(this.db, schema, deadLetters);
@@ -255,6 +260,13 @@ class EventsBatch {
         changed.set(row.project_id, row);
       }
       await writeProjects(this.db, schema, [...changed.values()]);
+    }
+
+    for (const projectId of new Set(userSyncs.map((u) => u.event.project_id))) {
+      let rows = await loadCrmUsers(this.db, projectId);
+      for (const { seq, event } of userSyncs)
+        if (event.project_id === projectId) rows = evolveCrmUsers(rows, event, seq);
+      await writeCrmUsers(this.db, schema, [...rows.values()]);
     }
 
     if (deals.length > 0) {
@@ -478,6 +490,58 @@ class EventsBatch {
   async applySettings(seq: number, event: SettingsEvent): Promise<void> {
     await writeSettings(this.db, this.opts.schema, [settingsRow(event, seq).row]);
     if (!this.opts.produceNotices || !RECOMPUTE_EVENT_TYPES.has(event.type)) return;
+    await this.requestRecompute(event, event.data.changed_by);
+  }
+
+  /**
+   * Applies a dictionary sync at its stream position: upserts the dictionary and finds the stored
+   * status events whose resolved group or closing flag the new dictionary changes
+   * (`resolutionChange`; only ids whose dictionary rows changed are looked at, so a refresh that
+   * changes nothing costs no query).
+   * - A status that had no group at all (`learned`: unknown to the old dictionary and delivered
+   *   without one) is filled in place: its orders are recomputed now.
+   * - A status whose group (the old dictionary's or the delivery's) or closing flag the new
+   *   dictionary changes (`moved`) is a change of the rules the read models were built with (SPEC "When the
+   *   dictionary moves a status to another group, the read models follow"): in live mode it inserts
+   *   an `ops.replays` row (id = the sync event's id, `running`) for the recompute scheduler, as a
+   *   settings change does; in replay mode (no scheduler) its orders are recomputed in place.
+   */
+  async applySync(seq: number, event: EventOfType<"dictionary.statuses_synced">): Promise<void> {
+    const projectId = event.project_id;
+    await this.dictionariesOf([projectId]);
+    const before = this.dictionary(projectId);
+    const after = evolveDictionary(before, event);
+    this.dictionaries.set(projectId, after);
+    await writeDictionary(this.db, this.opts.schema, after);
+
+    const changed = [...changedStatusIds(before, after)];
+    if (changed.length === 0) return;
+    const uses = await sql<{
+      order_id: string | number;
+      status_id: string | number;
+      event_group_id: string | number | null;
+    }>`
+      SELECT DISTINCT order_id, status_id, event_group_id FROM ${sql.id(this.opts.schema, "order_status_events")}
+      WHERE project_id = ${projectId} AND status_id = ANY(${changed}::int8[])`.execute(this.trx);
+    const inPlace = new Map<number, number>();
+    let moved = false;
+    for (const r of uses.rows) {
+      const group = r.event_group_id === null ? null : Number(r.event_group_id);
+      const change = resolutionChange(before, after, Number(r.status_id), group);
+      if (change === "none") continue;
+      if (change === "moved") moved = true;
+      if (change === "learned" || !this.opts.produceNotices) inPlace.set(Number(r.order_id), seq);
+    }
+    await this.recomputeOrders(projectId, inPlace, after, "dictionary_synced");
+    if (moved && this.opts.produceNotices) await this.requestRecompute(event, null);
+  }
+
+  /**
+   * Inserts the `ops.replays` row (id = the triggering event's id, status `running`) that the
+   * projector's recompute scheduler picks up after this transaction commits; counts it in
+   * `outcome.recomputes` unless it existed (a redelivered trigger).
+   */
+  private async requestRecompute(event: DomainEvent, requestedBy: string | null): Promise<void> {
     const inserted = await this.trx
       .insertInto("ops.replays")
       .values({
@@ -485,7 +549,7 @@ class EventsBatch {
         project_id: event.project_id,
         reason: event.type,
         trigger_event_id: event.id,
-        requested_by: event.data.changed_by,
+        requested_by: requestedBy,
         status: "running",
         events_total: 0,
         events_done: 0,
@@ -497,53 +561,6 @@ class EventsBatch {
       .onConflict((oc) => oc.column("id").doNothing())
       .executeTakeFirst();
     this.outcome.recomputes += Number(inserted.numInsertedOrUpdatedRows ?? 0);
-  }
-
-  /**
-   * Applies a dictionary sync: upserts the dictionary, fills the group of stored events that had
-   * none and that the new dictionary resolves, and recomputes every order whose events use a status
-   * whose resolution or closing flag changed.
-   */
-  async applySync(seq: number, event: EventOfType<"dictionary.statuses_synced">): Promise<void> {
-    const projectId = event.project_id;
-    await this.dictionariesOf([projectId]);
-    const before = this.dictionary(projectId);
-    const after = evolveDictionary(before, event);
-    this.dictionaries.set(projectId, after);
-    await writeDictionary(this.db, this.opts.schema, after);
-
-    const table = sql.id(this.opts.schema, "order_status_events");
-    const fillIds: number[] = [];
-    const fillGroups: number[] = [];
-    for (const id of new Set([...after.statuses.values()].map((s) => s.status_id))) {
-      const g = groupOfStatus(after, id);
-      if (g !== null) {
-        fillIds.push(id);
-        fillGroups.push(g);
-      }
-    }
-    const affected = new Set<number>();
-    if (fillIds.length > 0) {
-      const filled = await sql<{ order_id: number }>`
-        UPDATE ${table} AS e SET status_group_id = f.g
-        FROM unnest(${fillIds}::int8[], ${fillGroups}::int8[]) AS f(s, g)
-        WHERE e.project_id = ${projectId} AND e.status_group_id IS NULL AND e.status_id = f.s
-        RETURNING e.order_id`.execute(this.trx);
-      for (const r of filled.rows) affected.add(Number(r.order_id));
-    }
-    const changed = [...changedStatusIds(before, after)];
-    if (changed.length > 0) {
-      const uses = await sql<{ order_id: number }>`
-        SELECT DISTINCT order_id FROM ${table}
-        WHERE project_id = ${projectId} AND status_id = ANY(${changed}::int8[])`.execute(this.trx);
-      for (const r of uses.rows) affected.add(Number(r.order_id));
-    }
-    await this.recomputeOrders(
-      projectId,
-      new Map([...affected].map((id) => [id, seq])),
-      after,
-      "dictionary_synced",
-    );
   }
 
   private requestRefresh(projectId: string, statusId: number): void {
@@ -577,6 +594,7 @@ class EventsBatch {
       const currents: OrdersCurrentRow[] = [];
       const flipKeys: string[] = [];
       const flipValues: boolean[] = [];
+      const flipGroups: (number | null)[] = [];
       for (const orderId of chunk) {
         const list = events.get(orderId);
         if (!list || list.length === 0) continue;
@@ -592,9 +610,11 @@ class EventsBatch {
         currents.push(rows.current);
         for (const e of list) {
           const eff = rows.effective.get(e.dedup_key) ?? true;
-          if (eff !== e.is_effective) {
+          const group = rows.eventGroups.get(e.dedup_key) ?? null;
+          if (eff !== e.is_effective || group !== e.status_group_id) {
             flipKeys.push(e.dedup_key);
             flipValues.push(eff);
+            flipGroups.push(group);
           }
         }
         if (ordersCurrentChanged(before.get(orderId), rows.current)) {
@@ -626,8 +646,8 @@ class EventsBatch {
       await writeOrdersCurrent(this.db, schema, currents);
       if (flipKeys.length > 0) {
         await sql`
-          UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v
-          FROM unnest(${flipKeys}::text[], ${flipValues}::bool[]) AS f(k, v)
+          UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v, status_group_id = f.g
+          FROM unnest(${flipKeys}::text[], ${flipValues}::bool[], ${flipGroups}::int8[]) AS f(k, v, g)
           WHERE e.project_id = ${projectId} AND e.dedup_key = f.k`.execute(this.trx);
       }
     }

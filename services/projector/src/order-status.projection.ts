@@ -2,9 +2,11 @@ import {
   analyzeOrder,
   compareStatusEvents,
   deriveOrderIntervals,
+  isClosingInDictionary,
   type OrderAnalyticsSettings,
   type OrderOverrides,
   parseOrderAnalyticsSettings,
+  type StatusResolver,
   type UrgencyOrderItem,
 } from "@pulse/domain";
 import type { DomainEvent, EventOfType } from "@pulse/events";
@@ -12,14 +14,15 @@ import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { getOrCreate } from "./collections.js";
 import { isoOrNull } from "./db-values.js";
-import { dictionaryResolver, groupOfStatus, type ProjectDictionary } from "./dictionary.projection.js";
+import { type ProjectDictionary, resolveInDictionary } from "./dictionary.projection.js";
 import { type RowOf, writeRows } from "./table-writer.js";
 
 /**
  * A `rm.order_status_events` row as the projector handles it in memory: times as ISO-8601 UTC
- * strings with milliseconds. `status_group_id` is the event's group, else the dictionary's at the
- * event's stream position, else `null` until a later sync fills it. `is_effective` is recomputed
- * with the order's intervals.
+ * strings with milliseconds. `event_group_id` is the group the delivery carried;
+ * `status_group_id` the group resolved from it by the dictionary as it is now
+ * ({@link resolveInDictionary}; re-resolved with the order's intervals). `is_effective` is
+ * recomputed with the order's intervals.
  */
 export interface StoredOrderEvent {
   project_id: string;
@@ -27,6 +30,7 @@ export interface StoredOrderEvent {
   order_id: number;
   status_id: number;
   status_group_id: number | null;
+  event_group_id: number | null;
   status_changed_at: string;
   time_source: "crm" | "received";
   order_created_at: string | null;
@@ -111,8 +115,9 @@ export function statusEventOf(event: DomainEvent): EventOfType<"order.status_cha
 }
 
 /**
- * Builds the stored row of an `order.status_changed` at stream position `seq`: the group is the
- * event's, else the project's dictionary (KeyCRM minimal context), else `null`.
+ * Builds the stored row of an `order.status_changed` at stream position `seq`: `event_group_id` is
+ * the event's group; `status_group_id` the group {@link resolveInDictionary} gives with `dict`
+ * (the dictionary's, else the event's, else `null`).
  */
 export function orderStatusEventRow(
   event: EventOfType<"order.status_changed">,
@@ -125,7 +130,8 @@ export function orderStatusEventRow(
     dedup_key: event.dedup_key,
     order_id: d.order_id,
     status_id: d.status_id,
-    status_group_id: d.status_group_id ?? groupOfStatus(dict, d.status_id),
+    status_group_id: resolveInDictionary(dict, d.status_id, d.status_group_id).group_id,
+    event_group_id: d.status_group_id,
     status_changed_at: d.status_changed_at,
     time_source: d.time_source,
     order_created_at: d.order_created_at,
@@ -143,7 +149,7 @@ export function orderStatusEventRow(
 /**
  * The derived rows of one order: its intervals, its SLA per status group it visited
  * (`order_group_sla`), its `orders_current` row, its cycle metrics (one per project cycle rule it
- * has a cycle for), effective flags per dedup key.
+ * has a cycle for), effective flags and resolved groups per dedup key.
  */
 export interface OrderRows {
   readonly intervals: IntervalRow[];
@@ -151,12 +157,35 @@ export interface OrderRows {
   readonly current: OrdersCurrentRow;
   readonly cycles: CycleMetricsRow[];
   readonly effective: ReadonlyMap<string, boolean>;
+  /** Dedup key → the event's resolved status group (`null` = unknown). */
+  readonly eventGroups: ReadonlyMap<string, number | null>;
+}
+
+/**
+ * The {@link StatusResolver} of stored events with a project's dictionary: the group of an event is
+ * {@link resolveInDictionary} of its status and delivered group (`event_group_id`); closing is the
+ * dictionary's `is_closing_order` of the resolved `(group, status)` (SPEC "Decided rules").
+ */
+export function storedEventResolver(dict: ProjectDictionary): StatusResolver<StoredOrderEvent> {
+  const cache = new Map<string, number | null>();
+  return {
+    groupOf(event) {
+      const key = `${event.status_id}:${event.event_group_id}`;
+      let g = cache.get(key);
+      if (g === undefined) {
+        g = resolveInDictionary(dict, event.status_id, event.event_group_id).group_id;
+        cache.set(key, g);
+      }
+      return g;
+    },
+    isClosing: (status) => isClosingInDictionary(dict.byStatus, status.status_group_id, status.status_id),
+  };
 }
 
 /**
  * Derives the intervals and the `orders_current` row of one order from ALL its stored events with
  * the pure domain rules (`deriveOrderIntervals`), resolving groups and closing statuses with the
- * project's dictionary. The order's `source` is that of its earliest event (source-time order);
+ * project's dictionary as it is now ({@link storedEventResolver}). The order's `source` is that of its earliest event (source-time order);
  * `last_event_seq` is the highest stream position among its events. Working time, SLA, urgency and
  * cycles come from `analyzeOrder` (`@pulse/domain`) with `context` — a function of the stream only
  * (no clock), so a replay writes what the live projector wrote.
@@ -171,7 +200,7 @@ export function buildOrderRows(
   if (!firstStored) throw new Error("buildOrderRows: an order without events");
   const sortedFirst = events.reduce((a, b) => (compareStatusEvents(a, b) <= 0 ? a : b));
   const source = sortedFirst.source;
-  const result = deriveOrderIntervals(events, dictionaryResolver(dict, source));
+  const result = deriveOrderIntervals(events, storedEventResolver(dict));
   const { project_id, order_id } = firstStored;
   const summary = result.summary!;
   let lastSeq = 0;
@@ -232,6 +261,7 @@ export function buildOrderRows(
       sla_next_transition_at: a.slaNextTransitionAt,
     },
     effective: new Map(result.events.map((r) => [r.event.dedup_key, r.effective])),
+    eventGroups: new Map(result.events.map((r) => [r.event.dedup_key, r.status_group_id])),
   };
 }
 

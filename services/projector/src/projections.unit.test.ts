@@ -13,14 +13,14 @@ import fc from "fast-check";
 import { canonicalJson, type DealInput, evolveDeal } from "./deals-current.projection.js";
 import {
   changedStatusIds,
-  dictionaryResolver,
   emptyDictionary,
   evolveDictionary,
-  groupOfStatus,
   isKnownStatus,
+  resolutionChange,
+  resolveInDictionary,
 } from "./dictionary.projection.js";
 import { durableAgrees } from "./durable-batch.reader.js";
-import { buildOrderRows, orderStatusEventRow } from "./order-status.projection.js";
+import { buildOrderRows, orderStatusEventRow, storedEventResolver } from "./order-status.projection.js";
 import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject } from "./projects.projection.js";
 import { addStats, decodeReceipts, receiptIncrement, type StatsRow } from "./webhook-stats.projection.js";
@@ -42,11 +42,12 @@ describe("dictionary projection", () => {
   );
 
   test("given a status id in one group, when resolved, then that group is returned", () => {
-    assert.equal(groupOfStatus(synced, 1), 1);
+    assert.equal(resolveInDictionary(synced, 1, null).group_id, 1);
   });
 
   test("given a status id in two pipelines (amoCRM 142), when resolved without a group, then it is ambiguous", () => {
-    assert.equal(groupOfStatus(synced, 142), null);
+    assert.equal(resolveInDictionary(synced, 142, null).group_id, null);
+    assert.equal(resolveInDictionary(synced, 142, 7002).group_id, 7002);
     assert.equal(isKnownStatus(synced, 142, null), true);
     assert.equal(isKnownStatus(synced, 142, 7003), false);
   });
@@ -56,7 +57,7 @@ describe("dictionary projection", () => {
     const row = next.statuses.get("5:6");
     assert.equal(row?.in_last_sync, false);
     assert.equal(row?.is_active, false);
-    assert.equal(groupOfStatus(next, 6), 5, "old events still resolve");
+    assert.equal(resolveInDictionary(next, 6, null).group_id, 5, "old events still resolve");
   });
 
   test("given a sync that adds a status and flips a closing flag, when compared, then both ids changed", () => {
@@ -77,11 +78,55 @@ describe("dictionary projection", () => {
     );
   });
 
-  test("given KeyCRM group 6 or is_closing_order, when resolved, then the status closes the order", () => {
-    const r = dictionaryResolver(synced, "keycrm");
+  test("given is_closing_order in the dictionary, when resolved, then only that closes the order (no hard-coded group)", () => {
+    const r = storedEventResolver(synced);
     assert.equal(r.isClosing({ status_group_id: 5, status_id: 6 }), true);
-    assert.equal(r.isClosing({ status_group_id: 6, status_id: 99 }), true);
+    assert.equal(r.isClosing({ status_group_id: 6, status_id: 99 }), false, "group 6 alone is not closing");
+    assert.equal(
+      r.isClosing({ status_group_id: 7001, status_id: 142 }),
+      false,
+      "142 closes only when the dictionary says so",
+    );
     assert.equal(r.isClosing({ status_group_id: 1, status_id: 1 }), false);
+  });
+
+  test("given a sync that moves a known status, when compared, then it is moved; an unknown one learned is learned", () => {
+    const next = evolveDictionary(
+      synced,
+      aDictionarySynced(
+        [
+          { status_id: 1, group_id: 2 },
+          { status_id: 6, group_id: 5, is_closing_order: true },
+          { status_id: 31, group_id: 3 },
+        ],
+        P,
+      ),
+    );
+    assert.equal(resolutionChange(synced, next, 1, 1), "moved");
+    assert.equal(resolutionChange(synced, next, 31, null), "learned");
+    assert.equal(resolutionChange(synced, next, 31, 3), "none", "the delivery already named the group");
+    assert.equal(
+      resolutionChange(synced, next, 31, 4),
+      "moved",
+      "the delivery's group was used and the dictionary now says otherwise",
+    );
+    assert.equal(resolutionChange(synced, next, 6, 5), "none");
+  });
+
+  test("given a refresh with the same content, when compared, then no status changed", () => {
+    const same = evolveDictionary(
+      synced,
+      aDictionarySynced(
+        [
+          { status_id: 1, group_id: 1 },
+          { status_id: 6, group_id: 5, is_closing_order: true },
+          { status_id: 142, group_id: 7001 },
+          { status_id: 142, group_id: 7002 },
+        ],
+        P,
+      ),
+    );
+    assert.equal(changedStatusIds(synced, same).size, 0);
   });
 });
 
@@ -116,6 +161,7 @@ describe("order rows", () => {
       dict,
     );
     assert.equal(a.status_group_id, 1, "minimal context resolved from the dictionary");
+    assert.equal(a.event_group_id, null, "the delivered group is kept as delivered");
     const rows = buildOrderRows([c, b, a], dict);
     assert.deepEqual(
       rows.intervals.map((i) => [i.seq, i.status_id, i.duration_seconds]),
@@ -128,6 +174,80 @@ describe("order rows", () => {
     assert.equal(rows.current.last_event_seq, 11);
     assert.equal(rows.current.status_events, 3);
     assert.equal(rows.current.source, "keycrm");
+  });
+});
+
+describe("order rows: group of a status (SPEC Decided rules)", () => {
+  const dict = evolveDictionary(
+    emptyDictionary(P),
+    aDictionarySynced(
+      [
+        { status_id: 1, group_id: 1 },
+        { status_id: 12, group_id: 5, is_closing_order: true },
+      ],
+      P,
+    ),
+  );
+  const row = (statusId: number, group: number | null, minute: number, seq: number) =>
+    orderStatusEventRow(
+      anOrderStatusChanged(
+        {
+          order_id: 7,
+          status_id: statusId,
+          status_group_id: group,
+          status_changed_at: new Date(Date.UTC(2026, 9, 12, 6, minute)).toISOString(),
+        },
+        P,
+      ),
+      seq,
+      dict,
+    );
+
+  test("given a webhook group that contradicts the dictionary, when built, then intervals and orders_current use the dictionary's", () => {
+    const events = [row(1, 4, 0, 1), row(12, 6, 30, 2)];
+    assert.deepEqual(
+      events.map((e) => [e.event_group_id, e.status_group_id]),
+      [
+        [4, 1],
+        [6, 5],
+      ],
+    );
+    const rows = buildOrderRows(events, dict);
+    assert.deepEqual(
+      rows.intervals.map((i) => i.status_group_id),
+      [1, 5],
+    );
+    assert.equal(rows.current.last_status_group_id, 5);
+    assert.equal(rows.current.closed_at, "2026-10-12T06:30:00.000Z", "closing from is_closing_order");
+  });
+
+  test("given a status unknown to the dictionary, when built, then the webhook's group is used; without one the group is unknown", () => {
+    const withGroup = buildOrderRows([row(1, 1, 0, 1), row(99, 3, 10, 2)], dict);
+    assert.equal(withGroup.current.last_status_group_id, 3);
+    assert.equal(withGroup.current.closed_at, null);
+    const unknown = row(99, null, 10, 2);
+    const without = buildOrderRows([row(1, 1, 0, 1), unknown], dict);
+    assert.equal(without.current.last_status_group_id, null);
+    assert.equal(without.eventGroups.get(unknown.dedup_key), null);
+    assert.equal(without.intervals[1]?.status_group_id, null);
+  });
+
+  test("given the dictionary moved a status, when an order is rebuilt, then its stored events re-resolve", () => {
+    const events = [row(1, 1, 0, 1), row(12, 5, 30, 2)];
+    const moved = evolveDictionary(
+      dict,
+      aDictionarySynced(
+        [
+          { status_id: 1, group_id: 1 },
+          { status_id: 12, group_id: 4 },
+        ],
+        P,
+      ),
+    );
+    const rows = buildOrderRows(events, moved);
+    assert.equal(rows.current.last_status_group_id, 4);
+    assert.equal(rows.current.closed_at, null, "no longer closing");
+    assert.equal(rows.eventGroups.get(events[1]!.dedup_key), 4);
   });
 });
 

@@ -526,6 +526,18 @@ describe("projector: events → read models", () => {
     const utm = [
       { id: 434731, name: "utm_source", code: "UTM_SOURCE", values: [{ value: "kenesary", enum: null }] },
     ];
+    // The pipelines dictionary marks 142/143 closing (SPEC: never a hard-coded group).
+    await h.publish(
+      aDictionarySynced(
+        [7001, 7002].flatMap((pipeline) => [
+          { status_id: 10, group_id: pipeline },
+          { status_id: 142, group_id: pipeline, is_closing_order: true },
+          { status_id: 143, group_id: pipeline, is_closing_order: true },
+        ]),
+        A,
+        { kind: "amocrm" },
+      ),
+    );
     await h.publish(
       aDealEvent("deal.created", { lead_id: 501, status_id: 10, name: "Lead", updated_at: at(0) }, A),
     );
@@ -579,7 +591,11 @@ describe("projector: events → read models", () => {
       .where("project_id", "=", A)
       .executeTakeFirstOrThrow();
     assert.equal(lead.source, "amocrm");
-    assert.equal(new Date(lead.closed_at!).toISOString(), at(2), "142 (won) closes a lead in any pipeline");
+    assert.equal(
+      new Date(lead.closed_at!).toISOString(),
+      at(2),
+      "142 (won) closes a lead: the pipelines dictionary says so",
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse
 import type { DecodeResult, DomainEvent, EventOfType } from "@pulse/events";
 import { getOrCreate } from "./collections.js";
 import { ConversationsFold } from "./conversations.projection.js";
+import { type CrmUserRow, evolveCrmUsers } from "./crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
 import {
   type DealRow,
@@ -13,8 +14,8 @@ import {
 import {
   emptyDictionary,
   evolveDictionary,
-  groupOfStatus,
   type ProjectDictionary,
+  resolveInDictionary,
 } from "./dictionary.projection.js";
 import { messageKey } from "./messages.projection.js";
 import { evolveOrderItems, type OrderItemsState, urgencyItems } from "./order-items.projection.js";
@@ -46,7 +47,8 @@ import {
  * The read models folded in memory from the streams, in stream order — the replay's fast path.
  * It applies the same rules and row builders as the live projector (`events-batch.apply.ts`):
  * dedup by `(project, dedup_key)`, webhook deliveries counted once (ledger), groups resolved against the
- * dictionary at the event's stream position and filled by later syncs, deals by `evolveDeal`,
+ * dictionary at the event's stream position and re-resolved with the final dictionary
+ * ({@link finalizeGroups}), deals by `evolveDeal`,
  * projects by `evolveProject`, poison to dead letters. Order intervals are derived once at the end
  * ({@link orderRows}) from all of each order's events with the final dictionary — which is what the
  * live projector's per-order recomputation converges to.
@@ -54,6 +56,8 @@ import {
 export class ReadModelsFold {
   readonly projects = new Map<string, ProjectRow>();
   readonly dictionaries = new Map<string, ProjectDictionary>();
+  /** Project → its CRM users (`dictionary.users_synced`, see `evolveCrmUsers`). */
+  readonly users = new Map<string, Map<number, CrmUserRow>>();
   /** Order key → its distinct stored events, in stream order. */
   readonly orders = new Map<string, StoredOrderEvent[]>();
   readonly deals = new Map<string, DealRow>();
@@ -77,7 +81,7 @@ export class ReadModelsFold {
   lastReceipt: StreamMessage | null = null;
   eventCount = 0;
   receiptCount = 0;
-  /** Stored events whose group a later sync filled (their first-written row needs the fix). */
+  /** Stored events whose group a later sync changed (their first-written row needs the fix). */
   readonly backfilled = new Set<StoredOrderEvent>();
   /**
    * Called with each new stored event as soon as it is folded (group as resolved at that point,
@@ -85,7 +89,6 @@ export class ReadModelsFold {
    */
   onStoredEvent: ((event: StoredOrderEvent) => void) | null = null;
   private readonly dedup = new Map<string, Set<string>>();
-  private readonly withoutGroup = new Map<string, Set<StoredOrderEvent>>();
 
   constructor(
     private readonly eventsStream: string,
@@ -122,8 +125,24 @@ export class ReadModelsFold {
     const key = orderKey(event.project_id, event.data.order_id);
     getOrCreate(this.orders, key, () => []).push(stored);
     this.onStoredEvent?.(stored);
-    if (stored.status_group_id === null) {
-      getOrCreate(this.withoutGroup, event.project_id, () => new Set<StoredOrderEvent>()).add(stored);
+  }
+
+  /**
+   * Re-resolves the group of every stored event with its project's final dictionary (SPEC "Group
+   * of a status … as it is now"), so the shift tables and the order rows read what the live
+   * projector converges to; events whose group changed are added to {@link backfilled}. Call once
+   * after the last message, before {@link shiftDeals} and {@link orderRows}.
+   */
+  finalizeGroups(): void {
+    for (const events of this.orders.values()) {
+      const dict = this.dictionary(events[0]!.project_id);
+      for (const e of events) {
+        const g = resolveInDictionary(dict, e.status_id, e.event_group_id).group_id;
+        if (g !== e.status_group_id) {
+          e.status_group_id = g;
+          this.backfilled.add(e);
+        }
+      }
     }
   }
 
@@ -164,22 +183,15 @@ export class ReadModelsFold {
         this.projects.set(id, evolveProject(this.projects.get(id), event, msg.seq));
         break;
       }
-      case "dictionary.statuses_synced": {
-        const after = evolveDictionary(this.dictionary(event.project_id), event);
-        this.dictionaries.set(event.project_id, after);
-        const pending = this.withoutGroup.get(event.project_id);
-        if (pending) {
-          for (const stored of pending) {
-            const g = groupOfStatus(after, stored.status_id);
-            if (g !== null) {
-              stored.status_group_id = g;
-              pending.delete(stored);
-              this.backfilled.add(stored);
-            }
-          }
-        }
+      case "dictionary.statuses_synced":
+        this.dictionaries.set(event.project_id, evolveDictionary(this.dictionary(event.project_id), event));
         break;
-      }
+      case "dictionary.users_synced":
+        this.users.set(
+          event.project_id,
+          evolveCrmUsers(this.users.get(event.project_id) ?? new Map(), event, msg.seq),
+        );
+        break;
       case "order.items_fetched": {
         const key = orderKey(event.project_id, event.data.order_id);
         const next = evolveOrderItems(this.items.get(key), event, msg.seq);

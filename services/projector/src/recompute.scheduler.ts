@@ -26,10 +26,11 @@ interface Pending {
 
 /**
  * Runs the recomputations requested by settings changes (SPEC: "the projections it affects are
- * recomputed over all history"). The live projector inserts an `ops.replays` row (`running`, id =
- * the settings event id) in the transaction that applies a settings change and kicks this scheduler
- * after the commit; on start the projector kicks it too, so a row left `running` by a crash is
- * rebuilt then.
+ * recomputed over all history") and by dictionary syncs that move a status to another group or
+ * change its `is_closing_order` (SPEC "Group of a status": "the read models follow"). The live
+ * projector inserts an `ops.replays` row (`running`, id = the triggering event's id, `reason` = its
+ * type) in the transaction that applies the change and kicks this scheduler after the commit; on
+ * start the projector kicks it too, so a row left `running` by a crash is rebuilt then.
  *
  * One rebuild at a time: all rows `running` when it starts share one blue/green
  * `replayReadModels` (the live consumers keep applying events meanwhile); rows inserted during a

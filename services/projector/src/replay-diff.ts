@@ -7,7 +7,10 @@ import { type Kysely, sql } from "kysely";
  *   the order has left: `state_if_closed`), `sla_near_at` / `sla_over_at` (the instants of the group
  *   the order is in now — past or predicted, ISO-8601 UTC — whose comparison with the clock gives its
  *   state);
- * - `cycle_working_seconds` / `cycle_wall_seconds` (`orders_current`, seconds): order-level.
+ * - `cycle_working_seconds` / `cycle_wall_seconds` (`orders_current`, seconds): order-level;
+ * - `last_status_group_id` (the group the order is in now) and `closed_at` (ISO-8601 UTC; `null` =
+ *   open) of `orders_current`: order-level — what a dictionary change that moves a status or flips
+ *   its `is_closing_order` changes.
  * `before` / `after` are the values (`null` = none).
  */
 export interface DiffChange {
@@ -20,8 +23,9 @@ export interface DiffChange {
 
 /**
  * The `ops.replays.diff` of a recomputation (the shape the query's `GET /api/replays/:id` serves):
- * `orders_changed` orders of the project whose SLA state or cycle time differ; `changes` the first
- * {@link DIFF_LIMIT} changes ordered by order, field and group; `truncated` when there were more.
+ * `orders_changed` orders of the project whose SLA state, cycle time, current group or closing
+ * time differ; `changes` the first {@link DIFF_LIMIT} changes ordered by order, field and group;
+ * `truncated` when there were more.
  */
 export interface ReplayDiff {
   readonly orders_changed: number;
@@ -79,6 +83,14 @@ export async function diffSchemas(
       SELECT a.order_id, 'cycle_wall_seconds', NULL, to_jsonb(b.cycle_wall_seconds), to_jsonb(a.cycle_wall_seconds)
         FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
         WHERE a.project_id = ${projectId} AND a.cycle_wall_seconds IS DISTINCT FROM b.cycle_wall_seconds
+      UNION ALL
+      SELECT a.order_id, 'last_status_group_id', NULL, to_jsonb(b.last_status_group_id), to_jsonb(a.last_status_group_id)
+        FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
+        WHERE a.project_id = ${projectId} AND a.last_status_group_id IS DISTINCT FROM b.last_status_group_id
+      UNION ALL
+      SELECT a.order_id, 'closed_at', NULL, ${iso("b.closed_at")}, ${iso("a.closed_at")}
+        FROM ${ac} a JOIN ${bc} b ON b.project_id = a.project_id AND b.order_id = a.order_id
+        WHERE a.project_id = ${projectId} AND a.closed_at IS DISTINCT FROM b.closed_at
     )`;
   const count = await sql<{ n: number }>`${changes} SELECT count(DISTINCT order_id)::int AS n FROM c`.execute(
     db,
@@ -120,6 +132,9 @@ export interface OrderDiffState {
   readonly groups: ReadonlyMap<number, GroupDiffState>;
   readonly cycle_working_seconds: number | null;
   readonly cycle_wall_seconds: number | null;
+  readonly last_status_group_id: number | null;
+  /** ISO-8601 UTC, `null` when open. */
+  readonly closed_at: string | null;
 }
 
 const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -134,7 +149,7 @@ export async function loadOrderDiffStates(
   if (orderIds.length === 0) return out;
   const current = await db
     .selectFrom("orders_current")
-    .select(["order_id", "cycle_working_seconds", "cycle_wall_seconds"])
+    .select(["order_id", "cycle_working_seconds", "cycle_wall_seconds", "last_status_group_id", "closed_at"])
     .where("project_id", "=", projectId)
     .where("order_id", "in", orderIds)
     .execute();
@@ -149,6 +164,8 @@ export async function loadOrderDiffStates(
       groups: new Map(),
       cycle_working_seconds: c.cycle_working_seconds,
       cycle_wall_seconds: c.cycle_wall_seconds,
+      last_status_group_id: c.last_status_group_id,
+      closed_at: isoOrNull(c.closed_at),
     });
   }
   for (const g of groups) {
@@ -187,6 +204,8 @@ export function diffOrderStates(
       out.push({ order_id: orderId, field, group_id: groupId, before: b[field], after: a[field] });
     }
   };
+  if (after.closed_at !== before.closed_at)
+    out.push({ order_id: orderId, field: "closed_at", before: before.closed_at, after: after.closed_at });
   if (after.cycle_wall_seconds !== before.cycle_wall_seconds)
     out.push({
       order_id: orderId,
@@ -200,6 +219,13 @@ export function diffOrderStates(
       field: "cycle_working_seconds",
       before: before.cycle_working_seconds,
       after: after.cycle_working_seconds,
+    });
+  if (after.last_status_group_id !== before.last_status_group_id)
+    out.push({
+      order_id: orderId,
+      field: "last_status_group_id",
+      before: before.last_status_group_id,
+      after: after.last_status_group_id,
     });
   byField("sla_near_at", (running) => running);
   byField("sla_over_at", (running) => running);

@@ -6,6 +6,8 @@ const state = (groups: [number, GroupDiffState][], cycle: number | null = null):
   groups: new Map(groups),
   cycle_working_seconds: cycle,
   cycle_wall_seconds: cycle,
+  last_status_group_id: null,
+  closed_at: null,
 });
 const left = (s: string | null): GroupDiffState => ({
   running: false,

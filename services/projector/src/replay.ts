@@ -370,12 +370,13 @@ class RowWriter {
 
 /**
  * Writes the rest of a fold (everything but the `order_status_events` rows already streamed): the
- * order-derived rows, the other read models, the corrections of streamed event rows (groups filled
- * by a later sync, absorbed events), dead letters and checkpoints. Returns the rows written.
+ * order-derived rows, the other read models, the corrections of streamed event rows (groups
+ * changed by a later sync, absorbed events), dead letters and checkpoints. Returns the rows written.
  */
 async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<number> {
   const { schema, target } = writer;
   const chunk = writer.config.REPLAY_BATCH_ROWS;
+  fold.finalizeGroups();
   await writer.submit("projects", [...fold.projects.values()]);
   await writer.submit(
     "statuses",
@@ -384,6 +385,10 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
   await writer.submit(
     "status_groups",
     [...fold.dictionaries.values()].flatMap((d) => [...d.groups.values()]),
+  );
+  await writer.submit(
+    "crm_users",
+    [...fold.users.values()].flatMap((m) => [...m.values()]),
   );
   await writer.submit("deals_current", [...fold.deals.values()]);
   await writer.submit("webhook_stats", [...fold.stats.values()]);

@@ -20,6 +20,7 @@ export const CSV_COLUMNS: readonly (readonly [string, (item: AnalysisItem) => st
   ["lead_id", (i) => num(i.lead_id)],
   ["phone", (i) => i.phone ?? ""],
   ["manager_id", (i) => num(i.manager_id)],
+  ["manager_name", (i) => text(i.manager_name)],
   ["score", (i) => num(i.score)],
   ["interest", (i) => i.interest ?? ""],
   ["funnel_stage", (i) => i.funnel_stage ?? ""],

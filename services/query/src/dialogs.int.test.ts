@@ -240,7 +240,10 @@ describe("GET /api/dialogs/export.csv", () => {
     assert.equal(records[3]?.["summary"], "'=1+1 asked for the price");
     assert.equal(records[0]?.["status"], "failed");
     assert.equal(records[0]?.["error_code"], "invalid_output");
-    assert.equal(Object.keys(d501).length, 28);
+    assert.equal(Object.keys(d501).length, 29);
+    assert.equal(d501["manager_id"], "7");
+    assert.equal(d501["manager_name"], "Айгерим Сейткали");
+    assert.equal(records[0]?.["manager_name"], "", "no manager");
     assert.ok(!r.body.includes(TOKEN));
   });
 

@@ -158,6 +158,7 @@ interface ResultRowWithText {
   window_start: Date;
   window_end: Date;
   manager_id: number | null;
+  manager_name: string | null;
   score: number | null;
   interest: string | null;
   funnel_stage: string | null;
@@ -198,8 +199,12 @@ function withDialogText(qc: QueryCreator<Database>, f: AnalysisFilter) {
           .as("sdt"),
       (join) => join.onTrue(),
     )
+    .leftJoin("rm.crm_users as mu", (join) =>
+      join.onRef("mu.project_id", "=", "l.project_id").onRef("mu.user_id", "=", "l.manager_id"),
+    )
     .selectAll("l")
     .select([
+      "mu.name as manager_name",
       "sdt.dialog_text as shift_text",
       sql<string | null>`CASE WHEN sdt.dialog_text IS NULL THEN ${messagesTextSql("l")} END`.as(
         "messages_text",
@@ -245,6 +250,7 @@ function toAnalysisItem(r: ResultRowWithText): AnalysisItem {
     window_start: r.window_start.toISOString(),
     window_end: r.window_end.toISOString(),
     manager_id: r.manager_id,
+    manager_name: r.manager_name,
     score: r.score,
     interest: interestOrNull(r.interest),
     funnel_stage: r.funnel_stage,
@@ -483,6 +489,7 @@ export interface HotDialog {
   lead_id: number | null;
   phone: string | null;
   manager_id: number | null;
+  manager_name: string | null;
   score: number;
   summary: string | null;
 }
@@ -501,7 +508,18 @@ export async function topHotDialogs(
     .with("l", (qc) => latestResults(qc, w, false))
     .selectFrom("l")
     .where("l.interest", "=", "hot")
-    .select(["l.dialog_key", "l.lead_id", "l.phone", "l.manager_id", "l.score", "l.facts"])
+    .leftJoin("rm.crm_users as mu", (join) =>
+      join.onRef("mu.project_id", "=", "l.project_id").onRef("mu.user_id", "=", "l.manager_id"),
+    )
+    .select([
+      "l.dialog_key",
+      "l.lead_id",
+      "l.phone",
+      "l.manager_id",
+      "mu.name as manager_name",
+      "l.score",
+      "l.facts",
+    ])
     .orderBy("l.score", "desc")
     .orderBy("l.recorded_at", "desc")
     .orderBy("l.dialog_key")
@@ -512,6 +530,7 @@ export async function topHotDialogs(
     lead_id: r.lead_id,
     phone: r.phone,
     manager_id: r.manager_id,
+    manager_name: r.manager_name,
     score: r.score ?? 0,
     summary: stringOrNull(recordOrNull(r.facts)?.["summary"]),
   }));

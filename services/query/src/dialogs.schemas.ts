@@ -144,6 +144,10 @@ export const AnalysisItem = z.object({
   window_start: Instant,
   window_end: Instant,
   manager_id: CrmId.nullable(),
+  manager_name: z
+    .string()
+    .nullable()
+    .describe("the manager's name from the CRM users dictionary; null when unknown (show manager_id)"),
   score: z.number().int().nullable(),
   interest: z.enum(INTEREST_LEVELS).nullable(),
   funnel_stage: z.string().nullable(),

@@ -6,6 +6,7 @@ import { buildQueryApp, type QueryApp } from "./app.js";
 import { QueryConfig } from "./config.js";
 import type { OrderListResponse, TimelineResponse } from "./orders.schemas.js";
 import {
+  insertCrmUsers,
   insertEvents,
   insertGroups,
   insertIntervals,
@@ -68,6 +69,12 @@ before(async () => {
     [3, 30, "Shipped"],
     [4, 40, "Completed"],
   ]);
+  await insertCrmUsers(db, "shop", [[7, "Айгерим Сейткали"]]);
+  // The same user id in another project names someone else: never shown for "shop".
+  await insertCrmUsers(db, "other", [
+    [8, "Other manager"],
+    [7, "Other project's 7"],
+  ]);
   await insertOrders(db, "shop", [
     {
       order_id: 1001,
@@ -83,6 +90,7 @@ before(async () => {
       last_status_group_id: 3,
       started_at: "2026-10-12T07:00:00Z",
       last_changed_at: "2026-10-12T10:30:00Z",
+      manager_id: 8,
     },
     {
       order_id: 1003,
@@ -151,11 +159,13 @@ before(async () => {
       status_changed_at: "2026-10-12T07:30:00.000Z",
       stream_seq: 6,
     },
-    // Arrived late: earliest in time, latest in the stream.
+    // Arrived late: earliest in time, latest in the stream; delivered without a group, which the
+    // projector resolved from the dictionary.
     {
       order_id: 1002,
       status_id: 10,
-      status_group_id: null,
+      status_group_id: 1,
+      event_group_id: null,
       status_changed_at: "2026-10-12T07:00:00.000Z",
       stream_seq: 7,
     },
@@ -217,6 +227,10 @@ describe("GET /api/orders", () => {
     assert.equal(o1001?.last_status_name, "In production");
     assert.equal(o1001?.last_status_group_name, "Production");
     assert.equal(o1001?.manager_id, 7);
+    assert.equal(o1001?.manager_name, "Айгерим Сейткали", "the name from the users dictionary");
+    const o1002 = r.items.find((i) => i.order_id === 1002);
+    assert.equal(o1002?.manager_id, 8, "an id the project's users dictionary lacks stays an id");
+    assert.equal(o1002?.manager_name, null);
     assert.equal(o1001?.started_at, "2026-10-12T08:00:00.000Z");
     const o1007 = r.items.find((i) => i.order_id === 1007);
     assert.equal(o1007?.last_status_name, null);
@@ -362,7 +376,7 @@ describe("GET /api/orders/:orderId/timeline", () => {
       ],
     );
     const first = r.body.events[0];
-    // The event had no group: it is resolved from the dictionary.
+    // The event had no group: the projector resolved it from the dictionary.
     assert.deepEqual(
       [first?.status_name, first?.status_group_id, first?.status_group_name],
       ["Нове", 1, "New"],

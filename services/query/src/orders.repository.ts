@@ -23,7 +23,10 @@ import { groupSlaStateAt } from "./sla-state.sql.js";
  * The lateral lookup of a status's name and group in `rm.statuses` for the outer row `alias`
  * (`oc`, `e`, `i`) with status column `statusCol` and group column `groupCol`. A status id can
  * stand in several groups (amoCRM stage ids 142 and 143 repeat in every pipeline), so the row's
- * own group wins, then the lowest group id. Used as `.leftJoinLateral(statusLookup(…), onTrue)`.
+ * own group wins, then the lowest group id. Only the name is read from it: the group of a row is
+ * the one the projector resolved (SPEC "Group of a status": the dictionary's, else the delivery's,
+ * else unknown), never a guess from the dictionary here. Used as
+ * `.leftJoinLateral(statusLookup(…), onTrue)`.
  */
 function statusLookup(alias: string, statusCol: string, groupCol: string) {
   const ref = (col: string) => sql.ref(`${alias}.${col}`);
@@ -178,20 +181,24 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         .leftJoin("rm.status_groups as g", (join) =>
           join
             .onRef("g.project_id", "=", "oc.project_id")
-            .on(sql<boolean>`g.group_id = COALESCE(oc.last_status_group_id, st.group_id)`),
+            .onRef("g.group_id", "=", "oc.last_status_group_id"),
+        )
+        .leftJoin("rm.crm_users as mu", (join) =>
+          join.onRef("mu.project_id", "=", "oc.project_id").onRef("mu.user_id", "=", "oc.manager_id"),
         )
         .select([
           "oc.order_id",
           "oc.source",
           "oc.last_status_id",
           "st.name as last_status_name",
-          sql<number | null>`COALESCE(oc.last_status_group_id, st.group_id)`.as("last_status_group_id"),
+          "oc.last_status_group_id",
           "g.name as last_status_group_name",
           "oc.order_created_at",
           "oc.started_at",
           "oc.last_changed_at",
           "oc.closed_at",
           "oc.manager_id",
+          "mu.name as manager_name",
           "oc.is_urgent",
           "oc.urgent_source",
           "oc.urgent_rule",
@@ -276,6 +283,7 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         last_changed_at: isoOrNull(r.last_changed_at),
         closed_at: isoOrNull(r.closed_at),
         manager_id: r.manager_id,
+        manager_name: r.manager_name,
         is_urgent: r.is_urgent,
         urgent_source: r.urgent_source,
         urgent_rule: r.urgent_rule,
@@ -467,9 +475,10 @@ export async function orderTimeline(
         .selectFrom("rm.order_status_events as e")
         .leftJoinLateral(statusLookup("e", "status_id", "status_group_id"), (join) => join.onTrue())
         .leftJoin("rm.status_groups as g", (join) =>
-          join
-            .onRef("g.project_id", "=", "e.project_id")
-            .on(sql<boolean>`g.group_id = COALESCE(e.status_group_id, st.group_id)`),
+          join.onRef("g.project_id", "=", "e.project_id").onRef("g.group_id", "=", "e.status_group_id"),
+        )
+        .leftJoin("rm.crm_users as mu", (join) =>
+          join.onRef("mu.project_id", "=", "e.project_id").onRef("mu.user_id", "=", "e.manager_id"),
         )
         .where("e.project_id", "=", projectId)
         .where("e.order_id", "=", orderId)
@@ -479,7 +488,7 @@ export async function orderTimeline(
           "e.dedup_key",
           "e.status_id",
           "st.name as status_name",
-          sql<number | null>`COALESCE(e.status_group_id, st.group_id)`.as("status_group_id"),
+          "e.status_group_id",
           "g.name as status_group_name",
           "e.previous_status_id",
           "e.status_changed_at",
@@ -487,6 +496,7 @@ export async function orderTimeline(
           "e.is_effective",
           "e.order_created_at",
           "e.manager_id",
+          "mu.name as manager_name",
           "e.crm_event",
           "e.source",
           "e.recorded_at",
@@ -500,9 +510,7 @@ export async function orderTimeline(
         .selectFrom("rm.order_status_intervals as i")
         .leftJoinLateral(statusLookup("i", "status_id", "status_group_id"), (join) => join.onTrue())
         .leftJoin("rm.status_groups as g", (join) =>
-          join
-            .onRef("g.project_id", "=", "i.project_id")
-            .on(sql<boolean>`g.group_id = COALESCE(i.status_group_id, st.group_id)`),
+          join.onRef("g.project_id", "=", "i.project_id").onRef("g.group_id", "=", "i.status_group_id"),
         )
         .leftJoin("rm.order_group_sla as gs", (join) =>
           join
@@ -517,7 +525,7 @@ export async function orderTimeline(
           "i.seq",
           "i.status_id",
           "st.name as status_name",
-          sql<number | null>`COALESCE(i.status_group_id, st.group_id)`.as("status_group_id"),
+          "i.status_group_id",
           "g.name as status_group_name",
           "i.started_at",
           "i.ended_at",

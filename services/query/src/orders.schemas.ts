@@ -134,6 +134,10 @@ export const OrderRow = z.object({
   last_changed_at: Instant.nullable(),
   closed_at: Instant.nullable(),
   manager_id: CrmId.nullable(),
+  manager_name: z
+    .string()
+    .nullable()
+    .describe("the manager's name from the CRM users dictionary; null when unknown (show manager_id)"),
   is_urgent: z.boolean(),
   urgent_source: z
     .string()
@@ -261,6 +265,10 @@ export const TimelineEvent = z.object({
     .describe("false for a delivery that only repeated the current status (no interval)"),
   order_created_at: Instant.nullable(),
   manager_id: CrmId.nullable(),
+  manager_name: z
+    .string()
+    .nullable()
+    .describe("the manager's name from the CRM users dictionary; null when unknown (show manager_id)"),
   crm_event: z.string(),
   source: z.string(),
   recorded_at: Instant,

@@ -36,7 +36,9 @@ export const ReplayDetail = ReplaySummary.extend({
     .unknown()
     .describe(
       "what the recomputation changed, as the projector recorded it (null until it finishes): the orders whose " +
-        "SLA state or cycle time differs between the old and the new read models, each with before/after, e.g. " +
+        "SLA state, cycle time, current status group or closing time differs between the old and the new read " +
+        "models (a settings change, or a dictionary sync that moved a status or flipped is_closing_order), each " +
+        "with before/after, e.g. " +
         '`{"orders_changed": 2, "changes": [{"order_id": 15001, "field": "sla_state", "group_id": 3, ' +
         '"before": "ok", "after": "over"}], "truncated": false}`',
     ),

@@ -125,6 +125,16 @@ describe("GET /api/reports/shifts", () => {
     const shift = body.shifts[0];
     assert.equal(shift?.shift_id, "2026-10-21");
     assert.deepEqual(
+      shift?.managers.map((m) => [m.manager_id, m.manager_name]),
+      [
+        [7, "Айгерим Сейткали"],
+        [8, "Дана Омарова"],
+        [9, null],
+        [null, null],
+      ],
+      "names from the users dictionary; an unknown id stays an id",
+    );
+    assert.deepEqual(
       shift?.managers.map((m) => [
         m.manager_id,
         m.dialogs,
@@ -173,6 +183,7 @@ describe("GET /api/reports/shifts", () => {
     );
     assert.deepEqual(body.shifts[0]?.managers[0], {
       manager_id: 7,
+      manager_name: "Айгерим Сейткали",
       dialogs: 1,
       deals: 1,
       messages_in: 4,
@@ -238,15 +249,15 @@ describe("GET /api/shifts/:shiftId/deals", () => {
     assert.equal(body.shift_start, W1_START);
     assert.equal(body.shift_end, W1_END);
     assert.deepEqual(
-      body.items.map((i) => [i.manager_id, i.lead_id ?? i.phone]),
+      body.items.map((i) => [i.manager_id, i.manager_name, i.lead_id ?? i.phone]),
       [
         // Manager 7: newest last message first (502 at 12:00 before 501 at 10:00).
-        [7, 502],
-        [7, 501],
-        [8, 503],
-        [8, 504],
-        [9, 505],
-        [null, "+77010000005"],
+        [7, "Айгерим Сейткали", 502],
+        [7, "Айгерим Сейткали", 501],
+        [8, "Дана Омарова", 503],
+        [8, "Дана Омарова", 504],
+        [9, null, 505],
+        [null, null, "+77010000005"],
       ],
     );
     const d501 = body.items[1];
@@ -336,13 +347,14 @@ describe("GET /api/reports/text", () => {
     assert.match(text, /Tokens used: 3530 \(prompt 2950, completion 580\)\n/);
     assert.match(
       text,
-      /1\. score 90, deal 501, manager 7: Owner of a dental clinic, ready to book a consultation\.\n/,
+      /1\. score 90, deal 501, Айгерим Сейткали \(7\): Owner of a dental clinic, ready to book a consultation\.\n/,
     );
     assert.doesNotMatch(text, /deal 601/, "shift 2026-10-20 belongs to the 21st");
     assert.match(
       text,
-      /manager 7: dialogs 2, deals 2, messages 8 in \/ 6 out, analyzed 2, hot 1, warm 0, cold 1, mean score 60\.0\n/,
+      /Айгерим Сейткали \(7\): dialogs 2, deals 2, messages 8 in \/ 6 out, analyzed 2, hot 1, warm 0, cold 1, mean score 60\.0\n/,
     );
+    assert.match(text, /\n {2}manager 9: dialogs 1,/, "an id the users dictionary lacks stays an id");
     assert.match(
       text,
       /unassigned: dialogs 1, deals 0, messages 3 in \/ 1 out, analyzed 0, .*mean score n\/a\n/,
@@ -358,7 +370,7 @@ describe("GET /api/reports/text", () => {
     const week = (await get("/api/reports/text?project=amo&period=week&date=2026-10-22")).body;
     assert.match(week, /Period: week 2026-10-19 to 2026-10-25 /);
     assert.match(week, /In shift tables: 7\n/);
-    assert.match(week, /1\. score 90, deal 501.*\n {2}2\. score 80, deal 601, manager 7\n/);
+    assert.match(week, /1\. score 90, deal 501.*\n {2}2\. score 80, deal 601, Айгерим Сейткали \(7\)\n/);
     const month = (await get("/api/reports/text?project=amo&period=month&date=2026-10-05&top=0")).body;
     assert.match(month, /Period: month 2026-10-01 to 2026-10-31 /);
     assert.match(month, /Top hot dialogs\n {2}none\n/);

@@ -16,8 +16,8 @@ export interface ShiftManagerRow extends ManagerLine {
  * Per shift and manager (`responsible_user_id` at the window's end), the rows of `rm.shift_deals`
  * in the window (`shiftId`, or shift midpoints in `[from, to)`): dialogs, deals, messages in/out,
  * and over each row's analysis (latest scored result of the same dialog, else latest failed):
- * analysed, errors, hot/warm/cold, score sum and mean. Sorted by shift start, then manager
- * (unassigned last).
+ * analysed, errors, hot/warm/cold, score sum and mean; `manager_name` from `rm.crm_users` (null
+ * when unknown). Sorted by shift start, then manager (unassigned last).
  * @throws the Postgres error when the query fails.
  */
 export async function shiftManagerRows(
@@ -29,6 +29,9 @@ export async function shiftManagerRows(
     .leftJoinLateral(
       () => latestResultOfShiftDeal(db, "sd").as("r"),
       (join) => join.onTrue(),
+    )
+    .leftJoin("rm.crm_users as mu", (join) =>
+      join.onRef("mu.project_id", "=", "sd.project_id").onRef("mu.user_id", "=", "sd.responsible_user_id"),
     )
     .where("sd.project_id", "=", w.projectId)
     .$if(w.shiftId !== undefined, (qb) => qb.where("sd.shift_id", "=", w.shiftId as string))
@@ -46,6 +49,7 @@ export async function shiftManagerRows(
       sql<Date>`min(sd.shift_start)`.as("shift_start"),
       sql<Date>`max(sd.shift_end)`.as("shift_end"),
       "sd.responsible_user_id as manager_id",
+      sql<string | null>`max(mu.name)`.as("manager_name"),
       sql<number>`count(*)::int`.as("dialogs"),
       sql<number>`count(sd.lead_id)::int`.as("deals"),
       sql<number>`COALESCE(sum(sd.incoming), 0)::int`.as("messages_in"),
@@ -114,17 +118,19 @@ export function countsOf(c: SummableCounts): ShiftCounts {
 
 /**
  * Per manager over the whole window: {@link shiftManagerRows} summed across shifts (means from the
- * sums, not a mean of means). Sorted by manager id, unassigned last.
+ * sums, not a mean of means), with the manager's name. Sorted by manager id, unassigned last.
  */
 export function perManager(rows: readonly ShiftManagerRow[]): ManagerLine[] {
   const byManager = new Map<number | null, SummableCounts>();
+  const names = new Map<number | null, string | null>();
   for (const r of rows) {
     const acc = byManager.get(r.manager_id) ?? zeroCounts();
     byManager.set(r.manager_id, addCounts(acc, r));
+    names.set(r.manager_id, r.manager_name ?? names.get(r.manager_id) ?? null);
   }
   return [...byManager.entries()]
     .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a - b))
-    .map(([manager_id, c]) => ({ manager_id, ...countsOf(c) }));
+    .map(([manager_id, c]) => ({ manager_id, manager_name: names.get(manager_id) ?? null, ...countsOf(c) }));
 }
 
 /**

@@ -44,6 +44,10 @@ export const ManagerLine = ShiftCounts.extend({
   manager_id: CrmId.nullable().describe(
     "responsible_user_id; null = no responsible user (e.g. chat-only contacts)",
   ),
+  manager_name: z
+    .string()
+    .nullable()
+    .describe("the manager's name from the CRM users dictionary; null when unknown (show manager_id)"),
 });
 /** See {@link ManagerLine}. */
 export type ManagerLine = z.infer<typeof ManagerLine>;

@@ -108,8 +108,14 @@ function who(d: { lead_id: number | null; phone: string | null }): string {
   return d.phone !== null ? `contact ${d.phone}` : "dialog";
 }
 
-function managerName(id: number | null): string {
-  return id === null ? "unassigned" : `manager ${id}`;
+/**
+ * How a manager is printed: `Айгерим Сейткали (11840231)` when the CRM users dictionary names them,
+ * `manager 11840231` when it does not (the id stays visible), `unassigned` for none.
+ */
+export function managerLabel(m: { manager_id: number | null; manager_name: string | null }): string {
+  if (m.manager_id === null) return "unassigned";
+  const name = m.manager_name === null ? "" : oneLine(m.manager_name);
+  return name === "" ? `manager ${m.manager_id}` : `${name} (${m.manager_id})`;
 }
 
 /**
@@ -146,13 +152,13 @@ export function formatTextReport(d: TextReportData): string {
   if (d.topHot.length === 0) lines.push("  none");
   d.topHot.forEach((h, i) => {
     const summary = h.summary === null || h.summary.trim() === "" ? "" : `: ${oneLine(h.summary)}`;
-    lines.push(`  ${i + 1}. score ${h.score}, ${who(h)}, ${managerName(h.manager_id)}${summary}`);
+    lines.push(`  ${i + 1}. score ${h.score}, ${who(h)}, ${managerLabel(h)}${summary}`);
   });
   lines.push("", "Managers");
   if (d.managers.length === 0) lines.push("  none");
   for (const m of d.managers) {
     lines.push(
-      `  ${managerName(m.manager_id)}: dialogs ${m.dialogs}, deals ${m.deals}, messages ${m.messages_in} in / ` +
+      `  ${managerLabel(m)}: dialogs ${m.dialogs}, deals ${m.deals}, messages ${m.messages_in} in / ` +
         `${m.messages_out} out, analyzed ${m.analyzed}, hot ${m.hot}, warm ${m.warm}, cold ${m.cold}, ` +
         `mean score ${fixed1(m.mean_score)}`,
     );

@@ -101,6 +101,7 @@ describe("formatTextReport", () => {
           lead_id: null,
           phone: "+77010000005",
           manager_id: null,
+          manager_name: null,
           score: 77,
           summary: "Owner,\n  wants ads",
         },
@@ -109,5 +110,43 @@ describe("formatTextReport", () => {
     assert.match(text, /Analyzed: 2 \(67% of eligible\)\n/);
     assert.match(text, /Mean score: 76\.7\n/);
     assert.match(text, / {2}1\. score 77, contact \+77010000005, unassigned: Owner, wants ads\n/);
+  });
+
+  test("given managers with and without a name in the users dictionary, when formatted, then names show with their id and an unknown id stays an id", () => {
+    const counts = {
+      dialogs: 2,
+      deals: 1,
+      messages_in: 5,
+      messages_out: 4,
+      analyzed: 1,
+      errors: 0,
+      hot: 1,
+      warm: 0,
+      cold: 0,
+      mean_score: 80,
+    };
+    const text = formatTextReport({
+      ...data,
+      topHot: [
+        {
+          dialog_key: "k",
+          lead_id: 2001,
+          phone: null,
+          manager_id: 11840231,
+          manager_name: "Айгерим Сейткали",
+          score: 80,
+          summary: null,
+        },
+      ],
+      managers: [
+        { manager_id: 11840231, manager_name: "Айгерим Сейткали", ...counts },
+        { manager_id: 999, manager_name: null, ...counts },
+        { manager_id: null, manager_name: null, ...counts },
+      ],
+    });
+    assert.match(text, / {2}1\. score 80, deal 2001, Айгерим Сейткали \(11840231\)\n/);
+    assert.match(text, /\n {2}Айгерим Сейткали \(11840231\): dialogs 2, deals 1,/);
+    assert.match(text, /\n {2}manager 999: dialogs 2,/);
+    assert.match(text, /\n {2}unassigned: dialogs 2,/);
   });
 });

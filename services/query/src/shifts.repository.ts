@@ -89,6 +89,7 @@ export interface ShiftDealRow {
   price: number | null;
   phone: string | null;
   manager_id: number | null;
+  manager_name: string | null;
   pipeline_id: number | null;
   pipeline_name: string | null;
   status_id: number | null;
@@ -135,6 +136,9 @@ export async function shiftDeals(db: Kysely<Database>, f: ShiftDealsFilter): Pro
         .onRef("s.group_id", "=", "sd.pipeline_id")
         .onRef("s.status_id", "=", "sd.status_id"),
     )
+    .leftJoin("rm.crm_users as mu", (join) =>
+      join.onRef("mu.project_id", "=", "sd.project_id").onRef("mu.user_id", "=", "sd.responsible_user_id"),
+    )
     .leftJoinLateral(
       () => latestResultOfShiftDeal(db, "sd").as("r"),
       (join) => join.onTrue(),
@@ -150,6 +154,7 @@ export async function shiftDeals(db: Kysely<Database>, f: ShiftDealsFilter): Pro
       "d.price",
       "sd.phone",
       "sd.responsible_user_id as manager_id",
+      "mu.name as manager_name",
       "sd.pipeline_id",
       "g.name as pipeline_name",
       "sd.status_id",
@@ -186,6 +191,7 @@ export async function shiftDeals(db: Kysely<Database>, f: ShiftDealsFilter): Pro
     price: r.price,
     phone: r.phone,
     manager_id: r.manager_id,
+    manager_name: r.manager_name,
     pipeline_id: r.pipeline_id,
     pipeline_name: r.pipeline_name,
     status_id: r.status_id,

@@ -35,6 +35,10 @@ export const ShiftDealItem = z.object({
   price: z.number().nullable(),
   phone: z.string().nullable().describe("the contact phone of a chat-only row"),
   manager_id: CrmId.nullable().describe("responsible user at the window's end"),
+  manager_name: z
+    .string()
+    .nullable()
+    .describe("the manager's name from the CRM users dictionary; null when unknown (show manager_id)"),
   pipeline_id: CrmId.nullable().describe("pipeline at the window's end"),
   pipeline_name: z.string().nullable(),
   status_id: CrmId.nullable().describe("stage at the window's end"),

@@ -9,6 +9,7 @@
  * | `GET /{project}/order/{id}` | `keycrm/{project}/orders/{id}.json`, 404 when absent |
  * | `GET /{project}/order?limit=L&page=N[&filter[updated_between]=from,to]` | KeyCRM order list built from `keycrm/{project}/orders/*.json` (`fixture-keycrm-orders.ts`): rows without relations, by id, Laravel pages |
  * | `GET /{account}/api/v4/leads/pipelines` | `amocrm/pipelines.json` (any account name: the corpus has one) |
+ * | `GET /{account}/api/v4/users?page=N` | `amocrm/users.json` for page 1 (one page, `_page_count: 1`), 204 past it (amoCRM's empty list) |
  * | `GET /{account}/api/v4/leads/{id}[?with=contacts]` | `amocrm/leads/{id}.json`; without `with=contacts` the embedded contacts are left out; 204 when absent (amoCRM's answer for a missing lead) |
  * | `GET /{account}/api/v4/contacts/{id}` | `amocrm/contacts/{id}.json`, 204 when absent |
  * | `GET /{account}/api/v4/events?filter[type]=lead_status_changed[&filter[created_at][from]=s][&filter[created_at][to]=s][&limit=L]&page=N` | the events of `amocrm/events.page-*.json` (newest first), filtered by `created_at` (unix s, inclusive) and re-paged by `limit` (default and max 100: without a filter the recorded pages come out unchanged), `_links.next` while more; 204 for an empty page or another `filter[type]` |
@@ -208,6 +209,13 @@ export async function startFixtureCrm(opts: FixtureCrmOptions): Promise<FixtureC
     m = /^\/([^/]+)\/api\/v4\/leads\/pipelines\/?$/.exec(u.pathname);
     if (m) {
       const body = await readJson(join(dir, "amocrm", "pipelines.json"));
+      return body === undefined ? answer(404, { message: "Not found" }) : answer(200, body);
+    }
+    m = /^\/([^/]+)\/api\/v4\/users\/?$/.exec(u.pathname);
+    if (m) {
+      const page = Math.max(1, Number.parseInt(u.searchParams.get("page") ?? "1", 10) || 1);
+      if (page > 1) return answer(204, "");
+      const body = await readJson(join(dir, "amocrm", "users.json"));
       return body === undefined ? answer(404, { message: "Not found" }) : answer(200, body);
     }
     m = /^\/([^/]+)\/api\/v4\/(leads|contacts)\/(\d+)\/?$/.exec(u.pathname);

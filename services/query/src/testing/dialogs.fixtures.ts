@@ -5,7 +5,7 @@
  */
 import type { Database } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { insertGroups, insertProject, insertStatuses } from "./fixtures.js";
+import { insertCrmUsers, insertGroups, insertProject, insertStatuses } from "./fixtures.js";
 
 /** An `rm.shift_deals` row; unspecified fields get neutral defaults. */
 export interface ShiftDealSeed {
@@ -232,11 +232,17 @@ export const DIALOG_501 =
  * On-demand window 2026-10-22T00:00Z–12:00Z (no shift, not in any shift table): deal 700 (manager 9,
  * scored 50 warm, offline), whose text comes from rm.messages.
  * Tokens in W1 by shift id: prompt 2950, completion 580.
+ * The users dictionary names managers 7 (Айгерим Сейткали) and 8 (Дана Омарова), not 9.
  */
 export async function seedDialogScenario(db: Kysely<Database>): Promise<void> {
   await insertProject(db, "amo", "Amo Clinic", "amocrm");
   await insertProject(db, "other", "Other");
   await insertGroups(db, "amo", [[100, "Sales"]]);
+  // Managers 7 and 8 are in the users dictionary; 9 is not (shown as an id).
+  await insertCrmUsers(db, "amo", [
+    [7, "Айгерим Сейткали"],
+    [8, "Дана Омарова"],
+  ]);
   await insertStatuses(db, "amo", [
     [100, 20, "Консультация"],
     [100, 142, "Успешно реализовано"],

@@ -27,6 +27,29 @@ export async function insertProject(
     .execute();
 }
 
+/** Inserts CRM users (managers) `[user_id, name]` into `rm.crm_users` (active, from the last sync). */
+export async function insertCrmUsers(
+  db: Kysely<Database>,
+  projectId: string,
+  users: [number, string][],
+): Promise<void> {
+  await db
+    .insertInto("rm.crm_users")
+    .values(
+      users.map(([user_id, name]) => ({
+        project_id: projectId,
+        user_id,
+        name,
+        email: null,
+        is_active: true,
+        is_admin: false,
+        in_last_sync: true,
+        event_seq: 1,
+      })),
+    )
+    .execute();
+}
+
 /** Inserts status groups `[group_id, name]` into `rm.status_groups`. */
 export async function insertGroups(
   db: Kysely<Database>,
@@ -134,11 +157,15 @@ export async function insertIntervals(
     .execute();
 }
 
-/** An `rm.order_status_events` row; unspecified fields get KeyCRM-like defaults. */
+/**
+ * An `rm.order_status_events` row; unspecified fields get KeyCRM-like defaults. `status_group_id`
+ * is the group the projector resolved; `event_group_id` the delivered one (default: the same).
+ */
 export interface EventSeed {
   order_id: number;
   status_id: number;
   status_group_id: number | null;
+  event_group_id?: number | null;
   status_changed_at: string;
   stream_seq: number;
   is_effective?: boolean;
@@ -160,6 +187,7 @@ export async function insertEvents(
         order_id: e.order_id,
         status_id: e.status_id,
         status_group_id: e.status_group_id,
+        event_group_id: e.event_group_id === undefined ? e.status_group_id : e.event_group_id,
         status_changed_at: e.status_changed_at,
         time_source: e.time_source ?? "crm",
         order_created_at: null,
