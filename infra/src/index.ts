@@ -13,4 +13,5 @@ export {
 } from "./db/read-models.ddl.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export { connectNats, ensureStreams, isNotFound, type Nats } from "./nats/connection.js";
+export { type NatsStatus, natsStatusOf } from "./nats/status.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

@@ -3,6 +3,7 @@ import pg from "pg";
 import type { Database } from "./database.js";
 import * as m0001 from "./migrations/0001_ops.js";
 import * as m0002 from "./migrations/0002_replays.js";
+import * as m0003r from "./migrations/0003_replay_retries.js";
 import { createReadModelSchema, READ_MODEL_VERSION } from "./read-models.ddl.js";
 
 // int8 and numeric as JS numbers: every bigint we store (CRM ids, stream sequences, counters)
@@ -19,7 +20,11 @@ export function createDb(databaseUrl: string, max = 10): Kysely<Database> {
   });
 }
 
-const migrations: Record<string, Migration> = { "0001_ops": m0001, "0002_replays": m0002 };
+const migrations: Record<string, Migration> = {
+  "0001_ops": m0001,
+  "0002_replays": m0002,
+  "0003_replay_retries": m0003r,
+};
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

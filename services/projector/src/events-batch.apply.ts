@@ -61,6 +61,7 @@ import {
   settingsRow,
   writeSettings,
 } from "./settings.projection.js";
+import { requestRecompute } from "./recompute.requests.js";
 import type { StreamMessage } from "./stream-message.js";
 import { inSchema, writeRows } from "./table-writer.js";
 import {
@@ -414,25 +415,14 @@ class EventsBatch {
   async applySettings(seq: number, event: SettingsEvent): Promise<void> {
     await writeSettings(this.db, this.opts.schema, [settingsRow(event, seq).row]);
     if (!this.opts.produceNotices || !RECOMPUTE_EVENT_TYPES.has(event.type)) return;
-    const inserted = await this.trx
-      .insertInto("ops.replays")
-      .values({
-        id: event.id,
-        project_id: event.project_id,
-        reason: event.type,
-        trigger_event_id: event.id,
-        requested_by: event.data.changed_by,
-        status: "running",
-        events_total: 0,
-        events_done: 0,
-        started_at: new Date(),
-        finished_at: null,
-        error: null,
-        diff: null,
-      })
-      .onConflict((oc) => oc.column("id").doNothing())
-      .executeTakeFirst();
-    this.outcome.recomputes += Number(inserted.numInsertedOrUpdatedRows ?? 0);
+    const inserted = await requestRecompute(this.trx, {
+      id: event.id,
+      projectId: event.project_id,
+      reason: event.type,
+      triggerEventId: event.id,
+      requestedBy: event.data.changed_by,
+    });
+    if (inserted) this.outcome.recomputes++;
   }
 
   /**

@@ -1,8 +1,11 @@
+import { natsStatusOf } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "./deps.js";
 import { eventsStreamLastSeq } from "./nats.plugin.js";
 import { Problem, problemOf, sendProblem } from "./problem.handler.js";
+import { recomputeSummary } from "./recompute.repository.js";
+import { RecomputeSummary } from "./recompute.schemas.js";
 
 /** How long `/ready` waits for NATS or Postgres before calling it down, milliseconds. */
 export const READY_PROBE_TIMEOUT_MS = 2000;
@@ -26,6 +29,8 @@ export const ReadyResponse = z
       .describe(
         "events_last_seq − projector_checkpoint: events not yet in the read models (negative: the checkpoint is ahead of the stream)",
       ),
+    // Recomputes are reported, not failed on: a pending one is normal for seconds after a change.
+    recompute: RecomputeSummary,
   })
   .describe("ready to serve");
 /** See {@link ReadyResponse}. */
@@ -71,8 +76,13 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       },
     },
     async (request, reply) => {
+      // A connection known to be down answers at once, with the client's reason.
+      const natsDown = natsStatusOf(deps.nats.nc).reason();
       const [natsProbe, pgProbe] = await Promise.all([
-        withTimeout(eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM), READY_PROBE_TIMEOUT_MS).then(
+        (natsDown !== null
+          ? Promise.reject(new Error(natsDown))
+          : withTimeout(eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM), READY_PROBE_TIMEOUT_MS)
+        ).then(
           (seq) => ({ ok: true as const, seq }),
           (error: unknown) => ({ ok: false as const, error }),
         ),
@@ -88,7 +98,10 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
           (error: unknown) => ({ ok: false as const, error }),
         ),
       ]);
-      if (natsProbe.ok && pgProbe.ok) {
+      const recompute = pgProbe.ok
+        ? await withTimeout(recomputeSummary(deps.db), READY_PROBE_TIMEOUT_MS).catch(() => null)
+        : null;
+      if (natsProbe.ok && pgProbe.ok && recompute) {
         return {
           status: "ready" as const,
           nats: "ok" as const,
@@ -96,20 +109,31 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
           events_last_seq: natsProbe.seq,
           projector_checkpoint: pgProbe.checkpoint,
           lag: natsProbe.seq - pgProbe.checkpoint,
+          recompute,
         };
       }
       if (!natsProbe.ok) request.log.warn({ err: natsProbe.error }, "readiness: NATS probe failed");
       if (!pgProbe.ok) request.log.warn({ err: pgProbe.error }, "readiness: Postgres probe failed");
-      const down = [natsProbe.ok ? null : "NATS", pgProbe.ok ? null : "Postgres"].filter((x) => x !== null);
+      const down = [natsProbe.ok ? null : "NATS", pgProbe.ok && recompute ? null : "Postgres"].filter(
+        (x) => x !== null,
+      );
+      const natsReason = natsDown ?? (natsProbe.ok ? null : "NATS did not answer");
       return sendProblem(
         reply,
-        problemOf(request, 503, "not_ready", `not ready: ${down.join(" and ")} not answering`, {
-          nats: natsProbe.ok ? "ok" : "down",
-          postgres: pgProbe.ok ? "ok" : "down",
-          events_last_seq: natsProbe.ok ? natsProbe.seq : null,
-          projector_checkpoint: pgProbe.ok ? pgProbe.checkpoint : null,
-          lag: null,
-        }),
+        problemOf(
+          request,
+          503,
+          "not_ready",
+          `not ready: ${down.join(" and ")} not answering${natsReason ? ` (${natsReason})` : ""}`,
+          {
+            nats: natsProbe.ok ? "ok" : "down",
+            postgres: pgProbe.ok && recompute ? "ok" : "down",
+            events_last_seq: natsProbe.ok ? natsProbe.seq : null,
+            projector_checkpoint: pgProbe.ok ? pgProbe.checkpoint : null,
+            lag: null,
+            recompute,
+          },
+        ),
       );
     },
   );
