@@ -52,6 +52,7 @@ import {
 } from "./order-status.projection.js";
 import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject, loadProjects, type ProjectRow, writeProjects } from "./projects.projection.js";
+import { requestRecompute } from "./recompute.requests.js";
 import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "./replay-diff.js";
 import {
   isSettingsEvent,
@@ -61,7 +62,6 @@ import {
   settingsRow,
   writeSettings,
 } from "./settings.projection.js";
-import { requestRecompute } from "./recompute.requests.js";
 import type { StreamMessage } from "./stream-message.js";
 import { inSchema, writeRows } from "./table-writer.js";
 import {
