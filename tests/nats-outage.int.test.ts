@@ -23,8 +23,10 @@ import {
 import {
   compareReadModels,
   createProjector,
+  DeterministicRecomputeError,
   loadProjectorConfig,
   type Projector,
+  type RecomputeAttempt,
   replayReadModels,
 } from "@pulse/projector";
 import { buildQueryApp, type QueryApp, QueryConfig } from "@pulse/query";
@@ -111,8 +113,18 @@ describe("NATS outages", () => {
   let app: QueryApp;
   const events = fixtureEvents();
   const logger = createLogger("nats-outage-test", process.env["TEST_LOG_LEVEL"] ?? "silent");
-  /** Test seam of the recompute: lets a test hold an attempt mid-recompute. */
-  let midRecompute: ((attempt: number) => Promise<void>) | null = null;
+  /** Test seam of the recompute: lets a test hold or fail an attempt mid-recompute. */
+  let midRecompute: ((attempt: RecomputeAttempt) => Promise<void>) | null = null;
+  const startProjector = async () => {
+    projector = createProjector({
+      nats: projectorNats,
+      db: env.db,
+      config: config(),
+      logger,
+      hooks: { recompute: { beforeSwap: async (attempt) => midRecompute?.(attempt) } },
+    });
+    await projector.start();
+  };
 
   const config = () =>
     loadProjectorConfig({
@@ -189,13 +201,6 @@ describe("NATS outages", () => {
     env = await createTestEnv("natsout", { natsUrl: server.url });
     projectorNats = await connectNats(server.url, "projector-under-test");
     queryNats = await connectNats(server.url, "query-under-test");
-    projector = createProjector({
-      nats: projectorNats,
-      db: env.db,
-      config: config(),
-      logger,
-      hooks: { recompute: { beforeSwap: async ({ attempt }) => midRecompute?.(attempt) } },
-    });
     app = await buildQueryApp({
       db: env.db,
       nats: queryNats,
@@ -206,7 +211,7 @@ describe("NATS outages", () => {
     // The first half of the fixture before the projector starts, the rest while it runs.
     const half = Math.floor(events.length / 2);
     for (const e of events.slice(0, half)) await publish(e);
-    await projector.start();
+    await startProjector();
     let last = 0;
     for (const e of events.slice(half)) last = await publish(e);
     await waitApplied(last);
@@ -249,7 +254,7 @@ describe("NATS outages", () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    midRecompute = async (attempt) => {
+    midRecompute = async ({ attempt }) => {
       if (attempt !== 1) return;
       reached();
       await released;
@@ -409,6 +414,108 @@ describe("NATS outages", () => {
       .where("dedup_key", "like", "%:again")
       .executeTakeFirstOrThrow();
     assert.equal(Number(rows.n), distinct, "each new event applied exactly once");
+    await assertEqualsCleanReplay();
+  });
+
+  test("given a recompute that fails deterministically, then it ends failed and the settings answer and /ready say so until a later change recomputes", async () => {
+    const current = await call("GET", `/api/settings/sla?project=${P}`);
+    const grids = current.body.settings.grids;
+    midRecompute = async () => {
+      throw new DeterministicRecomputeError("impossible setting: the grid cannot be applied");
+    };
+    const put = await call("PUT", `/api/settings/sla?project=${P}`, {
+      version: current.body.version,
+      near_share: 0.75,
+      grids,
+    });
+    assert.equal(put.status, 202);
+    const id: string = put.body.replay_id;
+    const failed = await waitFor(
+      "ops.replays says failed",
+      async () => {
+        const r = await replayRow(id);
+        return r?.status === "failed" ? r : null;
+      },
+      WAIT_MS,
+    );
+    assert.equal(failed.attempts, 1, "a deterministic failure is not retried");
+    assert.match(String(failed.error), /impossible setting/);
+    assert.equal(failed.next_attempt_at, null);
+    await projector.recomputesIdle();
+    assert.equal((await replayRow(id))?.status, "failed", "still failed: no retry was scheduled");
+
+    const settings = await call("GET", `/api/settings/sla?project=${P}`);
+    assert.equal(settings.body.recompute.status, "failed");
+    assert.equal(settings.body.recompute.replay_id, id);
+    assert.match(settings.body.recompute.last_error, /impossible setting/);
+    const ready = await call("GET", "/ready");
+    assert.equal(ready.status, 200, "a failed recompute does not take the API down");
+    assert.equal(ready.body.recompute.status, "failed");
+    assert.equal(ready.body.recompute.failed, 1);
+    assert.match(ready.body.recompute.reason, /1 failed/);
+
+    midRecompute = null;
+    const fix = await call("PUT", `/api/settings/sla?project=${P}`, {
+      version: current.body.version + 1,
+      near_share: 0.8,
+      grids,
+    });
+    assert.equal(fix.status, 202);
+    await waitFor(
+      "the next recompute done",
+      async () => (await replayRow(fix.body.replay_id))?.status === "done",
+      WAIT_MS,
+    );
+    const after = await call("GET", `/api/settings/sla?project=${P}`);
+    assert.equal(after.body.recompute.status, "up_to_date", "the later rebuild covers the failed one");
+    assert.equal((await call("GET", "/ready")).body.recompute.failed, 0);
+  });
+
+  test("given recomputes left retrying and running by a stopped projector, when a projector starts, then it resumes them at once and they complete", async () => {
+    await projector.stop();
+    const rows = await env.db
+      .selectFrom("ops.replays")
+      .select("id")
+      .where("status", "=", "done")
+      .where("reason", "=", "settings.sla_changed")
+      .orderBy("started_at", "desc")
+      .limit(2)
+      .execute();
+    assert.equal(rows.length, 2);
+    const [waiting, crashed] = [rows[0]!.id, rows[1]!.id];
+    await env.db
+      .updateTable("ops.replays")
+      .set({
+        status: "retrying",
+        attempts: 3,
+        last_error: "ConnectionError: CONNECTION_REFUSED",
+        next_attempt_at: new Date(Date.now() + 3_600_000),
+        finished_at: null,
+        diff: null,
+      })
+      .where("id", "=", waiting)
+      .execute();
+    await env.db
+      .updateTable("ops.replays")
+      .set({ status: "running", finished_at: null, diff: null })
+      .where("id", "=", crashed)
+      .execute();
+    assert.equal((await call("GET", `/api/settings/sla?project=${P}`)).body.recompute.status, "retrying");
+
+    await startProjector();
+    for (const id of [waiting, crashed]) {
+      const row = await waitFor(
+        `${id} resumed and done`,
+        async () => {
+          const r = await replayRow(id);
+          return r?.status === "done" ? r : null;
+        },
+        WAIT_MS,
+      );
+      assert.ok(row.finished_at !== null);
+    }
+    assert.equal((await replayRow(waiting))?.attempts, 4, "resumed without waiting out the hour");
+    assert.equal((await call("GET", `/api/settings/sla?project=${P}`)).body.recompute.status, "up_to_date");
     await assertEqualsCleanReplay();
   });
 });
