@@ -13,15 +13,15 @@ export {
   type ProjectorDeps,
   type ProjectorHooks,
 } from "./projector.js";
+export { compareReadModels, type ReadModelComparison, type TableDifference } from "./read-models.compare.js";
 export {
   classifyRecomputeFailure,
   DeterministicRecomputeError,
   NatsUnavailableError,
   type RecomputeFailureKind,
 } from "./recompute.failure.js";
-export type { RecomputeAttempt, RecomputeHooks } from "./recompute.scheduler.js";
 export { type RecomputeRequest, requestRecompute } from "./recompute.requests.js";
-export { compareReadModels, type ReadModelComparison, type TableDifference } from "./read-models.compare.js";
+export type { RecomputeAttempt, RecomputeHooks } from "./recompute.scheduler.js";
 export {
   type ReplayDeps,
   type ReplayOptions,
