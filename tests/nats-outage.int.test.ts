@@ -28,6 +28,7 @@ import {
   type Projector,
   type RecomputeAttempt,
   replayReadModels,
+  startHealthServer,
 } from "@pulse/projector";
 import { buildQueryApp, type QueryApp, QueryConfig } from "@pulse/query";
 import { sql } from "kysely";
@@ -111,6 +112,7 @@ describe("NATS outages", () => {
   let queryNats: Nats;
   let projector: Projector;
   let app: QueryApp;
+  let probes: { port: number; close(): Promise<void> };
   const events = fixtureEvents();
   const logger = createLogger("nats-outage-test", process.env["TEST_LOG_LEVEL"] ?? "silent");
   /** Test seam of the recompute: lets a test hold or fail an attempt mid-recompute. */
@@ -180,6 +182,16 @@ describe("NATS outages", () => {
     // biome-ignore lint/suspicious/noExplicitAny: answers are inspected field by field
     return { status: res.statusCode, body: res.json() as any };
   };
+  /** `GET /ready` of the projector's probe server. */
+  const projectorReady = async () => {
+    const res = await fetch(`http://127.0.0.1:${probes.port}/ready`);
+    return {
+      status: res.status,
+      type: res.headers.get("content-type") ?? "",
+      // biome-ignore lint/suspicious/noExplicitAny: answers are inspected field by field
+      body: (await res.json()) as any,
+    };
+  };
   /** A clean replay into `rm_clean` must equal the live tables row for row. */
   const assertEqualsCleanReplay = async () => {
     await sql`DROP SCHEMA IF EXISTS rm_clean CASCADE`.execute(env.db);
@@ -208,6 +220,7 @@ describe("NATS outages", () => {
       logger,
       clock: () => new Date("2026-11-07T12:00:00.000Z"),
     });
+    probes = await startHealthServer({ nats: projectorNats, db: env.db, logger, port: 0, host: "127.0.0.1" });
     // The first half of the fixture before the projector starts, the rest while it runs.
     const half = Math.floor(events.length / 2);
     for (const e of events.slice(0, half)) await publish(e);
@@ -222,6 +235,7 @@ describe("NATS outages", () => {
     midRecompute = null;
     if (!server.running) await server.start().catch(() => undefined);
     await projector?.stop();
+    await probes?.close();
     await app?.close();
     await projectorNats?.nc.close().catch(() => undefined);
     await queryNats?.nc.close().catch(() => undefined);
@@ -313,6 +327,13 @@ describe("NATS outages", () => {
     assert.match(ready.body.detail, /NATS/);
     assert.equal(ready.body.recompute.status, "retrying");
     assert.equal(ready.body.recompute.retrying, 1);
+    const pReady = await projectorReady();
+    assert.equal(pReady.status, 503, "the projector is not ready while NATS is down");
+    assert.match(pReady.type, /^application\/problem\+json/);
+    assert.equal(pReady.body.nats, "down");
+    assert.match(pReady.body.detail, /NATS/);
+    assert.equal(pReady.body.recompute.status, "retrying");
+    assert.match(pReady.body.recompute.reason, /1 retrying: NatsUnavailableError/);
 
     await server.start();
     const done = await waitFor(
@@ -350,6 +371,17 @@ describe("NATS outages", () => {
       WAIT_MS,
     );
     assert.equal(readyAgain.body.recompute.status, "up_to_date");
+    const pReadyAgain = await waitFor(
+      "projector ready again",
+      async () => {
+        const r = await projectorReady();
+        return r.status === 200 ? r : null;
+      },
+      WAIT_MS,
+    );
+    assert.equal(pReadyAgain.body.nats, "ok");
+    assert.equal(pReadyAgain.body.recompute.status, "up_to_date");
+    assert.equal(pReadyAgain.body.events_checkpoint, await streamLast());
   });
 
   test("given events flowing, when NATS restarts, then the projector resumes by itself and nothing is lost or applied twice", async () => {

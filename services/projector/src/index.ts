@@ -4,6 +4,7 @@
  * comparison for tests and operators (`compareReadModels`).
  */
 export { PROJECTOR_LOCK_KEY } from "./checkpoints.repository.js";
+export { projectorReadiness, type Readiness, startHealthServer } from "./health.server.js";
 export { loadProjectorConfig, type ProjectorConfig, projectorNames } from "./projector.config.js";
 export {
   type BatchInfo,

@@ -1,10 +1,9 @@
-import { natsStatusOf } from "@pulse/infra";
+import { natsStatusOf, recomputeSummary } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "./deps.js";
 import { eventsStreamLastSeq } from "./nats.plugin.js";
 import { Problem, problemOf, sendProblem } from "./problem.handler.js";
-import { recomputeSummary } from "./recompute.repository.js";
 import { RecomputeSummary } from "./recompute.schemas.js";
 
 /** How long `/ready` waits for NATS or Postgres before calling it down, milliseconds. */

@@ -1,10 +1,7 @@
-import type { Database } from "@pulse/infra";
+import { type Database, IN_PLACE_RECOMPUTE_REASON } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { isoOrNull } from "./api.schemas.js";
-import type { RecomputeState, RecomputeSummary } from "./recompute.schemas.js";
-
-/** `ops.replays.reason` of an order-override recompute: done in place, not a rebuild over all history. */
-const IN_PLACE_REASON = "order.overrides_changed";
+import type { RecomputeState } from "./recompute.schemas.js";
 
 /** Where a recompute can be followed (`GET /api/replays/:id`). */
 export function replayUrl(projectId: string, replayId: string): string {
@@ -51,7 +48,7 @@ export async function projectRecomputeState(
     .selectFrom("ops.replays as f")
     .select(["f.id", "f.status", "f.attempts", "f.error", "f.last_error"])
     .where("f.project_id", "=", projectId)
-    .where("f.reason", "<>", IN_PLACE_REASON)
+    .where("f.reason", "<>", IN_PLACE_RECOMPUTE_REASON)
     .where("f.status", "in", ["done", "failed"])
     .orderBy("f.started_at", "desc")
     .orderBy("f.id", "desc")
@@ -81,50 +78,8 @@ export async function projectRecomputeState(
 async function supersededByRebuild(db: Kysely<Database>, id: string): Promise<boolean> {
   const r = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM ops.replays d, ops.replays f
-    WHERE f.id = ${id} AND d.status = 'done' AND d.reason <> ${IN_PLACE_REASON} AND d.started_at > f.started_at`.execute(
+    WHERE f.id = ${id} AND d.status = 'done' AND d.reason <> ${IN_PLACE_RECOMPUTE_REASON} AND d.started_at > f.started_at`.execute(
     db,
   );
   return (r.rows[0]?.n ?? 0) > 0;
-}
-
-/**
- * The {@link RecomputeSummary} of the whole installation: unfinished recomputes by status, failed ones
- * that no later completed rebuild covers, and the newest error among them.
- * @throws the Postgres error when the query fails.
- */
-export async function recomputeSummary(db: Kysely<Database>): Promise<RecomputeSummary> {
-  const r = await sql<{ pending: number; retrying: number; failed: number; last_error: string | null }>`
-    SELECT
-      count(*) FILTER (WHERE status = 'running')::int AS pending,
-      count(*) FILTER (WHERE status = 'retrying')::int AS retrying,
-      count(*) FILTER (
-        WHERE status = 'failed' AND reason <> ${IN_PLACE_REASON} AND NOT EXISTS (
-          SELECT 1 FROM ops.replays d
-          WHERE d.status = 'done' AND d.reason <> ${IN_PLACE_REASON} AND d.started_at > f.started_at)
-      )::int AS failed,
-      (SELECT coalesce(last_error, error) FROM ops.replays
-        WHERE status IN ('retrying', 'failed') ORDER BY started_at DESC LIMIT 1) AS last_error
-    FROM ops.replays f
-    WHERE status IN ('running', 'retrying', 'failed')`.execute(db);
-  const pending = r.rows[0]?.pending ?? 0;
-  const retrying = r.rows[0]?.retrying ?? 0;
-  const failed = r.rows[0]?.failed ?? 0;
-  const lastError = retrying > 0 || failed > 0 ? (r.rows[0]?.last_error ?? null) : null;
-  const status = failed > 0 ? "failed" : retrying > 0 ? "retrying" : pending > 0 ? "pending" : "up_to_date";
-  const counts = [
-    failed > 0 ? `${failed} failed` : null,
-    retrying > 0 ? `${retrying} retrying` : null,
-    pending > 0 ? `${pending} pending` : null,
-  ].filter((x) => x !== null);
-  return {
-    status,
-    reason:
-      status === "up_to_date"
-        ? null
-        : `recomputes of the read models ${counts.join(", ")}${lastError ? `: ${lastError}` : ""}`,
-    pending,
-    retrying,
-    failed,
-    last_error: lastError,
-  };
 }
