@@ -291,8 +291,8 @@ describe("NATS outages", () => {
     assert.equal(running?.attempts, 1);
     await server.stop();
     await waitFor(
-      "the projector sees NATS down",
-      async () => !natsStatusOf(projectorNats.nc).connected,
+      "the projector and query see NATS down",
+      async () => !natsStatusOf(projectorNats.nc).connected && !natsStatusOf(queryNats.nc).connected,
       WAIT_MS,
     );
     release();
@@ -421,8 +421,8 @@ describe("NATS outages", () => {
     await waitFor("deliveries flowing", async () => (await checkpoint()) >= startSeq + 50, WAIT_MS);
     await server.stop("SIGKILL");
     await waitFor(
-      "the projector sees NATS down",
-      async () => !natsStatusOf(projectorNats.nc).connected,
+      "the projector and query see NATS down",
+      async () => !natsStatusOf(projectorNats.nc).connected && !natsStatusOf(queryNats.nc).connected,
       WAIT_MS,
     );
     outage();
@@ -546,7 +546,7 @@ describe("NATS outages", () => {
       );
       assert.ok(row.finished_at !== null);
     }
-    assert.equal((await replayRow(waiting))?.attempts, 4, "resumed without waiting out the hour");
+    assert.ok(((await replayRow(waiting))?.attempts ?? 0) >= 4, "resumed without waiting out the hour");
     assert.equal((await call("GET", `/api/settings/sla?project=${P}`)).body.recompute.status, "up_to_date");
     await assertEqualsCleanReplay();
   });

@@ -151,6 +151,26 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
     const projects = [...new Set(rows.map((r) => r.project_id))];
     const attempt = Math.max(...rows.map((r) => r.attempts)) + 1;
     const log = logger.child({ replays: ids, attempt });
+    if (!nats.connected) {
+      // Nothing to try while NATS is away: record the attempt as failed without showing it running.
+      const delay = retryDelayMs(attempt, minMs, maxMs);
+      const next = new Date(Date.now() + delay);
+      const text = failureText(new NatsUnavailableError(nats.reason() ?? "NATS is not connected"));
+      log.warn({ retryInMs: delay, reason: text }, "recompute waits for NATS");
+      await db
+        .updateTable("ops.replays")
+        .set((eb) => ({
+          status: "retrying",
+          attempts: eb("attempts", "+", 1),
+          last_error: text,
+          next_attempt_at: next,
+        }))
+        .where("id", "in", ids)
+        .where("status", "in", UNFINISHED)
+        .execute();
+      wakeAt(next);
+      return;
+    }
     await db
       .updateTable("ops.replays")
       .set((eb) => ({
@@ -181,7 +201,6 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
     const abort = new AbortController();
     attemptAbort = abort;
     try {
-      if (!nats.connected) throw new NatsUnavailableError(nats.reason() ?? "NATS is not connected");
       const result = await replayReadModels(deps, {
         swap: true,
         onProgress,
