@@ -550,4 +550,44 @@ describe("NATS outages", () => {
     assert.equal((await call("GET", `/api/settings/sla?project=${P}`)).body.recompute.status, "up_to_date");
     await assertEqualsCleanReplay();
   });
+
+  test("given the projector's durable consumer is deleted on the server, then it is re-created from the checkpoint and events flow again", async () => {
+    const durable = config().PROJECTOR_DURABLE;
+    const original = await env.nats.jsm.consumers.info(env.streamName, durable);
+    // nats-server 2.9 may answer a delete racing its own writes with "directory not empty": ask again.
+    await waitFor(
+      `${durable} deleted`,
+      async () =>
+        env.nats.jsm.consumers.delete(env.streamName, durable).then(
+          () => true,
+          async () => {
+            const now = await env.nats.jsm.consumers.info(env.streamName, durable).catch(() => null);
+            return now === null || now.created !== original.created;
+          },
+        ),
+      WAIT_MS,
+    );
+    const recreated = await waitFor(
+      `${durable} re-created`,
+      async () => {
+        const now = await env.nats.jsm.consumers.info(env.streamName, durable).catch(() => null);
+        return now && now.created !== original.created ? now : null;
+      },
+      WAIT_MS,
+    );
+    assert.equal(recreated.config.opt_start_seq, (await checkpoint()) + 1, "from the checkpoint");
+    const e = events.find((x) => x.type === "order.status_changed")!;
+    const at = "2026-11-08T00:00:00.000Z";
+    const seq = await publish({
+      ...e,
+      id: newId(),
+      occurred_at: at,
+      recorded_at: at,
+      dedup_key: `${e.dedup_key}:after-delete`,
+      data: { ...e.data, status_changed_at: at },
+    } as DomainEvent);
+    await waitApplied(seq);
+    await projector.recomputesIdle();
+    await assertEqualsCleanReplay();
+  });
 });
