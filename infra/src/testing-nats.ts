@@ -4,13 +4,18 @@
  * stop and start again to inject a NATS outage. The shared server on 4222 is never touched.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Path of the nats-server binary (`NATS_SERVER_BIN`, default Debian's `/usr/sbin/nats-server`). */
-export const NATS_SERVER_BIN = process.env["NATS_SERVER_BIN"] ?? "/usr/sbin/nats-server";
+/**
+ * The nats-server binary: `NATS_SERVER_BIN`, else Debian's `/usr/sbin/nats-server` when present
+ * (what `infra/scripts/ensure-services.sh` installs), else `nats-server` from `PATH`.
+ */
+export const NATS_SERVER_BIN =
+  process.env["NATS_SERVER_BIN"] ??
+  (existsSync("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server");
 
 /** A private nats-server (see {@link startPrivateNats}). */
 export interface PrivateNatsServer {
