@@ -1,16 +1,18 @@
 /**
  * Ingest across a NATS restart, against a private nats-server owned by this file (the shared one
  * on 4222 is never touched): webhooks answer 503 + Retry-After while NATS is down and are stored
- * once after it returns; the project registry's KV watch and the items worker's durable consumer
- * resume by themselves.
+ * once after it returns; the project registry's KV watch, the dictionary worker's core subscription
+ * and the items worker's durable consumer resume by themselves.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { dictionaryRefreshSubject } from "@pulse/events";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { type PrivateNatsServer, startPrivateNats } from "@pulse/infra/testing-nats";
 import { openProjectsBucket, putProject, sha256Hex } from "./project-registry.js";
 import { type RunningIngest, startIngest } from "./server.js";
+import { defaultFixturesDir, type FixtureCrm, startFixtureCrm } from "./testing/index.js";
 
 const SECRET = "outage-secret-123";
 const WAIT_MS = 30_000;
@@ -19,6 +21,7 @@ describe("ingest across a NATS restart", () => {
   let server: PrivateNatsServer;
   let env: TestEnv;
   let ingest: RunningIngest;
+  let crm: FixtureCrm;
   const logger = createLogger("ingest-outage-test", process.env["TEST_LOG_LEVEL"] ?? "silent");
   const record = (projectId: string) => ({
     project_id: projectId,
@@ -39,6 +42,12 @@ describe("ingest across a NATS restart", () => {
         context: { id: orderId, status_id: 2, status_changed_at: "2026-10-13 10:00:00" },
       }),
     });
+  const dictionaryEvents = async (project: string) => {
+    const info = await env.nats.jsm.streams.info(env.streamName, {
+      subjects_filter: `${env.subjectRoot}.events.${project}.dictionary.>`,
+    });
+    return Object.values(info.state.subjects ?? {}).reduce((n, c) => n + c, 0);
+  };
   const ready = async () => (await fetch(`${ingest.url}/ready`)).status;
   const storedFor = async (project: string, orderId: number) => {
     const info = await env.nats.jsm.streams.info(env.streamName, {
@@ -53,13 +62,19 @@ describe("ingest across a NATS restart", () => {
   before(async () => {
     server = await startPrivateNats();
     env = await createTestEnv("ingestout", { natsUrl: server.url });
-    await putProject(await openProjectsBucket(env.nats.js, env.streamName), record("shop"));
+    crm = await startFixtureCrm({ fixturesDir: defaultFixturesDir() });
+    const kv = await openProjectsBucket(env.nats.js, env.streamName);
+    await putProject(kv, record("shop"));
+    // With CRM API access: its dictionary is synced when a refresh is requested over core NATS.
+    await putProject(kv, { ...record("kyiv"), base_url: `${crm.url}/shop-kyiv`, api_token: "crm-token-1" });
     ingest = await startIngest({
       env: {
         ...env.env,
         PORT: "0",
         INGEST_HOST: "127.0.0.1",
         DICTIONARY_SYNC_ON_START: "false",
+        DICTIONARY_REFRESH_MIN_INTERVAL_SECONDS: "0",
+        DICTIONARY_REFRESH_INTERVAL_MINUTES: "0",
         WEBHOOK_RETRY_AFTER_SECONDS: "7",
         AMOCRM_CATCHUP_INTERVAL_SECONDS: "0",
         RADIST_POLL_INTERVAL_SECONDS: "0",
@@ -67,8 +82,8 @@ describe("ingest across a NATS restart", () => {
       logger,
     });
     await waitFor(
-      "the project in the registry",
-      async () => ingest.registry.get("shop") !== undefined,
+      "the projects in the registry",
+      async () => ingest.registry.get("shop") !== undefined && ingest.registry.get("kyiv") !== undefined,
       WAIT_MS,
     );
   });
@@ -76,6 +91,7 @@ describe("ingest across a NATS restart", () => {
   after(async () => {
     if (!server.running) await server.start().catch(() => undefined);
     await ingest?.close();
+    await crm?.close();
     await env?.close();
     await server?.close();
   });
@@ -100,6 +116,25 @@ describe("ingest across a NATS restart", () => {
     assert.equal(await storedFor("shop", 1), 1);
 
     // The registry's KV watch resumed: a project registered after the restart is served.
+    // The dictionary worker's core subscription resumed: a refresh request (fire-and-forget, so it is
+    // repeated until heard) makes it sync the dictionary.
+    assert.equal(await dictionaryEvents("kyiv"), 0, "no sync before");
+    let askedAt = 0;
+    await waitFor(
+      "a dictionary synced on request after the restart",
+      async () => {
+        if (Date.now() - askedAt > 500) {
+          askedAt = Date.now();
+          env.nats.nc.publish(
+            dictionaryRefreshSubject({ root: env.subjectRoot }, "kyiv"),
+            JSON.stringify({ project_id: "kyiv", reason: "unknown_status", status_ids: [99] }),
+          );
+        }
+        return (await dictionaryEvents("kyiv")) > 0;
+      },
+      WAIT_MS,
+    );
+
     await putProject(await openProjectsBucket(env.nats.js, env.streamName), record("late"));
     await waitFor(
       "the new project seen by the watch",
