@@ -9,6 +9,21 @@ export function replayUrl(projectId: string, replayId: string): string {
 }
 
 /**
+ * The state of a recompute just requested by change `replayId` when `ops.replays` cannot be read:
+ * `pending`, nothing else known. A stored change must still be answered 202.
+ */
+export function requestedRecomputeState(projectId: string, replayId: string): RecomputeState {
+  return {
+    status: "pending",
+    replay_id: replayId,
+    replay_url: replayUrl(projectId, replayId),
+    attempts: 0,
+    last_error: null,
+    next_attempt_at: null,
+  };
+}
+
+/**
  * The {@link RecomputeState} of `projectId` from `ops.replays`: its unfinished recomputes
  * (`running`/`retrying`) first; else its last failed one unless a rebuild completed after it (a
  * rebuild recomputes every project over all history, so it covers earlier requests); else

@@ -10,7 +10,7 @@ import type { QueryDeps, RouteOptions } from "./deps.js";
 import { newEventId, publishEvent } from "./events.publisher.js";
 import { Problem } from "./problem.handler.js";
 import { requireProject } from "./project-scope.js";
-import { projectRecomputeState } from "./recompute.repository.js";
+import { projectRecomputeState, requestedRecomputeState } from "./recompute.repository.js";
 import { RecomputeState } from "./recompute.schemas.js";
 import {
   CYCLE_KIND,
@@ -192,7 +192,11 @@ function registerSettingsKind<S extends z.ZodObject>(
         );
       }
       const id = published.event.id;
-      const recompute = await projectRecomputeState(deps.db, project, id);
+      // The change is stored: answer 202 even if the recompute state cannot be read now.
+      const recompute = await projectRecomputeState(deps.db, project, id).catch((error: unknown) => {
+        request.log.warn({ err: error }, "recompute state not read");
+        return requestedRecomputeState(project, id);
+      });
       request.log.info(
         {
           project,
@@ -341,7 +345,10 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         stream_seq: published.seq,
         replay_id: id,
         replay_url: replayUrl(project, id),
-        recompute: await projectRecomputeState(deps.db, project),
+        recompute: await projectRecomputeState(deps.db, project).catch((error: unknown) => {
+          request.log.warn({ err: error }, "recompute state not read");
+          return requestedRecomputeState(project, id);
+        }),
       });
     },
   );
