@@ -159,7 +159,15 @@ describe("NATS outages", () => {
       }
     }
   };
-  const streamLast = async () => (await env.nats.jsm.streams.info(env.streamName)).state.last_seq;
+  /** Last sequence of the events stream, once this test's own connection answers again. */
+  const streamLast = async () =>
+    (
+      await waitFor(
+        "the events stream answering",
+        async () => env.nats.jsm.streams.info(env.streamName).catch(() => null),
+        WAIT_MS,
+      )
+    ).state.last_seq;
   const checkpoint = async () =>
     (
       await env.db
@@ -432,11 +440,7 @@ describe("NATS outages", () => {
     await server.start();
     await within(flowing, WAIT_MS, "the publisher");
     assert.equal(published, more.length);
-    const last = await waitFor(
-      "JetStream answering again",
-      async () => streamLast().catch(() => null),
-      WAIT_MS,
-    );
+    const last = await streamLast();
     assert.equal(last, startSeq + distinct, "every event stored once (dedup keys)");
     await waitApplied(last);
     await projector.recomputesIdle();

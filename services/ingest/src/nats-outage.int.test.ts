@@ -43,16 +43,19 @@ describe("ingest across a NATS restart", () => {
       }),
     });
   const dictionaryEvents = async (project: string) => {
-    const info = await env.nats.jsm.streams.info(env.streamName, {
-      subjects_filter: `${env.subjectRoot}.events.${project}.dictionary.>`,
-    });
+    const info = await streamInfo(`${env.subjectRoot}.events.${project}.dictionary.>`);
     return Object.values(info.state.subjects ?? {}).reduce((n, c) => n + c, 0);
   };
   const ready = async () => (await fetch(`${ingest.url}/ready`)).status;
+  /** Info of the events stream for `filter`, once this test's own connection answers again. */
+  const streamInfo = (filter: string) =>
+    waitFor(
+      "the events stream answering",
+      async () => env.nats.jsm.streams.info(env.streamName, { subjects_filter: filter }).catch(() => null),
+      WAIT_MS,
+    );
   const storedFor = async (project: string, orderId: number) => {
-    const info = await env.nats.jsm.streams.info(env.streamName, {
-      subjects_filter: `${env.subjectRoot}.events.${project}.>`,
-    });
+    const info = await streamInfo(`${env.subjectRoot}.events.${project}.>`);
     const subjects = info.state.subjects ?? {};
     return Object.entries(subjects)
       .filter(([s]) => s.endsWith(`.${orderId}`))
