@@ -97,7 +97,10 @@ describe("the Docker image, replayed without Docker", () => {
     assert.match(env["NATS_URL"] ?? "", /@nats:4222$/, `${name}: NATS_URL with credentials`);
     env["NATS_URL"] = env["NATS_URL"]!.replace("@nats:4222", `@127.0.0.1:${natsPort}`);
     env["DATABASE_URL"] = databaseUrl;
-    if (ports[name]) env["PORT"] = String(ports[name]);
+    if (ports[name]) {
+      env["PORT"] = String(ports[name]);
+      if (env["PROJECTOR_HTTP_PORT"]) env["PROJECTOR_HTTP_PORT"] = String(ports[name]);
+    }
     // Test-only: no CRM API calls (the registered project's API is unreachable), quieter logs.
     Object.assign(env, {
       LOG_LEVEL: "warn",
@@ -186,6 +189,7 @@ describe("the Docker image, replayed without Docker", () => {
     );
     ports["ingest"] = await freePort();
     ports["query"] = await freePort();
+    ports["projector"] = await freePort();
   });
 
   after(async () => {

@@ -17,6 +17,12 @@ export {
   READ_MODEL_TABLES,
   READ_MODEL_VERSION,
 } from "./db/read-models.ddl.js";
+export {
+  IN_PLACE_RECOMPUTE_REASON,
+  type RecomputeSummary,
+  recomputeSummary,
+} from "./db/recompute-summary.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export { connectNats, ensureStreams, isNotFound, type Nats, natsServers } from "./nats/connection.js";
+export { type NatsStatus, natsStatusOf } from "./nats/status.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

@@ -26,9 +26,10 @@ export interface TestEnv {
 
 /**
  * Creates a fresh database (migrated) and fresh streams. Uses `TEST_DATABASE_URL` (default
- * `postgres://postgres@127.0.0.1:5432/postgres`, whose server hosts the new database) and `NATS_URL`.
+ * `postgres://postgres@127.0.0.1:5432/postgres`, whose server hosts the new database) and `NATS_URL`,
+ * or `opts.natsUrl` (e.g. a private server of `@pulse/infra/testing-nats`).
  */
-export async function createTestEnv(label = "t"): Promise<TestEnv> {
+export async function createTestEnv(label = "t", opts: { natsUrl?: string } = {}): Promise<TestEnv> {
   const id = `${label
     .replace(/[^a-z0-9]/gi, "")
     .toLowerCase()
@@ -36,7 +37,7 @@ export async function createTestEnv(label = "t"): Promise<TestEnv> {
   const base = new URL(process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres");
   base.pathname = `/pulse_test_${id}`;
   const databaseUrl = base.toString();
-  const natsUrl = process.env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222";
+  const natsUrl = opts.natsUrl ?? process.env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222";
   const streamName = `T_${id.toUpperCase()}`;
   const subjectRoot = `t_${id}`;
   await ensureDatabase(databaseUrl);

@@ -408,7 +408,11 @@ export interface ReplaysTable {
   reason: string;
   trigger_event_id: string | null;
   requested_by: string | null;
-  /** `running` | `done` | `failed`. */
+  /**
+   * `running` (an attempt runs, or is about to) | `retrying` (the last attempt failed for a
+   * transient reason; the next starts at `next_attempt_at`) | `done` | `failed` (a deterministic
+   * failure: retrying cannot help; `error` says why).
+   */
   status: string;
   events_total: number;
   events_done: number;
@@ -416,6 +420,12 @@ export interface ReplaysTable {
   finished_at: Timestamp | null;
   error: string | null;
   diff: ColumnType<unknown, string | null, string | null>;
+  /** Attempts started so far (0 until the first starts). */
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Error of the last failed attempt (kept while retrying and after success, for the record). */
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the next attempt starts (status `retrying` only). */
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** The read-model tables (resolved in whichever schema is active). */

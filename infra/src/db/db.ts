@@ -4,6 +4,7 @@ import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
 import * as m0001 from "./migrations/0001_ops.js";
 import * as m0002 from "./migrations/0002_replays.js";
+import * as m0003r from "./migrations/0003_replay_retries.js";
 import { guardPool } from "./pool-errors.js";
 import { createReadModelSchema, READ_MODEL_VERSION } from "./read-models.ddl.js";
 
@@ -32,7 +33,11 @@ export function createDb(databaseUrl: string, max = 10, options: CreateDbOptions
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-const migrations: Record<string, Migration> = { "0001_ops": m0001, "0002_replays": m0002 };
+const migrations: Record<string, Migration> = {
+  "0001_ops": m0001,
+  "0002_replays": m0002,
+  "0003_replay_retries": m0003r,
+};
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

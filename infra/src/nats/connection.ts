@@ -9,6 +9,7 @@ import {
 } from "@nats-io/jetstream";
 import { type ConnectionOptions, connect, type NatsConnection } from "@nats-io/transport-node";
 import { type StreamPlan, streamPlans } from "@pulse/events";
+import { natsStatusOf } from "./status.js";
 
 /** A NATS connection with its JetStream client and manager. */
 export interface Nats {
@@ -22,7 +23,8 @@ export interface Nats {
  * `nats://user:password@host:4222`, see {@link natsServers}) and opens JetStream.
  * `name` shows in the server's connection list. Reconnects forever with jitter. `extra` adds
  * connection options (e.g. `noAsyncTraces: true` on hot publish paths: no Error is built per
- * request just to keep a stack trace).
+ * request just to keep a stack trace). Its up/down state is tracked from the start: see
+ * `natsStatusOf` (`status.ts`).
  * @throws when no server answers within `timeoutMs` (default 5000).
  */
 export async function connectNats(
@@ -39,6 +41,8 @@ export async function connectNats(
     reconnectTimeWait: 500,
     ...extra,
   });
+  // Observe disconnects/reconnects from the first moment (readiness, pausing work).
+  natsStatusOf(nc);
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
   return { nc, js: jetstream(nc, { timeout: timeoutMs }), jsm };
 }

@@ -364,26 +364,63 @@ export function createEntityFetchWorker(spec: EntityFetchSpec, deps: EntityFetch
     }
   }
 
+  /** Opens the durable (re-created when missing) and starts pulling. */
+  async function openMessages(): Promise<ConsumerMessages> {
+    await ensureConsumer();
+    const consumer = await deps.nats.js.consumers.get(deps.eventsStream, spec.durable);
+    // A durable deleted or lost on the server (e.g. a NATS restart on another store) ends the
+    // iteration instead of waiting for it forever; disconnects are ridden out by the client.
+    return consumer.consume({ max_messages: Math.min(256, maxAckPending), abort_on_missing_resource: true });
+  }
+
+  /** Handles messages until closed; an iteration that ends otherwise is re-opened with backoff. */
+  async function consumeLoop(): Promise<void> {
+    for (let failures = 0; !closed; ) {
+      const iter = messages;
+      if (iter) {
+        try {
+          for await (const msg of iter) {
+            failures = 0;
+            const p = handle(msg).catch((error: unknown) => {
+              log.error({ err: error, seq: msg.seq }, "unexpected worker failure");
+              msg.nak(nakDelay(msg));
+            });
+            inFlight.add(p);
+            void p.finally(() => inFlight.delete(p));
+          }
+        } catch (error) {
+          if (!closed) log.warn({ err: error }, "consumer interrupted");
+        }
+      }
+      if (closed) break;
+      failures++;
+      const delay = Math.min(maxNakDelayMs, 250 * 2 ** Math.min(failures - 1, 8));
+      log.warn({ failures, retryInMs: delay }, "consumer ended; re-opening it");
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, delay);
+        function done() {
+          clearTimeout(t);
+          abort.signal.removeEventListener("abort", done);
+          resolve();
+        }
+        abort.signal.addEventListener("abort", done);
+      });
+      if (closed) break;
+      messages = await openMessages().catch((error: unknown) => {
+        log.warn({ err: error }, "consumer not re-opened; retrying");
+        return null;
+      });
+    }
+  }
+
   const queued = () => [...queues.values()].reduce((n, q) => n + q.jobs.length + (q.running ? 1 : 0), 0);
 
   return {
     async start() {
       if (messages || closed) return;
       kv = await openFetchStateBucket(deps.nats.js, spec.bucket);
-      await ensureConsumer();
-      const consumer = await deps.nats.js.consumers.get(deps.eventsStream, spec.durable);
-      messages = await consumer.consume({ max_messages: Math.min(256, maxAckPending) });
-      const iter = messages;
-      loop = (async () => {
-        for await (const msg of iter) {
-          const p = handle(msg).catch((error: unknown) => {
-            log.error({ err: error, seq: msg.seq }, "unexpected worker failure");
-            msg.nak(nakDelay(msg));
-          });
-          inFlight.add(p);
-          void p.finally(() => inFlight.delete(p));
-        }
-      })();
+      messages = await openMessages();
+      loop = consumeLoop();
       heartbeat = setInterval(
         () => {
           for (const q of queues.values()) {

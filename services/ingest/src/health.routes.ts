@@ -1,4 +1,4 @@
-import type { Nats } from "@pulse/infra";
+import { type Nats, natsStatusOf } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
 import { UnavailableError } from "./http.errors.js";
 
@@ -14,6 +14,9 @@ export async function healthPlugin(
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/ready", async () => {
     if (opts.nats.nc.isClosed()) throw new UnavailableError("NATS connection closed", 5);
+    // Known down: answer at once with the client's reason (it reconnects by itself).
+    const down = natsStatusOf(opts.nats.nc).reason();
+    if (down !== null) throw new UnavailableError(down, 5);
     try {
       await withTimeout(opts.nats.jsm.streams.info(opts.eventsStream), 1000);
     } catch (error) {

@@ -200,9 +200,41 @@ export async function openProjectRegistry(
     }
   };
 
-  const watcher = await kv.watch({ include: KvWatchInclude.LastValue });
+  // The watch is an ordered consumer that nats.js re-creates after a reconnect; should it end
+  // anyway (the client gave up re-creating it during a long outage), it is opened again with
+  // backoff. Entries already applied (same revision) are skipped, so listeners see changes only.
+  let closing = false;
+  let watcher = await kv.watch({ include: KvWatchInclude.LastValue });
+  let wake: (() => void) | null = null;
   const watching = (async () => {
-    for await (const e of watcher) apply(e);
+    for (let failures = 0; !closing; ) {
+      try {
+        for await (const e of watcher) {
+          failures = 0;
+          if (state.get(e.key)?.revision === e.revision) continue;
+          apply(e);
+        }
+      } catch (error) {
+        log.warn({ err: error }, "project registry watch failed");
+      }
+      if (closing) break;
+      failures++;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
+      log.warn({ failures, retryInMs: delay }, "project registry watch ended; re-opening it");
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = null;
+      if (closing) break;
+      watcher = await kv.watch({ include: KvWatchInclude.LastValue }).catch((error: unknown) => {
+        log.warn({ err: error }, "project registry watch not re-opened; retrying");
+        return watcher;
+      });
+    }
   })().catch((error: unknown) => log.error({ err: error }, "project registry watch ended"));
 
   for await (const key of await kv.keys()) {
@@ -221,7 +253,9 @@ export async function openProjectRegistry(
       return () => listeners.delete(listener);
     },
     async close() {
+      closing = true;
       watcher.stop();
+      wake?.();
       await watching;
     },
   };

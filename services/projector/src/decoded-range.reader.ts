@@ -82,16 +82,23 @@ function toDecoded(w: WireDecoded): DecodedMessage {
  *   clone); at most `window` batches wait for `onBatch` at a time, so memory stays bounded.
  *
  * Resolves with the count once every message has been handed to `onBatch` (in stream order).
- * @throws the worker's failure (NATS, stream missing), or whatever `onBatch` throws (the worker is
- *   then stopped).
+ * `signal` stops the worker and rejects with its reason.
+ * @throws the worker's failure (NATS, stream missing), whatever `onBatch` throws, or
+ *   `signal.reason` (the worker is then stopped).
  */
 export async function readDecodedRange(
-  opts: Omit<DecodeWorkerData, "window" | "batchSize"> & { batchSize?: number; window?: number },
+  opts: Omit<DecodeWorkerData, "window" | "batchSize"> & {
+    batchSize?: number;
+    window?: number;
+    signal?: AbortSignal;
+  },
   onBatch: (messages: DecodedMessage[]) => Promise<void> | void,
 ): Promise<number> {
   if (opts.toSeq < opts.fromSeq) return 0;
+  const { signal, ...rest } = opts;
+  signal?.throwIfAborted();
   const data: DecodeWorkerData = {
-    ...opts,
+    ...rest,
     batchSize: opts.batchSize ?? 2000,
     window: opts.window ?? 4,
   };
@@ -113,6 +120,7 @@ export async function readDecodedRange(
         reject(error);
       };
       worker.on("error", fail);
+      signal?.addEventListener("abort", () => fail(signal.reason), { once: true });
       // Behind the batches already posted: an exit before "done" fails only after they are folded.
       worker.on("exit", (code) => {
         chain = chain.then(() => fail(new Error(`replay decode worker exited (${code})`)));

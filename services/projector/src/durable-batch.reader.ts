@@ -100,7 +100,14 @@ export class DurableBatchReader {
       "durable consumer ready",
     );
     const consumer = await js.consumers.get(spec.stream, spec.durable);
-    const messages = await consumer.consume({ max_messages: spec.bufferMessages, expires: 5000 });
+    // A durable deleted or lost on the server (e.g. a NATS restart with another store) ends the
+    // iteration with an error instead of waiting for it forever: the projector then re-creates it
+    // from the checkpoint (`alignDurable`). Disconnects are ridden out by the client.
+    const messages = await consumer.consume({
+      max_messages: spec.bufferMessages,
+      expires: 5000,
+      abort_on_missing_resource: true,
+    });
     void (async () => {
       for await (const s of messages.status()) {
         if (

@@ -54,6 +54,7 @@ import {
 } from "./order-status.projection.js";
 import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject, loadProjects, type ProjectRow, writeProjects } from "./projects.projection.js";
+import { requestRecompute } from "./recompute.requests.js";
 import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "./replay-diff.js";
 import {
   isSettingsEvent,
@@ -490,7 +491,7 @@ class EventsBatch {
   async applySettings(seq: number, event: SettingsEvent): Promise<void> {
     await writeSettings(this.db, this.opts.schema, [settingsRow(event, seq).row]);
     if (!this.opts.produceNotices || !RECOMPUTE_EVENT_TYPES.has(event.type)) return;
-    await this.requestRecompute(event, event.data.changed_by);
+    await this.requestRecomputeFor(event, event.data.changed_by);
   }
 
   /**
@@ -533,7 +534,7 @@ class EventsBatch {
       if (change === "learned" || !this.opts.produceNotices) inPlace.set(Number(r.order_id), seq);
     }
     await this.recomputeOrders(projectId, inPlace, after, "dictionary_synced");
-    if (moved && this.opts.produceNotices) await this.requestRecompute(event, null);
+    if (moved && this.opts.produceNotices) await this.requestRecomputeFor(event, null);
   }
 
   /**
@@ -541,26 +542,15 @@ class EventsBatch {
    * projector's recompute scheduler picks up after this transaction commits; counts it in
    * `outcome.recomputes` unless it existed (a redelivered trigger).
    */
-  private async requestRecompute(event: DomainEvent, requestedBy: string | null): Promise<void> {
-    const inserted = await this.trx
-      .insertInto("ops.replays")
-      .values({
-        id: event.id,
-        project_id: event.project_id,
-        reason: event.type,
-        trigger_event_id: event.id,
-        requested_by: requestedBy,
-        status: "running",
-        events_total: 0,
-        events_done: 0,
-        started_at: new Date(),
-        finished_at: null,
-        error: null,
-        diff: null,
-      })
-      .onConflict((oc) => oc.column("id").doNothing())
-      .executeTakeFirst();
-    this.outcome.recomputes += Number(inserted.numInsertedOrUpdatedRows ?? 0);
+  private async requestRecomputeFor(event: DomainEvent, requestedBy: string | null): Promise<void> {
+    const inserted = await requestRecompute(this.trx, {
+      id: event.id,
+      projectId: event.project_id,
+      reason: event.type,
+      triggerEventId: event.id,
+      requestedBy,
+    });
+    if (inserted) this.outcome.recomputes++;
   }
 
   private requestRefresh(projectId: string, statusId: number): void {

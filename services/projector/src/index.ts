@@ -4,6 +4,7 @@
  * comparison for tests and operators (`compareReadModels`).
  */
 export { PROJECTOR_LOCK_KEY } from "./checkpoints.repository.js";
+export { projectorReadiness, type Readiness, startHealthServer } from "./health.server.js";
 export { loadProjectorConfig, type ProjectorConfig, projectorNames } from "./projector.config.js";
 export {
   type BatchInfo,
@@ -14,6 +15,14 @@ export {
   type ProjectorHooks,
 } from "./projector.js";
 export { compareReadModels, type ReadModelComparison, type TableDifference } from "./read-models.compare.js";
+export {
+  classifyRecomputeFailure,
+  DeterministicRecomputeError,
+  NatsUnavailableError,
+  type RecomputeFailureKind,
+} from "./recompute.failure.js";
+export { type RecomputeRequest, requestRecompute } from "./recompute.requests.js";
+export type { RecomputeAttempt, RecomputeHooks } from "./recompute.scheduler.js";
 export {
   type ReplayDeps,
   type ReplayOptions,

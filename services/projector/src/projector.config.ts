@@ -14,6 +14,9 @@ import { BaseConfig, loadConfig } from "@pulse/infra";
  * | `REPLAY_BATCH_ROWS` | `5000` | rows per bulk `COPY` of a replay |
  * | `REPLAY_WRITERS` | `2` | parallel connections writing a replay's tables |
  * | `SLA_TICK_SECONDS` | `30` | period of the running-SLA ticker (notices for orders turning near/over) |
+ * | `RECOMPUTE_RETRY_MIN_MS` | `1000` | first delay before retrying a recompute that failed for a transient reason |
+ * | `RECOMPUTE_RETRY_MAX_MS` | `60000` | cap of that delay (it doubles per failed attempt) |
+ * | `PROJECTOR_HTTP_PORT` | `0` = off | port of `GET /health` and `GET /ready` (`main.ts`) |
  */
 export interface ProjectorConfig extends BaseConfig {
   readonly PROJECTOR_DURABLE: string;
@@ -24,6 +27,9 @@ export interface ProjectorConfig extends BaseConfig {
   readonly REPLAY_BATCH_ROWS: number;
   readonly REPLAY_WRITERS: number;
   readonly SLA_TICK_SECONDS: number;
+  readonly RECOMPUTE_RETRY_MIN_MS: number;
+  readonly RECOMPUTE_RETRY_MAX_MS: number;
+  readonly PROJECTOR_HTTP_PORT: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -56,6 +62,10 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     REPLAY_BATCH_ROWS: positiveInt(env, "REPLAY_BATCH_ROWS", 5000, problems),
     REPLAY_WRITERS: positiveInt(env, "REPLAY_WRITERS", 2, problems),
     SLA_TICK_SECONDS: positiveInt(env, "SLA_TICK_SECONDS", 30, problems),
+    RECOMPUTE_RETRY_MIN_MS: positiveInt(env, "RECOMPUTE_RETRY_MIN_MS", 1000, problems),
+    RECOMPUTE_RETRY_MAX_MS: positiveInt(env, "RECOMPUTE_RETRY_MAX_MS", 60_000, problems),
+    PROJECTOR_HTTP_PORT:
+      env["PROJECTOR_HTTP_PORT"] === "0" ? 0 : positiveInt(env, "PROJECTOR_HTTP_PORT", 0, problems),
   };
   if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join("\n  ")}`);
   return config;

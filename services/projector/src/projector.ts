@@ -9,7 +9,11 @@ import { applyEventsBatch, type EventsBatchOutcome } from "./events-batch.apply.
 import { createOutboxRelay, type OutboxRelay } from "./outbox.relay.js";
 import { type ProjectorConfig, projectorNames } from "./projector.config.js";
 import { applyReceiptsBatch, type ReceiptsBatchOutcome } from "./receipts-batch.apply.js";
-import { createRecomputeScheduler, type RecomputeScheduler } from "./recompute.scheduler.js";
+import {
+  createRecomputeScheduler,
+  type RecomputeHooks,
+  type RecomputeScheduler,
+} from "./recompute.scheduler.js";
 import { replayReadModels } from "./replay.js";
 import { createSlaTicker, type SlaTicker } from "./sla.ticker.js";
 import { assertNoGap, StreamGapError } from "./stream-gap.js";
@@ -36,6 +40,8 @@ export interface BatchInfo {
 export interface ProjectorHooks {
   beforeCommit?(batch: BatchInfo): void | Promise<void>;
   afterCommit?(batch: BatchInfo): void | Promise<void>;
+  /** Seams of the recompute scheduler (see `RecomputeHooks` in `recompute.scheduler.ts`). */
+  recompute?: RecomputeHooks;
 }
 
 /**
@@ -126,7 +132,13 @@ export function createProjector(deps: ProjectorDeps): Projector {
         bufferMessages: Math.max(config.PROJECTOR_BATCH_SIZE * 2, 100),
       });
       const r = relay;
-      const rc = createRecomputeScheduler({ nats, db, config, logger: logger.child({ part: "recompute" }) });
+      const rc = createRecomputeScheduler({
+        nats,
+        db,
+        config,
+        logger: logger.child({ part: "recompute" }),
+        ...(deps.hooks?.recompute ? { hooks: deps.hooks.recompute } : {}),
+      });
       recompute = rc;
       ticker = createSlaTicker({
         db,
@@ -168,8 +180,9 @@ export function createProjector(deps: ProjectorDeps): Projector {
         ),
       ];
       await Promise.all(loops.map((l) => l.start()));
-      // Rows left `running` by an earlier process (crash during a recompute) are rebuilt now.
-      rc.kick();
+      // Requests left `running` or `retrying` by an earlier process (a crash or stop during a
+      // recompute, an outage it was waiting out) are rebuilt now.
+      rc.kick({ resume: true });
       ticker.start();
       logger.info({ stream: names.eventsStream, durable: names.eventsDurable }, "projector started");
     },

@@ -1,107 +1,241 @@
-import { type Database, databaseErrorSummary, isDatabaseUnavailable } from "@pulse/infra";
+import { type Database, databaseErrorSummary, isDatabaseUnavailable, natsStatusOf } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import {
+  classifyRecomputeFailure,
+  failureText,
+  NatsUnavailableError,
+  type RecomputeFailureKind,
+  retryDelayMs,
+} from "./recompute.failure.js";
 import { type ReplayDeps, type ReplayProgress, replayReadModels } from "./replay.js";
 import { diffSchemas, type ReplayDiff } from "./replay-diff.js";
 
+/**
+ * Log fields of a failure: a lost database connection as its code and message only (node-postgres
+ * may attach the client, with its connection settings, to such errors), anything else as `err`.
+ */
+function logFields(error: unknown): Record<string, unknown> {
+  return isDatabaseUnavailable(error) ? { db: databaseErrorSummary(error) } : { err: error };
+}
 /** The recompute scheduler of one projector process (see {@link createRecomputeScheduler}). */
 export interface RecomputeScheduler {
-  /** Looks for `running` rows in `ops.replays` soon (after a commit that inserted one); never throws. */
-  kick(): void;
-  /** Resolves when no rebuild is running, queued or waiting for its retry (for tests and shutdown). */
+  /**
+   * Looks for requests soon (after a commit that inserted one, on start, on a NATS reconnect);
+   * never throws. `resume: true` makes waiting `retrying` rows due now (a restart or a reconnect is
+   * a reason to try at once rather than wait out the backoff).
+   */
+  kick(opts?: { resume?: boolean }): void;
+  /**
+   * Resolves when no attempt is running or due: every request is `done` or `failed`, or waits as
+   * `retrying` for its next attempt (for tests and shutdown).
+   */
   idle(): Promise<void>;
-  /** Lets the running rebuild finish (it is not interrupted) and stops taking new ones. */
+  /** Lets the running attempt finish (it is not interrupted) and stops taking new ones. */
   stop(): Promise<void>;
 }
 
-/** What {@link createRecomputeScheduler} needs: the replay's dependencies and the progress period. */
+/** One attempt as the test seam sees it: the requests it serves and its number (1 = first). */
+export interface RecomputeAttempt {
+  readonly ids: readonly string[];
+  readonly attempt: number;
+}
+
+/** Test seams of the scheduler. */
+export interface RecomputeHooks {
+  /**
+   * Awaited inside an attempt, after the new tables are written and before the swap (mid-recompute):
+   * throwing fails the attempt like any fault there would; a NATS outage started meanwhile fails it
+   * as `NatsUnavailableError`.
+   */
+  beforeSwap?(attempt: RecomputeAttempt): Promise<void>;
+}
+
+/** What {@link createRecomputeScheduler} needs: the replay's dependencies and the retry settings. */
 export interface RecomputeDeps extends ReplayDeps {
   /** Minimum time between two progress writes to `ops.replays`, in ms (default 1000). */
   readonly progressEveryMs?: number;
+  /** Backoff after a transient failure: first delay and cap, in ms (default from the config). */
+  readonly retryMinMs?: number;
+  readonly retryMaxMs?: number;
+  readonly hooks?: RecomputeHooks;
 }
 
-interface Pending {
+interface Request {
   readonly id: string;
   readonly project_id: string | null;
+  readonly status: string;
+  readonly attempts: number;
+  readonly next_attempt_at: Date | null;
 }
 
+const UNFINISHED = ["running", "retrying"] as const;
+
 /**
- * Runs the recomputations requested by settings changes (SPEC: "the projections it affects are
- * recomputed over all history") and by dictionary syncs that move a status to another group or
- * change its `is_closing_order` (SPEC "Group of a status": "the read models follow"). The live
- * projector inserts an `ops.replays` row (`running`, id = the triggering event's id, `reason` = its
- * type) in the transaction that applies the change and kicks this scheduler after the commit; on
- * start the projector kicks it too, so a row left `running` by a crash is rebuilt then.
+ * Runs the recomputations (rebuilds of every read model over all history) requested in
+ * `ops.replays` — by settings changes (SPEC: "the projections it affects are recomputed over all
+ * history") or any other trigger (`requestRecompute`) — until each completes.
  *
- * One rebuild at a time: all rows `running` when it starts share one blue/green
- * `replayReadModels` (the live consumers keep applying events meanwhile); rows inserted during a
- * rebuild are served by one more rebuild after it (requests coalesce). Progress (`events_done` /
- * `events_total`) is written at most every `progressEveryMs` and logged. After the swap and before
- * the old schema is dropped, each row gets the diff of its project's orders between the old and the
- * new tables (`diffSchemas`), then `status = done`; on failure `status = failed` with the error text.
- * When PostgreSQL cannot be reached (restart) the rows stay `running` and the scheduler tries again
- * by itself, 1 s doubling to 30 s between attempts; {@link RecomputeScheduler.idle} waits for that.
+ * - One attempt at a time: every unfinished request (`running`, `retrying`) shares one blue/green
+ *   `replayReadModels` (the live consumers keep applying events meanwhile); requests inserted during
+ *   an attempt get one more attempt after it (they coalesce). An attempt sets its rows `running`,
+ *   `attempts + 1`; progress (`events_done` / `events_total`) is written at most every
+ *   `progressEveryMs`.
+ * - Success: after the swap and before the old schema is dropped, each row gets the diff of its
+ *   project's orders (`diffSchemas`), then `done`.
+ * - Transient failure (`classifyRecomputeFailure`: NATS or Postgres away, decode worker crash, …):
+ *   the rows turn `retrying` with `last_error` and `next_attempt_at` (backoff `retryMinMs` doubling
+ *   to `retryMaxMs`), and a timer starts the next attempt. Losing the NATS connection aborts the
+ *   running attempt at once (`NatsUnavailableError`) instead of letting it hang; the reconnect starts
+ *   the next attempt without waiting out the backoff.
+ * - Deterministic failure: `failed` with `error` (retrying cannot help; the settings answer and
+ *   `/ready` show it).
+ * - A process restart resumes every `running`/`retrying` row (the projector kicks with `resume`).
+ *   Faults of the scheduler itself (Postgres down while it reads or writes the rows) are retried with
+ *   the same backoff; a row left `running` by them is picked up by the next attempt.
  */
 export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeScheduler {
   const { db, logger } = deps;
   const every = deps.progressEveryMs ?? 1000;
+  const minMs = deps.retryMinMs ?? deps.config.RECOMPUTE_RETRY_MIN_MS;
+  const maxMs = deps.retryMaxMs ?? deps.config.RECOMPUTE_RETRY_MAX_MS;
+  const nats = natsStatusOf(deps.nats.nc);
   let running: Promise<void> | null = null;
   let again = false;
+  let resume = false;
   let stopped = false;
-  let failures = 0;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let retried: Promise<void> | null = null;
-  let endRetry: (() => void) | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let schedulerFailures = 0;
+  let attemptAbort: AbortController | null = null;
 
-  async function runOnce(): Promise<boolean> {
-    const pending: Pending[] = await db
+  const offStatus = nats.onChange((connected) => {
+    if (!connected) {
+      attemptAbort?.abort(new NatsUnavailableError(nats.reason() ?? "NATS connection lost"));
+    } else {
+      // Back: retry now rather than at the end of the backoff.
+      kick({ resume: true });
+    }
+  });
+
+  function wakeAt(at: Date | null): void {
+    if (stopped || at === null) return;
+    const delay = Math.max(0, at.getTime() - Date.now());
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      kick();
+    }, delay);
+    timer.unref?.();
+  }
+
+  /** One attempt if any request is due; returns false when there was nothing to do now. */
+  async function attemptOnce(): Promise<boolean> {
+    const rows: Request[] = await db
       .selectFrom("ops.replays")
-      .select(["id", "project_id"])
-      .where("status", "=", "running")
+      .select(["id", "project_id", "status", "attempts", "next_attempt_at"])
+      .where("status", "in", UNFINISHED)
       .orderBy("started_at")
       .orderBy("id")
       .execute();
-    if (pending.length === 0) return false;
-    const ids = pending.map((p) => p.id);
-    const projects = [...new Set(pending.map((p) => p.project_id))];
-    const log = logger.child({ replays: ids });
+    if (rows.length === 0) return false;
+    const now = Date.now();
+    const forced = resume;
+    resume = false;
+    const due = rows.some(
+      (r) =>
+        forced || r.status === "running" || r.next_attempt_at === null || r.next_attempt_at.getTime() <= now,
+    );
+    if (!due) {
+      const next = Math.min(...rows.map((r) => r.next_attempt_at?.getTime() ?? now));
+      wakeAt(new Date(next));
+      return false;
+    }
+    await runAttempt(rows);
+    return true;
+  }
+
+  async function runAttempt(rows: Request[]): Promise<void> {
+    const ids = rows.map((r) => r.id);
+    const projects = [...new Set(rows.map((r) => r.project_id))];
+    const attempt = Math.max(...rows.map((r) => r.attempts)) + 1;
+    const log = logger.child({ replays: ids, attempt });
+    if (!nats.connected) {
+      // Nothing to try while NATS is away: record the attempt as failed without showing it running.
+      const delay = retryDelayMs(attempt, minMs, maxMs);
+      const next = new Date(Date.now() + delay);
+      const text = failureText(new NatsUnavailableError(nats.reason() ?? "NATS is not connected"));
+      log.warn({ retryInMs: delay, reason: text }, "recompute waits for NATS");
+      await db
+        .updateTable("ops.replays")
+        .set((eb) => ({
+          status: "retrying",
+          attempts: eb("attempts", "+", 1),
+          last_error: text,
+          next_attempt_at: next,
+        }))
+        .where("id", "in", ids)
+        .where("status", "in", UNFINISHED)
+        .execute();
+      wakeAt(next);
+      return;
+    }
+    await db
+      .updateTable("ops.replays")
+      .set((eb) => ({
+        status: "running",
+        attempts: eb("attempts", "+", 1),
+        next_attempt_at: null,
+        events_done: 0,
+      }))
+      .where("id", "in", ids)
+      .where("status", "in", UNFINISHED)
+      .execute();
     log.info({ projects }, "recompute: rebuilding the read models over all history");
     let lastWrite = 0;
     let writing: Promise<unknown> = Promise.resolve();
     const onProgress = (p: ReplayProgress) => {
       if (p.phase !== "events") return;
-      const now = performance.now();
-      if (now - lastWrite < every && p.done < p.total) return;
-      lastWrite = now;
+      const t = performance.now();
+      if (t - lastWrite < every && p.done < p.total) return;
+      lastWrite = t;
       log.info({ done: p.done, total: p.total, seconds: Math.round(p.seconds) }, "recompute progress");
       writing = writing
         .then(() => writeProgress(db, ids, p.done, p.total))
         .catch((error: unknown) => {
-          log.warn({ err: error }, "recompute: progress not written");
+          log.warn(logFields(error), "recompute: progress not written");
         });
     };
     const diffs = new Map<string | null, ReplayDiff>();
+    const abort = new AbortController();
+    attemptAbort = abort;
     try {
       const result = await replayReadModels(deps, {
         swap: true,
         onProgress,
+        signal: abort.signal,
+        beforeSwap: async () => {
+          await deps.hooks?.beforeSwap?.({ ids, attempt });
+          abort.signal.throwIfAborted();
+        },
         beforeDropOld: async (oldSchema) => {
           for (const p of projects) {
             diffs.set(p, p === null ? emptyDiff() : await diffSchemas(db, oldSchema, "rm", p));
           }
         },
       });
+      attemptAbort = null;
       await writing;
-      for (const p of pending) {
+      for (const r of rows) {
         await db
           .updateTable("ops.replays")
           .set({
             status: "done",
             finished_at: new Date(),
+            next_attempt_at: null,
             events_total: result.events,
             events_done: result.events,
-            diff: JSON.stringify(diffs.get(p.project_id) ?? emptyDiff()),
+            diff: JSON.stringify(diffs.get(r.project_id) ?? emptyDiff()),
           })
-          .where("id", "=", p.id)
+          .where("id", "=", r.id)
           .execute();
       }
       log.info(
@@ -112,18 +246,41 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
         },
         "recompute done",
       );
-    } catch (error) {
+    } catch (caught) {
+      attemptAbort = null;
       await writing;
-      // PostgreSQL down (restart): the rows stay `running` and the scheduler retries with backoff.
-      if (isDatabaseUnavailable(error)) throw error;
-      log.error({ err: error }, "recompute failed");
+      // An abort carries its reason; anything thrown after the abort is a consequence of it.
+      const error = abort.signal.aborted ? abort.signal.reason : caught;
+      const kind: RecomputeFailureKind = stopped ? "transient" : classifyRecomputeFailure(error);
+      const text = failureText(error);
+      if (kind === "deterministic") {
+        log.error(logFields(error), "recompute failed: the same input fails every time; not retried");
+        await db
+          .updateTable("ops.replays")
+          .set({
+            status: "failed",
+            finished_at: new Date(),
+            error: text,
+            last_error: text,
+            next_attempt_at: null,
+          })
+          .where("id", "in", ids)
+          .execute();
+        return;
+      }
+      const delay = retryDelayMs(attempt, minMs, maxMs);
+      const next = new Date(Date.now() + delay);
+      log.error(
+        { ...logFields(error), retryInMs: delay },
+        "recompute attempt failed for a transient reason; it will be retried",
+      );
       await db
         .updateTable("ops.replays")
-        .set({ status: "failed", finished_at: new Date(), error: String((error as Error)?.message ?? error) })
+        .set({ status: "retrying", last_error: text, next_attempt_at: next })
         .where("id", "in", ids)
         .execute();
+      wakeAt(next);
     }
-    return true;
   }
 
   function run(): Promise<void> {
@@ -135,31 +292,15 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
       do {
         again = false;
         try {
-          while (!stopped && (await runOnce())) {
-            // one more rebuild for the rows inserted meanwhile
+          while (!stopped && (await attemptOnce())) {
+            // one more attempt for requests inserted meanwhile, or due again
           }
-          failures = 0;
+          schedulerFailures = 0;
         } catch (error) {
-          // The rows are still `running` (the database could not be read or written): retry them
-          // with backoff (1 s doubling to 30 s) rather than wait for the next settings change.
-          failures++;
-          const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
-          logger.error(
-            { db: databaseErrorSummary(error), failures, retryInMs: delay },
-            "recompute scheduler failed; retrying",
-          );
-          if (!stopped && !retryTimer) {
-            retried = new Promise<void>((resolve) => {
-              endRetry = resolve;
-              retryTimer = setTimeout(() => {
-                retryTimer = null;
-                endRetry = null;
-                retried = null;
-                resolve(stopped ? undefined : run());
-              }, delay);
-            });
-          }
-          return;
+          schedulerFailures++;
+          const delay = retryDelayMs(schedulerFailures, minMs, maxMs);
+          logger.error({ ...logFields(error), retryInMs: delay }, "recompute scheduler failed; retrying");
+          wakeAt(new Date(Date.now() + delay));
         }
       } while (again && !stopped);
     })().finally(() => {
@@ -168,20 +309,22 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
     return running;
   }
 
+  function kick(opts: { resume?: boolean } = {}): void {
+    if (stopped) return;
+    if (opts.resume) resume = true;
+    void run();
+  }
+
   return {
-    kick() {
-      if (!stopped) void run();
-    },
+    kick,
     async idle() {
-      while (running || retried) await (running ?? retried);
+      while (running) await running;
     },
     async stop() {
       stopped = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = null;
-      endRetry?.();
-      endRetry = null;
-      retried = null;
+      offStatus();
+      if (timer) clearTimeout(timer);
+      timer = null;
       while (running) await running;
     },
   };

@@ -52,6 +52,8 @@ export interface ReplayProgress {
  * - `beforeDropOld`: awaited after the swap with the name of the previous `rm` (now renamed), before
  *   it is dropped — to compare old and new tables (both hold the same stream positions). An error
  *   is logged and the old schema is dropped anyway.
+ * - `signal`: aborts the replay before the swap (the reading stops, the half-built schema is dropped
+ *   and the promise rejects with `signal.reason`); once the swap committed it has no effect.
  */
 export interface ReplayOptions {
   readonly swap?: boolean;
@@ -59,6 +61,7 @@ export interface ReplayOptions {
   readonly onProgress?: (p: ReplayProgress) => void;
   readonly beforeSwap?: (built: { eventsSeq: number; receiptsSeq: number }) => Promise<void>;
   readonly beforeDropOld?: (oldSchema: string) => Promise<void>;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -115,6 +118,8 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
     logger.debug(p, "replay progress");
   };
 
+  const signal = opts.signal;
+  signal?.throwIfAborted();
   await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
   const eventsLast = (await nats.jsm.streams.info(names.eventsStream)).state.last_seq;
   const receiptsLast = (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq;
@@ -134,7 +139,13 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       pendingEvents.push(e);
     };
     let nextReport = PROGRESS_EVERY;
-    const range = { natsUrl: config.NATS_URL, stream: names.eventsStream, fromSeq: 1, toSeq: eventsLast };
+    const range = {
+      natsUrl: config.NATS_URL,
+      stream: names.eventsStream,
+      fromSeq: 1,
+      toSeq: eventsLast,
+      ...(signal ? { signal } : {}),
+    };
     await readDecodedRange(range, async (batch) => {
       for (const d of batch) fold.applyDecoded(d.msg, d.result);
       if (pendingEvents.length >= config.REPLAY_BATCH_ROWS) {
@@ -149,9 +160,17 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
     });
     await writer.submit("order_status_events", pendingEvents);
     progress("events", fold.eventCount, eventsLast);
-    await readStreamRange(nats.js, names.receiptsStream, 1, receiptsLast, (batch) => {
-      for (const m of batch) fold.applyReceipt(m);
-    });
+    await readStreamRange(
+      nats.js,
+      names.receiptsStream,
+      1,
+      receiptsLast,
+      (batch) => {
+        for (const m of batch) fold.applyReceipt(m);
+      },
+      undefined,
+      signal,
+    );
     progress("receipts", fold.receiptCount, receiptsLast);
 
     const rowsWritten = await writeFold(writer, fold);
@@ -176,7 +195,9 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       };
     }
 
+    signal?.throwIfAborted();
     await opts.beforeSwap?.({ eventsSeq: result.eventsSeq, receiptsSeq: result.receiptsSeq });
+    signal?.throwIfAborted();
     const catchUp = async (
       trx: Kysely<Database>,
       live: { events: number; receipts: number },
@@ -196,15 +217,22 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
         oneTx ? fn(trx) : db.transaction().execute(fn);
       const applied = { events: 0, receipts: 0 };
       if (to.events > from.events) {
-        applied.events = await readStreamRange(nats.js, names.eventsStream, from.events + 1, to.events, (b) =>
-          inTx((t) =>
-            applyEventsBatch(t, b, {
-              schema,
-              stream: names.eventsStream,
-              scheme: names.scheme,
-              produceNotices: false,
-            }),
-          ).then(() => undefined),
+        applied.events = await readStreamRange(
+          nats.js,
+          names.eventsStream,
+          from.events + 1,
+          to.events,
+          (b) =>
+            inTx((t) =>
+              applyEventsBatch(t, b, {
+                schema,
+                stream: names.eventsStream,
+                scheme: names.scheme,
+                produceNotices: false,
+              }),
+            ).then(() => undefined),
+          undefined,
+          signal,
         );
       }
       if (to.receipts > from.receipts) {
@@ -217,6 +245,8 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
             inTx((t) => applyReceiptsBatch(t, b, { schema, stream: names.receiptsStream })).then(
               () => undefined,
             ),
+          undefined,
+          signal,
         );
       }
       return applied;
@@ -230,6 +260,7 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       await takeProjectorLock(trx);
       const live = await liveCheckpoints(trx);
       const late = await catchUp(trx, live, true);
+      signal?.throwIfAborted();
       caughtUp.events += late.events;
       caughtUp.receipts += late.receipts;
       const next = inSchema(trx, schema);

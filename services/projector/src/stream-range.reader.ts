@@ -6,7 +6,10 @@ import { fromJsMsg, type StreamMessage } from "./stream-message.js";
  * ephemeral, flow-controlled consumer that recreates itself on a gap, so nothing is skipped) and
  * hands them to `onBatch` in batches of up to `batchSize`. Stops at `toSeq`, or earlier when the
  * stream has nothing after the last message read (deleted messages at the end). Returns the count.
- * @throws JetStream errors (stream missing, connection closed) and whatever `onBatch` throws.
+ * `signal` ends the read early: the consumer is closed and the promise rejects with its reason (a
+ * read waiting on a server that went away would otherwise wait for its return).
+ * @throws JetStream errors (stream missing, connection closed), whatever `onBatch` throws, and
+ *   `signal.reason`.
  */
 export async function readStreamRange(
   js: JetStreamClient,
@@ -15,8 +18,10 @@ export async function readStreamRange(
   toSeq: number,
   onBatch: (messages: StreamMessage[]) => Promise<void> | void,
   batchSize = 5000,
+  signal?: AbortSignal,
 ): Promise<number> {
   if (toSeq < fromSeq) return 0;
+  signal?.throwIfAborted();
   const consumer = await js.consumers.get(stream, {
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: Math.max(1, fromSeq),
@@ -24,6 +29,8 @@ export async function readStreamRange(
   const messages = await consumer.consume({ max_messages: Math.max(1000, Math.min(batchSize * 2, 20_000)) });
   let count = 0;
   let batch: StreamMessage[] = [];
+  const onAbort = () => void messages.close().catch(() => undefined);
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
     for await (const m of messages) {
       if (m.seq > toSeq) break;
@@ -37,8 +44,10 @@ export async function readStreamRange(
       }
       if (done) break;
     }
+    signal?.throwIfAborted();
     if (batch.length > 0) await onBatch(batch);
   } finally {
+    signal?.removeEventListener("abort", onAbort);
     await messages.close().catch(() => undefined);
   }
   return count;

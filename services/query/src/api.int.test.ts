@@ -428,6 +428,14 @@ describe("health", () => {
       events_last_seq: 5,
       projector_checkpoint: 3,
       lag: 2,
+      recompute: {
+        status: "up_to_date",
+        reason: null,
+        pending: 0,
+        retrying: 0,
+        failed: 0,
+        last_error: null,
+      },
     });
   });
 

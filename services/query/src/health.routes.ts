@@ -1,9 +1,10 @@
-import { databaseErrorSummary } from "@pulse/infra";
+import { databaseErrorSummary, natsStatusOf, recomputeSummary } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "./deps.js";
 import { eventsStreamLastSeq } from "./nats.plugin.js";
 import { Problem, problemOf, sendProblem } from "./problem.handler.js";
+import { RecomputeSummary } from "./recompute.schemas.js";
 
 /** How long `/ready` waits for NATS or Postgres before calling it down, milliseconds. */
 export const READY_PROBE_TIMEOUT_MS = 2000;
@@ -27,6 +28,8 @@ export const ReadyResponse = z
       .describe(
         "events_last_seq − projector_checkpoint: events not yet in the read models (negative: the checkpoint is ahead of the stream)",
       ),
+    // Recomputes are reported, not failed on: a pending one is normal for seconds after a change.
+    recompute: RecomputeSummary,
   })
   .describe("ready to serve");
 /** See {@link ReadyResponse}. */
@@ -56,12 +59,22 @@ export interface NotReadyReason {
   readonly reason: string;
 }
 
-/** The dependency checks of the query service: NATS (events stream) and PostgreSQL (projector checkpoint). */
+/** A dependency the client already knows to be down; its message is the client's short reason. */
+class KnownDown extends Error {}
+
+/**
+ * The dependency checks of the query service: NATS (events stream; a connection the client knows
+ * to be down fails at once with the client's reason) and PostgreSQL (projector checkpoint).
+ */
 function dependencyChecks(deps: RouteOptions["deps"]): DependencyCheck[] {
   return [
     {
       dependency: "nats",
-      probe: () => eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM),
+      probe: () => {
+        const natsDown = natsStatusOf(deps.nats.nc).reason();
+        if (natsDown !== null) return Promise.reject(new KnownDown(natsDown));
+        return eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM);
+      },
     },
     {
       dependency: "postgres",
@@ -79,6 +92,7 @@ function dependencyChecks(deps: RouteOptions["deps"]): DependencyCheck[] {
 
 /** Why a probe failed, short and secret-free: the SQLSTATE / system / NATS code, else the timeout, else "not answering". */
 function reasonOf(error: unknown): string {
+  if (error instanceof KnownDown) return error.message;
   const { code, message } = databaseErrorSummary(error);
   if (code !== null) return `not answering (${code})`;
   return message.startsWith("timed out") ? message : "not answering";
@@ -94,7 +108,9 @@ const NAMES: Record<DependencyCheck["dependency"], string> = { nats: "NATS", pos
  *   `Retry-After`) with the same members (`nats`/`postgres` `ok`|`down`, unknown numbers `null`) and
  *   `down`: `[{dependency, reason}]`, e.g. `{dependency: "postgres", reason: "not answering
  *   (ECONNREFUSED)"}` while PostgreSQL restarts. The checks are a list (`dependencyChecks`). A
- *   missing `events` checkpoint counts as 0 (the projector has applied nothing yet).
+ *   missing `events` checkpoint counts as 0 (the projector has applied nothing yet). Both answers
+ *   carry `recompute` (pending / retrying / failed recomputations, `recomputeSummary`): reported,
+ *   never a reason for 503.
  * Neither needs a token.
  */
 export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
@@ -140,8 +156,16 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         down.push({ dependency: r.dependency, reason: reasonOf(r.error) });
       }
       const seq = value("nats");
-      const checkpoint = value("postgres");
-      if (down.length === 0 && seq !== null && checkpoint !== null) {
+      let checkpoint = value("postgres");
+      const recompute =
+        checkpoint === null
+          ? null
+          : await withTimeout(recomputeSummary(deps.db), READY_PROBE_TIMEOUT_MS).catch((error: unknown) => {
+              down.push({ dependency: "postgres", reason: reasonOf(error) });
+              return null;
+            });
+      if (recompute === null) checkpoint = null;
+      if (down.length === 0 && seq !== null && checkpoint !== null && recompute !== null) {
         return {
           status: "ready" as const,
           nats: "ok" as const,
@@ -149,6 +173,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
           events_last_seq: seq,
           projector_checkpoint: checkpoint,
           lag: seq - checkpoint,
+          recompute,
         };
       }
       const names = down.map((d) => NAMES[d.dependency as DependencyCheck["dependency"]] ?? d.dependency);
@@ -161,6 +186,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
           projector_checkpoint: checkpoint,
           lag: null,
           down,
+          recompute,
         }),
       );
     },

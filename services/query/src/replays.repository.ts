@@ -19,6 +19,12 @@ export interface Replay {
   started_at: string;
   finished_at: string | null;
   error: string | null;
+  /** Attempts started so far. */
+  attempts: number;
+  /** Error of the last failed attempt (also after a later success), or null. */
+  last_error: string | null;
+  /** When the next attempt starts (`retrying` only), ISO-8601 UTC. */
+  next_attempt_at: string | null;
 }
 
 function toReplay(r: Omit<ReplayRow, "diff">): Replay {
@@ -41,6 +47,9 @@ function toReplay(r: Omit<ReplayRow, "diff">): Replay {
     started_at: r.started_at.toISOString(),
     finished_at: isoOrNull(r.finished_at),
     error: r.error,
+    attempts: r.attempts,
+    last_error: r.last_error,
+    next_attempt_at: isoOrNull(r.next_attempt_at),
   };
 }
 
@@ -56,6 +65,9 @@ const SUMMARY_COLUMNS = [
   "started_at",
   "finished_at",
   "error",
+  "attempts",
+  "last_error",
+  "next_attempt_at",
 ] as const;
 
 /**

@@ -14,7 +14,13 @@ export const ReplaySummary = z.object({
   reason: z.string().describe("why it ran, e.g. the settings event type"),
   trigger_event_id: z.string().nullable(),
   requested_by: z.string().nullable().describe("who caused it (the admin's subject for a settings change)"),
-  status: z.string().describe("running | done | failed"),
+  status: z
+    .string()
+    .describe(
+      "running (an attempt runs) | retrying (the last attempt failed for a transient reason — NATS or " +
+        "Postgres unreachable, a crash — and the next starts at next_attempt_at) | done | failed (a " +
+        "deterministic failure that retrying cannot fix; see error)",
+    ),
   events_total: z.number().int().describe("events the replay reads (0 while unknown)"),
   events_done: z.number().int().describe("events read so far"),
   progress: z
@@ -26,6 +32,14 @@ export const ReplaySummary = z.object({
   started_at: Instant,
   finished_at: Instant.nullable(),
   error: z.string().nullable().describe("why a failed replay failed"),
+  attempts: z.number().int().describe("attempts started so far (0 until the first starts)"),
+  last_error: z
+    .string()
+    .nullable()
+    .describe(
+      "error of the last failed attempt (kept after a later success), e.g. `NatsUnavailableError: …`",
+    ),
+  next_attempt_at: Instant.nullable().describe("when the next attempt starts (retrying only)"),
 });
 /** See {@link ReplaySummary}. */
 export type ReplaySummary = z.infer<typeof ReplaySummary>;
@@ -49,7 +63,7 @@ export type ReplayDetail = z.infer<typeof ReplayDetail>;
 /** Query of `GET /api/replays`. */
 export const ReplayListQuery = z.strictObject({
   ...projectScope,
-  status: z.enum(["running", "done", "failed"]).optional(),
+  status: z.enum(["running", "retrying", "done", "failed"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

@@ -10,6 +10,8 @@ import type { QueryDeps, RouteOptions } from "./deps.js";
 import { newEventId, publishEvent } from "./events.publisher.js";
 import { Problem } from "./problem.handler.js";
 import { requireProject } from "./project-scope.js";
+import { projectRecomputeState, requestedRecomputeState } from "./recompute.repository.js";
+import { RecomputeState } from "./recompute.schemas.js";
 import {
   CYCLE_KIND,
   normalizeOverrides,
@@ -71,7 +73,7 @@ function registerSettingsKind<S extends z.ZodObject>(
   // Typed as plain schemas: the handlers are generic over the kind, the schemas still validate,
   // serialise and document each kind exactly.
   const response: z.ZodType = z
-    .object({ ...SettingsMeta, settings: spec.schema })
+    .object({ ...SettingsMeta, settings: spec.schema, recompute: RecomputeState })
     .describe(`the project's current ${spec.title} and their version`);
   const body: z.ZodType = z.strictObject({ version: BaseVersion, ...spec.schema.shape });
 
@@ -83,7 +85,9 @@ function registerSettingsKind<S extends z.ZodObject>(
         summary: `Current ${spec.title}`,
         description:
           `The project's ${spec.title} as projected into rm.settings, with the version to base a change on; ` +
-          "the defaults with version 0 while they were never changed.",
+          "the defaults with version 0 while they were never changed. `recompute` says whether the read models " +
+          "follow them yet: `pending` while the recompute over all history runs, `retrying` after a transient " +
+          "failure (with the error and the next attempt), `failed` when it cannot complete.",
         security: API_SECURITY,
         querystring: z.strictObject(projectScope),
         response: { 200: response, 400: Problem, 401: Problem, 404: Problem },
@@ -93,8 +97,10 @@ function registerSettingsKind<S extends z.ZodObject>(
       const { project } = request.query;
       await requireProject(deps.db, request, project);
       const stored = await currentSettings(deps.db, project, spec.kind);
+      const recompute = await projectRecomputeState(deps.db, project);
       if (stored === undefined) {
         return {
+          recompute,
           project_id: project,
           kind: spec.kind,
           version: 0,
@@ -119,6 +125,7 @@ function registerSettingsKind<S extends z.ZodObject>(
         changed_by: stored.changedBy,
         changed_at: stored.changedAt.toISOString(),
         settings: parsed.data,
+        recompute,
       };
     },
   );
@@ -135,7 +142,8 @@ function registerSettingsKind<S extends z.ZodObject>(
           `JSON-pointer path), checks \`version\` against the current one (409 \`version_conflict\`), publishes ` +
           `\`${spec.eventType}\` with version + 1 and \`changed_by\` = the caller to the event log, and answers ` +
           "202 once JetStream has stored it. The projector then recomputes the affected read models over all " +
-          "history (follow `replay_url`). Admins only.",
+          "history (follow `replay_url`); `recompute` is at least `pending`, or `retrying` when an earlier " +
+          "recompute of the project waits for NATS or Postgres. Admins only.",
         security: API_SECURITY,
         querystring: z.strictObject(projectScope),
         body,
@@ -184,6 +192,11 @@ function registerSettingsKind<S extends z.ZodObject>(
         );
       }
       const id = published.event.id;
+      // The change is stored: answer 202 even if the recompute state cannot be read now.
+      const recompute = await projectRecomputeState(deps.db, project, id).catch((error: unknown) => {
+        request.log.warn({ err: error }, "recompute state not read");
+        return requestedRecomputeState(project, id);
+      });
       request.log.info(
         {
           project,
@@ -203,6 +216,7 @@ function registerSettingsKind<S extends z.ZodObject>(
         stream_seq: published.seq,
         replay_id: id,
         replay_url: replayUrl(project, id),
+        recompute,
       });
     },
   );
@@ -331,6 +345,10 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         stream_seq: published.seq,
         replay_id: id,
         replay_url: replayUrl(project, id),
+        recompute: await projectRecomputeState(deps.db, project).catch((error: unknown) => {
+          request.log.warn({ err: error }, "recompute state not read");
+          return requestedRecomputeState(project, id);
+        }),
       });
     },
   );

@@ -10,6 +10,7 @@ import {
 } from "@pulse/events";
 import { z } from "zod";
 import { IdParam, Instant } from "./api.schemas.js";
+import { RecomputeState } from "./recompute.schemas.js";
 
 /**
  * The settings kinds of a project, as stored in `rm.settings.kind` and used in the dedup key
@@ -105,6 +106,10 @@ export const SettingsChangeAccepted = z
       ),
     replay_id: z.string().describe("id of the recomputation the change triggers (= event_id)"),
     replay_url: z.string().describe("where to follow the recomputation: GET it until status is done"),
+    recompute: RecomputeState.describe(
+      "whether the project's read models follow its settings: `pending` after a settings change, `retrying` " +
+        "when an earlier recompute waits for NATS or Postgres (see RecomputeState)",
+    ),
   })
   .describe("the change is stored in the event log; read models follow asynchronously");
 /** See {@link SettingsChangeAccepted}. */
