@@ -11,6 +11,7 @@ export {
   READ_MODEL_TABLES,
   READ_MODEL_VERSION,
 } from "./db/read-models.ddl.js";
+export { problemClientErrorHandler } from "./http-client-error.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export { connectNats, ensureStreams, isNotFound, type Nats } from "./nats/connection.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

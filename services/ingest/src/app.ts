@@ -3,7 +3,7 @@
  * handler. It never listens — `server.ts` does.
  */
 import type { WebhookReceipt } from "@pulse/events";
-import { type Logger, type Nats, urlWithoutQuery } from "@pulse/infra";
+import { type Logger, type Nats, problemClientErrorHandler, urlWithoutQuery } from "@pulse/infra";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -103,6 +103,10 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     childLoggerFactory: (parent) => parent,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    // URLs the router rejects (a broken escape, an over-long project id) and requests Node's HTTP
+    // parser rejects get problem details too, not Fastify's plain JSON.
+    frameworkErrors: (error, request, reply) => answerProblem(error, request, reply, ctx),
+    clientErrorHandler: problemClientErrorHandler,
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) =>
@@ -177,6 +181,8 @@ function titleOf(status: number): string {
       return "Invalid webhook body";
     case 413:
       return "Payload too large";
+    case 414:
+      return "URI too long";
     case 415:
       return "Unsupported media type";
     default:

@@ -1,6 +1,6 @@
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import { urlWithoutQuery } from "@pulse/infra";
+import { problemClientErrorHandler, urlWithoutQuery } from "@pulse/infra";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -66,6 +66,9 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
     // Fastify's request log prints the URL, and `?access_token=` must never reach a log line:
     // the onResponse hook below logs requests with the query string cut off instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // URLs the router rejects (a broken escape, an over-long path segment) get the same problems.
+    frameworkErrors: problemErrorHandler,
+    clientErrorHandler: problemClientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
