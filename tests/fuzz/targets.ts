@@ -39,6 +39,9 @@ export interface FuzzTargets {
   /** The query app's OpenAPI document, as `GET /openapi.json` serves it. */
   readonly openapi: OpenApiDocument;
   readonly corpus: WebhookCorpus;
+  /** Base URLs (`http://127.0.0.1:port`) of the listening apps. */
+  readonly queryUrl: string;
+  readonly ingestUrl: string;
   /** Order ids of the projected seed deliveries (up to 50). */
   readonly orderIds: readonly number[];
   /** Sends `request` to its target; SSE answers are closed once the headers are in. */
@@ -172,6 +175,8 @@ export async function startFuzzTargets(label: string, seedDeliveries = 120): Pro
       env,
       openapi,
       corpus,
+      queryUrl,
+      ingestUrl: ingest.url,
       orderIds: orders.map((o) => Number(o.order_id)),
       send: (request) =>
         withTimeout(
