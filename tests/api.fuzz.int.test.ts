@@ -162,6 +162,23 @@ describe("requests that once answered 5xx, and the plausible range", () => {
     );
   });
 
+  test("given NUL in a path parameter, query value or body key, when sent, then 400 validation_failed before any SQL and nothing published", async () => {
+    const a = await get(`/api/replays/%00?project=${kyiv}`, 400);
+    assert.equal(codeOf(a), "validation_failed");
+    await get(`/api/dialogs/analysis?project=${amo}&funnelStage=%00`, 400);
+    const put = await expectAnswer(
+      {
+        target: "query",
+        method: "PUT",
+        url: `/api/settings/sla?project=${kyiv}`,
+        headers: { ...AUTH, "content-type": "application/json" },
+        body: JSON.stringify({ version: 0, grids: { "normal\u0000": { "1": "01:00" } } }),
+      },
+      400,
+    );
+    assert.match(put.body, /nul_character/);
+  });
+
   test("given a broken escape or an over-long segment in the path, when sent to either app, then a 400/414 problem", async () => {
     const a = await get(`/api/replays/x%zz?project=${kyiv}`, 400);
     assert.equal(codeOf(a), "invalid_url");

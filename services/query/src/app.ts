@@ -24,6 +24,7 @@ import { dialogsRoutes } from "./dialogs.routes.js";
 import { dictsRoutes } from "./dicts.routes.js";
 import { healthRoutes } from "./health.routes.js";
 import { createOrderUpdatesFeed, natsPlugin } from "./nats.plugin.js";
+import { rejectNulCharacters } from "./nul-guard.js";
 import { openApiTransform } from "./openapi.js";
 import { ordersRoutes } from "./orders.routes.js";
 import { pageRoutes } from "./page.routes.js";
@@ -56,7 +57,8 @@ export type QueryApp = FastifyInstance<
  *   `GET /api/analytics/status-durations`; dialogs and shifts: `GET /api/dialogs/analysis|stats|export.csv`,
  *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin).
  * Every route declares zod request and response schemas, from which the OpenAPI document is made.
- * Errors are RFC 9457 problem details from one handler. Closing the app ends open SSE streams and
+ * Errors are RFC 9457 problem details from one handler; a request with U+0000 in a string is a 400
+ * before any route runs (`nul-guard.ts`). Closing the app ends open SSE streams and
  * deletes their consumers; `deps.db` and `deps.nats` stay open (the caller owns them).
  * @throws when a plugin fails to register.
  */
@@ -75,6 +77,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler(problemNotFoundHandler);
+  app.addHook("preValidation", rejectNulCharacters);
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(
       {
