@@ -133,6 +133,10 @@ export async function startFuzzTargets(label: string, seedDeliveries = 120): Pro
       logger,
     });
     await projector.start();
+    let projecting = true;
+    closers.push(async () => {
+      if (projecting) await projector.stop();
+    });
     const seeds: [string, string, string][] = [
       ...corpus.keycrm
         .slice(0, seedDeliveries)
@@ -168,6 +172,7 @@ export async function startFuzzTargets(label: string, seedDeliveries = 120): Pro
       60_000,
     );
     await projector.stop();
+    projecting = false;
     const openapi = (await query.inject("/openapi.json")).json() as OpenApiDocument;
     const orders = await env.db.selectFrom("rm.orders_current").select("order_id").limit(50).execute();
 
