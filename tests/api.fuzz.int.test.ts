@@ -22,7 +22,7 @@ import {
 import { nestedJson } from "./fuzz/values.js";
 
 const SEED = Number(process.env["FUZZ_SEED"] ?? 20261207);
-const RUNS = Number(process.env["FUZZ_RUNS"] ?? 3000);
+const RUNS = Number(process.env["FUZZ_RUNS"] ?? 2500);
 const AUTH = { authorization: `Bearer ${FUZZ_ADMIN_TOKEN}` };
 
 let targets: FuzzTargets;

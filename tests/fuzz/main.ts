@@ -36,7 +36,7 @@ const seed = integer("seed", values.seed ?? process.env["FUZZ_SEED"], Math.floor
 const single = values.case === undefined ? null : integer("case", values.case, 0);
 const runs = single === null ? integer("runs", values.runs ?? process.env["FUZZ_RUNS"], 20_000) : 1;
 const from = single ?? integer("from", values.from, 0);
-const queryShare = values["query-share"] === undefined ? 0.6 : Number(values["query-share"]);
+const queryShare = values["query-share"] === undefined ? 0.7 : Number(values["query-share"]);
 
 console.log(
   `fuzz seed ${seed}: cases ${from}…${from + runs - 1} (replay one with: pnpm fuzz --seed ${seed} --case N)`,

@@ -137,7 +137,7 @@ function hostileFor(p: ApiParameter): fc.Arbitrary<string> {
   const anyText = { weight: 1, arbitrary: hostileText };
   const odd = { weight: 2, arbitrary: fc.constantFrom<string>(...ODD_DATES) };
   if (s.format === "date-time") {
-    return fc.oneof({ weight: 4, arbitrary: fc.constantFrom<string>(...EXTREME_INSTANTS) }, odd, anyText);
+    return fc.oneof({ weight: 6, arbitrary: fc.constantFrom<string>(...EXTREME_INSTANTS) }, odd, anyText);
   }
   if (s.format === "date" || "formatMinimum" in s || /\\d\{4\}-/.test(s.pattern ?? "")) {
     const extreme = fc.constantFrom<string>(...EXTREME_DATES);
@@ -145,7 +145,7 @@ function hostileFor(p: ApiParameter): fc.Arbitrary<string> {
     const withTime = fc
       .tuple(extreme, fc.constantFrom("", "T22:00", "T00:00", "T23:59"))
       .map(([d, t]) => d + t);
-    return fc.oneof({ weight: 4, arbitrary: s.format === "date" ? extreme : withTime }, odd, anyText);
+    return fc.oneof({ weight: 6, arbitrary: s.format === "date" ? extreme : withTime }, odd, anyText);
   }
   if (s.type === "integer" || s.type === "number" || /\\d/.test(s.pattern ?? "")) {
     return fc.oneof({ weight: 3, arbitrary: fc.constantFrom<string>(...ODD_NUMBERS) }, anyText);
@@ -157,7 +157,12 @@ function parameterValue(p: ApiParameter, ctx: QueryFuzzContext, resolve: RefReso
   const generated = fromSchema(p.schema, resolve, true).map((v) =>
     typeof v === "string" ? v : JSON.stringify(v),
   );
-  if (p.name === "project") return fc.constantFrom(...ctx.projects, ...ctx.projects, "no-such-project");
+  if (p.name === "project") {
+    return fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...ctx.projects) },
+      { weight: 1, arbitrary: fc.constant("no-such-project") },
+    );
+  }
   if (p.name === "orderId" && ctx.orderIds.length > 0) {
     return fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...ctx.orderIds.map(String)) },
@@ -207,7 +212,7 @@ export function operationCases(
         )
         .map((indices) => new Set(indices)),
       auth: fc.oneof(
-        { weight: 22, arbitrary: fc.constant("bearer") },
+        { weight: 46, arbitrary: fc.constant("bearer") },
         { weight: 4, arbitrary: fc.constantFrom("query", "none", "wrong", "malformed") },
       ),
       wrongToken: fc.oneof(hostileText, fc.constant("e".repeat(64))),

@@ -45,7 +45,7 @@ export interface FuzzRunOptions {
   readonly runs: number;
   /** First case index (default 0). */
   readonly from?: number;
-  /** Share of cases sent to the query API (the rest go to the webhooks); default 0.6. */
+  /** Share of cases sent to the query API (the rest go to the webhooks); default 0.7. */
   readonly queryShare?: number;
   /** Only cases whose route contains this text (others are generated and skipped). */
   readonly routeFilter?: string;
@@ -54,7 +54,7 @@ export interface FuzzRunOptions {
 }
 
 /** The case generator of `targets`: a query case or a webhook case. */
-export function fuzzCases(targets: FuzzTargets, queryShare = 0.6): fc.Arbitrary<FuzzRequest> {
+export function fuzzCases(targets: FuzzTargets, queryShare = 0.7): fc.Arbitrary<FuzzRequest> {
   const ctx: QueryFuzzContext = {
     token: FUZZ_ADMIN_TOKEN,
     projects: [FUZZ_PROJECTS.keycrm, FUZZ_PROJECTS.amocrm],

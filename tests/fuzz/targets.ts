@@ -56,7 +56,7 @@ export interface FuzzTargets {
  * first (the projector then stops).
  * @throws when a service does not start or the projector does not catch up within 60 s.
  */
-export async function startFuzzTargets(label: string, seedDeliveries = 120): Promise<FuzzTargets> {
+export async function startFuzzTargets(label: string, seedDeliveries = 60): Promise<FuzzTargets> {
   const env = await createTestEnv(label);
   const logger = createLogger(`fuzz-${label}`, process.env["TEST_LOG_LEVEL"] ?? "silent");
   const vars: Record<string, string> = {
