@@ -179,12 +179,13 @@ describe("requests that once answered 5xx, and the plausible range", () => {
     assert.match(put.body, /nul_character/);
   });
 
-  test("given a broken escape or an over-long segment in the path, when sent to either app, then a 400/414 problem", async () => {
-    const a = await get(`/api/replays/x%zz?project=${kyiv}`, 400);
+  test("given a broken escape or an over-long segment in the path, when sent to either app, then a 400/414 problem that does not echo the URL's token or secret", async () => {
+    const a = await get(`/api/replays/x%zz?project=${kyiv}&access_token=${FUZZ_ADMIN_TOKEN}`, 400, {});
     assert.equal(codeOf(a), "invalid_url");
+    assert.ok(!a.body.includes(FUZZ_ADMIN_TOKEN), a.body);
     const b = await get(`/api/orders/${"9".repeat(1000)}/timeline?project=${kyiv}`, 414);
     assert.equal(codeOf(b), "uri_too_long");
-    await expectAnswer(
+    const c = await expectAnswer(
       {
         target: "ingest",
         method: "POST",
@@ -194,6 +195,7 @@ describe("requests that once answered 5xx, and the plausible range", () => {
       },
       400,
     );
+    assert.ok(!c.body.includes(FUZZ_WEBHOOK_SECRET), c.body);
     await expectAnswer(
       {
         target: "ingest",

@@ -166,14 +166,22 @@ function toProblem(error: FastifyError | Error): ProblemDetails {
   const statusCode = (error as FastifyError).statusCode;
   const status = typeof statusCode === "number" && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
   const code = codeForStatus(status);
+  // The router's messages quote the whole URL, and the webhook secret travels in its query string.
+  const routerDetail = ROUTER_DETAILS[(error as FastifyError).code];
   return {
     type: problemType(code),
-    title: status >= 500 ? "Internal error" : titleOf(status),
+    title: status >= 500 ? "Internal error" : routerDetail ? "Invalid URL" : titleOf(status),
     status,
-    detail: status >= 500 ? fixedDetail(status) : error.message,
+    detail: status >= 500 ? fixedDetail(status) : (routerDetail ?? error.message),
     code,
   };
 }
+
+/** Fixed details for the URLs the router rejects (see `frameworkErrors` in {@link buildIngestApp}). */
+const ROUTER_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: "the URL path has a malformed percent-escape",
+  FST_ERR_MAX_PARAM_LENGTH: "a path segment is longer than the router accepts",
+};
 
 function titleOf(status: number): string {
   switch (status) {

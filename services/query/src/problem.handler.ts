@@ -100,6 +100,15 @@ const FRAMEWORK_CODES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Fixed details for the router's errors, whose messages quote the whole URL, query string (and so
+ * `access_token`) included.
+ */
+const URL_FREE_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: "the URL path has a malformed percent-escape",
+  FST_ERR_MAX_PARAM_LENGTH: "a path segment is longer than the router accepts",
+};
+
+/**
  * The app's one error handler (also Fastify's `frameworkErrors`, for URLs the router rejects). Maps
  * - {@link AppError}s to their status and code (401s also get `WWW-Authenticate: Bearer`);
  * - zod request-validation failures to 400 `validation_failed` with `issues`;
@@ -139,7 +148,10 @@ export function problemErrorHandler(
     const code =
       FRAMEWORK_CODES[error.code] ??
       (typeof error.code === "string" ? error.code.toLowerCase() : "bad_request");
-    return sendProblem(reply, problemOf(request, status, code, error.message));
+    return sendProblem(
+      reply,
+      problemOf(request, status, code, URL_FREE_DETAILS[error.code] ?? error.message),
+    );
   }
   request.log.error({ err: error }, "unhandled error");
   return sendProblem(
