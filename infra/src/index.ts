@@ -22,6 +22,7 @@ export {
   type RecomputeSummary,
   recomputeSummary,
 } from "./db/recompute-summary.js";
+export { problemClientErrorHandler } from "./http-client-error.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export { connectNats, ensureStreams, isNotFound, type Nats, natsServers } from "./nats/connection.js";
 export { type NatsStatus, natsStatusOf } from "./nats/status.js";

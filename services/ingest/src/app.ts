@@ -3,7 +3,7 @@
  * handler. It never listens — `server.ts` does.
  */
 import type { WebhookReceipt } from "@pulse/events";
-import { type Logger, type Nats, urlWithoutQuery } from "@pulse/infra";
+import { type Logger, type Nats, problemClientErrorHandler, urlWithoutQuery } from "@pulse/infra";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -112,6 +112,10 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     childLoggerFactory: (parent) => parent,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    // URLs the router rejects (a broken escape, an over-long project id) and requests Node's HTTP
+    // parser rejects get problem details too, not Fastify's plain JSON.
+    frameworkErrors: (error, request, reply) => answerProblem(error, request, reply, ctx),
+    clientErrorHandler: problemClientErrorHandler,
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) =>
@@ -170,14 +174,22 @@ function toProblem(error: FastifyError | Error): ProblemDetails {
   const statusCode = (error as FastifyError).statusCode;
   const status = typeof statusCode === "number" && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
   const code = codeForStatus(status);
+  // The router's messages quote the whole URL, and the webhook secret travels in its query string.
+  const routerDetail = ROUTER_DETAILS[(error as FastifyError).code];
   return {
     type: problemType(code),
-    title: status >= 500 ? "Internal error" : titleOf(status),
+    title: status >= 500 ? "Internal error" : routerDetail ? "Invalid URL" : titleOf(status),
     status,
-    detail: status >= 500 ? fixedDetail(status) : error.message,
+    detail: status >= 500 ? fixedDetail(status) : (routerDetail ?? error.message),
     code,
   };
 }
+
+/** Fixed details for the URLs the router rejects (see `frameworkErrors` in {@link buildIngestApp}). */
+const ROUTER_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: "the URL path has a malformed percent-escape",
+  FST_ERR_MAX_PARAM_LENGTH: "a path segment is longer than the router accepts",
+};
 
 function titleOf(status: number): string {
   switch (status) {
@@ -185,6 +197,8 @@ function titleOf(status: number): string {
       return "Invalid webhook body";
     case 413:
       return "Payload too large";
+    case 414:
+      return "URI too long";
     case 415:
       return "Unsupported media type";
     default:

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { normalizeEvolutionWebhook } from "./evolution.normalizer.js";
-import { ValidationError } from "./http.errors.js";
+import { parseJsonBody } from "./json-body.js";
 import { registerWebhookRoute, type WebhookAppContext, type WebhookEndpoint } from "./webhook.route.js";
 
 /**
@@ -13,13 +13,7 @@ export const evolutionEndpoint: WebhookEndpoint = {
   source: "evolution",
   projectKind: null,
   contentType: "application/json",
-  parse(raw) {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      throw new ValidationError("malformed JSON body");
-    }
-  },
+  parse: (raw) => parseJsonBody(raw),
   normalize: normalizeEvolutionWebhook,
 };
 

@@ -10,6 +10,7 @@ export type IngestErrorCode =
   | "unauthorized"
   | "not_found"
   | "payload_too_large"
+  | "uri_too_long"
   | "unsupported_media_type"
   | "unavailable"
   | "internal";
@@ -101,6 +102,8 @@ export function codeForStatus(status: number): IngestErrorCode {
       return "not_found";
     case 413:
       return "payload_too_large";
+    case 414:
+      return "uri_too_long";
     case 415:
       return "unsupported_media_type";
     case 503:

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { ValidationError } from "./http.errors.js";
+import { parseJsonBody } from "./json-body.js";
 import { normalizeKeycrmWebhook } from "./keycrm.normalizer.js";
 import { registerWebhookRoute, type WebhookAppContext, type WebhookEndpoint } from "./webhook.route.js";
 
@@ -11,14 +11,7 @@ export const keycrmEndpoint: WebhookEndpoint = {
   source: "keycrm",
   projectKind: "keycrm",
   contentType: "application/json",
-  parse(raw) {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      // The parser's message quotes the body; the sender gets a fixed reason instead.
-      throw new ValidationError("malformed JSON body");
-    }
-  },
+  parse: (raw) => parseJsonBody(raw),
   normalize: normalizeKeycrmWebhook,
 };
 

@@ -1,7 +1,7 @@
 import { DEFAULT_MIN_INCOMING } from "@pulse/domain";
 import { ProjectId } from "@pulse/events";
 import { z } from "zod";
-import { tokenOnly } from "./api.schemas.js";
+import { InstantParam, tokenOnly } from "./api.schemas.js";
 import { ShiftIdParam } from "./dialogs.schemas.js";
 
 /** Body of `POST /api/analysis/run`: `shiftId`, or `from` and `to`. */
@@ -9,16 +9,8 @@ export const AnalysisRunBody = z
   .strictObject({
     project: ProjectId,
     shiftId: ShiftIdParam.optional(),
-    from: z.iso
-      .datetime({ offset: true })
-      .transform((s) => new Date(s))
-      .optional()
-      .describe("start of the window, inclusive (ISO instant)"),
-    to: z.iso
-      .datetime({ offset: true })
-      .transform((s) => new Date(s))
-      .optional()
-      .describe("end of the window, exclusive (ISO instant)"),
+    from: InstantParam.optional().describe("start of the window, inclusive (ISO instant)"),
+    to: InstantParam.optional().describe("end of the window, exclusive (ISO instant)"),
     minIncoming: z.number().int().min(0).max(1000).default(DEFAULT_MIN_INCOMING),
     maxDialogs: z.number().int().min(1).max(100_000).optional(),
   })

@@ -1,6 +1,6 @@
 import { CrmId, ProjectId } from "@pulse/events";
 import { z } from "zod";
-import { Instant, projectScope } from "./api.schemas.js";
+import { CalendarDateParam, Instant, projectScope } from "./api.schemas.js";
 
 /** Calendar unit of the buckets, in the project's time zone (weeks start on Monday). */
 export const Granularity = z.enum(["day", "week", "month"]);
@@ -20,7 +20,7 @@ export type UrgencyFilter = z.infer<typeof UrgencyFilter>;
 /** Longest range `GET /api/analytics/status-durations` accepts, in days. */
 export const MAX_RANGE_DAYS = 1100;
 
-const LocalDate = z.iso.date();
+const LocalDate = CalendarDateParam;
 
 /** Days from `from` to `to` (ISO dates), inclusive. */
 function daysInclusive(from: string, to: string): number {

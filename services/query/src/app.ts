@@ -1,6 +1,6 @@
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import { urlWithoutQuery } from "@pulse/infra";
+import { problemClientErrorHandler, urlWithoutQuery } from "@pulse/infra";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -24,6 +24,7 @@ import { dialogsRoutes } from "./dialogs.routes.js";
 import { dictsRoutes } from "./dicts.routes.js";
 import { healthRoutes } from "./health.routes.js";
 import { createOrderUpdatesFeed, natsPlugin } from "./nats.plugin.js";
+import { rejectNulCharacters } from "./nul-guard.js";
 import { openApiTransform } from "./openapi.js";
 import { ordersRoutes } from "./orders.routes.js";
 import { pageRoutes } from "./page.routes.js";
@@ -56,7 +57,8 @@ export type QueryApp = FastifyInstance<
  *   `GET /api/analytics/status-durations`; dialogs and shifts: `GET /api/dialogs/analysis|stats|export.csv`,
  *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin).
  * Every route declares zod request and response schemas, from which the OpenAPI document is made.
- * Errors are RFC 9457 problem details from one handler. Closing the app ends open SSE streams and
+ * Errors are RFC 9457 problem details from one handler; a request with U+0000 in a string is a 400
+ * before any route runs (`nul-guard.ts`). Closing the app ends open SSE streams and
  * deletes their consumers; `deps.db` and `deps.nats` stay open (the caller owns them).
  * @throws when a plugin fails to register.
  */
@@ -66,12 +68,16 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
     // Fastify's request log prints the URL, and `?access_token=` must never reach a log line:
     // the onResponse hook below logs requests with the query string cut off instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // URLs the router rejects (a broken escape, an over-long path segment) get the same problems.
+    frameworkErrors: problemErrorHandler,
+    clientErrorHandler: problemClientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler(problemNotFoundHandler);
+  app.addHook("preValidation", rejectNulCharacters);
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(
       {

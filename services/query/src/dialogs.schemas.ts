@@ -1,15 +1,30 @@
 import { DEFAULT_MIN_INCOMING, FUNNEL_STAGES, INTEREST_LEVELS } from "@pulse/domain";
 import { CrmId, ProjectId } from "@pulse/events";
 import { z } from "zod";
-import { IdParam, Instant, InstantParam, projectScope } from "./api.schemas.js";
+import {
+  IdParam,
+  Instant,
+  InstantParam,
+  isCalendarDay,
+  isPlausibleDay,
+  PLAUSIBLE_DAY_META,
+  PLAUSIBLE_RANGE,
+  projectScope,
+} from "./api.schemas.js";
 
 /**
  * A shift id in a query or path: `YYYY-MM-DD` (24 h shifts) or `YYYY-MM-DDTHH:mm` (shorter shifts),
- * the local wall-clock start of the shift (`Shift.shiftId` of `@pulse/domain`).
+ * the local wall-clock start of the shift (`Shift.shiftId` of `@pulse/domain`): a calendar date in
+ * the API's plausible range (`PLAUSIBLE_RANGE`), and a time 00:00–23:59.
  */
 export const ShiftIdParam = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, "a shift id: YYYY-MM-DD or YYYY-MM-DDTHH:mm")
+  .regex(/^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d)?$/, "a shift id: YYYY-MM-DD or YYYY-MM-DDTHH:mm")
+  .refine((id) => {
+    const day = id.slice(0, 10);
+    return isCalendarDay(day) && isPlausibleDay(day);
+  }, `a shift id whose date is a calendar date from ${PLAUSIBLE_RANGE.firstDay} to ${PLAUSIBLE_RANGE.lastDay}`)
+  .meta(PLAUSIBLE_DAY_META)
   .describe("shift id: the shift's local start date (24 h shifts, e.g. 2026-10-21) or date and time");
 
 /** A boolean in a query string: exactly `true` or `false`. */

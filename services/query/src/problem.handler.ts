@@ -98,10 +98,35 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 }
 
 /**
- * The app's one error handler. Maps
+ * Stable problem codes of Fastify's own client errors (the request never reached a route, or its
+ * body could not be read); other Fastify 4xx codes are sent lower-cased.
+ */
+const FRAMEWORK_CODES: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "invalid_body",
+  FST_ERR_CTP_INVALID_JSON_BODY: "invalid_body",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_body",
+  FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
+  FST_ERR_BAD_URL: "invalid_url",
+  FST_ERR_MAX_PARAM_LENGTH: "uri_too_long",
+};
+
+/**
+ * Fixed details for the router's errors, whose messages quote the whole URL, query string (and so
+ * `access_token`) included.
+ */
+const URL_FREE_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: "the URL path has a malformed percent-escape",
+  FST_ERR_MAX_PARAM_LENGTH: "a path segment is longer than the router accepts",
+};
+
+/**
+ * The app's one error handler (also Fastify's `frameworkErrors`, for URLs the router rejects). Maps
  * - {@link AppError}s to their status and code (401s also get `WWW-Authenticate: Bearer`);
  * - zod request-validation failures to 400 `validation_failed` with `issues`;
- * - Fastify's own client errors (4xx, e.g. 415 unsupported media type) to their status;
+ * - Fastify's own client errors to their status and a stable code: 415 `unsupported_media_type`,
+ *   400 `invalid_body` (empty or malformed JSON), 413 `payload_too_large`, 400 `invalid_url` (a
+ *   path with a broken escape), 414 `uri_too_long` (a path segment over the router's limit);
  * - PostgreSQL not reachable (restarting, down: `isDatabaseUnavailable`) to 503
  *   `database_unavailable` with `Retry-After` — the pool reconnects by itself, the next request after
  *   the outage is served (README "Failure behaviour");
@@ -135,8 +160,13 @@ export function problemErrorHandler(
   }
   const status = typeof error.statusCode === "number" ? error.statusCode : 500;
   if (status >= 400 && status < 500) {
-    const code = typeof error.code === "string" ? error.code.toLowerCase() : "bad_request";
-    return sendProblem(reply, problemOf(request, status, code, error.message));
+    const code =
+      FRAMEWORK_CODES[error.code] ??
+      (typeof error.code === "string" ? error.code.toLowerCase() : "bad_request");
+    return sendProblem(
+      reply,
+      problemOf(request, status, code, URL_FREE_DETAILS[error.code] ?? error.message),
+    );
   }
   if (isDatabaseUnavailable(error)) {
     request.log.warn({ db: databaseErrorSummary(error) }, "request failed: database unavailable");

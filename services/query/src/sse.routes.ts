@@ -133,6 +133,8 @@ export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { d
   app.get(
     "/stream/orders",
     {
+      // A HEAD would open a stream whose headers never come: HEAD is not served (404 problem).
+      exposeHeadRoute: false,
       schema: {
         tags: ["stream"],
         summary: "Live order_updated notices (Server-Sent Events)",
