@@ -75,14 +75,7 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
     if (!t) {
       const interval =
         typeof opts.minIntervalMs === "function" ? opts.minIntervalMs(projectId) : opts.minIntervalMs;
-      if (interval <= 0) {
-        t = (fn) => fn();
-      } else {
-        const throttled = pThrottle({ limit: 1, interval, strict: true })((fn: () => Promise<unknown>) =>
-          fn(),
-        );
-        t = throttled as <T>(fn: () => Promise<T>) => Promise<T>;
-      }
+      t = interval <= 0 ? (fn) => fn() : spacedStarts(interval);
       throttles.set(projectId, t);
     }
     return t;
@@ -94,21 +87,36 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
     signal: AbortSignal | undefined,
   ): Promise<unknown> => {
     signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const res = await doFetch(url, {
-      headers: { accept: "application/json", ...headers },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    if (!res.ok) {
-      await res.arrayBuffer().catch(() => undefined);
-      throw new CrmHttpError(res.status, url, retryAfterMs(res.headers.get("retry-after")));
-    }
-    if (res.status === 204) return null;
-    const text = await res.text();
+    // One controller per request, tied to the caller's signal by a listener removed when the request
+    // ends. (`AbortSignal.any([signal, …])` would leave a reference on the caller's signal per request
+    // — a worker's signal lives as long as the process, so that grew with every request.)
+    const request = new AbortController();
+    const onAbort = () => request.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(
+      () =>
+        request.abort(new DOMException(`CRM request timed out after ${opts.timeoutMs} ms`, "TimeoutError")),
+      opts.timeoutMs,
+    );
     try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new Error(`CRM API answered non-JSON for GET ${url}`);
+      const res = await doFetch(url, {
+        headers: { accept: "application/json", ...headers },
+        signal: request.signal,
+      });
+      if (!res.ok) {
+        await res.arrayBuffer().catch(() => undefined);
+        throw new CrmHttpError(res.status, url, retryAfterMs(res.headers.get("retry-after")));
+      }
+      if (res.status === 204) return null;
+      const text = await res.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new Error(`CRM API answered non-JSON for GET ${url}`);
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   };
 
@@ -180,6 +188,24 @@ export function createProjectCrmHttpClient(
     log,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
+}
+
+/**
+ * A per-key throttle: the calls it wraps start at least `intervalMs` apart, measured from the moment
+ * the previous call actually started (p-throttle, strict, one call per interval). Callers take their
+ * turn one after another: a caller asks p-throttle for its start only once the previous caller has
+ * started, so a timer that fired late (a busy event loop) delays the following calls instead of
+ * letting them out closer together (p-throttle schedules every queued call when it is queued). The
+ * wrapped calls themselves may overlap (a slow answer does not hold the next start back).
+ */
+function spacedStarts(intervalMs: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  const start = pThrottle({ limit: 1, interval: intervalMs, strict: true })(() => undefined);
+  let previous: Promise<void> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const turn = previous.then(() => start());
+    previous = turn;
+    return turn.then(fn);
+  };
 }
 
 /**
