@@ -191,20 +191,33 @@ export function createProjectCrmHttpClient(
 }
 
 /**
- * A per-key throttle: the calls it wraps start at least `intervalMs` apart, measured from the moment
- * the previous call actually started (p-throttle, strict, one call per interval). Callers take their
- * turn one after another: a caller asks p-throttle for its start only once the previous caller has
- * started, so a timer that fired late (a busy event loop) delays the following calls instead of
- * letting them out closer together (p-throttle schedules every queued call when it is queued). The
- * wrapped calls themselves may overlap (a slow answer does not hold the next start back).
+ * A per-key throttle: the calls it wraps start at least `intervalMs` apart (p-throttle, strict, one
+ * call per interval), measured from the moment the previous call actually started — p-throttle
+ * reads the clock and runs the call in the same step, so for a request that moment is when it is
+ * handed to `fetch`. Callers take their turn one after another: a caller is queued in p-throttle only
+ * once the previous caller has started (p-throttle fixes a queued call's time when it is queued, so
+ * with several queued a timer that fired late would let the next call out less than an interval
+ * after it). The calls themselves may overlap: a slow answer does not hold the next start back.
  */
 function spacedStarts(intervalMs: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  const start = pThrottle({ limit: 1, interval: intervalMs, strict: true })(() => undefined);
-  let previous: Promise<void> = Promise.resolve();
+  const throttled = pThrottle({ limit: 1, interval: intervalMs, strict: true })(
+    (fn: () => Promise<unknown>) => fn(),
+  );
+  // Resolves when the latest caller has started; p-throttle never rejects a call (no abort is used).
+  let previousStarted: Promise<void> = Promise.resolve();
   return <T>(fn: () => Promise<T>): Promise<T> => {
-    const turn = previous.then(() => start());
-    previous = turn;
-    return turn.then(fn);
+    let markStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const result = previousStarted.then(() =>
+      throttled(() => {
+        markStarted();
+        return fn();
+      }),
+    );
+    previousStarted = started;
+    return result as Promise<T>;
   };
 }
 
