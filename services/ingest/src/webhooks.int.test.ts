@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decodeEvent, WebhookReceiptBatch } from "@pulse/events";
+import { decodeEvent, type WebhookReceipt, WebhookReceiptBatch } from "@pulse/events";
 import { ensureStreams } from "@pulse/infra";
 import { waitFor } from "@pulse/infra/testing";
 import type { FastifyInstance } from "fastify";
@@ -42,6 +42,7 @@ const amoTwoLeads = readFileSync(join(fixtures, "amocrm/webhooks.jsonl"), "utf8"
 
 let t: IngestTestEnv;
 let registry: ProjectRegistry;
+let projectsKv: Awaited<ReturnType<typeof openProjectsBucket>>;
 let app: FastifyInstance;
 
 const post = (url: string, payload: string, contentType: string, headers: Record<string, string> = {}) =>
@@ -79,6 +80,7 @@ before(async () => {
     },
   );
   const kv = await openProjectsBucket(env.nats.js, env.streamName);
+  projectsKv = kv;
   await putProject(kv, {
     ...base,
     project_id: "demoacademy",
@@ -104,6 +106,72 @@ before(async () => {
     registry,
   });
 });
+
+/** The projects of one test that counts receipts (see {@link freshProjects}). */
+interface TestProjects {
+  /** A KeyCRM project with {@link SECRET}. */
+  readonly keycrm: string;
+  /** An amoCRM project with {@link AMO_SECRET}. */
+  readonly amocrm: string;
+  /** An inactive KeyCRM project with {@link SECRET}. */
+  readonly inactive: string;
+  /** A project id nobody registered. */
+  readonly unknown: string;
+}
+
+let projectSerial = 0;
+
+/**
+ * Registers fresh KeyCRM, amoCRM and inactive projects for one test and waits until the registry
+ * serves them. Receipts are batched and published after the answer, so an earlier test's receipt
+ * may still be on its way when the next test starts: a test that counts receipts counts only those
+ * of its own projects.
+ */
+async function freshProjects(): Promise<TestProjects> {
+  projectSerial += 1;
+  const p: TestProjects = {
+    keycrm: `kyiv-${projectSerial}`,
+    amocrm: `academy-${projectSerial}`,
+    inactive: `sleepy-${projectSerial}`,
+    unknown: `nobody-${projectSerial}`,
+  };
+  const base = { time_zone: "Europe/Kyiv", api_token: null, base_url: null };
+  await putProject(projectsKv, {
+    ...base,
+    project_id: p.keycrm,
+    name: "Kyiv",
+    kind: "keycrm",
+    active: true,
+    webhook_secret_sha256: sha256Hex(SECRET),
+  });
+  await putProject(projectsKv, {
+    ...base,
+    project_id: p.amocrm,
+    name: "Demo",
+    kind: "amocrm",
+    active: true,
+    webhook_secret_sha256: sha256Hex(AMO_SECRET),
+  });
+  await putProject(projectsKv, {
+    ...base,
+    project_id: p.inactive,
+    name: "Inactive",
+    kind: "keycrm",
+    active: false,
+    webhook_secret_sha256: sha256Hex(SECRET),
+  });
+  await waitFor(
+    "the registry to serve the test's projects",
+    async () => registry.get(p.keycrm) && registry.get(p.amocrm) && registry.get(p.inactive),
+  );
+  return p;
+}
+
+/** The receipts of `p`'s projects in the receipts stream, in stream order. */
+async function receiptsOf(p: TestProjects): Promise<WebhookReceipt[]> {
+  const ids = new Set<string>(Object.values(p));
+  return (await t.receipts()).filter((r) => ids.has(r.project_id));
+}
 
 after(async () => {
   await app?.close();
@@ -188,69 +256,78 @@ describe("webhooks → JetStream", () => {
   });
 
   test("given an accepted delivery, when answered, then a receipt with outcome accepted reaches the receipts stream in a batch", async () => {
-    const before = (await t.receipts()).length;
-    const res = await postKeycrm({
-      event: "order.change_order_status",
-      context: { id: 99, status_id: 1, status_changed_at: "2026-10-12T04:27:45.000000Z" },
-    });
+    const p = await freshProjects();
+    const res = await postKeycrm(
+      {
+        event: "order.change_order_status",
+        context: { id: 99, status_id: 1, status_changed_at: "2026-10-12T04:27:45.000000Z" },
+      },
+      `?secret=${SECRET}`,
+      p.keycrm,
+    );
     assert.equal(res.statusCode, 200);
-    await waitFor("the receipt", async () => (await t.receipts()).length > before);
+    await waitFor("the receipt", async () => (await receiptsOf(p)).length > 0);
     const m = await t.env.nats.jsm.streams.getMessage(`${t.env.streamName}_RECEIPTS`, {
-      last_by_subj: `${t.env.subjectRoot}.receipts.shop-kyiv.keycrm`,
+      last_by_subj: `${t.env.subjectRoot}.receipts.${p.keycrm}.keycrm`,
     });
     assert.ok(m);
     const batch = WebhookReceiptBatch.parse(m.json());
-    const receipt = batch.receipts.at(-1);
+    assert.equal(batch.receipts.length, 1);
+    const receipt = batch.receipts[0];
+    assert.equal(receipt?.project_id, p.keycrm);
     assert.equal(receipt?.outcome, "accepted");
     assert.equal(receipt?.published, 1);
     assert.equal(receipt?.http_status, 200);
   });
 
   test("given many deliveries answered at once, when their receipts are published, then they share messages and none is lost", async () => {
-    const before = await t.receipts();
-    const beforeMessages = (await t.env.nats.jsm.streams.info(`${t.env.streamName}_RECEIPTS`)).state.messages;
+    const p = await freshProjects();
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        postKeycrm({
-          event: "order.change_order_status",
-          context: { id: 7000 + i, status_id: 2, status_changed_at: "2026-10-12T05:00:00.000000Z" },
-        }),
+        postKeycrm(
+          {
+            event: "order.change_order_status",
+            context: { id: 7000 + i, status_id: 2, status_changed_at: "2026-10-12T05:00:00.000000Z" },
+          },
+          `?secret=${SECRET}`,
+          p.keycrm,
+        ),
       ),
     );
     assert.deepEqual(
       answers.map((r) => r.statusCode),
       answers.map(() => 200),
     );
-    await waitFor("40 receipts", async () => (await t.receipts()).length >= before.length + 40);
-    const added = (await t.receipts()).slice(before.length);
+    await waitFor("40 receipts", async () => (await receiptsOf(p)).length >= 40);
+    const added = await receiptsOf(p);
     assert.equal(added.length, 40);
-    assert.ok(added.every((r) => r.project_id === "shop-kyiv" && r.outcome === "accepted"));
-    const messages =
-      (await t.env.nats.jsm.streams.info(`${t.env.streamName}_RECEIPTS`)).state.messages - beforeMessages;
-    assert.ok(messages < 40, `40 receipts took ${messages} messages`);
+    assert.ok(added.every((r) => r.project_id === p.keycrm && r.outcome === "accepted"));
+    const subject = `${t.env.subjectRoot}.receipts.${p.keycrm}.keycrm`;
+    const info = await t.env.nats.jsm.streams.info(`${t.env.streamName}_RECEIPTS`, {
+      subjects_filter: subject,
+    });
+    const messages = info.state.subjects?.[subject] ?? 0;
+    assert.ok(messages >= 1 && messages < 40, `40 receipts took ${messages} messages`);
   });
 });
 
 describe("rejected deliveries publish nothing to the events stream", () => {
-  const unauthorized: [string, () => ReturnType<typeof post>][] = [
-    ["an unknown project", () => postKeycrm(keycrmBody, `?secret=${SECRET}`, "nobody")],
-    ["a wrong secret", () => postKeycrm(keycrmBody, "?secret=wrong-secret")],
-    ["no secret", () => postKeycrm(keycrmBody, "")],
-    ["an inactive project", () => postKeycrm(keycrmBody, `?secret=${SECRET}`, "sleepy")],
-    [
-      "a KeyCRM project on the amoCRM endpoint",
-      () => postAmo(amoStatus2021, `?secret=${SECRET}`, "shop-kyiv"),
-    ],
+  const unauthorized: [string, (p: TestProjects) => ReturnType<typeof post>][] = [
+    ["an unknown project", (p) => postKeycrm(keycrmBody, `?secret=${SECRET}`, p.unknown)],
+    ["a wrong secret", (p) => postKeycrm(keycrmBody, "?secret=wrong-secret", p.keycrm)],
+    ["no secret", (p) => postKeycrm(keycrmBody, "", p.keycrm)],
+    ["an inactive project", (p) => postKeycrm(keycrmBody, `?secret=${SECRET}`, p.inactive)],
+    ["a KeyCRM project on the amoCRM endpoint", (p) => postAmo(amoStatus2021, `?secret=${SECRET}`, p.keycrm)],
     [
       "an amoCRM project on the KeyCRM endpoint",
-      () => postKeycrm(keycrmBody, `?secret=${AMO_SECRET}`, "demoacademy"),
+      (p) => postKeycrm(keycrmBody, `?secret=${AMO_SECRET}`, p.amocrm),
     ],
   ];
   for (const [what, send] of unauthorized) {
     test(`given ${what}, when posted, then 401 problem+json, no event and no receipt`, async () => {
+      const p = await freshProjects();
       const events = await t.eventCount();
-      const receipts = (await t.receipts()).length;
-      const res = await send();
+      const res = await send(p);
       assert.equal(res.statusCode, 401);
       assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
       const problem = res.json();
@@ -260,70 +337,100 @@ describe("rejected deliveries publish nothing to the events stream", () => {
       assert.equal(await t.eventCount(), events);
       // A marker delivery (ignored: it stores no event) queues its receipt after anything the 401
       // could have queued; once it is in the stream, the 401's absence is certain.
-      const marker = await postKeycrm({ event: "order.change_payment_status", context: { id: 1 } });
+      const marker = await postKeycrm(
+        { event: "order.change_payment_status", context: { id: 1 } },
+        `?secret=${SECRET}`,
+        p.keycrm,
+      );
       assert.equal(marker.statusCode, 200);
-      await waitFor("the marker receipt", async () => (await t.receipts()).length > receipts);
-      const added = (await t.receipts()).slice(receipts);
+      await waitFor("the marker receipt", async () => (await receiptsOf(p)).length > 0);
       assert.deepEqual(
-        added.map((r) => r.outcome),
-        ["ignored"],
+        (await receiptsOf(p)).map((r) => [r.project_id, r.outcome]),
+        [[p.keycrm, "ignored"]],
       );
       assert.equal(await t.eventCount(), events);
     });
   }
 
-  const invalid: [string, () => ReturnType<typeof post>, number][] = [
-    ["malformed JSON", () => postKeycrm('{"event":"order.change_order_status","context":{'), 400],
-    ["an empty JSON body", () => postKeycrm(""), 400],
+  const invalid: [string, (p: TestProjects) => ReturnType<typeof post>, number][] = [
+    [
+      "malformed JSON",
+      (p) => postKeycrm('{"event":"order.change_order_status","context":{', `?secret=${SECRET}`, p.keycrm),
+      400,
+    ],
+    ["an empty JSON body", (p) => postKeycrm("", `?secret=${SECRET}`, p.keycrm), 400],
     [
       "a missing order id",
-      () => postKeycrm({ event: "order.change_order_status", context: { status_id: 1 } }),
+      (p) =>
+        postKeycrm(
+          { event: "order.change_order_status", context: { status_id: 1 } },
+          `?secret=${SECRET}`,
+          p.keycrm,
+        ),
       400,
     ],
     [
       "a non-numeric status id",
-      () => postKeycrm({ event: "order.change_order_status", context: { id: 1, status_id: "x" } }),
+      (p) =>
+        postKeycrm(
+          { event: "order.change_order_status", context: { id: 1, status_id: "x" } },
+          `?secret=${SECRET}`,
+          p.keycrm,
+        ),
       400,
     ],
     [
       "an unparseable date",
-      () =>
-        postKeycrm({
-          event: "order.change_order_status",
-          context: { id: 1, status_id: 1, status_changed_at: "32.13.2026" },
-        }),
+      (p) =>
+        postKeycrm(
+          {
+            event: "order.change_order_status",
+            context: { id: 1, status_id: 1, status_changed_at: "32.13.2026" },
+          },
+          `?secret=${SECRET}`,
+          p.keycrm,
+        ),
       400,
     ],
     [
       "a text/plain body",
-      () => post(`/webhooks/keycrm/shop-kyiv?secret=${SECRET}`, JSON.stringify(keycrmBody), "text/plain"),
+      (p) => post(`/webhooks/keycrm/${p.keycrm}?secret=${SECRET}`, JSON.stringify(keycrmBody), "text/plain"),
       415,
     ],
     [
       "a form body on the KeyCRM endpoint",
-      () => post(`/webhooks/keycrm/shop-kyiv?secret=${SECRET}`, "a=1", "application/x-www-form-urlencoded"),
+      (p) =>
+        post(`/webhooks/keycrm/${p.keycrm}?secret=${SECRET}`, "a=1", "application/x-www-form-urlencoded"),
       415,
     ],
     [
       "a JSON body on the amoCRM endpoint",
-      () => post(`/webhooks/amocrm/demoacademy?secret=${AMO_SECRET}`, "{}", "application/json"),
+      (p) => post(`/webhooks/amocrm/${p.amocrm}?secret=${AMO_SECRET}`, "{}", "application/json"),
       415,
     ],
-    ["an oversized body (> 64 KiB)", () => postKeycrm({ ...keycrmBody, pad: "x".repeat(70 * 1024) }), 413],
-    ["an amoCRM body without a lead id", () => postAmo("leads%5Bstatus%5D%5B0%5D%5Bstatus_id%5D=1"), 400],
-    ["an empty amoCRM body", () => postAmo(""), 400],
+    [
+      "an oversized body (> 64 KiB)",
+      (p) => postKeycrm({ ...keycrmBody, pad: "x".repeat(70 * 1024) }, `?secret=${SECRET}`, p.keycrm),
+      413,
+    ],
+    [
+      "an amoCRM body without a lead id",
+      (p) => postAmo("leads%5Bstatus%5D%5B0%5D%5Bstatus_id%5D=1", `?secret=${AMO_SECRET}`, p.amocrm),
+      400,
+    ],
+    ["an empty amoCRM body", (p) => postAmo("", `?secret=${AMO_SECRET}`, p.amocrm), 400],
   ];
   for (const [what, send, status] of invalid) {
     test(`given ${what}, when posted by an authenticated project, then ${status}, no event, and a rejected receipt`, async () => {
+      const p = await freshProjects();
       const events = await t.eventCount();
-      const receipts = (await t.receipts()).length;
-      const res = await send();
+      const res = await send(p);
       assert.equal(res.statusCode, status);
       assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
       assert.equal(res.json().status, status);
       assert.ok(res.json().detail.length > 0);
-      await waitFor("the rejected receipt", async () => (await t.receipts()).length > receipts);
-      const [receipt, ...more] = (await t.receipts()).slice(receipts);
+      await waitFor("the rejected receipt", async () => (await receiptsOf(p)).length > 0);
+      const [receipt, ...more] = await receiptsOf(p);
       assert.equal(more.length, 0);
       assert.equal(receipt?.outcome, "rejected");
       assert.equal(receipt?.http_status, status);
@@ -409,22 +516,37 @@ describe("health and JetStream outages", () => {
     assert.equal(ready.json().stream, t.env.streamName);
   });
 
-  test("given the events stream is gone, when a delivery is posted, then 503 with Retry-After within 2 s, fixed detail, nothing stored", async () => {
+  test("given the events stream is gone, when a delivery is posted, then 503 with Retry-After at once (not after the ack timeout), fixed detail, nothing stored", async () => {
+    // amoCRM waits 2 s for an answer: a missing stream must be known from NATS' answer, not from an
+    // ack that never comes. With a 60 s ack timeout, an answer within 30 s can only be the former,
+    // however busy the machine.
+    const patient = await buildIngestApp({
+      nats: t.env.nats,
+      config: { ...t.config, PUBLISH_TIMEOUT_MS: 60_000 },
+      logger: t.logger,
+      registry,
+    });
     await t.env.nats.jsm.streams.delete(t.env.streamName);
     try {
       const started = performance.now();
-      const res = await postKeycrm({
-        event: "order.change_order_status",
-        context: { id: 5, status_id: 5, status_changed_at: "2026-10-13 10:00:00" },
+      const res = await patient.inject({
+        method: "POST",
+        url: `/webhooks/keycrm/shop-kyiv?secret=${SECRET}`,
+        payload: JSON.stringify({
+          event: "order.change_order_status",
+          context: { id: 5, status_id: 5, status_changed_at: "2026-10-13 10:00:00" },
+        }),
+        headers: { "content-type": "application/json" },
       });
       const ms = performance.now() - started;
       assert.equal(res.statusCode, 503);
       assert.equal(res.headers["retry-after"], String(t.config.WEBHOOK_RETRY_AFTER_SECONDS));
       assert.equal(res.json().detail, "the event store is temporarily unavailable; retry later");
-      assert.ok(ms < 2000, `answered in ${ms} ms`);
+      assert.ok(ms < 30_000, `answered after ${Math.round(ms)} ms: it waited for the ack timeout`);
       assert.equal((await app.inject("/ready")).statusCode, 503);
     } finally {
       await ensureStreams(t.env.nats.jsm, t.env.streamName, t.env.subjectRoot);
+      await patient.close();
     }
     assert.equal(await t.eventCount(), 0);
   });
