@@ -415,7 +415,18 @@ describe("analyzeDialog with an LLM behind an OpenAI-compatible HTTP server", ()
   });
 
   test("given more dialogs than the concurrency, when analysed together, then the server never sees more than `concurrency` in flight", async () => {
-    stub.setHandler(() => jsonReply(aFactsAnswer(), { delayMs: 40 }));
+    // The first three answers wait until the third request has arrived, so three are in flight
+    // together however the machine schedules them; a fourth arriving meanwhile would be over the limit.
+    const base = stub.requests.length;
+    let thirdArrived: () => void = () => undefined;
+    const threeInFlight = new Promise<void>((resolve) => {
+      thirdArrived = resolve;
+    });
+    stub.setHandler(async (_request, n) => {
+      if (n - base >= 3) thirdArrived();
+      if (n - base <= 3) await threeInFlight;
+      return jsonReply(aFactsAnswer());
+    });
     const h = harness({ concurrency: 3 });
     const before = stub.maxInFlight();
     assert.ok(before <= 3, "earlier tests stay within 3 in flight");
