@@ -71,7 +71,8 @@ async function request(env: TestEnv, projectId: string, body: unknown): Promise<
   const msg = await env.nats.nc.request(
     analysisRunSubject({ root: env.subjectRoot }, projectId),
     typeof body === "string" ? body : JSON.stringify(body),
-    { timeout: 2000 },
+    // How long the test waits for the analyst's reply at most (not asserted: a busy machine is slower).
+    { timeout: 15_000 },
   );
   return msg.json<Record<string, unknown>>();
 }

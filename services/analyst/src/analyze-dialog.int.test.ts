@@ -390,18 +390,43 @@ describe("analyzeDialog with an LLM behind an OpenAI-compatible HTTP server", ()
   });
 
   test("given a server slower than the timeout, when analysed, then failed timeout after 1 + maxRetries attempts", async () => {
-    stub.setHandler(() => jsonReply(aFactsAnswer(), { delayMs: 5000 }));
+    // The server answers only once the test lets it (or after 60 s, which a client that waited for
+    // it would see as a success): the outcome below cannot come from an answer, however busy the
+    // machine is.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fallback = setTimeout(release, 60_000);
+    stub.setHandler(async () => {
+      await released;
+      return jsonReply(aFactsAnswer());
+    });
     const h = harness({ timeoutMs: 100, maxRetries: 1 });
-    const started = Date.now();
-    const data = failed(await analyzeDialog(aDialog(), h.deps));
-    assert.equal(data.code, "timeout");
-    assert.equal(data.attempts, 2);
-    assert.equal(stub.requests.length, 2);
-    assert.ok(Date.now() - started < 2000, "gave up long before the server answered");
+    try {
+      const data = failed(await analyzeDialog(aDialog(), h.deps));
+      assert.equal(data.code, "timeout");
+      assert.equal(data.attempts, 2);
+      assert.equal(stub.requests.length, 2);
+    } finally {
+      release();
+      clearTimeout(fallback);
+    }
   });
 
   test("given more dialogs than the concurrency, when analysed together, then the server never sees more than `concurrency` in flight", async () => {
-    stub.setHandler(() => jsonReply(aFactsAnswer(), { delayMs: 40 }));
+    // The first three answers wait until the third request has arrived, so three are in flight
+    // together however the machine schedules them; a fourth arriving meanwhile would be over the limit.
+    const base = stub.requests.length;
+    let thirdArrived: () => void = () => undefined;
+    const threeInFlight = new Promise<void>((resolve) => {
+      thirdArrived = resolve;
+    });
+    stub.setHandler(async (_request, n) => {
+      if (n - base >= 3) thirdArrived();
+      if (n - base <= 3) await threeInFlight;
+      return jsonReply(aFactsAnswer());
+    });
     const h = harness({ concurrency: 3 });
     const before = stub.maxInFlight();
     assert.ok(before <= 3, "earlier tests stay within 3 in flight");

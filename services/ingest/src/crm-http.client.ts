@@ -75,14 +75,7 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
     if (!t) {
       const interval =
         typeof opts.minIntervalMs === "function" ? opts.minIntervalMs(projectId) : opts.minIntervalMs;
-      if (interval <= 0) {
-        t = (fn) => fn();
-      } else {
-        const throttled = pThrottle({ limit: 1, interval, strict: true })((fn: () => Promise<unknown>) =>
-          fn(),
-        );
-        t = throttled as <T>(fn: () => Promise<T>) => Promise<T>;
-      }
+      t = interval <= 0 ? (fn) => fn() : spacedStarts(interval);
       throttles.set(projectId, t);
     }
     return t;
@@ -94,21 +87,36 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
     signal: AbortSignal | undefined,
   ): Promise<unknown> => {
     signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const res = await doFetch(url, {
-      headers: { accept: "application/json", ...headers },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    if (!res.ok) {
-      await res.arrayBuffer().catch(() => undefined);
-      throw new CrmHttpError(res.status, url, retryAfterMs(res.headers.get("retry-after")));
-    }
-    if (res.status === 204) return null;
-    const text = await res.text();
+    // One controller per request, tied to the caller's signal by a listener removed when the request
+    // ends. (`AbortSignal.any([signal, …])` would leave a reference on the caller's signal per request
+    // — a worker's signal lives as long as the process, so that grew with every request.)
+    const request = new AbortController();
+    const onAbort = () => request.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(
+      () =>
+        request.abort(new DOMException(`CRM request timed out after ${opts.timeoutMs} ms`, "TimeoutError")),
+      opts.timeoutMs,
+    );
     try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new Error(`CRM API answered non-JSON for GET ${url}`);
+      const res = await doFetch(url, {
+        headers: { accept: "application/json", ...headers },
+        signal: request.signal,
+      });
+      if (!res.ok) {
+        await res.arrayBuffer().catch(() => undefined);
+        throw new CrmHttpError(res.status, url, retryAfterMs(res.headers.get("retry-after")));
+      }
+      if (res.status === 204) return null;
+      const text = await res.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new Error(`CRM API answered non-JSON for GET ${url}`);
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   };
 
@@ -180,6 +188,37 @@ export function createProjectCrmHttpClient(
     log,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
+}
+
+/**
+ * A per-key throttle: the calls it wraps start at least `intervalMs` apart (p-throttle, strict, one
+ * call per interval), measured from the moment the previous call actually started — p-throttle
+ * reads the clock and runs the call in the same step, so for a request that moment is when it is
+ * handed to `fetch`. Callers take their turn one after another: a caller is queued in p-throttle only
+ * once the previous caller has started (p-throttle fixes a queued call's time when it is queued, so
+ * with several queued a timer that fired late would let the next call out less than an interval
+ * after it). The calls themselves may overlap: a slow answer does not hold the next start back.
+ */
+function spacedStarts(intervalMs: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  const throttled = pThrottle({ limit: 1, interval: intervalMs, strict: true })(
+    (fn: () => Promise<unknown>) => fn(),
+  );
+  // Resolves when the latest caller has started; p-throttle never rejects a call (no abort is used).
+  let previousStarted: Promise<void> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    let markStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const result = previousStarted.then(() =>
+      throttled(() => {
+        markStarted();
+        return fn();
+      }),
+    );
+    previousStarted = started;
+    return result as Promise<T>;
+  };
 }
 
 /**

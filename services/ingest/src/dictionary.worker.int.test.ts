@@ -6,12 +6,21 @@ import { CrmHttpError } from "./crm-http.client.js";
 import { createDictionaryWorker, type DictionaryWorker } from "./dictionary.worker.js";
 import type { IngestConfig } from "./ingest.config.js";
 import { type ProjectRecord, sha256Hex, staticProjectRegistry } from "./project-registry.js";
-import { defaultFixturesDir, type FixtureCrm, startFixtureCrm } from "./testing/index.js";
+import {
+  defaultFixturesDir,
+  type FixtureCrm,
+  recordingFetch,
+  type SendLog,
+  shortGaps,
+  startFixtureCrm,
+} from "./testing/index.js";
 import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
 
 const INTERVAL_MS = 150;
 let t: IngestTestEnv;
 let crm: FixtureCrm;
+/** Every request the workers' CRM client sent, with its send time (cleared with `crm.requests`). */
+let sends: SendLog;
 const workers: DictionaryWorker[] = [];
 
 function project(id: string, kind: "keycrm" | "amocrm", path: string): ProjectRecord {
@@ -32,6 +41,7 @@ function worker(overrides: Partial<IngestConfig> = {}) {
     nats: t.env.nats,
     config: { ...t.config, ...overrides },
     logger: t.logger,
+    fetch: sends.fetch,
     registry: staticProjectRegistry([
       project("shop-kyiv", "keycrm", "shop-kyiv"),
       project("shop-lviv", "keycrm", "shop-lviv"),
@@ -54,6 +64,7 @@ before(async () => {
     DICTIONARY_REFRESH_INTERVAL_MINUTES: "0",
   });
   crm = await startFixtureCrm({ fixturesDir: defaultFixturesDir() });
+  sends = recordingFetch();
 });
 
 after(async () => {
@@ -65,6 +76,7 @@ after(async () => {
 describe("dictionary worker against the fake CRM", () => {
   test("given a KeyCRM project with two status pages, when synced, then both pages are read (Bearer, 1 req per interval) and one event is published", async () => {
     crm.requests.length = 0;
+    sends.sent.length = 0;
     const before = await t.eventCount();
     const r = await worker().syncNow("shop-kyiv", "manual");
     assert.equal(r.statuses, 18);
@@ -76,9 +88,15 @@ describe("dictionary worker against the fake CRM", () => {
         ["/shop-kyiv/order/status", "2", "50", true, 200],
       ],
     );
-    const gap = (crm.requests[1]?.at ?? 0) - (crm.requests[0]?.at ?? 0);
-    // Spacing is enforced where requests start; arrival at the server adds scheduling jitter.
-    assert.ok(gap >= INTERVAL_MS - 50, `requests ${gap} ms apart`);
+    // Spacing is enforced where requests are sent (arrival at the server adds the machine's load).
+    assert.equal(sends.sent.length, 2);
+    assert.deepEqual(
+      shortGaps(
+        sends.sent.map((s) => s.at),
+        INTERVAL_MS,
+      ),
+      [],
+    );
     assert.equal(await t.eventCount(), before + 1);
     const msg = await t.lastOn(dictSubject("shop-kyiv"));
     assert.equal(msg?.header.get("Nats-Msg-Id"), r.dedupKey);
@@ -101,9 +119,9 @@ describe("dictionary worker against the fake CRM", () => {
   test("given a 429 with Retry-After then success, when synced, then it retries and an unchanged dictionary is a duplicate", async () => {
     crm.setKeycrmStatuses("shop-kyiv", "later");
     crm.requests.length = 0;
+    sends.sent.length = 0;
     crm.failNext(1, 429, 1);
     const before = await t.eventCount();
-    const started = Date.now();
     const r = await worker().syncNow("shop-kyiv", "scheduled");
     assert.deepEqual(
       crm.requests.map((q) => [q.query["page"], q.status]),
@@ -113,7 +131,8 @@ describe("dictionary worker against the fake CRM", () => {
         ["2", 200],
       ],
     );
-    assert.ok(Date.now() - started >= 1000, "Retry-After: 1 was honoured");
+    const [first, retry] = sends.sent.map((s) => s.at);
+    assert.deepEqual(shortGaps([first ?? 0, retry ?? 0], 1000), [], "Retry-After: 1 was honoured");
     assert.equal(r.statuses, 19);
     assert.equal(r.duplicate, true);
     assert.equal(await t.eventCount(), before);

@@ -121,12 +121,12 @@ describe("POST /api/analysis/run", () => {
   });
 
   test("given no analyst listening, when started, then 503 analyst_unavailable problem without waiting for the timeout", async () => {
-    const started = Date.now();
     const r = await run({ project: "amo", shiftId: "2026-10-21" });
     assert.equal(r.status, 503);
     assert.match(String(r.headers["content-type"]), /^application\/problem\+json/);
     assert.equal(r.json().code, "analyst_unavailable");
-    assert.ok(Date.now() - started < 1500, "no responders is known at once");
+    // Known from NATS' "no responders" answer, not from the request timing out.
+    assert.match(r.json().detail, /no analyst is listening/);
   });
 
   test("given an analyst that never answers, when started, then 503 after the 2 s timeout", async () => {
@@ -138,7 +138,8 @@ describe("POST /api/analysis/run", () => {
     assert.equal(r.status, 503);
     assert.equal(r.json().code, "analyst_unavailable");
     assert.match(r.json().detail, /within 2000 ms/);
-    assert.ok(waited >= 1900 && waited < 5000, `waited ${waited} ms`);
+    // The timeout's lower bound only: a busy machine can make the answer later, never earlier.
+    assert.ok(waited >= 1900, `waited ${waited} ms`);
     assert.equal(seen.length, 1);
   });
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { API_ERRORS, API_SECURITY, projectScope } from "./api.schemas.js";
 import { ServiceUnavailableError } from "./app.errors.js";
 import type { RouteOptions } from "./deps.js";
+import { withHeartbeats } from "./heartbeats.stream.js";
 import type { OrderUpdatesFeed, OrderUpdatesSubscription } from "./nats.plugin.js";
 import { Problem } from "./problem.handler.js";
 import { requireProject } from "./project-scope.js";
@@ -39,28 +40,14 @@ interface OpenStream {
   readonly reply: FastifyReply;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts; never rejects, leaves no timer behind. */
-function tick(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
  * The SSE events of one connection: `order_updated` per notice (`id` = updates-stream sequence,
  * `data` = the notice JSON), and `heartbeat` every `heartbeatMs` whatever the traffic. Heartbeats
  * carry no `id`, so they never move the client's `Last-Event-ID`. Ends when `signal` aborts or the
- * subscription ends. The generator is pulled by the response stream, so a slow client applies
- * backpressure down to the consumer instead of growing a buffer.
+ * subscription ends (or fails: `onError`, and the client reconnects with its Last-Event-ID without
+ * a gap); the subscription is closed then. The generator is pulled by the response stream, so a slow
+ * client applies backpressure down to the consumer instead of growing a buffer, and it holds the same
+ * memory after a million notices as after one ({@link withHeartbeats}).
  */
 async function* sseEvents(
   sub: OrderUpdatesSubscription,
@@ -69,40 +56,21 @@ async function* sseEvents(
   clock: () => Date,
   onError: (error: unknown) => void,
 ): AsyncGenerator<EventMessage> {
-  const updates = sub[Symbol.asyncIterator]();
-  const stopped = new Promise<"stop">((resolve) => {
-    if (signal.aborted) resolve("stop");
-    signal.addEventListener("abort", () => resolve("stop"), { once: true });
-  });
-  if (sub.historyLost) {
-    yield { event: "reset", data: JSON.stringify({ reason: "history_expired", start_seq: sub.startSeq }) };
-  }
-  let next = updates.next().then(
-    (r) => ({ kind: "update" as const, r }),
-    (error: unknown) => ({ kind: "error" as const, error }),
-  );
-  let beat = tick(heartbeatMs, signal).then(() => ({ kind: "beat" as const }));
   try {
-    for (;;) {
-      const got = await Promise.race([next, beat, stopped]);
-      if (got === "stop" || signal.aborted) return;
-      if (got.kind === "beat") {
-        beat = tick(heartbeatMs, signal).then(() => ({ kind: "beat" as const }));
-        yield { event: "heartbeat", data: JSON.stringify({ at: clock().toISOString() }) };
-        continue;
+    if (sub.historyLost) {
+      yield { event: "reset", data: JSON.stringify({ reason: "history_expired", start_seq: sub.startSeq }) };
+    }
+    const steps = withHeartbeats(sub[Symbol.asyncIterator](), heartbeatMs, signal);
+    try {
+      for await (const step of steps) {
+        if (step.kind === "heartbeat") {
+          yield { event: "heartbeat", data: JSON.stringify({ at: clock().toISOString() }) };
+        } else {
+          yield { id: String(step.item.seq), event: "order_updated", data: step.item.json };
+        }
       }
-      if (got.kind === "error") {
-        // The client reconnects with its Last-Event-ID and resumes without a gap.
-        onError(got.error);
-        return;
-      }
-      if (got.r.done) return;
-      const update = got.r.value;
-      next = updates.next().then(
-        (r) => ({ kind: "update" as const, r }),
-        (error: unknown) => ({ kind: "error" as const, error }),
-      );
-      yield { id: String(update.seq), event: "order_updated", data: update.json };
+    } catch (error) {
+      onError(error);
     }
   } finally {
     await sub.close();

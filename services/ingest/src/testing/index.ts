@@ -12,6 +12,7 @@ export {
   type FixtureCrmRequest,
   startFixtureCrm,
 } from "./fixture-crm.server.js";
+export { recordingFetch, type SendLog, type SentRequest, shortGaps } from "./send-log.js";
 
 /**
  * The fixture corpus directory: `FIXTURES_DIR` when set, else `../shared/fixtures` beside the
