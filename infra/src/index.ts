@@ -18,5 +18,15 @@ export {
   READ_MODEL_VERSION,
 } from "./db/read-models.ddl.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
+export {
+  cachedReading,
+  createMetricsRegistry,
+  type MetricsService,
+  type OpsReadiness,
+  type OpsServer,
+  type OpsServerOptions,
+  opsPortFromEnv,
+  startOpsServer,
+} from "./metrics.js";
 export { connectNats, ensureStreams, isNotFound, type Nats } from "./nats/connection.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

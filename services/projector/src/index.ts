@@ -4,6 +4,13 @@
  * comparison for tests and operators (`compareReadModels`).
  */
 export { PROJECTOR_LOCK_KEY } from "./checkpoints.repository.js";
+export {
+  createProjectorMetrics,
+  type ProjectorMetrics,
+  type ProjectorMetricsDeps,
+  SCRAPE_CACHE_MS,
+} from "./metrics.js";
+export { projectorReadiness } from "./ops.js";
 export { loadProjectorConfig, type ProjectorConfig, projectorNames } from "./projector.config.js";
 export {
   type BatchInfo,

@@ -1,9 +1,13 @@
 /**
  * The projector process: reads the configuration (see `projector.config.ts`), connects to NATS and
  * Postgres, runs {@link createProjector} until SIGINT/SIGTERM, then stops it and closes the
- * connections. Exits 1 when it cannot start.
+ * connections. Exits 1 when it cannot start. Its ops listener (`/health`, `/ready`, `/metrics`)
+ * listens on `PROJECTOR_HTTP_PORT` (default 3002, `off` = none) at `PROJECTOR_HTTP_HOST` (default
+ * `0.0.0.0`).
  */
-import { connectNats, createDb, createLogger } from "@pulse/infra";
+import { connectNats, createDb, createLogger, opsPortFromEnv, startOpsServer } from "@pulse/infra";
+import { createProjectorMetrics } from "./metrics.js";
+import { projectorReadiness } from "./ops.js";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector } from "./projector.js";
 
@@ -13,7 +17,19 @@ async function main(): Promise<void> {
   const config = loadProjectorConfig();
   const nats = await connectNats(config.NATS_URL, "projector");
   const db = createDb(config.DATABASE_URL, 10, { logger });
-  const projector = createProjector({ nats, db, config, logger });
+  const metrics = createProjectorMetrics({ nats, db, config });
+  const projector = createProjector({ nats, db, config, logger, metrics });
+  const opsPort = opsPortFromEnv(process.env, "PROJECTOR_HTTP_PORT", 3002);
+  const ops =
+    opsPort === null
+      ? null
+      : await startOpsServer({
+          port: opsPort,
+          host: process.env["PROJECTOR_HTTP_HOST"] || "0.0.0.0",
+          registry: metrics.registry,
+          readiness: () => projectorReadiness({ nats, db, config }),
+          logger,
+        });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -21,6 +37,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "stopping");
     try {
       await projector.stop();
+      await ops?.close();
       await nats.nc.drain();
       await db.destroy();
       process.exit(0);
