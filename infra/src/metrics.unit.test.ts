@@ -26,7 +26,11 @@ describe("cachedReading", () => {
   test("reuses a reading within the window and reads again after it", async () => {
     let now = 1000;
     let reads = 0;
-    const read = cachedReading(async () => ++reads, 5000, () => now);
+    const read = cachedReading(
+      async () => ++reads,
+      5000,
+      () => now,
+    );
     assert.equal(await read(), 1);
     now += 4999;
     assert.equal(await read(), 1);

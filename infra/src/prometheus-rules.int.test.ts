@@ -7,15 +7,17 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL("../prometheus/", import.meta.url));
 
 function promtool(...args: string[]): string {
   const r = spawnSync("promtool", args, { cwd: dir, encoding: "utf8" });
   if (r.error) {
-    assert.fail(`promtool not runnable (${r.error.message}); install it: bash infra/scripts/ensure-promtool.sh`);
+    assert.fail(
+      `promtool not runnable (${r.error.message}); install it: bash infra/scripts/ensure-promtool.sh`,
+    );
   }
   const out = `${r.stdout}${r.stderr}`;
   assert.equal(r.status, 0, `promtool ${args.join(" ")} failed:\n${out}`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createLogger } from "@pulse/infra";
-import { createCrmHttpClient, CrmHttpError } from "./crm-http.client.js";
+import { CrmHttpError, createCrmHttpClient } from "./crm-http.client.js";
 import { crmLabelsOf, crmStatusClass, ingestMetrics, outcomeOfStatus } from "./metrics.js";
 
 const log = createLogger("metrics-test", "silent");
@@ -70,7 +70,10 @@ describe("CRM API metrics", () => {
         throw new TypeError("fetch failed");
       }) as typeof fetch,
     });
-    await assert.rejects(offline.getJsonWith(`radist:${project}`, "http://radist.test/x", {}), /fetch failed/);
+    await assert.rejects(
+      offline.getJsonWith(`radist:${project}`, "http://radist.test/x", {}),
+      /fetch failed/,
+    );
     assert.equal(await crmCount({ api: "radist", project, status: "error" }), 1);
   });
 
