@@ -52,7 +52,7 @@ function seriesNames(families: Map<string, string>): Set<string> {
 }
 
 /** The sum of the samples of `name` whose labels include `labels`. */
-function valueOf(samples: Sample[], name: string, labels: Record<string, string>): number {
+function sampleValue(samples: Sample[], name: string, labels: Record<string, string>): number {
   return samples
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);
@@ -110,7 +110,7 @@ describe("metrics end to end", () => {
 
     const samples = parseExposition(await scrape(stack.ingestUrl)).samples;
     const delta = (name: string, labels: Record<string, string>) =>
-      valueOf(samples, name, labels) - valueOf(before, name, labels);
+      sampleValue(samples, name, labels) - sampleValue(before, name, labels);
     const kyiv = { project: "shop-kyiv", source: "keycrm", service: "ingest" };
     for (const outcome of ["accepted", "duplicate", "ignored", "rejected", "unauthorized"]) {
       assert.equal(delta("pulse_webhook_deliveries_total", { ...kyiv, outcome }), 1, outcome);
@@ -154,10 +154,12 @@ describe("metrics end to end", () => {
 
     // The projector's scrape-time gauges carry this stack's state.
     const projected = parseExposition(await projector.registry.metrics()).samples;
-    assert.equal(valueOf(projected, "pulse_projector_lag", { consumer: "events" }), 0);
+    assert.equal(sampleValue(projected, "pulse_projector_lag", { consumer: "events" }), 0);
     await waitFor("the accepted delivery in the webhook statistics", async () => {
       const s = parseExposition(await projector.registry.metrics()).samples;
-      return valueOf(s, "pulse_webhook_stats_deliveries", { project: "shop-kyiv", outcome: "accepted" }) >= 1;
+      return (
+        sampleValue(s, "pulse_webhook_stats_deliveries", { project: "shop-kyiv", outcome: "accepted" }) >= 1
+      );
     });
 
     const files = [

@@ -17,7 +17,7 @@ import { createProjector, type Projector } from "./projector.js";
 const P = "shop-metrics";
 
 /** The value of `name` for the series whose labels include `labels` (undefined when absent). */
-async function valueOf(
+async function sampleValue(
   registry: Registry,
   name: string,
   labels: Record<string, string> = {},
@@ -78,9 +78,12 @@ describe("projector metrics", () => {
     }
 
     fresh();
-    assert.equal(await valueOf(metrics.registry, "pulse_projector_lag", { consumer: "events" }), 5);
-    assert.equal(await valueOf(metrics.registry, "pulse_projector_lag", { consumer: "receipts" }), 2);
-    assert.equal(await valueOf(metrics.registry, "pulse_projector_checkpoint", { consumer: "events" }), 0);
+    assert.equal(await sampleValue(metrics.registry, "pulse_projector_lag", { consumer: "events" }), 5);
+    assert.equal(await sampleValue(metrics.registry, "pulse_projector_lag", { consumer: "receipts" }), 2);
+    assert.equal(
+      await sampleValue(metrics.registry, "pulse_projector_checkpoint", { consumer: "events" }),
+      0,
+    );
 
     projector = createProjector({
       nats: env.nats,
@@ -94,51 +97,61 @@ describe("projector metrics", () => {
     await waitFor("both consumers caught up (lag 0)", async () => {
       fresh();
       return (
-        (await valueOf(metrics.registry, "pulse_projector_lag", { consumer: "events" })) === 0 &&
-        (await valueOf(metrics.registry, "pulse_projector_lag", { consumer: "receipts" })) === 0
+        (await sampleValue(metrics.registry, "pulse_projector_lag", { consumer: "events" })) === 0 &&
+        (await sampleValue(metrics.registry, "pulse_projector_lag", { consumer: "receipts" })) === 0
       );
     });
-    assert.equal(await valueOf(metrics.registry, "pulse_projector_checkpoint", { consumer: "events" }), 5);
+    assert.equal(
+      await sampleValue(metrics.registry, "pulse_projector_checkpoint", { consumer: "events" }),
+      5,
+    );
   });
 
   test("batch counters, dead letters and webhook statistics follow what was applied", async () => {
     assert.equal(
-      await valueOf(metrics.registry, "pulse_projector_messages_applied_total", { consumer: "events" }),
+      await sampleValue(metrics.registry, "pulse_projector_messages_applied_total", { consumer: "events" }),
       5,
     );
     assert.equal(
-      await valueOf(metrics.registry, "pulse_projector_messages_applied_total", { consumer: "receipts" }),
+      await sampleValue(metrics.registry, "pulse_projector_messages_applied_total", { consumer: "receipts" }),
       2,
     );
     assert.equal(
-      await valueOf(metrics.registry, "pulse_projector_dead_lettered_total", { consumer: "events" }),
+      await sampleValue(metrics.registry, "pulse_projector_dead_lettered_total", { consumer: "events" }),
       1,
     );
-    const batches = await valueOf(metrics.registry, "pulse_projector_batch_duration_seconds", {
+    const batches = await sampleValue(metrics.registry, "pulse_projector_batch_duration_seconds", {
       consumer: "events",
     });
     assert.ok(batches !== undefined);
 
     fresh();
-    assert.equal(await valueOf(metrics.registry, "pulse_dead_letters", { stream: env.streamName }), 1);
+    assert.equal(await sampleValue(metrics.registry, "pulse_dead_letters", { stream: env.streamName }), 1);
     assert.equal(
-      await valueOf(metrics.registry, "pulse_dead_letters", { stream: `${env.streamName}_RECEIPTS` }),
+      await sampleValue(metrics.registry, "pulse_dead_letters", { stream: `${env.streamName}_RECEIPTS` }),
       0,
     );
     const stat = (outcome: string) =>
-      valueOf(metrics.registry, "pulse_webhook_stats_deliveries", { project: P, source: "keycrm", outcome });
+      sampleValue(metrics.registry, "pulse_webhook_stats_deliveries", {
+        project: P,
+        source: "keycrm",
+        outcome,
+      });
     assert.equal(await stat("accepted"), 3);
     assert.equal(await stat("rejected"), 1);
     assert.equal(await stat("unauthorized"), 1);
     assert.equal(await stat("failed"), 0);
-    assert.equal(await valueOf(metrics.registry, "pulse_events_stored", { project: P, source: "keycrm" }), 3);
-    const last = await valueOf(metrics.registry, "pulse_webhook_last_received_timestamp_seconds", {
+    assert.equal(
+      await sampleValue(metrics.registry, "pulse_events_stored", { project: P, source: "keycrm" }),
+      3,
+    );
+    const last = await sampleValue(metrics.registry, "pulse_webhook_last_received_timestamp_seconds", {
       project: P,
       source: "keycrm",
     });
     assert.ok(last !== undefined && last > Date.UTC(2020, 0, 1) / 1000);
-    assert.equal(await valueOf(metrics.registry, "pulse_replays", { status: "running" }), 0);
-    assert.equal(await valueOf(metrics.registry, "pulse_replay_progress_ratio"), 1);
+    assert.equal(await sampleValue(metrics.registry, "pulse_replays", { status: "running" }), 0);
+    assert.equal(await sampleValue(metrics.registry, "pulse_replay_progress_ratio"), 1);
   });
 
   test("a reading that fails leaves the gauges empty and is counted", async () => {
@@ -148,8 +161,11 @@ describe("projector metrics", () => {
       config: { ...loadProjectorConfig(env.env), EVENTS_STREAM: `${env.streamName}_MISSING` },
       clock: () => now,
     });
-    assert.equal(await valueOf(broken.registry, "pulse_projector_lag", { consumer: "events" }), undefined);
-    assert.equal(await valueOf(broken.registry, "pulse_projector_scrape_errors_total"), 1);
+    assert.equal(
+      await sampleValue(broken.registry, "pulse_projector_lag", { consumer: "events" }),
+      undefined,
+    );
+    assert.equal(await sampleValue(broken.registry, "pulse_projector_scrape_errors_total"), 1);
     // The whole scrape still succeeds.
     assert.match(
       await broken.registry.metrics(),
