@@ -4,7 +4,8 @@
  * then stops it (dialogs in flight finish, at most {@link STOP_GRACE_MS}) and closes the connections.
  * No API: the query service is the API (it reaches the analyst over NATS). Its ops listener
  * (`/health`, `/ready`, `/metrics`) listens on `ANALYST_HTTP_PORT` (default 3003, `off` = none) at
- * `ANALYST_HTTP_HOST` (default `0.0.0.0`). Exits 1 when it cannot start or does not stop cleanly.
+ * `ANALYST_HTTP_HOST` (default `0.0.0.0`; a port in use is logged and the
+ * service runs without it). Exits 1 when it cannot start or does not stop cleanly.
  */
 import {
   connectNats,
@@ -61,6 +62,10 @@ async function main(): Promise<void> {
             };
           },
           logger,
+        }).catch((error: unknown) => {
+          // The service works without it; Prometheus reports the target down (alert PulseServiceDown).
+          logger.error({ err: error, port: opsPort }, "ops listener not started; running without /metrics");
+          return null;
         });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

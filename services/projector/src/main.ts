@@ -3,7 +3,7 @@
  * Postgres, runs {@link createProjector} until SIGINT/SIGTERM, then stops it and closes the
  * connections. Exits 1 when it cannot start. Its ops listener (`/health`, `/ready`, `/metrics`)
  * listens on `PROJECTOR_HTTP_PORT` (default 3002, `off` = none) at `PROJECTOR_HTTP_HOST` (default
- * `0.0.0.0`).
+ * `0.0.0.0`); a port in use is logged and the service runs without it.
  */
 import { connectNats, createDb, createLogger, opsPortFromEnv, startOpsServer } from "@pulse/infra";
 import { createProjectorMetrics } from "./metrics.js";
@@ -29,6 +29,10 @@ async function main(): Promise<void> {
           registry: metrics.registry,
           readiness: () => projectorReadiness({ nats, db, config }),
           logger,
+        }).catch((error: unknown) => {
+          // The service works without it; Prometheus reports the target down (alert PulseServiceDown).
+          logger.error({ err: error, port: opsPort }, "ops listener not started; running without /metrics");
+          return null;
         });
   let stopping = false;
   const shutdown = async (signal: string) => {
