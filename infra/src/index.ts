@@ -22,6 +22,7 @@ export {
   cachedReading,
   createMetricsRegistry,
   type MetricsService,
+  metricsRequestAllowed,
   type OpsReadiness,
   type OpsServer,
   type OpsServerOptions,

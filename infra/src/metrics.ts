@@ -7,6 +7,7 @@
  * Label rule (README "Metrics and alerts"): project ids are fine as labels (tens to hundreds),
  * order, lead and dialog ids never are.
  */
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { collectDefaultMetrics, Registry } from "prom-client";
@@ -48,6 +49,19 @@ export function cachedReading<T>(
   };
 }
 
+/**
+ * Whether a `GET /metrics` may be answered: always when no `token` is configured (`METRICS_TOKEN`
+ * unset or empty), else only with `Authorization: Bearer {token}` (compared in constant time).
+ * Prometheus sends it with `authorization: {credentials: …}` in its scrape config.
+ */
+export function metricsRequestAllowed(authorization: string | undefined, token: string | undefined): boolean {
+  if (!token) return true;
+  if (typeof authorization !== "string") return false;
+  const presented = Buffer.from(authorization);
+  const expected = Buffer.from(`Bearer ${token}`);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
 /** What `/ready` of an {@link startOpsServer} listener reports: ready or not, with a JSON body. */
 export interface OpsReadiness {
   readonly ready: boolean;
@@ -61,6 +75,8 @@ export interface OpsServerOptions {
   /** Listen address (default `0.0.0.0`). */
   readonly host?: string;
   readonly registry: Registry;
+  /** When set, `/metrics` needs `Authorization: Bearer {token}` (see {@link metricsRequestAllowed}). */
+  readonly token?: string | undefined;
   /** Readiness probe of `/ready`; a rejection counts as not ready (its message is not echoed). */
   readiness(): Promise<OpsReadiness>;
   readonly logger: Logger;
@@ -78,9 +94,10 @@ export interface OpsServer {
  * Starts the ops HTTP listener of a service without a web app (projector, analyst):
  * - `GET /health` → 200 `{"status":"ok"}` while the process runs;
  * - `GET /ready` → 200 with the readiness body, or 503 with it (`status: "not_ready"`);
- * - `GET /metrics` → the registry in the Prometheus text format;
- * - anything else → 404. No authentication: bind it to a private network (it carries no secrets,
- *   only counts per project id).
+ * - `GET /metrics` → the registry in the Prometheus text format (401 without the bearer `token`
+ *   when one is set);
+ * - anything else → 404. `/health` and `/ready` need no token; bind the listener to a private
+ *   network (it carries no secrets, only counts per project id).
  * @throws when the port cannot be bound.
  */
 export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer> {
@@ -95,6 +112,8 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     if (req.method !== "GET" && req.method !== "HEAD") return json(405, { status: "method_not_allowed" });
     if (path === "/health") return json(200, { status: "ok" });
     if (path === "/metrics") {
+      if (!metricsRequestAllowed(req.headers.authorization, opts.token))
+        return json(401, { status: "unauthorized" });
       opts.registry.metrics().then(
         (text) => send(200, opts.registry.contentType, text),
         (error: unknown) => {

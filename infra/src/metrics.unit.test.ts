@@ -5,6 +5,7 @@ import { createLogger } from "./logger.js";
 import {
   cachedReading,
   createMetricsRegistry,
+  metricsRequestAllowed,
   type OpsReadiness,
   type OpsServer,
   opsPortFromEnv,
@@ -121,5 +122,38 @@ describe("startOpsServer", () => {
     const failed = await fetch(`${base}/ready`);
     assert.equal(failed.status, 503);
     assert.deepEqual(await failed.json(), { status: "not_ready" });
+  });
+});
+
+describe("metrics token", () => {
+  test("metricsRequestAllowed: open without a token, else only its bearer", () => {
+    assert.equal(metricsRequestAllowed(undefined, undefined), true);
+    assert.equal(metricsRequestAllowed(undefined, ""), true);
+    assert.equal(metricsRequestAllowed(undefined, "t0ken-0123456789"), false);
+    assert.equal(metricsRequestAllowed("Bearer t0ken-0123456788", "t0ken-0123456789"), false);
+    assert.equal(metricsRequestAllowed("Bearer t0ken", "t0ken-0123456789"), false);
+    assert.equal(metricsRequestAllowed("Bearer t0ken-0123456789", "t0ken-0123456789"), true);
+  });
+
+  test("the ops listener asks for the token on /metrics only", async () => {
+    const server = await startOpsServer({
+      port: 0,
+      host: "127.0.0.1",
+      registry: createMetricsRegistry("projector"),
+      token: "t0ken-0123456789",
+      readiness: async () => ({ ready: true, body: {} }),
+      logger,
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      assert.equal((await fetch(`${base}/metrics`)).status, 401);
+      const ok = await fetch(`${base}/metrics`, { headers: { authorization: "Bearer t0ken-0123456789" } });
+      assert.equal(ok.status, 200);
+      assert.match(await ok.text(), /^process_cpu_user_seconds_total/m);
+      assert.equal((await fetch(`${base}/health`)).status, 200);
+      assert.equal((await fetch(`${base}/ready`)).status, 200);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
               body: { nats: natsOk ? "ok" : "down", postgres: pgOk ? "ok" : "down" },
             };
           },
+          token: process.env["METRICS_TOKEN"] || undefined,
           logger,
         }).catch((error: unknown) => {
           // The service works without it; Prometheus reports the target down (alert PulseServiceDown).

@@ -61,6 +61,8 @@ export interface IngestAppDeps {
     >;
   logger: Logger;
   registry: ProjectRegistry;
+  /** Bearer token `GET /metrics` requires (`METRICS_TOKEN`); unset = open. */
+  metricsToken?: string | undefined;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -157,7 +159,7 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
   });
 
   await app.register(healthPlugin, { nats: deps.nats, eventsStream: config.EVENTS_STREAM });
-  await app.register(metricsRoutes);
+  await app.register(metricsRoutes, { token: deps.metricsToken });
   await app.register(keycrmWebhookPlugin, { ctx });
   await app.register(amocrmWebhookPlugin, { ctx });
   if (config.EVOLUTION_WEBHOOK_ENABLED !== false) await app.register(evolutionWebhookPlugin, { ctx });

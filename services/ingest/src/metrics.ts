@@ -9,9 +9,10 @@
  * Never an order, lead or dialog id.
  */
 import type { DeliveryOutcome, WebhookSource } from "@pulse/events";
-import { createMetricsRegistry } from "@pulse/infra";
+import { createMetricsRegistry, metricsRequestAllowed } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
 import { Counter, Histogram, type Registry } from "prom-client";
+import { problemType, UnauthorizedError } from "./http.errors.js";
 
 /** The label value of a request naming no registered project. */
 export const UNKNOWN_PROJECT = "unknown";
@@ -119,13 +120,30 @@ export function crmLabelsOf(limiterKey: string): { api: string; project: string 
     : { api: "crm", project: limiterKey };
 }
 
-/** Registers `GET /metrics` (Prometheus text format, no token: expose it on a private network only). */
+/**
+ * Registers `GET /metrics` (Prometheus text format). With `token` (`METRICS_TOKEN`) it answers only
+ * `Authorization: Bearer {token}` (401 otherwise); without, anyone reaching the port may read it —
+ * the webhook port faces the CRMs, so set a token or block `/metrics` at the proxy.
+ */
 export async function metricsRoutes(
   app: FastifyInstance,
-  opts: { metrics?: IngestMetrics } = {},
+  opts: { metrics?: IngestMetrics; token?: string | undefined } = {},
 ): Promise<void> {
   const registry = (opts.metrics ?? ingestMetrics).registry;
-  app.get("/metrics", async (_request, reply) => {
+  app.get("/metrics", async (request, reply) => {
+    if (!metricsRequestAllowed(request.headers.authorization, opts.token)) {
+      const e = new UnauthorizedError("metrics token required");
+      return reply
+        .code(e.status)
+        .type("application/problem+json; charset=utf-8")
+        .send({
+          type: problemType(e.code),
+          title: e.title,
+          status: e.status,
+          detail: e.message,
+          code: e.code,
+        });
+    }
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);
   });

@@ -1,8 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createLogger } from "@pulse/infra";
+import Fastify from "fastify";
 import { CrmHttpError, createCrmHttpClient } from "./crm-http.client.js";
-import { crmLabelsOf, crmStatusClass, ingestMetrics, outcomeOfStatus } from "./metrics.js";
+import {
+  countWebhookDelivery,
+  createIngestMetrics,
+  crmLabelsOf,
+  crmStatusClass,
+  ingestMetrics,
+  metricsRoutes,
+  outcomeOfStatus,
+} from "./metrics.js";
 
 const log = createLogger("metrics-test", "silent");
 
@@ -111,5 +120,52 @@ describe("label helpers", () => {
     assert.equal(outcomeOfStatus(200), null);
     assert.deepEqual(crmLabelsOf("radist:shop-kyiv"), { api: "radist", project: "shop-kyiv" });
     assert.deepEqual(crmLabelsOf("shop-kyiv"), { api: "crm", project: "shop-kyiv" });
+  });
+});
+
+describe("GET /metrics (ingest)", () => {
+  test("open without a token; with METRICS_TOKEN only for its bearer", async () => {
+    const metrics = createIngestMetrics();
+    countWebhookDelivery("shop-kyiv", "keycrm", "accepted", metrics);
+    countWebhookDelivery(null, "amocrm", "unauthorized", metrics);
+
+    const open = Fastify();
+    await open.register(metricsRoutes, { metrics });
+    const res = await open.inject({ method: "GET", url: "/metrics" });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers["content-type"] as string, /^text\/plain/);
+    const lines = res.body.split("\n");
+    assert.ok(
+      lines.includes(
+        'pulse_webhook_deliveries_total{project="shop-kyiv",source="keycrm",outcome="accepted",service="ingest"} 1',
+      ),
+    );
+    assert.ok(
+      lines.includes(
+        'pulse_webhook_deliveries_total{project="unknown",source="amocrm",outcome="unauthorized",service="ingest"} 1',
+      ),
+    );
+    await open.close();
+
+    const guarded = Fastify();
+    await guarded.register(metricsRoutes, { metrics, token: "metrics-token-0123456789" });
+    const refused = await guarded.inject({ method: "GET", url: "/metrics" });
+    assert.equal(refused.statusCode, 401);
+    assert.equal(refused.json().code, "unauthorized");
+    assert.doesNotMatch(refused.body, /pulse_/);
+    const wrong = await guarded.inject({
+      method: "GET",
+      url: "/metrics",
+      headers: { authorization: "Bearer metrics-token-0123456788" },
+    });
+    assert.equal(wrong.statusCode, 401);
+    const allowed = await guarded.inject({
+      method: "GET",
+      url: "/metrics",
+      headers: { authorization: "Bearer metrics-token-0123456789" },
+    });
+    assert.equal(allowed.statusCode, 200);
+    assert.match(allowed.body, /^pulse_webhook_deliveries_total\{/m);
+    await guarded.close();
   });
 });

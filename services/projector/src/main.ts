@@ -28,6 +28,7 @@ async function main(): Promise<void> {
           host: process.env["PROJECTOR_HTTP_HOST"] || "0.0.0.0",
           registry: metrics.registry,
           readiness: () => projectorReadiness({ nats, db, config }),
+          token: process.env["METRICS_TOKEN"] || undefined,
           logger,
         }).catch((error: unknown) => {
           // The service works without it; Prometheus reports the target down (alert PulseServiceDown).

@@ -127,7 +127,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
 
   await app.register(pageRoutes);
   await app.register(healthRoutes, { deps });
-  await app.register(metricsPlugin, { metrics: createQueryMetrics(deps) });
+  await app.register(metricsPlugin, { metrics: createQueryMetrics(deps), token: deps.metricsToken });
   await app.register(
     async (api) => {
       await api.register(authPlugin, {

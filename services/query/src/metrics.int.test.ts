@@ -65,6 +65,33 @@ describe("GET /metrics (query)", () => {
     assert.match(text, /^# TYPE pulse_sse_clients gauge$/m);
   });
 
+  test("with METRICS_TOKEN, /metrics answers only its bearer", async () => {
+    const guarded = await buildQueryApp({
+      db: env.db,
+      nats: env.nats,
+      config: QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN }),
+      logger: createLogger("query-test", "silent"),
+      clock: () => new Date(now),
+      metricsToken: "metrics-token-0123456789",
+    });
+    try {
+      const refused = await guarded.inject({ method: "GET", url: "/metrics" });
+      assert.equal(refused.statusCode, 401);
+      assert.equal(refused.json().code, "unauthorized");
+      // The admin API token is not the metrics token.
+      assert.equal((await guarded.inject({ method: "GET", url: "/metrics", headers: AUTH })).statusCode, 401);
+      const ok = await guarded.inject({
+        method: "GET",
+        url: "/metrics",
+        headers: { authorization: "Bearer metrics-token-0123456789" },
+      });
+      assert.equal(ok.statusCode, 200);
+      assert.match(ok.body, /^# TYPE pulse_sla_orders gauge$/m);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   test("pulse_sse_clients goes up per served stream and down when it closes", async () => {
     const series = 'pulse_sse_clients{service="query"}';
     assert.equal(await sample(series), 0);

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics of the query service (README "Metrics and alerts"), served at `GET /metrics`
- * (no token: expose it on a private network only; it carries counts per project id, no secrets):
+ * (with `Authorization: Bearer {METRICS_TOKEN}` when that is set, else open — it carries counts per
+ * project id, no secrets, but expose it only to the monitoring network):
  * - `pulse_sse_clients`: open live-stream connections (`GET /api/stream/orders`), up when an
  *   authenticated request reaches the handler, down when its connection closes;
  * - `pulse_sla_orders{project,state}`: open orders per project by the SLA state (`ok` | `near` |
@@ -9,12 +10,13 @@
  * - the default process metrics.
  * Labels: project id and state only — never an order id.
  */
-import { cachedReading, createMetricsRegistry } from "@pulse/infra";
+import { cachedReading, createMetricsRegistry, metricsRequestAllowed } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { sql } from "kysely";
 import { Gauge, type Registry } from "prom-client";
 import type { QueryDeps } from "./deps.js";
+import { problemOf, sendProblem } from "./problem.handler.js";
 import { groupSlaStateAt } from "./sla-state.sql.js";
 
 /** How long the SLA reading is reused between scrapes, ms. */
@@ -100,9 +102,12 @@ export function createQueryMetrics(deps: Pick<QueryDeps, "db" | "clock" | "logge
  * count. Register before the `/api` routes.
  */
 export const metricsPlugin = fp(
-  async (app: FastifyInstance, opts: { metrics: QueryMetrics }) => {
+  async (app: FastifyInstance, opts: { metrics: QueryMetrics; token?: string | undefined }) => {
     const { registry, sseClients } = opts.metrics;
-    app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+    app.get("/metrics", { schema: { hide: true } }, async (request, reply) => {
+      if (!metricsRequestAllowed(request.headers.authorization, opts.token)) {
+        return sendProblem(reply, problemOf(request, 401, "unauthorized", "metrics token required"));
+      }
       const text = await registry.metrics();
       return reply.type(registry.contentType).send(text);
     });
