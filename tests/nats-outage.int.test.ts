@@ -8,7 +8,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
-import { connectNats, createLogger, type Nats, natsStatusOf } from "@pulse/infra";
+import {
+  connectNats,
+  createLogger,
+  createMetricsRegistry,
+  type Nats,
+  natsStatusOf,
+  startOpsServer,
+} from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { type PrivateNatsServer, startPrivateNats } from "@pulse/infra/testing-nats";
 import {
@@ -26,9 +33,9 @@ import {
   DeterministicRecomputeError,
   loadProjectorConfig,
   type Projector,
+  projectorReadiness,
   type RecomputeAttempt,
   replayReadModels,
-  startHealthServer,
 } from "@pulse/projector";
 import { buildQueryApp, type QueryApp, QueryConfig } from "@pulse/query";
 import { sql } from "kysely";
@@ -228,7 +235,13 @@ describe("NATS outages", () => {
       logger,
       clock: () => new Date("2026-11-07T12:00:00.000Z"),
     });
-    probes = await startHealthServer({ nats: projectorNats, db: env.db, logger, port: 0, host: "127.0.0.1" });
+    probes = await startOpsServer({
+      port: 0,
+      host: "127.0.0.1",
+      registry: createMetricsRegistry("projector"),
+      readiness: () => projectorReadiness({ nats: projectorNats, db: env.db }),
+      logger,
+    });
     // The first half of the fixture before the projector starts, the rest while it runs.
     const half = Math.floor(events.length / 2);
     for (const e of events.slice(0, half)) await publish(e);

@@ -8,4 +8,5 @@ cd "$(dirname "$0")/../.."
 if ! command -v pnpm >/dev/null 2>&1; then npm install -g pnpm@10 >/dev/null; fi
 pnpm install --frozen-lockfile
 bash infra/scripts/ensure-browser.sh
+bash infra/scripts/ensure-promtool.sh
 exec pnpm start "$@"

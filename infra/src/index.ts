@@ -24,6 +24,17 @@ export {
 } from "./db/recompute-summary.js";
 export { problemClientErrorHandler } from "./http-client-error.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
+export {
+  cachedReading,
+  createMetricsRegistry,
+  type MetricsService,
+  metricsRequestAllowed,
+  type OpsReadiness,
+  type OpsServer,
+  type OpsServerOptions,
+  opsPortFromEnv,
+  startOpsServer,
+} from "./metrics.js";
 export { connectNats, ensureStreams, isNotFound, type Nats, natsServers } from "./nats/connection.js";
 export { type NatsStatus, natsStatusOf } from "./nats/status.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

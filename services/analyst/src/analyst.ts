@@ -35,6 +35,7 @@ import {
 } from "@pulse/domain";
 import { type Database, ensureStreams, type Logger, type Nats } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import type { Registry } from "prom-client";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
 import { type PublishRetryOptions, publishAnalysisEvent } from "./analysis-event.publisher.js";
@@ -49,6 +50,7 @@ import {
   projectOfRunSubject,
 } from "./analysis-run.contract.js";
 import { type AnalystMetrics, createAnalystMetrics } from "./analyst.metrics.js";
+import { withPrometheus } from "./analyst.prometheus.js";
 import {
   type AnalysisDialog,
   type AnalysisOutcome,
@@ -96,6 +98,8 @@ export interface AnalystDeps {
   readonly budget?: TokenBudget;
   readonly ledger?: AnalysisLedger & { forget?(key: AnalysisKey): void };
   readonly publishRetry?: Partial<PublishRetryOptions>;
+  /** Prometheus registry to count in as well (`analyst.prometheus.ts`; `main.ts` serves it). */
+  readonly registry?: Registry;
 }
 
 /** What started a run. */
@@ -222,7 +226,8 @@ export function createAnalyst(deps: AnalystDeps): Analyst {
     deps.budget ??
     createPgTokenBudget(db, config.LLM_DAILY_TOKEN_BUDGET, { logger: logger.child({ component: "budget" }) });
   const limit = createLimiter(config.LLM_CONCURRENCY);
-  const metrics = createAnalystMetrics(clock().getTime());
+  const recorder = createAnalystMetrics(clock().getTime());
+  const metrics = deps.registry ? withPrometheus(recorder, deps.registry) : recorder;
   const newRunId = monotonicFactory();
   const tickMs = config.ANALYST_TICK_SECONDS * 1000;
 

@@ -44,6 +44,7 @@ export {
   type RunTrigger,
 } from "./analyst.js";
 export { type AnalystMetrics, type AnalystMetricsRecorder, createAnalystMetrics } from "./analyst.metrics.js";
+export { createAnalystRegistry, withPrometheus } from "./analyst.prometheus.js";
 export {
   type AnalysisDialog,
   type AnalysisEventOptions,

@@ -2,11 +2,23 @@
  * The analyst process: reads the configuration from the environment (`AnalystConfig`: NATS, Postgres,
  * LLM, scheduler), connects to Postgres (migrating it, like the other services) and NATS, runs {@link createAnalyst} until SIGINT/SIGTERM,
  * then stops it (dialogs in flight finish, at most {@link STOP_GRACE_MS}) and closes the connections.
- * No HTTP server: the query service is the API (it reaches the analyst over NATS). Exits 1 when it
- * cannot start or does not stop cleanly.
+ * No API: the query service is the API (it reaches the analyst over NATS). Its ops listener
+ * (`/health`, `/ready`, `/metrics`) listens on `ANALYST_HTTP_PORT` (default 3003, `off` = none) at
+ * `ANALYST_HTTP_HOST` (default `0.0.0.0`; a port in use is logged and the
+ * service runs without it). Exits 1 when it cannot start or does not stop cleanly.
  */
-import { connectNats, createDb, createLogger, loadConfig, migrate } from "@pulse/infra";
+import {
+  connectNats,
+  createDb,
+  createLogger,
+  loadConfig,
+  migrate,
+  opsPortFromEnv,
+  startOpsServer,
+} from "@pulse/infra";
+import { sql } from "kysely";
 import { createAnalyst } from "./analyst.js";
+import { createAnalystRegistry } from "./analyst.prometheus.js";
 import { AnalystConfig } from "./config.js";
 
 /** Longest wait for the dialogs in flight when stopping, ms (an LLM call may take its timeout). */
@@ -27,7 +39,35 @@ async function main(): Promise<void> {
       "read models are from an older DDL version; the projector rebuilds them, dialogs may be missing until then",
     );
   const nats = await connectNats(config.NATS_URL, "analyst");
-  const analyst = createAnalyst({ nats, db, config, logger, clock: () => new Date() });
+  const registry = createAnalystRegistry();
+  const analyst = createAnalyst({ nats, db, config, logger, clock: () => new Date(), registry });
+  const opsPort = opsPortFromEnv(process.env, "ANALYST_HTTP_PORT", 3003);
+  const ops =
+    opsPort === null
+      ? null
+      : await startOpsServer({
+          port: opsPort,
+          host: process.env["ANALYST_HTTP_HOST"] || "0.0.0.0",
+          registry,
+          // Ready while NATS is connected and PostgreSQL answers.
+          readiness: async () => {
+            const natsOk = !nats.nc.isClosed();
+            const pgOk = await sql`SELECT 1`.execute(db).then(
+              () => true,
+              () => false,
+            );
+            return {
+              ready: natsOk && pgOk,
+              body: { nats: natsOk ? "ok" : "down", postgres: pgOk ? "ok" : "down" },
+            };
+          },
+          token: process.env["METRICS_TOKEN"] || undefined,
+          logger,
+        }).catch((error: unknown) => {
+          // The service works without it; Prometheus reports the target down (alert PulseServiceDown).
+          logger.error({ err: error, port: opsPort }, "ops listener not started; running without /metrics");
+          return null;
+        });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -42,6 +82,7 @@ async function main(): Promise<void> {
         clean = false;
         logger.warn({ grace_ms: STOP_GRACE_MS }, "dialogs still in flight; stopping anyway");
       }
+      await ops?.close();
       await nats.nc.drain();
       await db.destroy();
     } catch (error) {

@@ -26,6 +26,7 @@ import {
 } from "./http.errors.js";
 import type { IngestConfig } from "./ingest.config.js";
 import { keycrmWebhookPlugin } from "./keycrm.webhook.js";
+import { countWebhookDelivery, metricsRoutes, outcomeOfStatus } from "./metrics.js";
 import type { ProjectRegistry } from "./project-registry.js";
 import { receiptBatcher } from "./receipt.batcher.js";
 import {
@@ -60,13 +61,16 @@ export interface IngestAppDeps {
     >;
   logger: Logger;
   registry: ProjectRegistry;
+  /** Bearer token `GET /metrics` requires (`METRICS_TOKEN`); unset = open. */
+  metricsToken?: string | undefined;
   clock?: () => Date;
   newId?: () => string;
 }
 
 /**
  * Builds the ingest app: `POST /webhooks/keycrm/:projectId`, `POST /webhooks/amocrm/:projectId`,
- * `POST /webhooks/evolution/:projectId` (unless disabled), `GET /health`, `GET /ready`. Every error is answered as RFC 9457 `application/problem+json`
+ * `POST /webhooks/evolution/:projectId` (unless disabled), `GET /health`, `GET /ready`, `GET /metrics`
+ * (Prometheus, `metrics.ts`). Every error is answered as RFC 9457 `application/problem+json`
  * `{type, title, status, detail, code}` by one handler: 4xx details name the problem, 5xx details
  * are fixed text (the cause is logged, never echoed); a 503 carries `Retry-After` (seconds).
  * Statistics (SPEC "Webhook statistics count deliveries"): a delivery that stored events is counted
@@ -133,6 +137,11 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
   decorateWebhookState(app);
   app.addHook("onResponse", (request, reply, done) => {
     const state = webhookStateOf(request);
+    if (state) {
+      const outcome = state.outcome ?? outcomeOfStatus(reply.statusCode);
+      const project = state.project?.record.project_id ?? state.claimedProjectId;
+      if (outcome) countWebhookDelivery(project, state.source, outcome);
+    }
     if (state && logger.isLevelEnabled("info")) {
       logger.info(
         {
@@ -154,6 +163,7 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
   });
 
   await app.register(healthPlugin, { nats: deps.nats, eventsStream: config.EVENTS_STREAM });
+  await app.register(metricsRoutes, { token: deps.metricsToken });
   await app.register(keycrmWebhookPlugin, { ctx });
   await app.register(amocrmWebhookPlugin, { ctx });
   if (config.EVOLUTION_WEBHOOK_ENABLED !== false) await app.register(evolutionWebhookPlugin, { ctx });

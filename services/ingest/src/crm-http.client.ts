@@ -13,6 +13,7 @@ import type { Logger } from "@pulse/infra";
 import pRetry from "p-retry";
 import pThrottle from "p-throttle";
 import type { IngestConfig } from "./ingest.config.js";
+import { crmLabelsOf, crmStatusClass, ingestMetrics } from "./metrics.js";
 
 /** A non-2xx answer of a CRM API. `retryable` for 429/5xx; `retryAfterMs` from `Retry-After`. */
 export class CrmHttpError extends Error {
@@ -82,6 +83,7 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
   };
 
   const once = async (
+    limiterKey: string,
     url: string,
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
@@ -98,11 +100,16 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
         request.abort(new DOMException(`CRM request timed out after ${opts.timeoutMs} ms`, "TimeoutError")),
       opts.timeoutMs,
     );
+    const labels = crmLabelsOf(limiterKey);
     try {
       const res = await doFetch(url, {
         headers: { accept: "application/json", ...headers },
         signal: request.signal,
+      }).catch((error: unknown) => {
+        ingestMetrics.crmRequests.inc({ ...labels, status: crmStatusClass(null) });
+        throw error;
       });
+      ingestMetrics.crmRequests.inc({ ...labels, status: crmStatusClass(res.status) });
       if (!res.ok) {
         await res.arrayBuffer().catch(() => undefined);
         throw new CrmHttpError(res.status, url, retryAfterMs(res.headers.get("retry-after")));
@@ -127,7 +134,16 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
     signal?: AbortSignal,
   ): Promise<unknown> => {
     const throttle = throttleOf(projectId);
-    return pRetry(() => throttle(() => once(url, headers, signal)), {
+    const api = crmLabelsOf(projectId).api;
+    // One attempt: wait for the limiter (timed), then call.
+    const attempt = () => {
+      const endWait = ingestMetrics.crmThrottleWait.startTimer({ api });
+      return throttle(() => {
+        endWait();
+        return once(projectId, url, headers, signal);
+      });
+    };
+    return pRetry(attempt, {
       signal,
       retries: opts.retries,
       factor: 2,

@@ -81,7 +81,8 @@ export async function startIngest(
   try {
     await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
     const registry = await openProjectRegistry(nats.js, config.EVENTS_STREAM, logger, keyring);
-    const app = await buildIngestApp({ nats, config, logger, registry });
+    const metricsToken = (opts.env ?? process.env)["METRICS_TOKEN"] || undefined;
+    const app = await buildIngestApp({ nats, config, logger, registry, metricsToken });
     const http = createProjectCrmHttpClient(config, (p) => registry.get(p)?.record.kind, logger);
     const worker = createDictionaryWorker({ nats, config, logger, registry, http });
     const ulid = eventIdFactory();

@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DeliveryContext, NormalizedDelivery } from "./delivery.js";
 import { type Publisher, publishEvents } from "./event.publisher.js";
 import { ValidationError } from "./http.errors.js";
+import { ingestMetrics } from "./metrics.js";
 import { type ProjectEntry, type ProjectRegistry, projectPhoneRegion } from "./project-registry.js";
 import type { ReceiptBatcher } from "./receipt.batcher.js";
 import { authenticateWebhook, presentedSecret } from "./webhook.auth.js";
@@ -199,10 +200,19 @@ export function registerWebhookRoute(
         };
         for (const e of events) e.delivery = delivery;
       }
+      const endTimer = events.length > 0 ? ingestMetrics.publishDuration.startTimer() : null;
       const outcome = await publishEvents(ctx.publisher, ctx.scheme, events, {
         timeoutMs: ctx.publishTimeoutMs,
         retryAfterSeconds: ctx.retryAfterSeconds,
+      }).catch((error: unknown) => {
+        endTimer?.({ outcome: "error" });
+        throw error;
       });
+      if (endTimer) {
+        endTimer({ outcome: "ok" });
+        ingestMetrics.eventsPublished.inc({ project: projectId, result: "stored" }, outcome.accepted);
+        ingestMetrics.eventsPublished.inc({ project: projectId, result: "duplicate" }, outcome.duplicates);
+      }
       if (outcome.accepted > 0) {
         // Counted by the projector from the stored events (accepted, or duplicate when they all
         // were already known): no second publish on the accepted path.

@@ -4,7 +4,13 @@
  * comparison for tests and operators (`compareReadModels`).
  */
 export { PROJECTOR_LOCK_KEY } from "./checkpoints.repository.js";
-export { projectorReadiness, type Readiness, startHealthServer } from "./health.server.js";
+export {
+  createProjectorMetrics,
+  type ProjectorMetrics,
+  type ProjectorMetricsDeps,
+  SCRAPE_CACHE_MS,
+} from "./metrics.js";
+export { PROJECTOR_READY_TIMEOUT_MS, projectorReadiness } from "./ops.js";
 export { loadProjectorConfig, type ProjectorConfig, projectorNames } from "./projector.config.js";
 export {
   type BatchInfo,

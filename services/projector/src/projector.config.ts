@@ -16,7 +16,6 @@ import { BaseConfig, loadConfig } from "@pulse/infra";
  * | `SLA_TICK_SECONDS` | `30` | period of the running-SLA ticker (notices for orders turning near/over) |
  * | `RECOMPUTE_RETRY_MIN_MS` | `1000` | first delay before retrying a recompute that failed for a transient reason |
  * | `RECOMPUTE_RETRY_MAX_MS` | `60000` | cap of that delay (it doubles per failed attempt) |
- * | `PROJECTOR_HTTP_PORT` | `0` = off | port of `GET /health` and `GET /ready` (`main.ts`) |
  */
 export interface ProjectorConfig extends BaseConfig {
   readonly PROJECTOR_DURABLE: string;
@@ -29,7 +28,6 @@ export interface ProjectorConfig extends BaseConfig {
   readonly SLA_TICK_SECONDS: number;
   readonly RECOMPUTE_RETRY_MIN_MS: number;
   readonly RECOMPUTE_RETRY_MAX_MS: number;
-  readonly PROJECTOR_HTTP_PORT: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -64,8 +62,6 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     SLA_TICK_SECONDS: positiveInt(env, "SLA_TICK_SECONDS", 30, problems),
     RECOMPUTE_RETRY_MIN_MS: positiveInt(env, "RECOMPUTE_RETRY_MIN_MS", 1000, problems),
     RECOMPUTE_RETRY_MAX_MS: positiveInt(env, "RECOMPUTE_RETRY_MAX_MS", 60_000, problems),
-    PROJECTOR_HTTP_PORT:
-      env["PROJECTOR_HTTP_PORT"] === "0" ? 0 : positiveInt(env, "PROJECTOR_HTTP_PORT", 0, problems),
   };
   if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join("\n  ")}`);
   return config;

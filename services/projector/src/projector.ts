@@ -6,6 +6,7 @@ import { readCheckpoint, takeProjectorLock, writeCheckpoint } from "./checkpoint
 import { deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
 import { DurableBatchReader, type DurableSpec } from "./durable-batch.reader.js";
 import { applyEventsBatch, type EventsBatchOutcome } from "./events-batch.apply.js";
+import type { ProjectorMetrics } from "./metrics.js";
 import { createOutboxRelay, type OutboxRelay } from "./outbox.relay.js";
 import { type ProjectorConfig, projectorNames } from "./projector.config.js";
 import { applyReceiptsBatch, type ReceiptsBatchOutcome } from "./receipts-batch.apply.js";
@@ -57,6 +58,8 @@ export interface ProjectorDeps {
   readonly logger: Logger;
   readonly hooks?: ProjectorHooks;
   readonly clock?: () => number;
+  /** Prometheus metrics to count batches in (`metrics.ts`; `main.ts` serves them). */
+  readonly metrics?: ProjectorMetrics;
 }
 
 /** A running projector (see {@link createProjector}). */
@@ -295,7 +298,11 @@ class StreamLoop<
         lastSeq: batch[batch.length - 1]!.seq,
         size: batch.length,
       };
+      const endTimer = this.deps.metrics?.batchDuration.startTimer({ consumer: this.name });
       const poison = await this.applyBatch(batch, info);
+      endTimer?.();
+      this.deps.metrics?.messagesApplied.inc({ consumer: this.name }, batch.length);
+      if (poison.size > 0) this.deps.metrics?.deadLettered.inc({ consumer: this.name }, poison.size);
       await this.deps.hooks?.afterCommit?.(info);
       this.failures = 0;
       for (const m of batch) {
@@ -327,6 +334,7 @@ class StreamLoop<
       } catch (error) {
         if (error instanceof StreamGapError) throw error;
         if (this.stopping) throw new Stopped();
+        this.deps.metrics?.batchFailures.inc({ consumer: this.name });
         if (isDataError(error) && attempt >= 3) return this.isolate(batch, info, error);
         const delay = this.backoff(attempt);
         this.logger.error(

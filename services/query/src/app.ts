@@ -23,6 +23,7 @@ import type { QueryDeps } from "./deps.js";
 import { dialogsRoutes } from "./dialogs.routes.js";
 import { dictsRoutes } from "./dicts.routes.js";
 import { healthRoutes } from "./health.routes.js";
+import { createQueryMetrics, metricsPlugin } from "./metrics.js";
 import { createOrderUpdatesFeed, natsPlugin } from "./nats.plugin.js";
 import { rejectNulCharacters } from "./nul-guard.js";
 import { openApiTransform } from "./openapi.js";
@@ -49,7 +50,8 @@ export type QueryApp = FastifyInstance<
 /**
  * Builds the query service's Fastify app (not listening; `server.ts` listens, tests use `inject`
  * or `listen({port: 0})`):
- * - `GET /` live order page; `GET /health`, `GET /ready`; `GET /openapi.json`, Swagger UI at `/docs`;
+ * - `GET /` live order page; `GET /health`, `GET /ready`; `GET /metrics` (Prometheus, `metrics.ts`);
+ *   `GET /openapi.json`, Swagger UI at `/docs`;
  * - under `/api`, behind the auth plugin (bearer token or `?access_token=`): `GET /api/projects`,
  *   `GET /api/orders`, `GET /api/orders/:orderId/timeline`, `GET /api/dicts/statuses`,
  *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE), `GET|PUT /api/settings/*` and
@@ -131,6 +133,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
 
   await app.register(pageRoutes);
   await app.register(healthRoutes, { deps });
+  await app.register(metricsPlugin, { metrics: createQueryMetrics(deps), token: deps.metricsToken });
   await app.register(
     async (api) => {
       await api.register(authPlugin, {

@@ -22,6 +22,8 @@ export interface QueryDeps {
    * The seam where accounts and roles come in later.
    */
   readonly authenticate?: Authenticator;
+  /** Bearer token `GET /metrics` requires (`METRICS_TOKEN`); unset = open (`metrics.ts`). */
+  readonly metricsToken?: string | undefined;
 }
 
 /** Options every route plugin of the app receives. */

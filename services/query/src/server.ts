@@ -19,7 +19,14 @@ if (needsRebuild)
   );
 const nats = await connectNats(config.NATS_URL, "query");
 await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
-const app = await buildQueryApp({ db, nats, config, logger, clock: () => new Date() });
+const app = await buildQueryApp({
+  db,
+  nats,
+  config,
+  logger,
+  clock: () => new Date(),
+  metricsToken: process.env["METRICS_TOKEN"] || undefined,
+});
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
