@@ -113,15 +113,26 @@ describe("startOpsServer", () => {
     assert.equal((await fetch(`${base}/metrics`, { method: "POST" })).status, 405);
   });
 
-  test("/ready answers 503 when not ready or when the probe fails", async () => {
-    readiness = { ready: false, body: { nats: "down" } };
+  test("/ready answers a 503 problem when not ready or when the probe fails", async () => {
+    const problem = {
+      type: "urn:pulse:problem:not_ready",
+      title: "Service Unavailable",
+      status: 503,
+      code: "not_ready",
+    };
+    readiness = { ready: false, body: { nats: "down", detail: "not ready: NATS not answering" } };
     const notReady = await fetch(`${base}/ready`);
     assert.equal(notReady.status, 503);
-    assert.deepEqual(await notReady.json(), { status: "not_ready", nats: "down" });
+    assert.match(notReady.headers.get("content-type") ?? "", /^application\/problem\+json/);
+    assert.deepEqual(await notReady.json(), {
+      ...problem,
+      detail: "not ready: NATS not answering",
+      nats: "down",
+    });
     readiness = new Error("secret internals");
     const failed = await fetch(`${base}/ready`);
     assert.equal(failed.status, 503);
-    assert.deepEqual(await failed.json(), { status: "not_ready" });
+    assert.deepEqual(await failed.json(), { ...problem, detail: "not ready" });
   });
 });
 
