@@ -35,7 +35,9 @@ import { fixturesDir } from "./support/stack.js";
 
 const repo = new URL("..", import.meta.url).pathname;
 const PROJECT = "shop-lviv";
-const secret = () => randomBytes(12).toString("hex");
+// As .env.example generates them: nats-server reads an environment value as a config value, so a
+// password must start with a letter (a leading digit would make it a number).
+const secret = () => `p${randomBytes(12).toString("hex")}`;
 
 async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {

@@ -207,18 +207,29 @@ export function createProjectCrmHttpClient(
 }
 
 /**
- * A per-key throttle: the calls it wraps start at least `intervalMs` apart (p-throttle, strict, one
- * call per interval), measured from the moment the previous call actually started — p-throttle
- * reads the clock and runs the call in the same step, so for a request that moment is when it is
- * handed to `fetch`. Callers take their turn one after another: a caller is queued in p-throttle only
- * once the previous caller has started (p-throttle fixes a queued call's time when it is queued, so
- * with several queued a timer that fired late would let the next call out less than an interval
- * after it). The calls themselves may overlap: a slow answer does not hold the next start back.
+ * A per-key throttle: the calls it wraps start at least `intervalMs` apart, measured between the
+ * moments they actually start (for a request, when it is handed to `fetch`). p-throttle (strict, one
+ * call per interval) schedules the turns; it spaces the times it *scheduled*, and a timer that fires
+ * late on a busy machine makes a call start after its scheduled time, so a call that started late
+ * would be followed too closely. Each call therefore also waits, when needed, until `intervalMs` after
+ * the previous call's actual start (`lastStart`, epoch ms). Callers take their turn one after
+ * another: a caller is queued in p-throttle only once the previous caller has started. The calls
+ * themselves may overlap: a slow answer does not hold the next start back.
  */
 function spacedStarts(intervalMs: number): <T>(fn: () => Promise<T>) => Promise<T> {
   const throttled = pThrottle({ limit: 1, interval: intervalMs, strict: true })(
     (fn: () => Promise<unknown>) => fn(),
   );
+  let lastStart = Number.NEGATIVE_INFINITY;
+  const untilSpaced = async (): Promise<void> => {
+    for (
+      let wait = lastStart + intervalMs - Date.now();
+      wait > 0;
+      wait = lastStart + intervalMs - Date.now()
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
   // Resolves when the latest caller has started; p-throttle never rejects a call (no abort is used).
   let previousStarted: Promise<void> = Promise.resolve();
   return <T>(fn: () => Promise<T>): Promise<T> => {
@@ -227,7 +238,9 @@ function spacedStarts(intervalMs: number): <T>(fn: () => Promise<T>) => Promise<
       markStarted = resolve;
     });
     const result = previousStarted.then(() =>
-      throttled(() => {
+      throttled(async () => {
+        await untilSpaced();
+        lastStart = Date.now();
         markStarted();
         return fn();
       }),
