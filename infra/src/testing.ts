@@ -4,6 +4,7 @@
  * root — torn down afterwards (STYLE.md "Tests").
  */
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import type { Kysely } from "kysely";
 import type { Database } from "./db/database.js";
 import { createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
@@ -89,4 +90,21 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A TCP port on 127.0.0.1 the OS reports free right now (the kernel picks it), for a private server
+ * or listener of a test.
+ * @throws the listen error, or `no free port` when the OS gave none.
+ */
+export async function freePort(): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
 }
