@@ -16,7 +16,7 @@ import {
   natsStatusOf,
   startOpsServer,
 } from "@pulse/infra";
-import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { checkpointSeq, createTestEnv, type TestEnv, waitFor, waitForCheckpoint } from "@pulse/infra/testing";
 import { type PrivateNatsServer, startPrivateNats } from "@pulse/infra/testing-nats";
 import {
   type DeliveryContext,
@@ -175,16 +175,8 @@ describe("NATS outages", () => {
         WAIT_MS,
       )
     ).state.last_seq;
-  const checkpoint = async () =>
-    (
-      await env.db
-        .selectFrom("rm.checkpoints")
-        .select("stream_seq")
-        .where("name", "=", "events")
-        .executeTakeFirst()
-    )?.stream_seq ?? 0;
-  const waitApplied = async (seq: number) =>
-    waitFor(`checkpoint ${seq}`, async () => (await checkpoint()) >= seq, WAIT_MS);
+  const checkpoint = () => checkpointSeq(env.db);
+  const waitApplied = (seq: number) => waitForCheckpoint(env.db, seq, { timeoutMs: WAIT_MS });
   const replayRow = (id: string) =>
     env.db.selectFrom("ops.replays").selectAll().where("id", "=", id).executeTakeFirst();
   const call = async (method: "GET" | "PUT", url: string, payload?: object) => {

@@ -108,3 +108,30 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * The last stream sequence the projector applied from stream `name` (`events` or `receipts`), read
+ * from `rm.checkpoints`; 0 before its first checkpoint.
+ * @throws the Postgres error when the query fails.
+ */
+export async function checkpointSeq(db: Kysely<Database>, name = "events"): Promise<number> {
+  const row = await db
+    .selectFrom("rm.checkpoints")
+    .select("stream_seq")
+    .where("name", "=", name)
+    .executeTakeFirst();
+  return row?.stream_seq ?? 0;
+}
+
+/**
+ * Waits until the projector's checkpoint of stream `name` (default `events`) reached stream
+ * sequence `seq` ({@link checkpointSeq} polled by {@link waitFor}).
+ * @throws Error `timed out waiting for checkpoint <seq>` after `timeoutMs` (default 15 s).
+ */
+export async function waitForCheckpoint(
+  db: Kysely<Database>,
+  seq: number,
+  opts: { name?: string; timeoutMs?: number } = {},
+): Promise<void> {
+  await waitFor(`checkpoint ${seq}`, async () => (await checkpointSeq(db, opts.name)) >= seq, opts.timeoutMs);
+}

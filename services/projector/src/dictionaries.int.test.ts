@@ -8,7 +8,7 @@ import {
   aUsersSynced,
 } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
-import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { createTestEnv, type TestEnv, waitFor, waitForCheckpoint } from "@pulse/infra/testing";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
 import { compareReadModels } from "./read-models.compare.js";
@@ -55,15 +55,7 @@ describe("projector: status and users dictionaries", () => {
         msgID: event.dedup_key,
       })
     ).seq;
-  const checkpoint = async () =>
-    (
-      await env.db
-        .selectFrom("rm.checkpoints")
-        .select("stream_seq")
-        .where("name", "=", "events")
-        .executeTakeFirst()
-    )?.stream_seq ?? 0;
-  const waitSeq = (seq: number) => waitFor(`checkpoint ${seq}`, async () => (await checkpoint()) >= seq);
+  const waitSeq = (seq: number) => waitForCheckpoint(env.db, seq);
   const intervalGroups = async (orderId: number) =>
     (
       await env.db

@@ -11,7 +11,7 @@ import {
 } from "@pulse/events";
 import { aDictionarySynced, anOrderStatusChanged, aProjectRegistered } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
-import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { createTestEnv, type TestEnv, waitFor, waitForCheckpoint } from "@pulse/infra/testing";
 import { sql } from "kysely";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
@@ -115,15 +115,7 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
         msgID: event.dedup_key,
       })
     ).seq;
-  const checkpoint = async () =>
-    (
-      await env.db
-        .selectFrom("rm.checkpoints")
-        .select("stream_seq")
-        .where("name", "=", "events")
-        .executeTakeFirst()
-    )?.stream_seq ?? 0;
-  const waitSeq = (seq: number) => waitFor(`checkpoint ${seq}`, async () => (await checkpoint()) >= seq);
+  const waitSeq = (seq: number) => waitForCheckpoint(env.db, seq);
   const intervals = (orderId: number) =>
     env.db
       .selectFrom("rm.order_status_intervals")
