@@ -28,7 +28,7 @@ import {
   migrate,
   type Nats,
 } from "@pulse/infra";
-import { waitFor } from "@pulse/infra/testing";
+import { checkpointSeq, waitFor } from "@pulse/infra/testing";
 import { type PrivatePostgres, startPrivatePostgres } from "@pulse/infra/testing-postgres";
 import {
   dictionaryImportCommand,
@@ -132,13 +132,8 @@ async function ready(): Promise<{
   };
 }
 
-async function checkpoint(name: "events" | "receipts"): Promise<number> {
-  const row = await db
-    .selectFrom("rm.checkpoints")
-    .select("stream_seq")
-    .where("name", "=", name)
-    .executeTakeFirst();
-  return row?.stream_seq ?? 0;
+function checkpoint(name: "events" | "receipts"): Promise<number> {
+  return checkpointSeq(db, name);
 }
 
 async function lastSeq(name: string): Promise<number> {
