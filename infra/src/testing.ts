@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { type DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
 import type { Kysely } from "kysely";
 import type { Database } from "./db/database.js";
 import { createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
@@ -134,4 +135,21 @@ export async function waitForCheckpoint(
   opts: { name?: string; timeoutMs?: number } = {},
 ): Promise<void> {
   await waitFor(`checkpoint ${seq}`, async () => (await checkpointSeq(db, opts.name)) >= seq, opts.timeoutMs);
+}
+
+/**
+ * Publishes `event` to the events stream of the test environment `env` the way ingest stores it
+ * (its subject under `env.subjectRoot`, `Nats-Msg-Id` = its dedup key, so a re-publish within the
+ * duplicate window is dropped) and returns its stream sequence (an already-stored duplicate
+ * returns the sequence of the stored one).
+ * @throws the NATS error when the publish is not acknowledged (no retry).
+ */
+export async function publishTestEvent(
+  env: Pick<TestEnv, "nats" | "subjectRoot">,
+  event: DomainEvent,
+): Promise<number> {
+  const ack = await env.nats.js.publish(eventSubject({ root: env.subjectRoot }, event), encodeEvent(event), {
+    msgID: event.dedup_key,
+  });
+  return ack.seq;
 }
