@@ -10,7 +10,7 @@ import { AMOCRM_STATUS_EVENT_TYPE, amocrmEventsPage, amocrmStatusEvent } from ".
 import type { CrmHttpClient } from "./crm-http.client.js";
 import { publishEvents } from "./event.publisher.js";
 import type { IngestConfig } from "./ingest.config.js";
-import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
+import { createPollerScheduler, crmApiPollEligible, type PollerScheduler } from "./poller.scheduler.js";
 import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
 import type { ProjectRecord, ProjectRegistry } from "./project-registry.js";
 
@@ -75,13 +75,7 @@ export interface AmocrmEventsPoller {
 
 /** True for a project the catch-up can read: active amoCRM with a base URL and an API token. */
 export function amocrmCatchupEligible(record: ProjectRecord | undefined): record is ProjectRecord {
-  return (
-    !!record &&
-    record.active &&
-    record.kind === "amocrm" &&
-    record.base_url !== null &&
-    record.api_token !== null
-  );
+  return crmApiPollEligible(record, "amocrm");
 }
 
 /**

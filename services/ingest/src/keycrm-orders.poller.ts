@@ -18,7 +18,7 @@ import {
   keycrmOrdersPage,
   keycrmUpdatedBetween,
 } from "./keycrm-orders.mapper.js";
-import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
+import { createPollerScheduler, crmApiPollEligible, type PollerScheduler } from "./poller.scheduler.js";
 import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
 import type { ProjectRecord, ProjectRegistry } from "./project-registry.js";
 
@@ -100,13 +100,7 @@ export interface KeycrmOrdersPoller {
 
 /** True for a project the catch-up can read: active KeyCRM with a base URL and an API token. */
 export function keycrmCatchupEligible(record: ProjectRecord | undefined): record is ProjectRecord {
-  return (
-    !!record &&
-    record.active &&
-    record.kind === "keycrm" &&
-    record.base_url !== null &&
-    record.api_token !== null
-  );
+  return crmApiPollEligible(record, "keycrm");
 }
 
 /**
