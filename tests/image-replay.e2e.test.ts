@@ -17,12 +17,11 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { dropDatabase } from "@pulse/infra";
-import { waitFor } from "@pulse/infra/testing";
+import { freePort, waitFor } from "@pulse/infra/testing";
 import {
   type ComposeService,
   parseDockerfile,
@@ -38,17 +37,6 @@ const PROJECT = "shop-lviv";
 // As .env.example generates them: nats-server reads an environment value as a config value, so a
 // password must start with a letter (a leading digit would make it a number).
 const secret = () => `p${randomBytes(12).toString("hex")}`;
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A long-running child with its output kept for failure messages. */
 interface Proc {

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
+import { sequentialIds } from "@pulse/events/testing";
 import {
   connectNats,
   createLogger,
@@ -16,7 +17,7 @@ import {
   natsStatusOf,
   startOpsServer,
 } from "@pulse/infra";
-import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { checkpointSeq, createTestEnv, type TestEnv, waitFor, waitForCheckpoint } from "@pulse/infra/testing";
 import { type PrivateNatsServer, startPrivateNats } from "@pulse/infra/testing-nats";
 import {
   type DeliveryContext,
@@ -45,18 +46,8 @@ const FIXTURES = new URL("../../shared/fixtures/", import.meta.url).pathname;
 const ADMIN = "admin-token-nats-outage-0123";
 const WAIT_MS = 60_000;
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-let idCounter = 0;
 /** Deterministic, distinct ULID-shaped ids. */
-function newId(): string {
-  let n = ++idCounter;
-  let out = "";
-  for (let i = 0; i < 10; i++) {
-    out = CROCKFORD[n % 32] + out;
-    n = Math.floor(n / 32);
-  }
-  return `01J${"0".repeat(13)}${out}`;
-}
+const newId = sequentialIds();
 
 /** The project, its status dictionary and every KeyCRM fixture delivery of `P`, as events. */
 function fixtureEvents(): DomainEvent[] {
@@ -175,16 +166,8 @@ describe("NATS outages", () => {
         WAIT_MS,
       )
     ).state.last_seq;
-  const checkpoint = async () =>
-    (
-      await env.db
-        .selectFrom("rm.checkpoints")
-        .select("stream_seq")
-        .where("name", "=", "events")
-        .executeTakeFirst()
-    )?.stream_seq ?? 0;
-  const waitApplied = async (seq: number) =>
-    waitFor(`checkpoint ${seq}`, async () => (await checkpoint()) >= seq, WAIT_MS);
+  const checkpoint = () => checkpointSeq(env.db);
+  const waitApplied = (seq: number) => waitForCheckpoint(env.db, seq, { timeoutMs: WAIT_MS });
   const replayRow = (id: string) =>
     env.db.selectFrom("ops.replays").selectAll().where("id", "=", id).executeTakeFirst();
   const call = async (method: "GET" | "PUT", url: string, payload?: object) => {

@@ -28,7 +28,7 @@ import {
   migrate,
   type Nats,
 } from "@pulse/infra";
-import { waitFor } from "@pulse/infra/testing";
+import { checkpointSeq, waitFor } from "@pulse/infra/testing";
 import { type PrivatePostgres, startPrivatePostgres } from "@pulse/infra/testing-postgres";
 import {
   dictionaryImportCommand,
@@ -40,6 +40,7 @@ import {
 import { compareReadModels, loadProjectorConfig, replayReadModels } from "@pulse/projector";
 import type { Kysely } from "kysely";
 import { feed, loadDeliveries } from "./support/fixture-deliveries.js";
+import { INGEST_WITHOUT_CRM_CALLS } from "./support/ingest-env.js";
 import { ADMIN_TOKEN, type Delivery, fixturesDir, post, WEBHOOK_SECRET } from "./support/stack.js";
 
 const repo = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -131,13 +132,8 @@ async function ready(): Promise<{
   };
 }
 
-async function checkpoint(name: "events" | "receipts"): Promise<number> {
-  const row = await db
-    .selectFrom("rm.checkpoints")
-    .select("stream_seq")
-    .where("name", "=", name)
-    .executeTakeFirst();
-  return row?.stream_seq ?? 0;
+function checkpoint(name: "events" | "receipts"): Promise<number> {
+  return checkpointSeq(db, name);
 }
 
 async function lastSeq(name: string): Promise<number> {
@@ -173,13 +169,7 @@ before(async () => {
     // ingest (in this process): no CRM calls
     INGEST_PORT: "0",
     INGEST_HOST: "127.0.0.1",
-    ITEMS_WORKER_ENABLED: "false",
-    CONTACTS_WORKER_ENABLED: "false",
-    AMOCRM_CATCHUP_INTERVAL_SECONDS: "0",
-    KEYCRM_CATCHUP_INTERVAL_SECONDS: "0",
-    RADIST_POLL_INTERVAL_SECONDS: "0",
-    DICTIONARY_REFRESH_INTERVAL_MINUTES: "0",
-    DICTIONARY_SYNC_ON_START: "false",
+    ...INGEST_WITHOUT_CRM_CALLS,
     TRUST_RECORDED_RECEIVED_AT: "true",
   };
   const logger = createLogger("pgrestart-test", process.env["TEST_LOG_LEVEL"] ?? "silent");

@@ -15,11 +15,10 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { decodeEvent, ReceiptsMessage, receiptsOf } from "@pulse/events";
 import { createLogger, loadConfig } from "@pulse/infra";
-import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import { createTestEnv, freePort, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { IngestConfig, projectRegisterCommand } from "@pulse/ingest";
 import {
   compareReadModels,
@@ -35,17 +34,6 @@ const PROJECT = "shop-kyiv";
 const KILLS = 4;
 const CONCURRENCY = 8;
 const root = new URL("..", import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 describe("webhook statistics: kill -9 of ingest during a feed", () => {
   let env: TestEnv;

@@ -5,9 +5,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./testing.js";
 
 /**
  * The nats-server binary: `NATS_SERVER_BIN`, else Debian's `/usr/sbin/nats-server` when present
@@ -42,18 +43,8 @@ export interface PrivateNatsServer {
   close(): Promise<void>;
 }
 
-/** A TCP port the OS reports free right now (the kernel picks it). */
-export async function freePort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (see `@pulse/infra/testing`), for the private server's ports. */
+export { freePort };
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

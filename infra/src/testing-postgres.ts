@@ -20,10 +20,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "./testing.js";
 
 const run = promisify(execFile);
 
@@ -65,18 +65,6 @@ export function postgresBinDir(): string {
   if (newest === undefined)
     throw new Error("no PostgreSQL server binaries: install postgresql or set PG_BIN");
   return join(root, newest, "bin");
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The uid/gid of the OS user `postgres`, when running as root; else null (run as ourselves). */

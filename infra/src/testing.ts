@@ -4,6 +4,8 @@
  * root — torn down afterwards (STYLE.md "Tests").
  */
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { type DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
 import type { Kysely } from "kysely";
 import type { Database } from "./db/database.js";
 import { createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
@@ -89,4 +91,65 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A TCP port on 127.0.0.1 the OS reports free right now (the kernel picks it), for a private server
+ * or listener of a test.
+ * @throws the listen error, or `no free port` when the OS gave none.
+ */
+export async function freePort(): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+/**
+ * The last stream sequence the projector applied from stream `name` (`events` or `receipts`), read
+ * from `rm.checkpoints`; 0 before its first checkpoint.
+ * @throws the Postgres error when the query fails.
+ */
+export async function checkpointSeq(db: Kysely<Database>, name = "events"): Promise<number> {
+  const row = await db
+    .selectFrom("rm.checkpoints")
+    .select("stream_seq")
+    .where("name", "=", name)
+    .executeTakeFirst();
+  return row?.stream_seq ?? 0;
+}
+
+/**
+ * Waits until the projector's checkpoint of stream `name` (default `events`) reached stream
+ * sequence `seq` ({@link checkpointSeq} polled by {@link waitFor}).
+ * @throws Error `timed out waiting for checkpoint <seq>` after `timeoutMs` (default 15 s).
+ */
+export async function waitForCheckpoint(
+  db: Kysely<Database>,
+  seq: number,
+  opts: { name?: string; timeoutMs?: number } = {},
+): Promise<void> {
+  await waitFor(`checkpoint ${seq}`, async () => (await checkpointSeq(db, opts.name)) >= seq, opts.timeoutMs);
+}
+
+/**
+ * Publishes `event` to the events stream of the test environment `env` the way ingest stores it
+ * (its subject under `env.subjectRoot`, `Nats-Msg-Id` = its dedup key, so a re-publish within the
+ * duplicate window is dropped) and returns its stream sequence (an already-stored duplicate
+ * returns the sequence of the stored one).
+ * @throws the NATS error when the publish is not acknowledged (no retry).
+ */
+export async function publishTestEvent(
+  env: Pick<TestEnv, "nats" | "subjectRoot">,
+  event: DomainEvent,
+): Promise<number> {
+  const ack = await env.nats.js.publish(eventSubject({ root: env.subjectRoot }, event), encodeEvent(event), {
+    msgID: event.dedup_key,
+  });
+  return ack.seq;
 }

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { encodeEvent } from "@pulse/events";
 import { connectNats, ensureStreams, SERVICE_NODE_FLAGS } from "@pulse/infra";
 import { INGEST_NATS_OPTIONS, normalizeKeycrmWebhook } from "@pulse/ingest";
+import { INGEST_WITHOUT_CRM_CALLS } from "../support/ingest-env.js";
 import {
   loadPost,
   machineCpuBusy,
@@ -46,13 +47,7 @@ export async function benchIngest(): Promise<void> {
     SUBJECT_ROOT: root,
     LOG_LEVEL: "warn",
     PORT: "3101",
-    ITEMS_WORKER_ENABLED: "false",
-    CONTACTS_WORKER_ENABLED: "false",
-    AMOCRM_CATCHUP_INTERVAL_SECONDS: "0",
-    KEYCRM_CATCHUP_INTERVAL_SECONDS: "0",
-    RADIST_POLL_INTERVAL_SECONDS: "0",
-    DICTIONARY_REFRESH_INTERVAL_MINUTES: "0",
-    DICTIONARY_SYNC_ON_START: "false",
+    ...INGEST_WITHOUT_CRM_CALLS,
   };
   const secret = `bench-${id}-secret`;
   const cli = spawnSync(

@@ -10,6 +10,7 @@ import { dictionaryImportCommand, IngestConfig, projectRegisterCommand, startIng
 import { defaultFixturesDir } from "@pulse/ingest/testing";
 import { createProjector, loadProjectorConfig, type Projector } from "@pulse/projector";
 import { buildQueryApp, loadQueryConfig } from "@pulse/query";
+import { INGEST_WITHOUT_CRM_CALLS } from "./ingest-env.js";
 
 /** The shared fixture corpus. */
 export const fixturesDir = defaultFixturesDir();
@@ -44,13 +45,7 @@ export async function startStack(
     INGEST_PORT: "0",
     INGEST_HOST: "127.0.0.1",
     ADMIN_TOKEN,
-    ITEMS_WORKER_ENABLED: "false",
-    CONTACTS_WORKER_ENABLED: "false",
-    AMOCRM_CATCHUP_INTERVAL_SECONDS: "0",
-    KEYCRM_CATCHUP_INTERVAL_SECONDS: "0",
-    RADIST_POLL_INTERVAL_SECONDS: "0",
-    DICTIONARY_REFRESH_INTERVAL_MINUTES: "0",
-    DICTIONARY_SYNC_ON_START: "false",
+    ...INGEST_WITHOUT_CRM_CALLS,
     SLA_TICK_SECONDS: "3600",
     TRUST_RECORDED_RECEIVED_AT: "true",
   };

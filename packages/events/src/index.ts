@@ -32,13 +32,16 @@ export {
 export { CrmId, CrmKind, EventSource, IsoInstant, ProjectId, toIsoInstant } from "./primitives.js";
 export { ProjectRegistered, TimeZoneName } from "./project.events.js";
 export {
+  DELIVERY_OUTCOMES,
   DeliveryOutcome,
   MAX_RECEIPTS_PER_MESSAGE,
   ReceiptsMessage,
   receiptsOf,
+  WEBHOOK_STATS_COUNTERS,
   WebhookReceipt,
   WebhookReceiptBatch,
   WebhookSource,
+  type WebhookStatsCounter,
 } from "./receipts.js";
 export {
   CycleRulesChanged,

@@ -4,22 +4,40 @@ import { IsoInstant, ProjectId } from "./primitives.js";
 
 export { WebhookSource };
 
-/**
- * The outcome of one webhook delivery (HTTP request), SPEC "Webhook statistics count deliveries":
- * `accepted` (stored at least one new event), `duplicate` (everything in it was already stored),
- * `ignored` (valid, nothing to store), `rejected` (malformed: 4xx), `unauthorized` (wrong or missing
- * secret for an existing project), `failed` (could not be persisted: 503).
- */
-export const DeliveryOutcome = z.enum([
+/** The six {@link DeliveryOutcome} values, in the order of their `webhook_stats` columns. */
+export const DELIVERY_OUTCOMES = [
   "accepted",
   "duplicate",
   "ignored",
   "rejected",
   "unauthorized",
   "failed",
-]);
+] as const;
+
+/**
+ * The outcome of one webhook delivery (HTTP request), SPEC "Webhook statistics count deliveries":
+ * `accepted` (stored at least one new event), `duplicate` (everything in it was already stored),
+ * `ignored` (valid, nothing to store), `rejected` (malformed: 4xx), `unauthorized` (wrong or missing
+ * secret for an existing project), `failed` (could not be persisted: 503).
+ */
+export const DeliveryOutcome = z.enum(DELIVERY_OUTCOMES);
 /** See {@link DeliveryOutcome}. */
 export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>;
+
+/**
+ * The additive count columns of `rm.webhook_stats` (one row per project, source and UTC day), SPEC
+ * "Webhook statistics count deliveries": `received` (deliveries, the sum of the outcome columns),
+ * one column per {@link DELIVERY_OUTCOMES} value (deliveries), `events_stored` (events stored by
+ * accepted deliveries) and `events_redelivered` (events re-stored by duplicate ones).
+ */
+export const WEBHOOK_STATS_COUNTERS = [
+  "received",
+  ...DELIVERY_OUTCOMES,
+  "events_stored",
+  "events_redelivered",
+] as const;
+/** One of {@link WEBHOOK_STATS_COUNTERS}. */
+export type WebhookStatsCounter = (typeof WEBHOOK_STATS_COUNTERS)[number];
 
 /**
  * One webhook delivery that stored no event, as ingest answered it — an input of `webhook_stats`

@@ -248,3 +248,22 @@ export function aWebhookReceipt(receipt: Partial<WebhookReceipt> = {}): WebhookR
     ...receipt,
   };
 }
+
+/**
+ * A source of deterministic, distinct ULID-shaped ids (26 Crockford base-32 characters:
+ * `01J` + 13 zeros + the call number in 10 digits), 1st call `01J0000000000000000000000001`, for
+ * tests whose events must get the same ids on every run. Each source counts on its own from 1.
+ */
+export function sequentialIds(): () => string {
+  const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let counter = 0;
+  return () => {
+    let n = ++counter;
+    let out = "";
+    for (let i = 0; i < 10; i++) {
+      out = crockford[n % 32] + out;
+      n = Math.floor(n / 32);
+    }
+    return `01J${"0".repeat(13)}${out}`;
+  };
+}

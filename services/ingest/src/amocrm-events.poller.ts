@@ -10,8 +10,8 @@ import { AMOCRM_STATUS_EVENT_TYPE, amocrmEventsPage, amocrmStatusEvent } from ".
 import type { CrmHttpClient } from "./crm-http.client.js";
 import { publishEvents } from "./event.publisher.js";
 import type { IngestConfig } from "./ingest.config.js";
-import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
-import type { PollerCheckpoints } from "./poller-checkpoints.store.js";
+import { createPollerScheduler, crmApiPollEligible, type PollerScheduler } from "./poller.scheduler.js";
+import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
 import type { ProjectRecord, ProjectRegistry } from "./project-registry.js";
 
 /** Checkpoint name of the catch-up in `{EVENTS_STREAM}_POLLERS`. */
@@ -75,13 +75,7 @@ export interface AmocrmEventsPoller {
 
 /** True for a project the catch-up can read: active amoCRM with a base URL and an API token. */
 export function amocrmCatchupEligible(record: ProjectRecord | undefined): record is ProjectRecord {
-  return (
-    !!record &&
-    record.active &&
-    record.kind === "amocrm" &&
-    record.base_url !== null &&
-    record.api_token !== null
-  );
+  return crmApiPollEligible(record, "amocrm");
 }
 
 /**
@@ -105,10 +99,11 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
 
   async function run(record: ProjectRecord, signal: AbortSignal, since?: Date): Promise<AmocrmCatchupResult> {
     const startedAt = clock();
-    const checkpoint = await deps.checkpoints.get(AMOCRM_EVENTS_POLLER, record.project_id);
-    const fromMs =
-      since?.getTime() ??
-      (checkpoint ? Date.parse(checkpoint.last_run_started_at) : startedAt.getTime()) - lookbackMs;
+    const fromMs = await runWindowStartMs(deps.checkpoints, AMOCRM_EVENTS_POLLER, record.project_id, {
+      startedAt,
+      lookbackMs,
+      since,
+    });
     const fromSeconds = Math.max(0, Math.floor(fromMs / 1000));
     const base = (record.base_url ?? "").replace(/\/+$/, "");
     const result: AmocrmCatchupResult = {
@@ -166,9 +161,9 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
         { project: record.project_id, skipped: Object.fromEntries(implausible), example: implausibleExample },
         "amocrm events: items skipped as implausible",
       );
-    await deps.checkpoints.put(AMOCRM_EVENTS_POLLER, record.project_id, {
-      last_run_started_at: startedAt.toISOString(),
-      last_run_finished_at: clock().toISOString(),
+    await saveRunCheckpoint(deps.checkpoints, AMOCRM_EVENTS_POLLER, record.project_id, {
+      startedAt,
+      finishedAt: clock(),
       published: result.published,
       duplicates: result.duplicates,
     });

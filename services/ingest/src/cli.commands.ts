@@ -453,6 +453,25 @@ function sinceOption(since: string | undefined, flag = "--since"): Date | undefi
 }
 
 /**
+ * What a one-off CLI catch-up poller of `record` runs on: the context's NATS, config, logger, clock
+ * and id source, a registry holding only `record`, a CRM HTTP client of its kind and the stream's
+ * poller checkpoints (so a CLI run moves the same checkpoint the service's scheduled runs do).
+ * @throws when the poller checkpoints bucket cannot be opened.
+ */
+async function catchUpPollerDeps(ctx: CliContext, record: ProjectRecord) {
+  return {
+    nats: ctx.nats,
+    config: ctx.config,
+    logger: ctx.logger,
+    registry: staticProjectRegistry([record]),
+    http: createProjectCrmHttpClient(ctx.config, () => record.kind, ctx.logger, ctx.fetch),
+    checkpoints: await openPollerCheckpoints(ctx.nats.js, ctx.config.EVENTS_STREAM),
+    ...(ctx.clock ? { clock: ctx.clock } : {}),
+    newId: ctx.newId ?? (() => ids()),
+  };
+}
+
+/**
  * `catch-up amocrm --project ID [--since ISO]`: runs the amoCRM events-API catch-up of one project
  * once (window from `--since`, else the last run's start − `AMOCRM_CATCHUP_LOOKBACK_HOURS`) and
  * prints how many status changes were new and how many the stream already had (they came by
@@ -468,16 +487,7 @@ export async function catchUpAmocrmCommand(
   const record = await projectRecord(ctx, opts.project);
   if (record.kind !== "amocrm" || record.base_url === null || record.api_token === null)
     throw new CliError(`project ${record.project_id} is not an amoCRM project with --base-url and --token`);
-  const poller = createAmocrmEventsPoller({
-    nats: ctx.nats,
-    config: ctx.config,
-    logger: ctx.logger,
-    registry: staticProjectRegistry([record]),
-    http: createProjectCrmHttpClient(ctx.config, () => record.kind, ctx.logger, ctx.fetch),
-    checkpoints: await openPollerCheckpoints(ctx.nats.js, ctx.config.EVENTS_STREAM),
-    ...(ctx.clock ? { clock: ctx.clock } : {}),
-    newId: ctx.newId ?? (() => ids()),
-  });
+  const poller = createAmocrmEventsPoller(await catchUpPollerDeps(ctx, record));
   try {
     const r = await poller.runOnce(record.project_id, since ? { since } : {});
     ctx.out(
@@ -593,16 +603,7 @@ export async function catchUpKeycrmCommand(
   const record = await projectRecord(ctx, opts.project);
   if (record.kind !== "keycrm" || record.base_url === null || record.api_token === null)
     throw new CliError(`project ${record.project_id} is not a KeyCRM project with --base-url and --token`);
-  const poller = createKeycrmOrdersPoller({
-    nats: ctx.nats,
-    config: ctx.config,
-    logger: ctx.logger,
-    registry: staticProjectRegistry([record]),
-    http: createProjectCrmHttpClient(ctx.config, () => record.kind, ctx.logger, ctx.fetch),
-    checkpoints: await openPollerCheckpoints(ctx.nats.js, ctx.config.EVENTS_STREAM),
-    ...(ctx.clock ? { clock: ctx.clock } : {}),
-    newId: ctx.newId ?? (() => ids()),
-  });
+  const poller = createKeycrmOrdersPoller(await catchUpPollerDeps(ctx, record));
   const progress = importProgress(ctx, record.project_id);
   try {
     const r = await poller.runOnce(record.project_id, {

@@ -7,13 +7,13 @@ import type { FastifyInstance } from "fastify";
 import { monotonicFactory } from "ulid";
 import { buildIngestApp } from "./app.js";
 import { type CliContext, catchUpKeycrmCommand, projectRegisterCommand } from "./cli.commands.js";
-import { createProjectCrmHttpClient } from "./crm-http.client.js";
 import { KEYCRM_ORDER_LIST_EVENT } from "./keycrm-orders.mapper.js";
-import { createKeycrmOrdersPoller, KEYCRM_ORDERS_POLLER } from "./keycrm-orders.poller.js";
+import { KEYCRM_ORDERS_POLLER } from "./keycrm-orders.poller.js";
 import { openPollerCheckpoints } from "./poller-checkpoints.store.js";
 import { openProjectRegistry, type ProjectRegistry } from "./project-registry.js";
 import { defaultFixturesDir, type FixtureCrm, startFixtureCrm } from "./testing/index.js";
 import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
+import { keycrmTestPoller } from "./testing/keycrm-test-poller.js";
 
 const fixtures = defaultFixturesDir();
 /** The corpus snapshot (end of the capture): the import's clock. */
@@ -198,16 +198,7 @@ describe("KeyCRM import and catch-up against the fake order list", () => {
   });
 
   test("given an order edited while the list is paged, when the list shrinks, then the pages already read are read again and no order is skipped", async () => {
-    const poller = createKeycrmOrdersPoller({
-      nats: t.env.nats,
-      config: t.config,
-      logger: t.logger,
-      registry,
-      http: createProjectCrmHttpClient(t.config, () => "keycrm", t.logger),
-      checkpoints: await openPollerCheckpoints(t.env.nats.js, t.env.streamName),
-      clock: () => NOW,
-      newId: () => ulid(),
-    });
+    const poller = await keycrmTestPoller(t, registry, { clock: () => NOW, newId: () => ulid() });
     const orders = ordersOf("shop-lviv");
     const pagesSeen: number[] = [];
     const r = await poller.runOnce("shop-lviv", {

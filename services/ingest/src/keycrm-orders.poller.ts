@@ -18,8 +18,8 @@ import {
   keycrmOrdersPage,
   keycrmUpdatedBetween,
 } from "./keycrm-orders.mapper.js";
-import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
-import type { PollerCheckpoints } from "./poller-checkpoints.store.js";
+import { createPollerScheduler, crmApiPollEligible, type PollerScheduler } from "./poller.scheduler.js";
+import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
 import type { ProjectRecord, ProjectRegistry } from "./project-registry.js";
 
 /** Checkpoint name of the KeyCRM catch-up in `{EVENTS_STREAM}_POLLERS`. */
@@ -100,13 +100,7 @@ export interface KeycrmOrdersPoller {
 
 /** True for a project the catch-up can read: active KeyCRM with a base URL and an API token. */
 export function keycrmCatchupEligible(record: ProjectRecord | undefined): record is ProjectRecord {
-  return (
-    !!record &&
-    record.active &&
-    record.kind === "keycrm" &&
-    record.base_url !== null &&
-    record.api_token !== null
-  );
+  return crmApiPollEligible(record, "keycrm");
 }
 
 /**
@@ -140,10 +134,11 @@ export function createKeycrmOrdersPoller(deps: KeycrmOrdersPollerDeps): KeycrmOr
     opts: { since?: Date; onPage?: (progress: KeycrmCatchupProgress) => void } = {},
   ): Promise<KeycrmCatchupResult> {
     const startedAt = clock();
-    const checkpoint = await deps.checkpoints.get(KEYCRM_ORDERS_POLLER, record.project_id);
-    const fromMs =
-      opts.since?.getTime() ??
-      (checkpoint ? Date.parse(checkpoint.last_run_started_at) : startedAt.getTime()) - lookbackMs;
+    const fromMs = await runWindowStartMs(deps.checkpoints, KEYCRM_ORDERS_POLLER, record.project_id, {
+      startedAt,
+      lookbackMs,
+      since: opts.since,
+    });
     const from = new Date(Math.max(0, Math.floor(fromMs / 1000) * 1000));
     const to = new Date(Math.floor(startedAt.getTime() / 1000) * 1000);
     const base = (record.base_url ?? "").replace(/\/+$/, "");
@@ -213,9 +208,9 @@ export function createKeycrmOrdersPoller(deps: KeycrmOrdersPollerDeps): KeycrmOr
       if (!hasNext || rows.length === 0) break;
       page++;
     }
-    await deps.checkpoints.put(KEYCRM_ORDERS_POLLER, record.project_id, {
-      last_run_started_at: startedAt.toISOString(),
-      last_run_finished_at: clock().toISOString(),
+    await saveRunCheckpoint(deps.checkpoints, KEYCRM_ORDERS_POLLER, record.project_id, {
+      startedAt,
+      finishedAt: clock(),
       published: result.published,
       duplicates: result.duplicates,
     });

@@ -10,10 +10,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildIngestApp } from "./app.js";
-import { sha256Hex, staticProjectRegistry } from "./project-registry.js";
 import { defaultFixturesDir } from "./testing/index.js";
 import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
+import { buildWebhookTestApp } from "./testing/webhook-test-app.js";
 
 const SECRET = "plausible-secret-01";
 const fixtures = defaultFixturesDir();
@@ -24,18 +23,7 @@ let app: FastifyInstance;
 
 before(async () => {
   t = await createIngestTestEnv("ingestplausible");
-  const common = {
-    time_zone: "UTC",
-    active: true,
-    base_url: null,
-    api_token: null,
-    webhook_secret_sha256: sha256Hex(SECRET),
-  };
-  const registry = staticProjectRegistry([
-    { ...common, project_id: "shop", name: "Shop", kind: "keycrm" },
-    { ...common, project_id: "amo", name: "Amo", kind: "amocrm" },
-  ]);
-  app = await buildIngestApp({ nats: t.env.nats, config: t.config, logger: t.logger, registry });
+  app = await buildWebhookTestApp(t, SECRET);
 });
 
 after(async () => {

@@ -55,3 +55,43 @@ export async function openPollerCheckpoints(
     },
   };
 }
+
+/**
+ * Where a run of `poller` for `projectId` that started at `startedAt` begins reading, in ms since
+ * the epoch: `since` when given (a backfill, taken as is); else the start of the last successful
+ * run (its checkpoint) − `lookbackMs` (ms); the first run: `startedAt` − `lookbackMs`. See the
+ * module comment for why the lookback is re-read.
+ * @throws NATS errors of the checkpoint read.
+ */
+export async function runWindowStartMs(
+  checkpoints: PollerCheckpoints,
+  poller: string,
+  projectId: string,
+  run: { startedAt: Date; lookbackMs: number; since?: Date | undefined },
+): Promise<number> {
+  const checkpoint = await checkpoints.get(poller, projectId);
+  return (
+    run.since?.getTime() ??
+    (checkpoint ? Date.parse(checkpoint.last_run_started_at) : run.startedAt.getTime()) - run.lookbackMs
+  );
+}
+
+/**
+ * Records a complete run of `poller` for `projectId`: its start and finish times and its
+ * `published` / `duplicates` event counts become the checkpoint the next run reads from. Call it
+ * only after every page was published (a failed run leaves the previous checkpoint).
+ * @throws ZodError for negative or fractional counts; NATS errors of the KV write.
+ */
+export async function saveRunCheckpoint(
+  checkpoints: PollerCheckpoints,
+  poller: string,
+  projectId: string,
+  run: { startedAt: Date; finishedAt: Date; published: number; duplicates: number },
+): Promise<void> {
+  await checkpoints.put(poller, projectId, {
+    last_run_started_at: run.startedAt.toISOString(),
+    last_run_finished_at: run.finishedAt.toISOString(),
+    published: run.published,
+    duplicates: run.duplicates,
+  });
+}

@@ -4,6 +4,7 @@
  * projects run concurrently (each has its own API rate limit). A failed run is logged and retried
  * at the next tick — its checkpoint did not move, so nothing is lost.
  */
+import type { CrmKind } from "@pulse/events";
 import type { Logger } from "@pulse/infra";
 import type { ProjectRecord } from "./project-registry.js";
 
@@ -91,4 +92,17 @@ export function createPollerScheduler<R>(opts: PollerSchedulerOptions<R>): Polle
       await Promise.allSettled([...running.values()]);
     },
   };
+}
+
+/**
+ * True for a project a CRM API poller of `kind` can read: an active project of that CRM kind with a
+ * base URL and an API token (the eligibility of the amoCRM and KeyCRM catch-ups).
+ */
+export function crmApiPollEligible(
+  record: ProjectRecord | undefined,
+  kind: CrmKind,
+): record is ProjectRecord {
+  return (
+    !!record && record.active && record.kind === kind && record.base_url !== null && record.api_token !== null
+  );
 }

@@ -9,7 +9,7 @@ import { type CrmHttpClient, createCrmHttpClient } from "./crm-http.client.js";
 import { publishEvents } from "./event.publisher.js";
 import type { IngestConfig } from "./ingest.config.js";
 import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
-import type { PollerCheckpoints } from "./poller-checkpoints.store.js";
+import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
 import { type ProjectRecord, type ProjectRegistry, projectPhoneRegion } from "./project-registry.js";
 import {
   RadistContactsPage,
@@ -132,10 +132,11 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
     const settings = record.radist;
     if (!settings) throw new Error(`project ${record.project_id} has no Radist settings`);
     const startedAt = clock();
-    const checkpoint = await deps.checkpoints.get(RADIST_POLLER, record.project_id);
-    const windowStart =
-      since?.getTime() ??
-      (checkpoint ? Date.parse(checkpoint.last_run_started_at) : startedAt.getTime()) - lookbackMs;
+    const windowStart = await runWindowStartMs(deps.checkpoints, RADIST_POLLER, record.project_id, {
+      startedAt,
+      lookbackMs,
+      since,
+    });
     const limiter = `radist:${record.project_id}`;
     const headers = { "x-api-key": settings.api_key };
     const base = `${settings.base_url.replace(/\/+$/, "")}/companies/${settings.company_id}/messaging`;
@@ -247,9 +248,9 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
         { project: record.project_id, skipped: Object.fromEntries(skips), example: skipExample },
         "radist: messages skipped as malformed or implausible",
       );
-    await deps.checkpoints.put(RADIST_POLLER, record.project_id, {
-      last_run_started_at: startedAt.toISOString(),
-      last_run_finished_at: clock().toISOString(),
+    await saveRunCheckpoint(deps.checkpoints, RADIST_POLLER, record.project_id, {
+      startedAt,
+      finishedAt: clock(),
       published: result.published,
       duplicates: result.duplicates,
     });

@@ -11,9 +11,6 @@ import {
   projectRegisterCommand,
   secretsRotateCommand,
 } from "./cli.commands.js";
-import { createProjectCrmHttpClient } from "./crm-http.client.js";
-import { createKeycrmOrdersPoller } from "./keycrm-orders.poller.js";
-import { openPollerCheckpoints } from "./poller-checkpoints.store.js";
 import {
   openProjectRegistry,
   openProjectsBucket,
@@ -23,6 +20,7 @@ import {
 import { type SecretsKeyring, secretsKey } from "./secrets.js";
 import { defaultFixturesDir, type FixtureCrm, startFixtureCrm } from "./testing/index.js";
 import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
+import { keycrmTestPoller } from "./testing/keycrm-test-poller.js";
 
 const CRM_TOKEN = "crm-token-ZXhhbXBsZS10b2tlbg";
 const SECRET = "kyiv-webhook-secret-42";
@@ -124,16 +122,7 @@ describe("secrets at rest in the project registry", () => {
     assert.equal((await webhook(app, "wrong-secret-000")).statusCode, 401);
 
     crm.requests.length = 0;
-    const poller = createKeycrmOrdersPoller({
-      nats: t.env.nats,
-      config: t.config,
-      logger: t.logger,
-      registry,
-      http: createProjectCrmHttpClient(t.config, () => "keycrm", t.logger),
-      checkpoints: await openPollerCheckpoints(t.env.nats.js, t.env.streamName),
-      clock: () => NOW,
-      newId: () => ulid(),
-    });
+    const poller = await keycrmTestPoller(t, registry, { clock: () => NOW, newId: () => ulid() });
     const r = await poller.runOnce("shop-kyiv", { since: new Date("2026-11-06T00:00:00Z") });
     await poller.close();
     assert.ok(r.pages >= 1);

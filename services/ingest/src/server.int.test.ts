@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "@pulse/infra/testing";
+import { freePort, waitFor } from "@pulse/infra/testing";
 import { startIngest } from "./server.js";
 import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
 
@@ -16,17 +15,6 @@ before(async () => {
 after(async () => {
   await t?.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("ingest process", () => {
   test("given an empty project registry, when started in-process, then it listens, is ready, answers 401 to webhooks, and closes", async () => {

@@ -105,25 +105,10 @@ export async function startIngest(
       ? createDealContactsWorker({ ...fetchDeps, refetchAfterMinutes: config.CONTACTS_REFETCH_AFTER_MINUTES })
       : null;
     const checkpoints = await openPollerCheckpoints(nats.js, config.EVENTS_STREAM);
-    const amocrmCatchup = createAmocrmEventsPoller({
-      nats,
-      config,
-      logger,
-      registry,
-      http,
-      checkpoints,
-      newId,
-    });
-    const radistPoller = createRadistPoller({ nats, config, logger, registry, checkpoints, newId });
-    const keycrmCatchup = createKeycrmOrdersPoller({
-      nats,
-      config,
-      logger,
-      registry,
-      http,
-      checkpoints,
-      newId,
-    });
+    const pollerDeps = { nats, config, logger, registry, checkpoints, newId };
+    const amocrmCatchup = createAmocrmEventsPoller({ ...pollerDeps, http });
+    const radistPoller = createRadistPoller(pollerDeps);
+    const keycrmCatchup = createKeycrmOrdersPoller({ ...pollerDeps, http });
     cleanup.push(
       () => app.close(),
       () => worker.close(),

@@ -13,11 +13,10 @@ import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import qs from "qs";
 import { AMOCRM_ENTITY_GROUPS } from "./amocrm.normalizer.js";
-import { buildIngestApp } from "./app.js";
 import { MAX_JSON_DEPTH } from "./json-body.js";
-import { sha256Hex, staticProjectRegistry } from "./project-registry.js";
 import { defaultFixturesDir } from "./testing/index.js";
 import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
+import { buildWebhookTestApp } from "./testing/webhook-test-app.js";
 
 const RUNS = 1200;
 // A fixed seed keeps CI reproducible; FUZZ_SEED explores others.
@@ -44,18 +43,7 @@ let app: FastifyInstance;
 
 before(async () => {
   t = await createIngestTestEnv("ingestfuzz");
-  const common = {
-    time_zone: "UTC",
-    active: true,
-    base_url: null,
-    api_token: null,
-    webhook_secret_sha256: sha256Hex(SECRET),
-  };
-  const registry = staticProjectRegistry([
-    { ...common, project_id: "shop", name: "Shop", kind: "keycrm" },
-    { ...common, project_id: "amo", name: "Amo", kind: "amocrm" },
-  ]);
-  app = await buildIngestApp({ nats: t.env.nats, config: t.config, logger: t.logger, registry });
+  app = await buildWebhookTestApp(t, SECRET);
 });
 
 after(async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { shiftOf } from "@pulse/domain";
 import { type DomainEvent, type EventOfType, encodeEvent, eventSubject } from "@pulse/events";
+import { sequentialIds } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import type { DeliveryContext } from "@pulse/ingest";
@@ -15,18 +16,8 @@ import { replayReadModels } from "./replay.js";
 
 const P = "demoacademy";
 const FIXTURES = new URL("../../../../shared/fixtures/", import.meta.url);
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-let idCounter = 0;
 /** Deterministic, distinct ULIDs for the normalizers. */
-function newId(): string {
-  let n = ++idCounter;
-  let out = "";
-  for (let i = 0; i < 10; i++) {
-    out = CROCKFORD[n % 32] + out;
-    n = Math.floor(n / 32);
-  }
-  return `01J${"0".repeat(13)}${out}`;
-}
+const newId = sequentialIds();
 
 function lines(path: string): unknown[] {
   return readFileSync(new URL(path, FIXTURES), "utf8")

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { type DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
+import type { DomainEvent } from "@pulse/events";
 import {
   aDictionarySynced,
   anOrderStatusChanged,
@@ -8,7 +8,13 @@ import {
   aUsersSynced,
 } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
-import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import {
+  createTestEnv,
+  publishTestEvent,
+  type TestEnv,
+  waitFor,
+  waitForCheckpoint,
+} from "@pulse/infra/testing";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
 import { compareReadModels } from "./read-models.compare.js";
@@ -49,21 +55,8 @@ describe("projector: status and users dictionaries", () => {
     config: loadProjectorConfig({ ...env.env, PROJECTOR_RETRY_MAX_MS: "200", SLA_TICK_SECONDS: "3600" }),
     logger,
   });
-  const publish = async (event: DomainEvent) =>
-    (
-      await env.nats.js.publish(eventSubject({ root: env.subjectRoot }, event), encodeEvent(event), {
-        msgID: event.dedup_key,
-      })
-    ).seq;
-  const checkpoint = async () =>
-    (
-      await env.db
-        .selectFrom("rm.checkpoints")
-        .select("stream_seq")
-        .where("name", "=", "events")
-        .executeTakeFirst()
-    )?.stream_seq ?? 0;
-  const waitSeq = (seq: number) => waitFor(`checkpoint ${seq}`, async () => (await checkpoint()) >= seq);
+  const publish = (event: DomainEvent) => publishTestEvent(env, event);
+  const waitSeq = (seq: number) => waitForCheckpoint(env.db, seq);
   const intervalGroups = async (orderId: number) =>
     (
       await env.db

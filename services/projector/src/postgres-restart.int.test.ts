@@ -20,7 +20,7 @@ import {
   migrate,
   type Nats,
 } from "@pulse/infra";
-import { waitFor } from "@pulse/infra/testing";
+import { checkpointSeq, waitFor } from "@pulse/infra/testing";
 import { type PrivatePostgres, startPrivatePostgres } from "@pulse/infra/testing-postgres";
 import type { Kysely } from "kysely";
 import { pino } from "pino";
@@ -83,13 +83,8 @@ after(async () => {
   await cluster?.close();
 });
 
-async function checkpoint(): Promise<number> {
-  const row = await db
-    .selectFrom("rm.checkpoints")
-    .select("stream_seq")
-    .where("name", "=", "events")
-    .executeTakeFirst();
-  return row?.stream_seq ?? 0;
+function checkpoint(): Promise<number> {
+  return checkpointSeq(db);
 }
 
 test("given a restart of PostgreSQL inside a batch transaction, then the batch is not acked, is retried until the server is back, and every message is committed and acked once", async () => {

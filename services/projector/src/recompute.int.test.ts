@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import {
-  type DomainEvent,
-  type EventOfType,
-  encodeEvent,
-  eventSubject,
-  OrderUpdatedNotice,
-  orderUpdatesSubject,
-} from "@pulse/events";
+import { type DomainEvent, type EventOfType, OrderUpdatedNotice, orderUpdatesSubject } from "@pulse/events";
 import { aDictionarySynced, anOrderStatusChanged, aProjectRegistered } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
-import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
+import {
+  createTestEnv,
+  publishTestEvent,
+  type TestEnv,
+  waitFor,
+  waitForCheckpoint,
+} from "@pulse/infra/testing";
 import { sql } from "kysely";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
@@ -109,21 +108,8 @@ describe("projector: working calendars, SLA, urgency, cycles and overrides", () 
     await p.start();
     return p;
   };
-  const publish = async (event: DomainEvent) =>
-    (
-      await env.nats.js.publish(eventSubject({ root: env.subjectRoot }, event), encodeEvent(event), {
-        msgID: event.dedup_key,
-      })
-    ).seq;
-  const checkpoint = async () =>
-    (
-      await env.db
-        .selectFrom("rm.checkpoints")
-        .select("stream_seq")
-        .where("name", "=", "events")
-        .executeTakeFirst()
-    )?.stream_seq ?? 0;
-  const waitSeq = (seq: number) => waitFor(`checkpoint ${seq}`, async () => (await checkpoint()) >= seq);
+  const publish = (event: DomainEvent) => publishTestEvent(env, event);
+  const waitSeq = (seq: number) => waitForCheckpoint(env.db, seq);
   const intervals = (orderId: number) =>
     env.db
       .selectFrom("rm.order_status_intervals")

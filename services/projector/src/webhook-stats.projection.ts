@@ -25,6 +25,7 @@ import {
   type DomainEvent,
   ReceiptsMessage,
   receiptsOf,
+  WEBHOOK_STATS_COUNTERS,
   type WebhookReceipt,
 } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
@@ -55,17 +56,7 @@ export type StatsRow = RowOf<"webhook_stats"> & {
 };
 
 /** The additive columns of {@link StatsRow}. */
-export const STATS_COUNTERS = [
-  "received",
-  "accepted",
-  "duplicate",
-  "ignored",
-  "rejected",
-  "unauthorized",
-  "failed",
-  "events_stored",
-  "events_redelivered",
-] as const;
+export const STATS_COUNTERS = WEBHOOK_STATS_COUNTERS;
 
 /** The columns of {@link StatsRow} merged by maximum. */
 export const STATS_LATEST = ["last_received_at", "last_accepted_at"] as const;

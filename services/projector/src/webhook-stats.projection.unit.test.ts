@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { DomainEvent, EventOfType, WebhookReceipt, WebhookSource } from "@pulse/events";
+import {
+  DELIVERY_OUTCOMES,
+  type DomainEvent,
+  type EventOfType,
+  WEBHOOK_STATS_COUNTERS,
+  type WebhookReceipt,
+  type WebhookSource,
+  type WebhookStatsCounter,
+} from "@pulse/events";
 import { aDealEvent, anOrderStatusChanged } from "@pulse/events/testing";
 import fc from "fast-check";
 import { ReadModelsFold } from "./read-models.fold.js";
@@ -36,7 +44,7 @@ interface Request {
   readonly windowExpiredBefore: boolean;
 }
 
-const OUTCOMES = ["accepted", "duplicate", "ignored", "rejected", "unauthorized", "failed"] as const;
+const OUTCOMES = DELIVERY_OUTCOMES;
 type Outcome = (typeof OUTCOMES)[number];
 
 const requestArb: fc.Arbitrary<Request> = fc.record({
@@ -113,17 +121,10 @@ function simulate(requests: readonly Request[]): Simulation {
     const key = statsKey({ project_id: r.project, source: r.source, day: at.slice(0, 10) });
     let row = expected.get(key);
     if (!row) {
-      row = {
-        received: 0,
-        accepted: 0,
-        duplicate: 0,
-        ignored: 0,
-        rejected: 0,
-        unauthorized: 0,
-        failed: 0,
-        events_stored: 0,
-        events_redelivered: 0,
-      };
+      row = Object.fromEntries(WEBHOOK_STATS_COUNTERS.map((c) => [c, 0])) as Record<
+        WebhookStatsCounter,
+        number
+      >;
       expected.set(key, row);
     }
     row[what]++;

@@ -11,6 +11,7 @@ import { buildQueryApp, type QueryApp } from "./app.js";
 import { QueryConfig } from "./config.js";
 import { SLA_CACHE_MS } from "./metrics.js";
 import { insertOrders, insertProject } from "./testing/fixtures.js";
+import { listenQueryApp } from "./testing/query-server.js";
 import { openSse, type SseReader } from "./testing/sse-reader.js";
 
 const TOKEN = "test-admin-token-0123456789";
@@ -34,18 +35,11 @@ async function sample(series: string): Promise<number | undefined> {
 
 before(async () => {
   env = await createTestEnv("qmetrics");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN, SSE_HEARTBEAT_MS: "1000" });
-  app = await buildQueryApp({
-    db: env.db,
-    nats: env.nats,
-    config,
-    logger: createLogger("query-test", "silent"),
+  ({ app, base } = await listenQueryApp(env, {
+    adminToken: TOKEN,
+    heartbeatMs: 1000,
     clock: () => new Date(now),
-  });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  assert.ok(address !== null && typeof address === "object");
-  base = `http://127.0.0.1:${address.port}`;
+  }));
   await insertProject(env.db, "shop");
 });
 

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type OrderUpdatedNotice, orderUpdatesSubject, streamPlans } from "@pulse/events";
+import { orderUpdatesSubject, streamPlans } from "@pulse/events";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { buildQueryApp, type QueryApp } from "./app.js";
 import { QueryConfig } from "./config.js";
 import { insertProject } from "./testing/fixtures.js";
+import { anOrderUpdatedNotice, listenQueryApp } from "./testing/query-server.js";
 import { openSse, type SseReader } from "./testing/sse-reader.js";
 
 const TOKEN = "test-admin-token-0123456789";
@@ -19,18 +20,7 @@ const readers: SseReader[] = [];
 
 /** Publishes an order_updated notice of `projectId` and returns its updates-stream sequence. */
 async function publishNotice(projectId: string, orderId: number): Promise<number> {
-  const notice: OrderUpdatedNotice = {
-    type: "order_updated",
-    project_id: projectId,
-    order_id: orderId,
-    event_seq: orderId,
-    reason: "order.status_changed",
-    last_status_id: 20,
-    last_status_group_id: 2,
-    last_changed_at: "2026-10-12T09:00:00.000Z",
-    started_at: "2026-10-12T08:00:00.000Z",
-    closed_at: null,
-  };
+  const notice = anOrderUpdatedNotice(projectId, orderId, orderId);
   const ack = await env.nats.js.publish(
     orderUpdatesSubject({ root: env.subjectRoot }, projectId),
     JSON.stringify(notice),
@@ -53,18 +43,7 @@ const updates = (r: SseReader) => r.events.filter((e) => e.event === "order_upda
 before(async () => {
   env = await createTestEnv("qsse");
   updatesStream = streamPlans(env.streamName, env.subjectRoot).updates.name;
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN, SSE_HEARTBEAT_MS: "150" });
-  app = await buildQueryApp({
-    db: env.db,
-    nats: env.nats,
-    config,
-    logger: createLogger("query-test", "silent"),
-    clock: () => new Date(),
-  });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  assert.ok(address !== null && typeof address === "object");
-  base = `http://127.0.0.1:${address.port}`;
+  ({ app, base } = await listenQueryApp(env, { adminToken: TOKEN, heartbeatMs: 150 }));
   await insertProject(env.db, "shop");
   await insertProject(env.db, "other");
 });

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, type TestContext, test } from "node:test";
 import { queryObjects, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { type OrderUpdatedNotice, orderUpdatesSubject, streamPlans } from "@pulse/events";
-import { createLogger } from "@pulse/infra";
+import { orderUpdatesSubject, streamPlans } from "@pulse/events";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
-import { buildQueryApp, type QueryApp } from "./app.js";
-import { QueryConfig } from "./config.js";
+import type { QueryApp } from "./app.js";
 import { insertProject } from "./testing/fixtures.js";
+import { anOrderUpdatedNotice, listenQueryApp } from "./testing/query-server.js";
 import { openSse, type SseReader } from "./testing/sse-reader.js";
 
 // A long-lived SSE connection must hold memory bounded by its buffers, not by how many notices it
@@ -45,18 +44,7 @@ async function publishUpTo(projectId: string, upTo: number): Promise<void> {
   while (published < upTo) {
     const batch: Promise<unknown>[] = [];
     for (; published < upTo && batch.length < 200; published++) {
-      const notice: OrderUpdatedNotice = {
-        type: "order_updated",
-        project_id: projectId,
-        order_id: 100_000 + published,
-        event_seq: published + 1,
-        reason: "order.status_changed",
-        last_status_id: 20,
-        last_status_group_id: 2,
-        last_changed_at: "2026-10-12T09:00:00.000Z",
-        started_at: "2026-10-12T08:00:00.000Z",
-        closed_at: null,
-      };
+      const notice = anOrderUpdatedNotice(projectId, 100_000 + published, published + 1);
       batch.push(env.nats.js.publish(subject, JSON.stringify(notice)));
     }
     await Promise.all(batch);
@@ -78,20 +66,29 @@ async function retained(): Promise<{ heapUsed: number; promises: number }> {
   return { heapUsed: process.memoryUsage().heapUsed, promises };
 }
 
+/**
+ * Heap growth (bytes) and live-promise growth from `warm` to `late` ({@link retained} figures),
+ * reported as diagnostics of test `t`.
+ */
+function growth(
+  t: TestContext,
+  warm: Awaited<ReturnType<typeof retained>>,
+  late: Awaited<ReturnType<typeof retained>>,
+): { heapGrowth: number; promiseGrowth: number } {
+  const heapGrowth = late.heapUsed - warm.heapUsed;
+  const promiseGrowth = late.promises - warm.promises;
+  t.diagnostic(
+    `heap after GC: ${warm.heapUsed} → ${late.heapUsed} bytes (${heapGrowth >= 0 ? "+" : ""}${heapGrowth})`,
+  );
+  t.diagnostic(
+    `live promises: ${warm.promises} → ${late.promises} (${promiseGrowth >= 0 ? "+" : ""}${promiseGrowth})`,
+  );
+  return { heapGrowth, promiseGrowth };
+}
+
 before(async () => {
   env = await createTestEnv("qssemem");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN, SSE_HEARTBEAT_MS: "50" });
-  app = await buildQueryApp({
-    db: env.db,
-    nats: env.nats,
-    config,
-    logger: createLogger("query-test", "silent"),
-    clock: () => new Date(),
-  });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  assert.ok(address !== null && typeof address === "object");
-  base = `http://127.0.0.1:${address.port}`;
+  ({ app, base } = await listenQueryApp(env, { adminToken: TOKEN, heartbeatMs: 50 }));
   await insertProject(env.db, "shop");
   await insertProject(env.db, "other");
 });
@@ -106,21 +103,7 @@ async function connectOnce(): Promise<void> {
   const r = await openSse(`${base}/api/stream/orders?project=other`, AUTH, { record: false });
   assert.equal(r.status, 200);
   const subject = orderUpdatesSubject({ root: env.subjectRoot }, "other");
-  await env.nats.js.publish(
-    subject,
-    JSON.stringify({
-      type: "order_updated",
-      project_id: "other",
-      order_id: 1,
-      event_seq: 1,
-      reason: "order.status_changed",
-      last_status_id: 20,
-      last_status_group_id: 2,
-      last_changed_at: "2026-10-12T09:00:00.000Z",
-      started_at: "2026-10-12T08:00:00.000Z",
-      closed_at: null,
-    } satisfies OrderUpdatedNotice),
-  );
+  await env.nats.js.publish(subject, JSON.stringify(anOrderUpdatedNotice("other", 1, 1)));
   await r.waitCount("order_updated", 1);
   await r.waitCount("heartbeat", 1);
   r.close();
@@ -147,14 +130,7 @@ describe("GET /api/stream/orders memory", () => {
     await reader.waitCount("order_updated", TOTAL, 600_000);
     const late = await retained();
 
-    const heapGrowth = late.heapUsed - warm.heapUsed;
-    const promiseGrowth = late.promises - warm.promises;
-    t.diagnostic(
-      `heap after GC: ${warm.heapUsed} → ${late.heapUsed} bytes (${heapGrowth >= 0 ? "+" : ""}${heapGrowth})`,
-    );
-    t.diagnostic(
-      `live promises: ${warm.promises} → ${late.promises} (${promiseGrowth >= 0 ? "+" : ""}${promiseGrowth})`,
-    );
+    const { heapGrowth, promiseGrowth } = growth(t, warm, late);
     assert.ok(
       promiseGrowth < MAX_PROMISE_GROWTH,
       `${promiseGrowth} more live promises after ${TOTAL - WARM} more notices (${warm.promises} → ${late.promises})`,
@@ -177,14 +153,7 @@ describe("GET /api/stream/orders memory", () => {
     const warm = await retained();
     for (let i = 0; i < MORE_CONNECTIONS; i++) await connectOnce();
     const late = await retained();
-    const heapGrowth = late.heapUsed - warm.heapUsed;
-    const promiseGrowth = late.promises - warm.promises;
-    t.diagnostic(
-      `heap after GC: ${warm.heapUsed} → ${late.heapUsed} bytes (${heapGrowth >= 0 ? "+" : ""}${heapGrowth})`,
-    );
-    t.diagnostic(
-      `live promises: ${warm.promises} → ${late.promises} (${promiseGrowth >= 0 ? "+" : ""}${promiseGrowth})`,
-    );
+    const { heapGrowth, promiseGrowth } = growth(t, warm, late);
     assert.ok(
       promiseGrowth < MORE_CONNECTIONS / 2,
       `${promiseGrowth} more live promises after ${MORE_CONNECTIONS} closed connections`,

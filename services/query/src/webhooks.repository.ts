@@ -1,3 +1,4 @@
+import { WEBHOOK_STATS_COUNTERS } from "@pulse/events";
 import type { Database } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import type { WebhookFreshness, WebhookStatsRow, WebhookStatsTotals } from "./webhooks.routes.js";
@@ -10,17 +11,7 @@ export interface WebhookStatsFilter {
   readonly source?: string | undefined;
 }
 
-const COUNTERS = [
-  "received",
-  "accepted",
-  "duplicate",
-  "ignored",
-  "rejected",
-  "unauthorized",
-  "failed",
-  "events_stored",
-  "events_redelivered",
-] as const;
+const COUNTERS = WEBHOOK_STATS_COUNTERS;
 
 const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
 
