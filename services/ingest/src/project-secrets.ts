@@ -16,7 +16,7 @@
  * Records written before sealing existed hold these fields in clear; they are read as they are and
  * sealed by the next write or by `pnpm cli secrets rotate`.
  */
-import { ProjectRecord } from "./project-registry.js";
+import { ProjectRecord } from "./project-record.js";
 import {
   decryptSecret,
   encryptSecret,
