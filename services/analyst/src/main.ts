@@ -13,6 +13,7 @@ import {
   createLogger,
   loadConfig,
   migrate,
+  natsStatusOf,
   opsPortFromEnv,
   startOpsServer,
 } from "@pulse/infra";
@@ -51,14 +52,26 @@ async function main(): Promise<void> {
           registry,
           // Ready while NATS is connected and PostgreSQL answers.
           readiness: async () => {
-            const natsOk = !nats.nc.isClosed();
+            // Down while the client reconnects, not only once it gave up (`natsStatusOf`).
+            const natsDown = natsStatusOf(nats.nc).reason();
+            const natsOk = natsDown === null;
             const pgOk = await sql`SELECT 1`.execute(db).then(
               () => true,
               () => false,
             );
             return {
               ready: natsOk && pgOk,
-              body: { nats: natsOk ? "ok" : "down", postgres: pgOk ? "ok" : "down" },
+              body: {
+                nats: natsOk ? "ok" : "down",
+                postgres: pgOk ? "ok" : "down",
+                ...(natsOk && pgOk
+                  ? {}
+                  : {
+                      detail: `not ready: ${[natsOk ? null : `NATS (${natsDown})`, pgOk ? null : "Postgres"]
+                        .filter((x) => x !== null)
+                        .join(" and ")} not answering`,
+                    }),
+              },
             };
           },
           token: process.env["METRICS_TOKEN"] || undefined,
