@@ -2,17 +2,8 @@
  * Parsing of JSON webhook bodies (KeyCRM, Evolution): one bound on nesting, checked on the raw
  * text before `JSON.parse`, then the parse itself; both failures are 400 problems.
  */
+import { MAX_BODY_DEPTH } from "./crm-values.js";
 import { ValidationError } from "./http.errors.js";
-
-/**
- * Deepest nesting of objects and arrays a JSON webhook body may have (the top-level object is
- * level 1). Recorded deliveries nest at most 6 levels (fixtures: KeyCRM `{event, context{…}}` 3,
- * Evolution `data.message.messageContextInfo.…` 6), so 64 leaves ample room for
- * any real delivery while keeping every recursive walk of the body (the normalizers, the
- * `JSON.stringify` of the raw delivery kept in an event) far below the stack limit: a body nested
- * thousands deep would otherwise overflow it and answer 500.
- */
-export const MAX_JSON_DEPTH = 64;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -49,9 +40,9 @@ export function jsonNestingExceeds(text: string, maxDepth: number): boolean {
  * Decodes a JSON webhook body.
  * @returns the parsed value (any JSON value; the normalizer checks its shape).
  * @throws ValidationError when the body nests deeper than `maxDepth` (default
- *   {@link MAX_JSON_DEPTH}) or is not JSON; the detail never quotes the body.
+ *   `MAX_BODY_DEPTH` of `crm-values.ts`, the one nesting bound of every body) or is not JSON; the detail never quotes the body.
  */
-export function parseJsonBody(raw: string, maxDepth: number = MAX_JSON_DEPTH): unknown {
+export function parseJsonBody(raw: string, maxDepth: number = MAX_BODY_DEPTH): unknown {
   if (jsonNestingExceeds(raw, maxDepth)) {
     throw new ValidationError(`JSON body nested deeper than ${maxDepth} levels`);
   }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { MAX_BODY_DEPTH } from "./crm-values.js";
 import { ValidationError } from "./http.errors.js";
-import { jsonNestingExceeds, MAX_JSON_DEPTH, parseJsonBody } from "./json-body.js";
+import { jsonNestingExceeds, parseJsonBody } from "./json-body.js";
 
 const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}[1]${"}".repeat(depth - 1)}`;
 
@@ -27,12 +28,12 @@ describe("parseJsonBody", () => {
     assert.throws(
       () => parseJsonBody(`${"[".repeat(100_000)}${"]".repeat(100_000)}`),
       (e: unknown) =>
-        e instanceof ValidationError && e.status === 400 && e.message.includes(String(MAX_JSON_DEPTH)),
+        e instanceof ValidationError && e.status === 400 && e.message.includes(String(MAX_BODY_DEPTH)),
     );
   });
 
-  test("given a delivery nested MAX_JSON_DEPTH deep, when parsed, then it is accepted as JSON", () => {
-    const value = parseJsonBody(nested(MAX_JSON_DEPTH));
+  test("given a delivery nested MAX_BODY_DEPTH deep, when parsed, then it is accepted as JSON", () => {
+    const value = parseJsonBody(nested(MAX_BODY_DEPTH));
     assert.equal(typeof value, "object");
   });
 

@@ -159,8 +159,6 @@ export function registerWebhookRoute(
           outcome: null,
         };
         setWebhookState(request, state);
-        // An existing project's URL with a bad secret is counted for it (`unauthorized`); an unknown id only logged.
-        if (ctx.registry.get(request.params.projectId)) state.claimedProjectId = request.params.projectId;
         try {
           state.project = authenticateWebhook(
             ctx.registry,
@@ -169,6 +167,9 @@ export function registerWebhookRoute(
             presentedSecret(request.query, request.headers),
           );
         } catch (error) {
+          // An existing project's URL with a bad secret is counted for it (`unauthorized`); an
+          // unknown id is only logged.
+          if (ctx.registry.get(request.params.projectId)) state.claimedProjectId = request.params.projectId;
           done(error as Error);
           return;
         }

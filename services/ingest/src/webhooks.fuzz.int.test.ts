@@ -13,7 +13,7 @@ import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import qs from "qs";
 import { AMOCRM_ENTITY_GROUPS } from "./amocrm.normalizer.js";
-import { MAX_JSON_DEPTH } from "./json-body.js";
+import { MAX_BODY_DEPTH } from "./crm-values.js";
 import { defaultFixturesDir } from "./testing/index.js";
 import { createIngestTestEnv, type IngestTestEnv } from "./testing/ingest-test-env.js";
 import { buildWebhookTestApp } from "./testing/webhook-test-app.js";
@@ -268,9 +268,9 @@ const evoMutation = fc.nat({ max: evolutionBodies.length - 1 }).chain((i) => {
       }),
     ),
     fc.integer({ min: 1, max: raw.length - 1 }).map((n) => raw.slice(0, n)),
-    // Nested deeper than MAX_JSON_DEPTH where the normalizer would walk or copy it.
+    // Nested deeper than MAX_BODY_DEPTH where the normalizer would walk or copy it.
     fc
-      .integer({ min: MAX_JSON_DEPTH, max: 100_000 })
+      .integer({ min: MAX_BODY_DEPTH, max: 100_000 })
       .map((d) => raw.replace('"data":', `"data":${"[".repeat(d)}1${"]".repeat(d)},"x":`)),
   );
 });
