@@ -22,6 +22,38 @@ export {
   type RecomputeSummary,
   recomputeSummary,
 } from "./db/recompute-summary.js";
+export {
+  answerProblem,
+  answerRouteNotFound,
+  frameworkErrorCode,
+  installProblemHandlers,
+  type ProblemAnswer,
+  type ProblemHandlerOptions,
+  problemAnswerOf,
+  problemOfAnswer,
+  ROUTER_ERROR_DETAILS,
+  requestPath,
+} from "./http/problem.handler.js";
+export {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDocument,
+  ProblemError,
+  type ProblemErrorOptions,
+  problemDocument,
+  problemType,
+  ServiceUnavailableError,
+  STATUS_TITLES,
+  sendProblem,
+  statusTitle,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./http/problem.js";
 export { problemClientErrorHandler } from "./http-client-error.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export {

@@ -4,7 +4,7 @@
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { type DomainEvent, encodeEvent, eventSubject, type SubjectRoot } from "@pulse/events";
-import { UnavailableError } from "../http/http.errors.js";
+import { ServiceUnavailableError } from "@pulse/infra";
 
 /** What publishing needs from a JetStream client (a `JetStreamClient` or a {@link coalescingPublisher}). */
 export type Publisher = Pick<JetStreamClient, "publish">;
@@ -60,7 +60,7 @@ export interface PublishOptions {
  * (STYLE rule 2). That every event they build matches its schema is held by the tests over the
  * fixture corpora and generated bodies (`catalogueMismatches`); the re-check cost about 5 % of a
  * webhook's CPU.
- * @throws UnavailableError when any publish fails (ack timeout, no responders / stream missing,
+ * @throws ServiceUnavailableError when any publish fails (ack timeout, no responders / stream missing,
  *   connection closed, stream limits). Some events of the delivery may be stored already; the
  *   CRM's retry re-publishes them and the msgID dedup keeps the stream exact.
  */
@@ -80,10 +80,10 @@ export async function publishEvents(
   for (const r of results) {
     if (r.status === "rejected") {
       const cause = r.reason as Error;
-      throw new UnavailableError(
+      throw new ServiceUnavailableError(
+        "unavailable",
         `JetStream did not persist the delivery: ${cause?.name ?? "Error"}: ${cause?.message ?? cause}`,
-        opts.retryAfterSeconds,
-        { cause },
+        { retryAfterSeconds: opts.retryAfterSeconds, cause },
       );
     }
     if (r.value.duplicate) duplicates++;

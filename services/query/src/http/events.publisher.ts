@@ -4,10 +4,10 @@
  */
 import { DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
 import type { Nats } from "@pulse/infra";
+import { ServiceUnavailableError } from "@pulse/infra";
 import type { FastifyBaseLogger } from "fastify";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
-import { ServiceUnavailableError } from "./app.errors.js";
 
 const nextUlid = monotonicFactory();
 

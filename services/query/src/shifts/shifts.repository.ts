@@ -6,6 +6,7 @@ import {
   shiftById,
 } from "@pulse/domain";
 import type { Database } from "@pulse/infra";
+import { ConflictError, NotFoundError } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import {
@@ -14,7 +15,6 @@ import {
   resultSummaryOf,
 } from "../dialogs/dialogs.repository.js";
 import { isoOrNull } from "../http/api.schemas.js";
-import { ConflictError, NotFoundError } from "../http/app.errors.js";
 import { currentSettings } from "../settings/settings.repository.js";
 
 /**
