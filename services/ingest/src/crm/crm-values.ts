@@ -17,8 +17,7 @@
  * delivery is answered 400 and nothing of it is stored; API mappers use the predicates and skip the
  * item with the same reason (formats/keycrm.md §6, amocrm.md §8).
  */
-import { daysInMonth } from "@pulse/domain";
-import type { IsoInstant } from "@pulse/events";
+import { InstantParseError, type IsoInstant, type ParsedInstant, parseInstant } from "@pulse/events";
 import { ValidationError } from "@pulse/infra";
 
 const DIGITS = /^\d{1,16}$/;
@@ -161,10 +160,9 @@ function presentButEmpty(field: string): ValidationError {
   );
 }
 
-const CRM_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
-
 /**
- * Parses a KeyCRM timestamp to an ISO-8601 UTC instant with milliseconds (`Date#toISOString`).
+ * Parses a KeyCRM timestamp to an ISO-8601 UTC instant with milliseconds (`Date#toISOString`), with
+ * the one instant parser of `@pulse/events` (`parseInstant`, dialect `crm`).
  * Accepts `2026-10-12T04:27:45.000000Z` (fraction of 1–9 digits, truncated to ms), an explicit
  * offset (`+03:00`), and the zone-less `YYYY-MM-DD HH:MM:SS` / `…THH:MM:SS` forms, which are UTC
  * (KeyCRM: "time in all entities is UTC", formats/keycrm.md §5, §6.1). Syntax only: an event time
@@ -172,40 +170,29 @@ const CRM_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
  * @throws ValidationError for any other shape, an impossible calendar date or a year outside 1970–2999.
  */
 export function readCrmTimestamp(value: unknown, field: string): IsoInstant {
-  const m = typeof value === "string" ? CRM_TIME.exec(value) : null;
-  if (!m)
-    throw new ValidationError(
-      "validation_failed",
-      `${field} must be a timestamp like 2026-10-12T04:27:45.000000Z, got ${describe(value)}`,
-    );
-  const [, ys, mos, ds, hs, mis, ss, frac, zone] = m;
-  const y = Number(ys);
-  const mo = Number(mos);
-  const d = Number(ds);
-  const h = Number(hs);
-  const mi = Number(mis);
-  const s = Number(ss);
-  const ms3 = frac ? frac.slice(0, 3).padEnd(3, "0") : "000";
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) {
+  let parsed: ParsedInstant;
+  try {
+    if (typeof value !== "string") throw new InstantParseError("malformed", String(value));
+    parsed = parseInstant(value, "crm");
+  } catch (error) {
+    if (!(error instanceof InstantParseError)) throw error;
+    if (error.reason === "malformed")
+      throw new ValidationError(
+        "validation_failed",
+        `${field} must be a timestamp like 2026-10-12T04:27:45.000000Z, got ${describe(value)}`,
+      );
+    if (error.reason === "offset")
+      throw new ValidationError(
+        "validation_failed",
+        `${field} has an invalid UTC offset: ${describe(value)}`,
+      );
     throw new ValidationError("validation_failed", `${field} is not a valid date/time: ${describe(value)}`);
   }
-  // UTC already (KeyCRM's own forms): the instant is the matched fields, written in ISO form.
-  if (!zone || zone === "Z") {
-    if (y > 2999)
-      throw new ValidationError("validation_failed", `${field} is out of range: ${describe(value)}`);
-    return `${ys}-${mos}-${ds}T${hs}:${mis}:${ss}.${ms3}Z`;
-  }
-  const sign = zone[0] === "-" ? -1 : 1;
-  const digits = zone.slice(1).replace(":", "");
-  const oh = Number(digits.slice(0, 2));
-  const om = Number(digits.slice(2));
-  if (oh > 14 || om > 59)
-    throw new ValidationError("validation_failed", `${field} has an invalid UTC offset: ${describe(value)}`);
-  const offsetMinutes = sign * (oh * 60 + om);
-  const epochMs = Date.UTC(y, mo - 1, d, h, mi, s, Number(ms3)) - offsetMinutes * 60_000;
-  if (epochMs < 0 || epochMs > MAX_MS)
+  if (parsed.year < 1970)
+    throw new ValidationError("validation_failed", `${field} is not a valid date/time: ${describe(value)}`);
+  if (parsed.ms < 0 || parsed.ms > MAX_MS)
     throw new ValidationError("validation_failed", `${field} is out of range: ${describe(value)}`);
-  return new Date(epochMs).toISOString();
+  return new Date(parsed.ms).toISOString();
 }
 
 /**
