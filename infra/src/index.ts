@@ -68,5 +68,24 @@ export {
   startOpsServer,
 } from "./metrics.js";
 export { connectNats, ensureStreams, isNotFound, type Nats, natsServers } from "./nats/connection.js";
+export {
+  classifyPublishFailure,
+  coalescingPublisher,
+  DEFAULT_PUBLISH_RETRY,
+  type EventAck,
+  EventPublishError,
+  type EventPublishOptions,
+  isTransientPublishFailure,
+  type PublishCounts,
+  type Publisher,
+  type PublishFailure,
+  type PublishRetryOptions,
+  type PublishWarnLogger,
+  publishBackoffDelayMs,
+  publishDomainEvent,
+  publishDomainEvents,
+  publishEventWithRetry,
+  type RetriedPublishOutcome,
+} from "./nats/event.publisher.js";
 export { type NatsStatus, natsStatusOf } from "./nats/status.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

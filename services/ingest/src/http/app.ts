@@ -5,6 +5,7 @@
 import type { WebhookReceipt } from "@pulse/events";
 import {
   answerProblem,
+  coalescingPublisher,
   installProblemHandlers,
   type Logger,
   type Nats,
@@ -22,7 +23,6 @@ import Fastify, {
 import type { IngestConfig } from "../ingest.config.js";
 import { countWebhookDelivery, metricsRoutes, outcomeOfStatus } from "../metrics.js";
 import type { ProjectRegistry } from "../projects/project-registry.js";
-import { coalescingPublisher } from "../publishing/event.publisher.js";
 import { eventIdFactory } from "../publishing/event-id.js";
 import { amocrmWebhookPlugin } from "../webhooks/amocrm.webhook.js";
 import { evolutionWebhookPlugin } from "../webhooks/evolution.webhook.js";

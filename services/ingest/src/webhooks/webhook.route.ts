@@ -13,12 +13,12 @@ import type {
   WebhookReceipt,
   WebhookSource,
 } from "@pulse/events";
-import type { Logger } from "@pulse/infra";
+import type { Logger, Publisher } from "@pulse/infra";
 import { ValidationError } from "@pulse/infra";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ingestMetrics } from "../metrics.js";
 import { type ProjectEntry, type ProjectRegistry, projectPhoneRegion } from "../projects/project-registry.js";
-import { type Publisher, publishEvents } from "../publishing/event.publisher.js";
+import { publishEvents } from "../publishing/event.publisher.js";
 import type { DeliveryContext, NormalizedDelivery } from "./delivery.js";
 import type { ReceiptBatcher } from "./receipt.batcher.js";
 import { authenticateWebhook, presentedSecret } from "./webhook.auth.js";
