@@ -20,7 +20,7 @@ export type ProjectId = z.infer<typeof ProjectId>;
 export const IsoInstant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "ISO-8601 UTC instant")
-  .refine(isCanonicalInstant, "ISO-8601 UTC instant: no such date or time");
+  .refine(isCanonicalInstant, "invalid instant: no such date or time");
 /** See {@link IsoInstant}. */
 export type IsoInstant = z.infer<typeof IsoInstant>;
 
