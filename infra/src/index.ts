@@ -22,6 +22,7 @@ export {
   type RecomputeSummary,
   recomputeSummary,
 } from "./db/recompute-summary.js";
+export { readSettingsData, readShiftSettings } from "./db/settings.reader.js";
 export {
   answerProblem,
   answerRouteNotFound,
