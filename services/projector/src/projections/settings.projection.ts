@@ -6,7 +6,7 @@ import {
 import type { DomainEvent, EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** The `settings.*_changed` event types and the `rm.settings.kind` each one writes. */
 export const SETTINGS_KINDS = {

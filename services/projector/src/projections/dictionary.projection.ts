@@ -7,7 +7,7 @@ import {
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.statuses` row. */
 export type StatusRow = RowOf<"statuses"> & { project_id: string; group_id: number; status_id: number };

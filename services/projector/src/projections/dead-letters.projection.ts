@@ -1,7 +1,7 @@
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import type { StreamMessage } from "./stream-message.js";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { StreamMessage } from "../stream-message.js";
 
 /** A `rm.dead_letters` row. */
 export type DeadLetterRow = RowOf<"dead_letters">;

@@ -7,11 +7,15 @@ import {
 } from "@pulse/events";
 import type { Database, ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
-import { readCheckpoint, writeCheckpoint } from "./checkpoints.repository.js";
-import { getOrCreate } from "./collections.js";
-import { applyConversationEvents } from "./conversations.projection.js";
-import { evolveCrmUsers, loadCrmUsers, writeCrmUsers } from "./crm-users.projection.js";
-import { type DeadLetterRow, deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
+import { readCheckpoint, writeCheckpoint } from "../checkpoints.repository.js";
+import { getOrCreate } from "../collections.js";
+import { applyConversationEvents } from "../projections/conversations.projection.js";
+import { evolveCrmUsers, loadCrmUsers, writeCrmUsers } from "../projections/crm-users.projection.js";
+import {
+  type DeadLetterRow,
+  deadLetterRow,
+  writeDeadLetters,
+} from "../projections/dead-letters.projection.js";
 import {
   type DealInput,
   type DealRow,
@@ -20,7 +24,7 @@ import {
   evolveDeal,
   loadDeals,
   writeDeals,
-} from "./deals-current.projection.js";
+} from "../projections/deals-current.projection.js";
 import {
   changedStatusIds,
   emptyDictionary,
@@ -30,16 +34,21 @@ import {
   type ProjectDictionary,
   resolutionChange,
   writeDictionary,
-} from "./dictionary.projection.js";
-import { messageKey } from "./messages.projection.js";
-import { evolveOrderItems, loadOrderItems, urgencyItems, writeOrderItems } from "./order-items.projection.js";
+} from "../projections/dictionary.projection.js";
+import { messageKey } from "../projections/messages.projection.js";
+import {
+  evolveOrderItems,
+  loadOrderItems,
+  urgencyItems,
+  writeOrderItems,
+} from "../projections/order-items.projection.js";
 import {
   loadOrderOverrides,
   type OrderOverridesRow,
   overridesOf,
   overridesRow,
   writeOrderOverrides,
-} from "./order-overrides.projection.js";
+} from "../projections/order-overrides.projection.js";
 import {
   buildOrderRows,
   loadOrderEvents,
@@ -51,11 +60,14 @@ import {
   type StoredOrderEvent,
   statusEventOf,
   writeOrdersCurrent,
-} from "./order-status.projection.js";
-import { decodeForProjection } from "./projection-decode.js";
-import { evolveProject, loadProjects, type ProjectRow, writeProjects } from "./projects.projection.js";
-import { requestRecompute } from "./recompute.requests.js";
-import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "./replay-diff.js";
+} from "../projections/order-status.projection.js";
+import { decodeForProjection } from "../projections/projection-decode.js";
+import {
+  evolveProject,
+  loadProjects,
+  type ProjectRow,
+  writeProjects,
+} from "../projections/projects.projection.js";
 import {
   isSettingsEvent,
   loadAnalyticsSettings,
@@ -63,16 +75,18 @@ import {
   type SettingsEvent,
   settingsRow,
   writeSettings,
-} from "./settings.projection.js";
-import type { StreamMessage } from "./stream-message.js";
-import { inSchema, writeRows } from "./table-writer.js";
+} from "../projections/settings.projection.js";
 import {
   applyDeliveryInputs,
   DeliveryTally,
   insertDealEventKeys,
   type StatsRow,
   writeStatsIncrements,
-} from "./webhook-stats.projection.js";
+} from "../projections/webhook-stats.projection.js";
+import { requestRecompute } from "../recompute/recompute.requests.js";
+import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "../replay/replay-diff.js";
+import { inSchema, writeRows } from "../replay/table-writer.js";
+import type { StreamMessage } from "../stream-message.js";
 
 /**
  * Where and how a batch of the events stream is applied.

@@ -8,6 +8,8 @@ import { type ShiftSettings, shiftOf } from "@pulse/domain";
 import type { DomainEvent } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import { getOrCreate } from "../collections.js";
+import type { RowOf } from "../replay/table-writer.js";
 import {
   type AnalysisResultRow,
   analysisResultKey,
@@ -15,7 +17,6 @@ import {
   evolveAnalysisResult,
   writeAnalysisResults,
 } from "./analysis-results.projection.js";
-import { getOrCreate } from "./collections.js";
 import {
   dealPhoneRows,
   type LeadContacts,
@@ -41,7 +42,6 @@ import {
   shiftsOfLeadRows,
   shiftsOfPhoneMessages,
 } from "./shift-deals.projection.js";
-import type { RowOf } from "./table-writer.js";
 
 /** A decoded events-stream message with its stream position. */
 export interface PositionedEvent {

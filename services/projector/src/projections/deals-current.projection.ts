@@ -1,8 +1,8 @@
 import type { DomainEvent, LeadSnapshot } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { isoOrNull } from "./db-values.js";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { isoOrNull } from "../db-values.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
 export type DealRow = RowOf<"deals_current"> & { project_id: string; lead_id: number; deleted: boolean };

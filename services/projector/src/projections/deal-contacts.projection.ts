@@ -1,7 +1,7 @@
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.deal_contacts` row (`fetched_at` ISO-8601 UTC). */
 export type DealContactRow = RowOf<"deal_contacts">;

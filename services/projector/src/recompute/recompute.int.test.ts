@@ -12,11 +12,11 @@ import {
   waitForCheckpoint,
 } from "@pulse/infra/testing";
 import { sql } from "kysely";
-import { loadProjectorConfig } from "./projector.config.js";
-import { createProjector, type Projector } from "./projector.js";
-import { compareReadModels } from "./read-models.compare.js";
-import { replayReadModels } from "./replay.js";
-import type { ReplayDiff } from "./replay-diff.js";
+import { loadProjectorConfig } from "../projector.config.js";
+import { createProjector, type Projector } from "../projector.js";
+import { compareReadModels } from "../replay/read-models.compare.js";
+import { replayReadModels } from "../replay/replay.js";
+import type { ReplayDiff } from "../replay/replay-diff.js";
 
 const P = "shop-rc";
 const T0 = Date.UTC(2026, 9, 12, 6, 0, 0); // Mon 2026-10-12 09:00 Europe/Kyiv

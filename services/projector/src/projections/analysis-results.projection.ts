@@ -1,8 +1,8 @@
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 import { canonicalJson } from "./deals-current.projection.js";
-import { type RowOf, writeRows } from "./table-writer.js";
 
 /**
  * A `rm.analysis_results` row: times ISO-8601 UTC, `facts`/`evidence`/`reasons` as canonical JSON

@@ -30,7 +30,7 @@ import {
 } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /**
  * A `rm.webhook_stats` row or an increment of one, per project, source and UTC day (`YYYY-MM-DD`):

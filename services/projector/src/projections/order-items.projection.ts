@@ -2,7 +2,7 @@ import type { UrgencyOrderItem } from "@pulse/domain";
 import type { EventOfType, OrderItem } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.order_items` row (`items` as JSON text) plus the parsed items for the urgency rules. */
 export interface OrderItemsState {

@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { connectNats } from "@pulse/infra";
+import { decodeForProjection } from "../projections/projection-decode.js";
 import type { DecodedBatchMessage, DecodeWorkerData, WireDecoded } from "./decoded-range.reader.js";
-import { decodeForProjection } from "./projection-decode.js";
 import { readStreamRange } from "./stream-range.reader.js";
 
 if (!parentPort) throw new Error("stream-decode.worker.ts runs as a worker thread only");

@@ -1,25 +1,33 @@
 import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
 import type { DecodeResult, DomainEvent, EventOfType } from "@pulse/events";
-import { getOrCreate } from "./collections.js";
-import { ConversationsFold } from "./conversations.projection.js";
-import { type CrmUserRow, evolveCrmUsers } from "./crm-users.projection.js";
-import { type DeadLetterRow, deadLetterRow } from "./dead-letters.projection.js";
+import { getOrCreate } from "../collections.js";
+import { ConversationsFold } from "../projections/conversations.projection.js";
+import { type CrmUserRow, evolveCrmUsers } from "../projections/crm-users.projection.js";
+import { type DeadLetterRow, deadLetterRow } from "../projections/dead-letters.projection.js";
 import {
   type DealRow,
   dealInputLeadId,
   dealInputOf,
   dealKey,
   evolveDeal,
-} from "./deals-current.projection.js";
+} from "../projections/deals-current.projection.js";
 import {
   emptyDictionary,
   evolveDictionary,
   type ProjectDictionary,
   resolveInDictionary,
-} from "./dictionary.projection.js";
-import { messageKey } from "./messages.projection.js";
-import { evolveOrderItems, type OrderItemsState, urgencyItems } from "./order-items.projection.js";
-import { type OrderOverridesRow, overridesOf, overridesRow } from "./order-overrides.projection.js";
+} from "../projections/dictionary.projection.js";
+import { messageKey } from "../projections/messages.projection.js";
+import {
+  evolveOrderItems,
+  type OrderItemsState,
+  urgencyItems,
+} from "../projections/order-items.projection.js";
+import {
+  type OrderOverridesRow,
+  overridesOf,
+  overridesRow,
+} from "../projections/order-overrides.projection.js";
 import {
   buildOrderRows,
   type OrderRows,
@@ -27,11 +35,10 @@ import {
   orderStatusEventRow,
   type StoredOrderEvent,
   statusEventOf,
-} from "./order-status.projection.js";
-import { evolveProject, type ProjectRow } from "./projects.projection.js";
-import { isSettingsEvent, type SettingsRow, settingsRow } from "./settings.projection.js";
-import { type ShiftDealRow, shiftSettingsOf } from "./shift-deals.projection.js";
-import type { StreamMessage } from "./stream-message.js";
+} from "../projections/order-status.projection.js";
+import { evolveProject, type ProjectRow } from "../projections/projects.projection.js";
+import { isSettingsEvent, type SettingsRow, settingsRow } from "../projections/settings.projection.js";
+import { type ShiftDealRow, shiftSettingsOf } from "../projections/shift-deals.projection.js";
 import {
   addStats,
   type DeliveryRow,
@@ -41,7 +48,8 @@ import {
   receiptDeliveryInput,
   receiptIncrement,
   type StatsRow,
-} from "./webhook-stats.projection.js";
+} from "../projections/webhook-stats.projection.js";
+import type { StreamMessage } from "../stream-message.js";
 
 /**
  * The read models folded in memory from the streams, in stream order — the replay's fast path.

@@ -2,8 +2,8 @@ import type { OrderOverrides } from "@pulse/domain";
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { isoOrNull } from "./db-values.js";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { isoOrNull } from "../db-values.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.order_overrides` row (`urgent` `null` = follow the rules). */
 export type OrderOverridesRow = Omit<RowOf<"order_overrides">, "urgent"> & {

@@ -4,7 +4,7 @@
  * progress lines and a final summary (events, seconds, events/s) on stdout. Exits 1 on failure.
  */
 import { connectNats, createDb, createLogger, migrate } from "@pulse/infra";
-import { loadProjectorConfig } from "./projector.config.js";
+import { loadProjectorConfig } from "../projector.config.js";
 import { replayReadModels } from "./replay.js";
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
-import { fromJsMsg, type StreamMessage } from "./stream-message.js";
+import { fromJsMsg, type StreamMessage } from "../stream-message.js";
 
 /**
  * Reads stream messages `fromSeq..toSeq` (inclusive) in stream order with an ordered consumer (an

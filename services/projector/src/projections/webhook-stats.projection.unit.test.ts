@@ -11,8 +11,8 @@ import {
 } from "@pulse/events";
 import { aDealEvent, anOrderStatusChanged } from "@pulse/events/testing";
 import fc from "fast-check";
-import { ReadModelsFold } from "./read-models.fold.js";
-import type { StreamMessage } from "./stream-message.js";
+import { ReadModelsFold } from "../replay/read-models.fold.js";
+import type { StreamMessage } from "../stream-message.js";
 import {
   type DeliveryRow,
   DeliveryTally,

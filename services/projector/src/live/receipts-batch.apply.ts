@@ -1,9 +1,11 @@
 import type { Database } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { readCheckpoint, writeCheckpoint } from "./checkpoints.repository.js";
-import { type DeadLetterRow, deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
-import type { StreamMessage } from "./stream-message.js";
-import { inSchema } from "./table-writer.js";
+import { readCheckpoint, writeCheckpoint } from "../checkpoints.repository.js";
+import {
+  type DeadLetterRow,
+  deadLetterRow,
+  writeDeadLetters,
+} from "../projections/dead-letters.projection.js";
 import {
   addStats,
   applyDeliveryInputs,
@@ -13,7 +15,9 @@ import {
   receiptIncrement,
   type StatsRow,
   writeStatsIncrements,
-} from "./webhook-stats.projection.js";
+} from "../projections/webhook-stats.projection.js";
+import { inSchema } from "../replay/table-writer.js";
+import type { StreamMessage } from "../stream-message.js";
 
 /**
  * Where a batch of the receipts stream is applied: read-model `schema`, the stream's name, and an

@@ -1,7 +1,7 @@
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.messages` row (times as ISO-8601 UTC strings). */
 export type MessageRow = RowOf<"messages"> & {

@@ -11,14 +11,14 @@ import {
 } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
-import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "./checkpoints.repository.js";
-import { writeDeadLetters } from "./dead-letters.projection.js";
+import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "../checkpoints.repository.js";
+import { applyEventsBatch } from "../live/events-batch.apply.js";
+import { applyReceiptsBatch } from "../live/receipts-batch.apply.js";
+import { writeDeadLetters } from "../projections/dead-letters.projection.js";
+import type { StoredOrderEvent } from "../projections/order-status.projection.js";
+import { type ProjectorConfig, projectorNames } from "../projector.config.js";
 import { readDecodedRange } from "./decoded-range.reader.js";
-import { applyEventsBatch } from "./events-batch.apply.js";
-import type { StoredOrderEvent } from "./order-status.projection.js";
-import { type ProjectorConfig, projectorNames } from "./projector.config.js";
 import { ReadModelsFold } from "./read-models.fold.js";
-import { applyReceiptsBatch } from "./receipts-batch.apply.js";
 import { readStreamRange } from "./stream-range.reader.js";
 import { copyRows, inSchema, type RowOf, type WrittenTable } from "./table-writer.js";
 

@@ -1,5 +1,7 @@
 import { type Database, databaseErrorSummary, isDatabaseUnavailable, natsStatusOf } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import { type ReplayDeps, type ReplayProgress, replayReadModels } from "../replay/replay.js";
+import { diffSchemas, type ReplayDiff } from "../replay/replay-diff.js";
 import {
   classifyRecomputeFailure,
   failureText,
@@ -7,8 +9,6 @@ import {
   type RecomputeFailureKind,
   retryDelayMs,
 } from "./recompute.failure.js";
-import { type ReplayDeps, type ReplayProgress, replayReadModels } from "./replay.js";
-import { diffSchemas, type ReplayDiff } from "./replay-diff.js";
 
 /**
  * Log fields of a failure: a lost database connection as its code and message only (node-postgres

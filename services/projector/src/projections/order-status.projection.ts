@@ -12,10 +12,10 @@ import {
 import type { DomainEvent, EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { getOrCreate } from "./collections.js";
-import { isoOrNull } from "./db-values.js";
+import { getOrCreate } from "../collections.js";
+import { isoOrNull } from "../db-values.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 import { type ProjectDictionary, resolveInDictionary } from "./dictionary.projection.js";
-import { type RowOf, writeRows } from "./table-writer.js";
 
 /**
  * A `rm.order_status_events` row as the projector handles it in memory: times as ISO-8601 UTC

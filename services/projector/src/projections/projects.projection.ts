@@ -1,7 +1,7 @@
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.projects` row (public fields only; secrets never reach the stream). */
 export type ProjectRow = RowOf<"projects"> & { project_id: string };

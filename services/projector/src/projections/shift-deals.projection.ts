@@ -34,9 +34,9 @@ import {
 import type { DomainEvent } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
-import { getOrCreate } from "./collections.js";
-import { iso } from "./db-values.js";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { getOrCreate } from "../collections.js";
+import { iso } from "../db-values.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.shift_deals` row (instants ISO-8601 UTC). */
 export type ShiftDealRow = RowOf<"shift_deals"> & {

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { DecodeResult, DomainEvent } from "@pulse/events";
-import type { StreamMessage } from "./stream-message.js";
+import type { StreamMessage } from "../stream-message.js";
 
 /** One decoded message of a range: where it is in the stream, and its decode result. */
 export interface DecodedMessage {

@@ -10,6 +10,7 @@ import {
   aWebhookReceipt,
 } from "@pulse/events/testing";
 import fc from "fast-check";
+import { durableAgrees } from "../live/durable-batch.reader.js";
 import { canonicalJson, type DealInput, evolveDeal } from "./deals-current.projection.js";
 import {
   changedStatusIds,
@@ -19,7 +20,6 @@ import {
   resolutionChange,
   resolveInDictionary,
 } from "./dictionary.projection.js";
-import { durableAgrees } from "./durable-batch.reader.js";
 import { buildOrderRows, orderStatusEventRow, storedEventResolver } from "./order-status.projection.js";
 import { decodeForProjection } from "./projection-decode.js";
 import { evolveProject } from "./projects.projection.js";

@@ -1,7 +1,7 @@
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "./table-writer.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.crm_users` row: one CRM user (manager) of a project. */
 export type CrmUserRow = RowOf<"crm_users"> & { project_id: string; user_id: number };
