@@ -10,44 +10,28 @@ import { type Kysely, sql } from "kysely";
 import { readCheckpoint, writeCheckpoint } from "../checkpoints.repository.js";
 import { getOrCreate } from "../collections.js";
 import { applyConversationEvents } from "../projections/conversations.projection.js";
-import { evolveCrmUsers, loadCrmUsers, writeCrmUsers } from "../projections/crm-users.projection.js";
+import { crmUsersProjection } from "../projections/crm-users.projection.js";
 import {
   type DeadLetterRow,
   deadLetterRow,
   writeDeadLetters,
 } from "../projections/dead-letters.projection.js";
-import {
-  type DealInput,
-  type DealRow,
-  dealInputLeadId,
-  dealInputOf,
-  evolveDeal,
-  loadDeals,
-  writeDeals,
-} from "../projections/deals-current.projection.js";
+import { dealsProjection } from "../projections/deals-current.projection.js";
 import {
   changedStatusIds,
+  dictionaryProjection,
   emptyDictionary,
-  evolveDictionary,
   isKnownStatus,
   loadDictionaries,
   type ProjectDictionary,
   resolutionChange,
-  writeDictionary,
 } from "../projections/dictionary.projection.js";
 import { messageKey } from "../projections/messages.projection.js";
-import {
-  evolveOrderItems,
-  loadOrderItems,
-  urgencyItems,
-  writeOrderItems,
-} from "../projections/order-items.projection.js";
+import { loadOrderItems, orderItemsProjection, urgencyItems } from "../projections/order-items.projection.js";
 import {
   loadOrderOverrides,
-  type OrderOverridesRow,
+  orderOverridesProjection,
   overridesOf,
-  overridesRow,
-  writeOrderOverrides,
 } from "../projections/order-overrides.projection.js";
 import {
   buildOrderRows,
@@ -61,20 +45,15 @@ import {
   statusEventOf,
   writeOrdersCurrent,
 } from "../projections/order-status.projection.js";
+import { applyLive, type PositionedEvent, writeStates } from "../projections/projection.js";
 import { decodeForProjection } from "../projections/projection-decode.js";
-import {
-  evolveProject,
-  loadProjects,
-  type ProjectRow,
-  writeProjects,
-} from "../projections/projects.projection.js";
+import { projectsProjection } from "../projections/projects.projection.js";
 import {
   isSettingsEvent,
   loadAnalyticsSettings,
   RECOMPUTE_EVENT_TYPES,
   type SettingsEvent,
-  settingsRow,
-  writeSettings,
+  settingsProjection,
 } from "../projections/settings.projection.js";
 import {
   applyDeliveryInputs,
@@ -227,8 +206,7 @@ class EventsBatch {
     if (items.length === 0) return;
     const { schema } = this.opts;
     const deadLetters: DeadLetterRow[] = [];
-    const projects: { seq: number; event: EventOfType<"project.registered"> }[] = [];
-    const deals: { seq: number; input: DealInput }[] = [];
+    const positioned: PositionedEvent[] = [];
     const orders = new Map<string, { seq: number; event: EventOfType<"order.status_changed"> }[]>();
     const itemEvents: { seq: number; event: EventOfType<"order.items_fetched"> }[] = [];
     const overrideEvents: { seq: number; event: EventOfType<"order.overrides_changed"> }[] = [];
@@ -237,7 +215,6 @@ class EventsBatch {
     const tally = new DeliveryTally();
     const dealKeyEvents = new Map<string, DomainEvent[]>();
     const chatEvents: EventOfType<"chat.message_received">[] = [];
-    const userSyncs: { seq: number; event: EventOfType<"dictionary.users_synced"> }[] = [];
     for (const item of items) {
       if (item.event === null) {
         deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
@@ -245,9 +222,7 @@ class EventsBatch {
         continue;
       }
       const event = item.event;
-      if (event.type === "project.registered") projects.push({ seq: item.msg.seq, event });
-      const deal = dealInputOf(event);
-      if (deal) deals.push({ seq: item.msg.seq, input: deal });
+      positioned.push({ seq: item.msg.seq, event });
       const statusEvent = statusEventOf(event);
       if (statusEvent) {
         getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event: statusEvent });
@@ -261,52 +236,13 @@ class EventsBatch {
       if (event.type === "chat.message_received") chatEvents.push(event);
       if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
-      if (event.type === "dictionary.users_synced") userSyncs.push({ seq: item.msg.seq, event });
     }
 
     await writeDeadLetters(this.db, schema, deadLetters);
 
-    if (projects.length > 0) {
-      const rows = await loadProjects(this.db, [...new Set(projects.map((p) => p.event.data.project_id))]);
-      const changed = new Map<string, ProjectRow>();
-      for (const { seq, event } of projects) {
-        const row = evolveProject(rows.get(event.data.project_id), event, seq);
-        rows.set(row.project_id, row);
-        changed.set(row.project_id, row);
-      }
-      await writeProjects(this.db, schema, [...changed.values()]);
-    }
-
-    for (const projectId of new Set(userSyncs.map((u) => u.event.project_id))) {
-      let rows = await loadCrmUsers(this.db, projectId);
-      for (const { seq, event } of userSyncs)
-        if (event.project_id === projectId) rows = evolveCrmUsers(rows, event, seq);
-      await writeCrmUsers(this.db, schema, [...rows.values()]);
-    }
-
-    if (deals.length > 0) {
-      const byProject = new Map<string, { seq: number; input: DealInput }[]>();
-      for (const d of deals) {
-        getOrCreate(byProject, d.input.projectId, () => []).push(d);
-      }
-      const changed: DealRow[] = [];
-      for (const [projectId, list] of byProject) {
-        const rows = await loadDeals(this.db, projectId, [
-          ...new Set(list.map((d) => dealInputLeadId(d.input))),
-        ]);
-        const dirty = new Set<number>();
-        for (const { seq, input } of list) {
-          const leadId = dealInputLeadId(input);
-          const next = evolveDeal(rows.get(leadId), input, seq);
-          if (next) {
-            rows.set(leadId, next);
-            dirty.add(leadId);
-          }
-        }
-        for (const id of dirty) changed.push(rows.get(id)!);
-      }
-      await writeDeals(this.db, schema, changed);
-    }
+    await applyLive(this.db, schema, projectsProjection, positioned);
+    await applyLive(this.db, schema, crmUsersProjection, positioned);
+    await applyLive(this.db, schema, dealsProjection, positioned);
 
     // Items and overrides are stored first; their orders are recomputed after the status events'.
     const extra = await this.applyItemsAndOverrides(itemEvents, overrideEvents);
@@ -373,11 +309,7 @@ class EventsBatch {
       await writeStatsIncrements(this.db, schema, [...stats.values()]);
     }
     // Last: the shift deal rows read the status events and deal snapshots written above.
-    await applyConversationEvents(
-      this.db,
-      schema,
-      items.flatMap((i) => (i.event === null ? [] : [{ seq: i.msg.seq, event: i.event }])),
-    );
+    await applyConversationEvents(this.db, schema, positioned);
   }
 
   /**
@@ -426,32 +358,12 @@ class EventsBatch {
     const none = { touched, finish: async () => undefined };
     if (itemEvents.length === 0 && overrideEvents.length === 0) return none;
     const { schema } = this.opts;
-    const byProject = new Map<string, number[]>();
-    for (const { event } of itemEvents)
-      getOrCreate(byProject, event.project_id, () => []).push(event.data.order_id);
-    for (const [projectId, ids] of byProject) {
-      const states = await loadOrderItems(this.db, projectId, [...new Set(ids)]);
-      const dirty = new Set<number>();
-      for (const { seq, event } of itemEvents) {
-        if (event.project_id !== projectId) continue;
-        const next = evolveOrderItems(states.get(event.data.order_id), event, seq);
-        if (!next) continue;
-        states.set(event.data.order_id, next);
-        dirty.add(event.data.order_id);
-        getOrCreate(touched, projectId, () => new Map<number, number>()).set(event.data.order_id, seq);
-      }
-      await writeOrderItems(
-        this.db,
-        schema,
-        [...dirty].map((id) => states.get(id)!.row),
-      );
-    }
-    const latest = new Map<string, OrderOverridesRow>();
-    for (const { seq, event } of overrideEvents) {
-      latest.set(`${event.project_id}\u0000${event.data.order_id}`, overridesRow(event, seq));
-      getOrCreate(touched, event.project_id, () => new Map<number, number>()).set(event.data.order_id, seq);
-    }
-    await writeOrderOverrides(this.db, schema, [...latest.values()]);
+    const changed = [
+      ...(await applyLive(this.db, schema, orderItemsProjection, itemEvents)).values(),
+      ...(await applyLive(this.db, schema, orderOverridesProjection, overrideEvents)).values(),
+    ];
+    for (const { key, seq } of changed)
+      getOrCreate(touched, key.projectId, () => new Map<number, number>()).set(key.id, seq);
     if (!this.opts.produceNotices || overrideEvents.length === 0) return { touched, finish: none.finish };
     const before = new Map<string, Awaited<ReturnType<typeof loadOrderDiffStates>>>();
     for (const { event } of overrideEvents) {
@@ -503,7 +415,7 @@ class EventsBatch {
    * transaction, which the projector's recompute scheduler picks up after the commit.
    */
   async applySettings(seq: number, event: SettingsEvent): Promise<void> {
-    await writeSettings(this.db, this.opts.schema, [settingsRow(event, seq).row]);
+    await applyLive(this.db, this.opts.schema, settingsProjection, [{ seq, event }]);
     if (!this.opts.produceNotices || !RECOMPUTE_EVENT_TYPES.has(event.type)) return;
     await this.requestRecomputeFor(event, event.data.changed_by);
   }
@@ -525,9 +437,9 @@ class EventsBatch {
     const projectId = event.project_id;
     await this.dictionariesOf([projectId]);
     const before = this.dictionary(projectId);
-    const after = evolveDictionary(before, event);
+    const after = dictionaryProjection.evolve(before, event, seq) ?? before;
     this.dictionaries.set(projectId, after);
-    await writeDictionary(this.db, this.opts.schema, after);
+    await writeStates(this.db, this.opts.schema, dictionaryProjection, [after]);
 
     const changed = [...changedStatusIds(before, after)];
     if (changed.length === 0) return;

@@ -3,6 +3,7 @@ import type { ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
 import { canonicalJson } from "./deals-current.projection.js";
+import type { Projection } from "./projection.js";
 
 /**
  * A `rm.analysis_results` row: times ISO-8601 UTC, `facts`/`evidence`/`reasons` as canonical JSON
@@ -158,3 +159,23 @@ export async function writeAnalysisResults(
     action: "replace",
   });
 }
+
+/** The analyst's result events. */
+type AnalysisEvent = EventOfType<"analysis.dialog_scored"> | EventOfType<"analysis.dialog_failed">;
+
+/**
+ * The `rm.analysis_results` projection: one state per result identity (key:
+ * `{dialog_key}\u0000{input_hash}\u0000{prompt_version}`), folded by {@link evolveAnalysisResult};
+ * the live write applies the same rule against the stored rows ({@link writeAnalysisResults}).
+ */
+export const analysisResultsProjection: Projection<AnalysisEvent, AnalysisResultRow, string> = {
+  name: "analysis_results",
+  eventTypes: new Set(["analysis.dialog_scored", "analysis.dialog_failed"]),
+  keyOf: (event) => ({
+    projectId: event.project_id,
+    id: [event.data.dialog_key, event.data.input_hash, event.data.prompt_version].join("\u0000"),
+  }),
+  evolve: (row, event, seq) => evolveAnalysisResult(row ?? undefined, analysisResultRow(event, seq)),
+  rows: (row) => ({ analysis_results: [row as unknown as RowOf<"analysis_results">] }),
+  write: writeAnalysisResults,
+};

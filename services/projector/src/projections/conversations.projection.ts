@@ -10,24 +10,17 @@ import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { getOrCreate } from "../collections.js";
 import type { RowOf } from "../replay/table-writer.js";
+import { type AnalysisResultRow, analysisResultsProjection } from "./analysis-results.projection.js";
 import {
-  type AnalysisResultRow,
-  analysisResultKey,
-  analysisResultRow,
-  evolveAnalysisResult,
-  writeAnalysisResults,
-} from "./analysis-results.projection.js";
-import {
-  dealPhoneRows,
+  dealContactsProjection,
   type LeadContacts,
-  leadContactsOf,
   leadKey,
   loadLeadPhones,
-  writeLeadContacts,
 } from "./deal-contacts.projection.js";
 import type { DealRow } from "./deals-current.projection.js";
-import { type MessageRow, messageKey, messageRow, writeMessages } from "./messages.projection.js";
+import { type MessageRow, messageRow, messagesProjection } from "./messages.projection.js";
 import type { StoredOrderEvent } from "./order-status.projection.js";
+import { applyLive, evolveInMemory, type PositionedEvent, rowsOf } from "./projection.js";
 import {
   AffectedShiftDeals,
   buildProjectShiftDeals,
@@ -42,12 +35,6 @@ import {
   shiftsOfLeadRows,
   shiftsOfPhoneMessages,
 } from "./shift-deals.projection.js";
-
-/** A decoded events-stream message with its stream position. */
-export interface PositionedEvent {
-  readonly seq: number;
-  readonly event: DomainEvent;
-}
 
 /**
  * Applies the conversation side of a batch segment inside the caller's transaction, after the
@@ -65,46 +52,41 @@ export async function applyConversationEvents(
   schema: string,
   items: readonly PositionedEvent[],
 ): Promise<void> {
+  // The rows are written by their projections; the shift rows below read what the segment changed.
   const messages: MessageRow[] = [];
-  const contacts = new Map<string, LeadContacts>();
-  const results = new Map<string, AnalysisResultRow>();
+  const linked = new Map<string, number[]>();
+  let results = 0;
   const updates: { projectId: string; leadId: number; at: string }[] = [];
   for (const { seq, event } of items) {
     switch (event.type) {
       case "chat.message_received":
         messages.push(messageRow(event, seq));
         break;
-      case "deal.contacts_linked": {
-        const c = leadContactsOf(event);
-        contacts.delete(leadKey(c.projectId, c.leadId));
-        contacts.set(leadKey(c.projectId, c.leadId), c);
+      case "deal.contacts_linked":
+        getOrCreate(linked, event.project_id, () => []).push(event.data.lead_id);
         break;
-      }
       case "analysis.dialog_scored":
-      case "analysis.dialog_failed": {
-        const row = analysisResultRow(event, seq);
-        const key = analysisResultKey(row);
-        results.set(key, evolveAnalysisResult(results.get(key), row));
+      case "analysis.dialog_failed":
+        results++;
         break;
-      }
       default: {
         const u = dealUpdateOf(event);
         if (u) updates.push({ projectId: event.project_id, ...u });
       }
     }
   }
-  if (messages.length === 0 && contacts.size === 0 && results.size === 0 && updates.length === 0) return;
+  if (messages.length === 0 && linked.size === 0 && results === 0 && updates.length === 0) return;
 
-  await writeMessages(db, schema, messages);
-  await writeAnalysisResults(db, schema, [...results.values()]);
+  await applyLive(db, schema, messagesProjection, items);
+  await applyLive(db, schema, analysisResultsProjection, items);
   const oldPhones = new Map<string, string[]>();
-  const leadsByProject = new Map<string, number[]>();
-  for (const c of contacts.values()) getOrCreate(leadsByProject, c.projectId, () => []).push(c.leadId);
-  for (const [projectId, leadIds] of leadsByProject) {
-    for (const [leadId, phones] of await loadLeadPhones(db, projectId, leadIds))
+  for (const [projectId, leadIds] of linked) {
+    for (const [leadId, phones] of await loadLeadPhones(db, projectId, [...new Set(leadIds)]))
       oldPhones.set(leadKey(projectId, leadId), phones);
   }
-  await writeLeadContacts(db, schema, [...contacts.values()]);
+  const contacts = new Map<string, LeadContacts>();
+  for (const [key, c] of await applyLive(db, schema, dealContactsProjection, items))
+    contacts.set(key, c.state);
 
   const projects = new Set<string>([
     ...messages.map((m) => m.project_id),
@@ -175,31 +157,13 @@ export class ConversationsFold {
 
   /** Folds one decoded event at stream position `seq` (stream order). */
   apply(event: DomainEvent, seq: number): void {
-    switch (event.type) {
-      case "chat.message_received": {
-        const key = messageKey(event.project_id, event.data.source, event.data.message_id);
-        if (!this.messages.has(key)) this.messages.set(key, messageRow(event, seq));
-        return;
-      }
-      case "deal.contacts_linked": {
-        const c = leadContactsOf(event);
-        this.contacts.set(leadKey(c.projectId, c.leadId), c);
-        return;
-      }
-      case "analysis.dialog_scored":
-      case "analysis.dialog_failed": {
-        const row = analysisResultRow(event, seq);
-        const key = analysisResultKey(row);
-        this.results.set(key, evolveAnalysisResult(this.results.get(key), row));
-        return;
-      }
-      default: {
-        const u = dealUpdateOf(event);
-        if (u) {
-          const leads = getOrCreate(this.updates, event.project_id, () => new Map<number, string[]>());
-          getOrCreate(leads, u.leadId, () => []).push(u.at);
-        }
-      }
+    evolveInMemory(messagesProjection, this.messages, event, seq);
+    evolveInMemory(dealContactsProjection, this.contacts, event, seq);
+    evolveInMemory(analysisResultsProjection, this.results, event, seq);
+    const u = dealUpdateOf(event);
+    if (u) {
+      const leads = getOrCreate(this.updates, event.project_id, () => new Map<number, string[]>());
+      getOrCreate(leads, u.leadId, () => []).push(u.at);
     }
   }
 
@@ -285,11 +249,14 @@ export class ConversationsFold {
     deal_phones: RowOf<"deal_phones">[];
     analysis_results: RowOf<"analysis_results">[];
   } {
+    const contacts = rowsOf(dealContactsProjection, this.contacts.values());
     return {
-      messages: [...this.messages.values()],
-      deal_contacts: [...this.contacts.values()].flatMap((c) => c.contacts),
-      deal_phones: dealPhoneRows(this.contacts.values()),
-      analysis_results: [...this.results.values()] as unknown as RowOf<"analysis_results">[],
+      messages: [...(rowsOf(messagesProjection, this.messages.values()).messages ?? [])],
+      deal_contacts: [...(contacts.deal_contacts ?? [])],
+      deal_phones: [...(contacts.deal_phones ?? [])],
+      analysis_results: [
+        ...(rowsOf(analysisResultsProjection, this.results.values()).analysis_results ?? []),
+      ],
     };
   }
 }

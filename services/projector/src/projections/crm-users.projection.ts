@@ -2,6 +2,7 @@ import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.crm_users` row: one CRM user (manager) of a project. */
 export type CrmUserRow = RowOf<"crm_users"> & { project_id: string; user_id: number };
@@ -51,3 +52,21 @@ export async function writeCrmUsers(
 ): Promise<void> {
   await writeRows(db, schema, "crm_users", rows, { keys: ["project_id", "user_id"], action: "replace" });
 }
+
+/**
+ * The `rm.crm_users` projection: one state per project (its users, user id → row; key: the project
+ * id), evolved by {@link evolveCrmUsers}, stored as upserted rows.
+ */
+export const crmUsersProjection: Projection<
+  EventOfType<"dictionary.users_synced">,
+  ReadonlyMap<number, CrmUserRow>,
+  string
+> = {
+  name: "crm_users",
+  eventTypes: new Set(["dictionary.users_synced"]),
+  keyOf: (event) => ({ projectId: event.project_id, id: event.project_id }),
+  evolve: (rows, event, seq) => evolveCrmUsers(rows ?? new Map(), event, seq),
+  rows: (rows) => ({ crm_users: [...rows.values()] }),
+  upsert: { crm_users: { keys: ["project_id", "user_id"], action: "replace" } },
+  load: async (db, projectId) => new Map([[projectId, await loadCrmUsers(db, projectId)]]),
+};

@@ -2,6 +2,7 @@ import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.deal_contacts` row (`fetched_at` ISO-8601 UTC). */
 export type DealContactRow = RowOf<"deal_contacts">;
@@ -116,3 +117,17 @@ export function dealPhoneRows(list: Iterable<LeadContacts>): RowOf<"deal_phones"
     for (const phone of l.phones) rows.push({ project_id: l.projectId, phone, lead_id: l.leadId });
   return rows;
 }
+
+/**
+ * The `rm.deal_contacts` / `rm.deal_phones` projection: one state per lead (key: lead id), the latest
+ * `deal.contacts_linked` ({@link leadContactsOf}); the live write replaces the lead's rows
+ * ({@link writeLeadContacts}).
+ */
+export const dealContactsProjection: Projection<EventOfType<"deal.contacts_linked">, LeadContacts, number> = {
+  name: "deal_contacts",
+  eventTypes: new Set(["deal.contacts_linked"]),
+  keyOf: (event) => ({ projectId: event.project_id, id: event.data.lead_id }),
+  evolve: (_state, event) => leadContactsOf(event),
+  rows: (state) => ({ deal_contacts: [...state.contacts], deal_phones: dealPhoneRows([state]) }),
+  write: writeLeadContacts,
+};

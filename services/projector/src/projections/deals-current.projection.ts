@@ -1,8 +1,9 @@
-import type { DomainEvent, LeadSnapshot } from "@pulse/events";
+import type { DomainEvent, EventOfType, LeadSnapshot } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
 export type DealRow = RowOf<"deals_current"> & { project_id: string; lead_id: number; deleted: boolean };
@@ -237,3 +238,26 @@ export async function writeDeals(
 ): Promise<void> {
   await writeRows(db, schema, "deals_current", rows, { keys: ["project_id", "lead_id"], action: "replace" });
 }
+
+/** The events that carry a deal input ({@link dealInputOf}). */
+type DealEvent = EventOfType<"deal.created" | "deal.updated" | "deal.deleted" | "order.status_changed">;
+
+/**
+ * The `rm.deals_current` projection: one state per lead (key: lead id), the inputs of
+ * {@link dealInputOf} folded by {@link evolveDeal}; stored as its row (upsert by project and lead).
+ */
+export const dealsProjection: Projection<DealEvent, DealRow, number> = {
+  name: "deals_current",
+  eventTypes: new Set(["deal.created", "deal.updated", "deal.deleted", "order.status_changed"]),
+  keyOf: (event) => {
+    const input = dealInputOf(event);
+    return input ? { projectId: input.projectId, id: dealInputLeadId(input) } : null;
+  },
+  evolve: (row, event, seq) => {
+    const input = dealInputOf(event);
+    return (input && evolveDeal(row ?? undefined, input, seq)) ?? row;
+  },
+  rows: (row) => ({ deals_current: [row] }),
+  upsert: { deals_current: { keys: ["project_id", "lead_id"], action: "replace" } },
+  load: loadDeals,
+};

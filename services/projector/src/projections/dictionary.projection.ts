@@ -8,6 +8,7 @@ import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.statuses` row. */
 export type StatusRow = RowOf<"statuses"> & { project_id: string; group_id: number; status_id: number };
@@ -192,3 +193,26 @@ export async function writeDictionary(
     action: "replace",
   });
 }
+
+/**
+ * The `rm.statuses` / `rm.status_groups` projection: one state per project (key: the project id),
+ * its {@link ProjectDictionary} folded by {@link evolveDictionary} (an unknown project starts empty);
+ * stored as upserted rows. Applied at the sync's stream position: events before it resolve against
+ * the old dictionary, events after it against the new one.
+ */
+export const dictionaryProjection: Projection<
+  EventOfType<"dictionary.statuses_synced">,
+  ProjectDictionary,
+  string
+> = {
+  name: "dictionary",
+  eventTypes: new Set(["dictionary.statuses_synced"]),
+  keyOf: (event) => ({ projectId: event.project_id, id: event.project_id }),
+  evolve: (dict, event) => evolveDictionary(dict ?? emptyDictionary(event.project_id), event),
+  rows: (dict) => ({ statuses: [...dict.statuses.values()], status_groups: [...dict.groups.values()] }),
+  upsert: {
+    statuses: { keys: ["project_id", "group_id", "status_id"], action: "replace" },
+    status_groups: { keys: ["project_id", "group_id"], action: "replace" },
+  },
+  load: (db, projectId) => loadDictionaries(db, [projectId]),
+};

@@ -2,6 +2,7 @@ import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.messages` row (times as ISO-8601 UTC strings). */
 export type MessageRow = RowOf<"messages"> & {
@@ -60,3 +61,19 @@ export async function writeMessages(
     action: "nothing",
   });
 }
+
+/**
+ * The `rm.messages` projection: one state per message (key: `{source}\u0000{message_id}`), the first
+ * delivery's row ({@link messageRow}); the live write keeps a stored row ({@link writeMessages}).
+ */
+export const messagesProjection: Projection<EventOfType<"chat.message_received">, MessageRow, string> = {
+  name: "messages",
+  eventTypes: new Set(["chat.message_received"]),
+  keyOf: (event) => ({
+    projectId: event.project_id,
+    id: `${event.data.source}\u0000${event.data.message_id}`,
+  }),
+  evolve: (row, event, seq) => row ?? messageRow(event, seq),
+  rows: (row) => ({ messages: [row] }),
+  write: writeMessages,
+};

@@ -3,6 +3,7 @@ import type { EventOfType, OrderItem } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.order_items` row (`items` as JSON text) plus the parsed items for the urgency rules. */
 export interface OrderItemsState {
@@ -86,3 +87,17 @@ export async function writeOrderItems(
 ): Promise<void> {
   await writeRows(db, schema, "order_items", rows, { keys: ["project_id", "order_id"], action: "replace" });
 }
+
+/**
+ * The `rm.order_items` projection: one state per order (key: order id), folded by
+ * {@link evolveOrderItems}; stored as its row (upsert by project and order).
+ */
+export const orderItemsProjection: Projection<EventOfType<"order.items_fetched">, OrderItemsState, number> = {
+  name: "order_items",
+  eventTypes: new Set(["order.items_fetched"]),
+  keyOf: (event) => ({ projectId: event.project_id, id: event.data.order_id }),
+  evolve: (state, event, seq) => evolveOrderItems(state ?? undefined, event, seq) ?? state,
+  rows: (state) => ({ order_items: [state.row] }),
+  upsert: { order_items: { keys: ["project_id", "order_id"], action: "replace" } },
+  load: loadOrderItems,
+};

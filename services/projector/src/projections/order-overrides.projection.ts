@@ -4,6 +4,7 @@ import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.order_overrides` row (`urgent` `null` = follow the rules). */
 export type OrderOverridesRow = Omit<RowOf<"order_overrides">, "urgent"> & {
@@ -87,3 +88,21 @@ export async function writeOrderOverrides(
     action: "replace",
   });
 }
+
+/**
+ * The `rm.order_overrides` projection: one state per order (key: order id), the latest
+ * `order.overrides_changed` in stream order ({@link overridesRow}; the stored row is not read).
+ */
+export const orderOverridesProjection: Projection<
+  EventOfType<"order.overrides_changed">,
+  OrderOverridesRow,
+  number
+> = {
+  name: "order_overrides",
+  eventTypes: new Set(["order.overrides_changed"]),
+  keyOf: (event) => ({ projectId: event.project_id, id: event.data.order_id }),
+  evolve: (_row, event, seq) => overridesRow(event, seq),
+  // `urgent` is nullable in the table; the writer sends `null` as SQL NULL.
+  rows: (row) => ({ order_overrides: [row as unknown as RowOf<"order_overrides">] }),
+  upsert: { order_overrides: { keys: ["project_id", "order_id"], action: "replace" } },
+};

@@ -2,6 +2,7 @@ import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** A `rm.projects` row (public fields only; secrets never reach the stream). */
 export type ProjectRow = RowOf<"projects"> & { project_id: string };
@@ -50,3 +51,17 @@ export async function writeProjects(
 ): Promise<void> {
   await writeRows(db, schema, "projects", rows, { keys: ["project_id"], action: "replace" });
 }
+
+/**
+ * The `rm.projects` projection: one state per registered project (key: the project id), evolved by
+ * {@link evolveProject}, stored as its row (upsert by `project_id`).
+ */
+export const projectsProjection: Projection<EventOfType<"project.registered">, ProjectRow, string> = {
+  name: "projects",
+  eventTypes: new Set(["project.registered"]),
+  keyOf: (event) => ({ projectId: event.data.project_id, id: event.data.project_id }),
+  evolve: (row, event, seq) => evolveProject(row ?? undefined, event, seq),
+  rows: (row) => ({ projects: [row] }),
+  upsert: { projects: { keys: ["project_id"], action: "replace" } },
+  load: (db, _projectId, ids) => loadProjects(db, ids),
+};

@@ -7,6 +7,7 @@ import type { DomainEvent, EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
 
 /** The `settings.*_changed` event types and the `rm.settings.kind` each one writes. */
 export const SETTINGS_KINDS = {
@@ -98,3 +99,20 @@ export async function loadAnalyticsSettings(
   for (const r of rows) stored[r.kind] = r.data;
   return parseOrderAnalyticsSettings(stored as StoredProjectSettings, project?.time_zone ?? "UTC");
 }
+
+/** A settings state: the `rm.settings` row and its data as an object (see {@link settingsRow}). */
+export type SettingsState = ReturnType<typeof settingsRow>;
+
+/**
+ * The `rm.settings` projection: one state per project and kind (key: the kind), the latest
+ * settings event of that kind in stream order ({@link settingsRow}; the stored row is not read).
+ * Applied at the event's stream position (the orders before it use the old settings).
+ */
+export const settingsProjection: Projection<SettingsEvent, SettingsState, string> = {
+  name: "settings",
+  eventTypes: new Set(Object.keys(SETTINGS_KINDS) as SettingsEventType[]),
+  keyOf: (event) => ({ projectId: event.project_id, id: SETTINGS_KINDS[event.type] }),
+  evolve: (_state, event, seq) => settingsRow(event, seq),
+  rows: (state) => ({ settings: [state.row] }),
+  upsert: { settings: { keys: ["project_id", "kind"], action: "replace" } },
+};

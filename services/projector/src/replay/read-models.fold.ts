@@ -2,31 +2,25 @@ import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse
 import type { DecodeResult, DomainEvent, EventOfType } from "@pulse/events";
 import { getOrCreate } from "../collections.js";
 import { ConversationsFold } from "../projections/conversations.projection.js";
-import { type CrmUserRow, evolveCrmUsers } from "../projections/crm-users.projection.js";
+import { type CrmUserRow, crmUsersProjection } from "../projections/crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "../projections/dead-letters.projection.js";
+import { type DealRow, dealsProjection } from "../projections/deals-current.projection.js";
 import {
-  type DealRow,
-  dealInputLeadId,
-  dealInputOf,
-  dealKey,
-  evolveDeal,
-} from "../projections/deals-current.projection.js";
-import {
+  dictionaryProjection,
   emptyDictionary,
-  evolveDictionary,
   type ProjectDictionary,
   resolveInDictionary,
 } from "../projections/dictionary.projection.js";
 import { messageKey } from "../projections/messages.projection.js";
 import {
-  evolveOrderItems,
   type OrderItemsState,
+  orderItemsProjection,
   urgencyItems,
 } from "../projections/order-items.projection.js";
 import {
   type OrderOverridesRow,
+  orderOverridesProjection,
   overridesOf,
-  overridesRow,
 } from "../projections/order-overrides.projection.js";
 import {
   buildOrderRows,
@@ -36,8 +30,19 @@ import {
   type StoredOrderEvent,
   statusEventOf,
 } from "../projections/order-status.projection.js";
-import { evolveProject, type ProjectRow } from "../projections/projects.projection.js";
-import { isSettingsEvent, type SettingsRow, settingsRow } from "../projections/settings.projection.js";
+import {
+  type AnyProjection,
+  evolveInMemory,
+  rowsOf,
+  stateKey,
+  type TableRows,
+} from "../projections/projection.js";
+import { type ProjectRow, projectsProjection } from "../projections/projects.projection.js";
+import {
+  SETTINGS_KINDS,
+  type SettingsState,
+  settingsProjection,
+} from "../projections/settings.projection.js";
 import { type ShiftDealRow, shiftSettingsOf } from "../projections/shift-deals.projection.js";
 import {
   addStats,
@@ -62,10 +67,11 @@ import type { StreamMessage } from "../stream-message.js";
  * live projector's per-order recomputation converges to.
  */
 export class ReadModelsFold {
+  /** The states of the keyed projections (memory key `{project}\u0000{id}`, see `stateKey`). */
   readonly projects = new Map<string, ProjectRow>();
   readonly dictionaries = new Map<string, ProjectDictionary>();
-  /** Project → its CRM users (`dictionary.users_synced`, see `evolveCrmUsers`). */
-  readonly users = new Map<string, Map<number, CrmUserRow>>();
+  /** Project's memory key → its CRM users (`crmUsersProjection`). */
+  readonly users = new Map<string, ReadonlyMap<number, CrmUserRow>>();
   /** Order key → its distinct stored events, in stream order. */
   readonly orders = new Map<string, StoredOrderEvent[]>();
   readonly deals = new Map<string, DealRow>();
@@ -76,8 +82,8 @@ export class ReadModelsFold {
   readonly dealEventKeys: { project_id: string; dedup_key: string }[] = [];
   private readonly dealKeys = new Map<string, Set<string>>();
   readonly deadLetters: DeadLetterRow[] = [];
-  /** Project → settings kind → its latest `rm.settings` row and data (stream order). */
-  readonly settings = new Map<string, Map<string, { row: SettingsRow; data: unknown }>>();
+  /** `{project}\u0000{kind}` → its latest `rm.settings` row and data (stream order). */
+  readonly settings = new Map<string, SettingsState>();
   /** Order key → its items (`order.items_fetched`, see `evolveOrderItems`). */
   readonly items = new Map<string, OrderItemsState>();
   /** Order key → its overrides (latest `order.overrides_changed`). */
@@ -113,7 +119,25 @@ export class ReadModelsFold {
   }
 
   private dictionary(projectId: string): ProjectDictionary {
-    return this.dictionaries.get(projectId) ?? emptyDictionary(projectId);
+    return this.dictionaries.get(stateKey(projectId, projectId)) ?? emptyDictionary(projectId);
+  }
+
+  /** Each keyed projection with its in-memory states, in the order their rows are written. */
+  private keyed(): [AnyProjection, Map<string, unknown>][] {
+    return [
+      [projectsProjection, this.projects],
+      [dictionaryProjection, this.dictionaries],
+      [crmUsersProjection, this.users],
+      [dealsProjection, this.deals],
+      [settingsProjection, this.settings],
+      [orderItemsProjection, this.items],
+      [orderOverridesProjection, this.overrides],
+    ];
+  }
+
+  /** The rows of every keyed projection's final states (for the replay's `COPY`), table by table. */
+  projectionRows(): TableRows[] {
+    return this.keyed().map(([p, states]) => rowsOf(p, states.values()));
   }
 
   /** Folds one status event (an `order.status_changed`, or a lead's creation: {@link statusEventOf}). */
@@ -185,44 +209,14 @@ export class ReadModelsFold {
       const key = messageKey(event.project_id, event.data.source, event.data.message_id);
       this.noteStored(event, !this.conversations.messages.has(key));
     }
-    switch (event.type) {
-      case "project.registered": {
-        const id = event.data.project_id;
-        this.projects.set(id, evolveProject(this.projects.get(id), event, msg.seq));
-        break;
-      }
-      case "dictionary.statuses_synced":
-        this.dictionaries.set(event.project_id, evolveDictionary(this.dictionary(event.project_id), event));
-        break;
-      case "dictionary.users_synced":
-        this.users.set(
-          event.project_id,
-          evolveCrmUsers(this.users.get(event.project_id) ?? new Map(), event, msg.seq),
-        );
-        break;
-      case "order.items_fetched": {
-        const key = orderKey(event.project_id, event.data.order_id);
-        const next = evolveOrderItems(this.items.get(key), event, msg.seq);
-        if (next) this.items.set(key, next);
-        break;
-      }
-      case "order.overrides_changed":
-        this.overrides.set(orderKey(event.project_id, event.data.order_id), overridesRow(event, msg.seq));
-        break;
-      default:
-        if (isSettingsEvent(event)) {
-          const s = settingsRow(event, msg.seq);
-          getOrCreate(this.settings, event.project_id, () => new Map()).set(s.row.kind, s);
-        }
-        break;
-    }
+    evolveInMemory(projectsProjection, this.projects, event, msg.seq);
+    evolveInMemory(dictionaryProjection, this.dictionaries, event, msg.seq);
+    evolveInMemory(crmUsersProjection, this.users, event, msg.seq);
+    evolveInMemory(orderItemsProjection, this.items, event, msg.seq);
+    evolveInMemory(orderOverridesProjection, this.overrides, event, msg.seq);
+    evolveInMemory(settingsProjection, this.settings, event, msg.seq);
     this.conversations.apply(event, msg.seq);
-    const deal = dealInputOf(event);
-    if (deal) {
-      const key = dealKey(deal.projectId, dealInputLeadId(deal));
-      const next = evolveDeal(this.deals.get(key), deal, msg.seq);
-      if (next) this.deals.set(key, next);
-    }
+    evolveInMemory(dealsProjection, this.deals, event, msg.seq);
   }
 
   /** Counts a stored event of a webhook delivery (`isNew`: its fact was unknown before it). */
@@ -247,7 +241,7 @@ export class ReadModelsFold {
   /** Every `rm.shift_deals` row, from the final state (shift settings: the final `rm.settings` kind `shifts`). */
   shiftDeals(): ShiftDealRow[] {
     return this.conversations.shiftDeals(this.orders.values(), this.deals.values(), (projectId) =>
-      shiftSettingsOf(this.settings.get(projectId)?.get("shifts")?.data ?? {}),
+      shiftSettingsOf(this.settings.get(stateKey(projectId, "shifts"))?.data ?? {}),
     );
   }
 
@@ -257,8 +251,14 @@ export class ReadModelsFold {
    */
   analyticsSettings(projectId: string): OrderAnalyticsSettings {
     const stored: Record<string, unknown> = {};
-    for (const [kind, s] of this.settings.get(projectId) ?? []) stored[kind] = s.data;
-    return parseOrderAnalyticsSettings(stored, this.projects.get(projectId)?.time_zone ?? "UTC");
+    for (const kind of Object.values(SETTINGS_KINDS)) {
+      const s = this.settings.get(stateKey(projectId, kind));
+      if (s) stored[kind] = s.data;
+    }
+    return parseOrderAnalyticsSettings(
+      stored,
+      this.projects.get(stateKey(projectId, projectId))?.time_zone ?? "UTC",
+    );
   }
 
   /**

@@ -408,20 +408,12 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
   const { schema, target } = writer;
   const chunk = writer.config.REPLAY_BATCH_ROWS;
   fold.finalizeGroups();
-  await writer.submit("projects", [...fold.projects.values()]);
-  await writer.submit(
-    "statuses",
-    [...fold.dictionaries.values()].flatMap((d) => [...d.statuses.values()]),
-  );
-  await writer.submit(
-    "status_groups",
-    [...fold.dictionaries.values()].flatMap((d) => [...d.groups.values()]),
-  );
-  await writer.submit(
-    "crm_users",
-    [...fold.users.values()].flatMap((m) => [...m.values()]),
-  );
-  await writer.submit("deals_current", [...fold.deals.values()]);
+  // The keyed projections' final states (projects, dictionaries, CRM users, deals, settings, items,
+  // overrides), then the rest.
+  for (const tables of fold.projectionRows()) {
+    for (const [table, rows] of Object.entries(tables) as [WrittenTable, RowOf<WrittenTable>[]][])
+      await writer.submit(table, rows);
+  }
   await writer.submit("webhook_stats", [...fold.stats.values()]);
   await writer.submit("webhook_deliveries", [...fold.deliveries.values()]);
   await writer.submit("deal_event_keys", fold.dealEventKeys);
@@ -431,17 +423,6 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
   await writer.submit("deal_phones", conversations.deal_phones);
   await writer.submit("analysis_results", conversations.analysis_results);
   await writer.submit("shift_deals", fold.shiftDeals());
-  await writer.submit(
-    "settings",
-    [...fold.settings.values()].flatMap((m) => [...m.values()].map((s) => s.row)),
-  );
-  await writer.submit(
-    "order_items",
-    [...fold.items.values()].map((i) => i.row),
-  );
-  await writer.submit("order_overrides", [
-    ...fold.overrides.values(),
-  ] as unknown as RowOf<"order_overrides">[]);
 
   const fixes: StoredOrderEvent[] = [];
   let cycles: RowOf<"order_cycle_metrics">[] = [];
