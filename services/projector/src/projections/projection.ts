@@ -197,3 +197,16 @@ export async function writeStates<E extends DomainEvent, S, Id extends string | 
     await writeRows(db, schema, table, tables[table] ?? [], p.upsert?.[table]);
   }
 }
+
+/**
+ * Folds `events` (stream positions 1, 2, … in the given order) into fresh in-memory states of `p`
+ * — the replay store's fold of a short history; used by each projection's given/when/then tests.
+ */
+export function foldInMemory<E extends DomainEvent, S, Id extends string | number>(
+  p: Projection<E, S, Id>,
+  events: readonly DomainEvent[],
+): Map<string, S> {
+  const states = new Map<string, S>();
+  for (const [i, event] of events.entries()) evolveInto(p, states, event, i + 1);
+  return states;
+}
