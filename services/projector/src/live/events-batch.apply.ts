@@ -27,18 +27,14 @@ import {
   resolutionChange,
 } from "../projections/dictionary.projection.js";
 import { messageKey } from "../projections/messages.projection.js";
-import { loadOrderItems, orderItemsProjection, urgencyItems } from "../projections/order-items.projection.js";
+import { loadOrderItems, orderItemsProjection } from "../projections/order-items.projection.js";
+import { loadOrderOverrides, orderOverridesProjection } from "../projections/order-overrides.projection.js";
 import {
-  loadOrderOverrides,
-  orderOverridesProjection,
-  overridesOf,
-} from "../projections/order-overrides.projection.js";
-import {
-  buildOrderRows,
   loadOrderEvents,
   loadOrdersCurrent,
   type OrdersCurrentRow,
   orderKey,
+  orderRowsOf,
   orderStatusEventRow,
   ordersCurrentChanged,
   type StoredOrderEvent,
@@ -514,11 +510,11 @@ class EventsBatch {
       for (const orderId of chunk) {
         const list = events.get(orderId);
         if (!list || list.length === 0) continue;
-        const orderItems = items.get(orderId);
-        const rows = buildOrderRows(list, dict, {
+        const rows = orderRowsOf(list, {
+          dict,
           settings,
-          items: orderItems ? urgencyItems(orderItems.items) : null,
-          overrides: overridesOf(overrides.get(orderId)),
+          items: items.get(orderId),
+          overrides: overrides.get(orderId),
         });
         for (const row of rows.intervals) intervals.push(row);
         for (const row of rows.groups) groups.push(row);

@@ -16,6 +16,8 @@ import { getOrCreate } from "../collections.js";
 import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
 import { type ProjectDictionary, resolveInDictionary } from "./dictionary.projection.js";
+import { type OrderItemsState, urgencyItems } from "./order-items.projection.js";
+import { type OrderOverridesRow, overridesOf } from "./order-overrides.projection.js";
 
 /**
  * A `rm.order_status_events` row as the projector handles it in memory: times as ISO-8601 UTC
@@ -263,6 +265,34 @@ export function buildOrderRows(
     effective: new Map(result.events.map((r) => [r.event.dedup_key, r.effective])),
     eventGroups: new Map(result.events.map((r) => [r.event.dedup_key, r.status_group_id])),
   };
+}
+
+/**
+ * What an order's derived rows read besides its stored events: the project's dictionary and
+ * analytics settings (as they are at the recomputation), and the order's `order_items` and
+ * `order_overrides` states (absent when the order has none).
+ */
+export interface OrderRowsInputs {
+  readonly dict: ProjectDictionary;
+  readonly settings: OrderAnalyticsSettings;
+  readonly items: OrderItemsState | undefined;
+  readonly overrides: OrderOverridesRow | undefined;
+}
+
+/**
+ * The order rows projection (`order_status_intervals`, `order_group_sla`, `order_cycle_metrics`,
+ * `orders_current`, and the `is_effective` / resolved group of each stored event): its state is the
+ * order's stored events (key: project and order id), its rows are recomputed from all of them
+ * ({@link buildOrderRows}) with the other projections' states in `inputs`. The live projector calls
+ * it per affected order after each segment, the replay once per order at the end; both converge
+ * to the same rows.
+ */
+export function orderRowsOf(events: readonly StoredOrderEvent[], inputs: OrderRowsInputs): OrderRows {
+  return buildOrderRows(events, inputs.dict, {
+    settings: inputs.settings,
+    items: inputs.items ? urgencyItems(inputs.items.items) : null,
+    overrides: overridesOf(inputs.overrides),
+  });
 }
 
 /** Loads every stored event of the given orders of one project, grouped by order id. */

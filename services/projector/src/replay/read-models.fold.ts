@@ -12,20 +12,15 @@ import {
   resolveInDictionary,
 } from "../projections/dictionary.projection.js";
 import { messageKey } from "../projections/messages.projection.js";
-import {
-  type OrderItemsState,
-  orderItemsProjection,
-  urgencyItems,
-} from "../projections/order-items.projection.js";
+import { type OrderItemsState, orderItemsProjection } from "../projections/order-items.projection.js";
 import {
   type OrderOverridesRow,
   orderOverridesProjection,
-  overridesOf,
 } from "../projections/order-overrides.projection.js";
 import {
-  buildOrderRows,
   type OrderRows,
   orderKey,
+  orderRowsOf,
   orderStatusEventRow,
   type StoredOrderEvent,
   statusEventOf,
@@ -275,11 +270,11 @@ export class ReadModelsFold {
         s = this.analyticsSettings(projectId);
         settings.set(projectId, s);
       }
-      const items = this.items.get(key);
-      const rows = buildOrderRows(events, this.dictionary(projectId), {
+      const rows = orderRowsOf(events, {
+        dict: this.dictionary(projectId),
         settings: s,
-        items: items ? urgencyItems(items.items) : null,
-        overrides: overridesOf(this.overrides.get(key)),
+        items: this.items.get(key),
+        overrides: this.overrides.get(key),
       });
       for (const e of events) e.is_effective = rows.effective.get(e.dedup_key) ?? true;
       yield { events, rows };
