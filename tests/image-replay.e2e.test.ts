@@ -349,7 +349,7 @@ describe("the Docker image, replayed without Docker", () => {
     // NATS user, rebuilds the read models with the order in them.
     const replayOut = await run(
       process.execPath,
-      ["services/projector/dist/replay.main.js"],
+      ["services/projector/dist/replay/replay.main.js"],
       appDir(),
       envOf("projector"),
     );

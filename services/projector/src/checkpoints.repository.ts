@@ -1,6 +1,6 @@
 import type { Database, ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
-import { writeRows } from "./table-writer.js";
+import { writeRows } from "./replay/table-writer.js";
 
 /** The consumed streams that have a checkpoint row in `rm.checkpoints`. */
 export type CheckpointName = "events" | "receipts";

@@ -11,8 +11,8 @@ import { normalizeAmocrmWebhook, normalizeEvolutionWebhook, parseAmocrmForm } fr
 import { sql } from "kysely";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
-import { compareReadModels } from "./read-models.compare.js";
-import { replayReadModels } from "./replay.js";
+import { compareReadModels } from "./replay/read-models.compare.js";
+import { replayReadModels } from "./replay/replay.js";
 
 const P = "demoacademy";
 const FIXTURES = new URL("../../../../shared/fixtures/", import.meta.url);

@@ -17,9 +17,9 @@ import {
 } from "@pulse/infra/testing";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector } from "./projector.js";
-import { compareReadModels } from "./read-models.compare.js";
-import { replayReadModels } from "./replay.js";
-import type { ReplayDiff } from "./replay-diff.js";
+import { compareReadModels } from "./replay/read-models.compare.js";
+import { replayReadModels } from "./replay/replay.js";
+import type { ReplayDiff } from "./replay/replay-diff.js";
 
 const P = "shop-dict";
 const T0 = Date.UTC(2026, 9, 12, 6, 0, 0);

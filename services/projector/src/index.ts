@@ -20,20 +20,24 @@ export {
   type ProjectorDeps,
   type ProjectorHooks,
 } from "./projector.js";
-export { compareReadModels, type ReadModelComparison, type TableDifference } from "./read-models.compare.js";
 export {
   classifyRecomputeFailure,
   DeterministicRecomputeError,
   NatsUnavailableError,
   type RecomputeFailureKind,
-} from "./recompute.failure.js";
-export { type RecomputeRequest, requestRecompute } from "./recompute.requests.js";
-export type { RecomputeAttempt, RecomputeHooks } from "./recompute.scheduler.js";
+} from "./recompute/recompute.failure.js";
+export { type RecomputeRequest, requestRecompute } from "./recompute/recompute.requests.js";
+export type { RecomputeAttempt, RecomputeHooks } from "./recompute/recompute.scheduler.js";
+export {
+  compareReadModels,
+  type ReadModelComparison,
+  type TableDifference,
+} from "./replay/read-models.compare.js";
 export {
   type ReplayDeps,
   type ReplayOptions,
   type ReplayProgress,
   type ReplayResult,
   replayReadModels,
-} from "./replay.js";
-export { DIFF_LIMIT, type DiffChange, diffSchemas, type ReplayDiff } from "./replay-diff.js";
+} from "./replay/replay.js";
+export { DIFF_LIMIT, type DiffChange, diffSchemas, type ReplayDiff } from "./replay/replay-diff.js";

@@ -16,7 +16,7 @@ import {
 } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { readCheckpoint } from "./checkpoints.repository.js";
-import { inSchema } from "./table-writer.js";
+import { inSchema } from "./replay/table-writer.js";
 
 /** How long `/ready` waits for PostgreSQL before calling it down, milliseconds. */
 export const PROJECTOR_READY_TIMEOUT_MS = 2000;

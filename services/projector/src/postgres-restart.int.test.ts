@@ -26,9 +26,9 @@ import type { Kysely } from "kysely";
 import { pino } from "pino";
 import { loadProjectorConfig } from "./projector.config.js";
 import { type BatchInfo, createProjector, type Projector } from "./projector.js";
-import { compareReadModels } from "./read-models.compare.js";
-import { createRecomputeScheduler } from "./recompute.scheduler.js";
-import { replayReadModels } from "./replay.js";
+import { createRecomputeScheduler } from "./recompute/recompute.scheduler.js";
+import { compareReadModels } from "./replay/read-models.compare.js";
+import { replayReadModels } from "./replay/replay.js";
 
 const P = "shop-restart";
 const T0 = Date.UTC(2026, 9, 12, 6, 0, 0);

@@ -24,8 +24,8 @@ import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { sql } from "kysely";
 import { loadProjectorConfig } from "./projector.config.js";
 import { createProjector, type Projector, type ProjectorHooks } from "./projector.js";
-import { compareReadModels } from "./read-models.compare.js";
-import { replayReadModels } from "./replay.js";
+import { compareReadModels } from "./replay/read-models.compare.js";
+import { replayReadModels } from "./replay/replay.js";
 
 const P = "shop-test";
 const T0 = Date.UTC(2026, 9, 12, 6, 0, 0);

@@ -3,23 +3,23 @@ import { dictionaryRefreshSubject } from "@pulse/events";
 import { type Database, ensureStreams, type Logger, migrate, type Nats } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { readCheckpoint, takeProjectorLock, writeCheckpoint } from "./checkpoints.repository.js";
-import { deadLetterRow, writeDeadLetters } from "./dead-letters.projection.js";
-import { DurableBatchReader, type DurableSpec } from "./durable-batch.reader.js";
-import { applyEventsBatch, type EventsBatchOutcome } from "./events-batch.apply.js";
+import { DurableBatchReader, type DurableSpec } from "./live/durable-batch.reader.js";
+import { applyEventsBatch, type EventsBatchOutcome } from "./live/events-batch.apply.js";
+import { createOutboxRelay, type OutboxRelay } from "./live/outbox.relay.js";
+import { applyReceiptsBatch, type ReceiptsBatchOutcome } from "./live/receipts-batch.apply.js";
+import { createSlaTicker, type SlaTicker } from "./live/sla.ticker.js";
+import { assertNoGap, StreamGapError } from "./live/stream-gap.js";
 import type { ProjectorMetrics } from "./metrics.js";
-import { createOutboxRelay, type OutboxRelay } from "./outbox.relay.js";
+import { deadLetterRow, writeDeadLetters } from "./projections/dead-letters.projection.js";
 import { type ProjectorConfig, projectorNames } from "./projector.config.js";
-import { applyReceiptsBatch, type ReceiptsBatchOutcome } from "./receipts-batch.apply.js";
 import {
   createRecomputeScheduler,
   type RecomputeHooks,
   type RecomputeScheduler,
-} from "./recompute.scheduler.js";
-import { replayReadModels } from "./replay.js";
-import { createSlaTicker, type SlaTicker } from "./sla.ticker.js";
-import { assertNoGap, StreamGapError } from "./stream-gap.js";
+} from "./recompute/recompute.scheduler.js";
+import { replayReadModels } from "./replay/replay.js";
+import { inSchema } from "./replay/table-writer.js";
 import { fromJsMsg } from "./stream-message.js";
-import { inSchema } from "./table-writer.js";
 
 /** Which consumed stream a batch came from. */
 export type ConsumedStream = "events" | "receipts";

@@ -1,0 +1,263 @@
+import type { DomainEvent, EventOfType, LeadSnapshot } from "@pulse/events";
+import type { ReadModels } from "@pulse/infra";
+import type { Kysely } from "kysely";
+import { isoOrNull } from "../db-values.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { Projection } from "./projection.js";
+
+/** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
+export type DealRow = RowOf<"deals_current"> & { project_id: string; lead_id: number; deleted: boolean };
+
+/** What a deal-related event says about a lead: a snapshot, or a deletion. */
+export type DealInput =
+  | { readonly kind: "snapshot"; readonly projectId: string; readonly lead: LeadSnapshot }
+  | {
+      readonly kind: "deleted";
+      readonly projectId: string;
+      readonly leadId: number;
+      readonly statusId: number | null;
+      readonly pipelineId: number | null;
+    };
+
+/**
+ * The deal input an event carries, if any: `deal.created`/`deal.updated` and an amoCRM
+ * `order.status_changed` with a `lead` snapshot give a snapshot; `deal.deleted` a deletion.
+ */
+export function dealInputOf(event: DomainEvent): DealInput | null {
+  switch (event.type) {
+    case "deal.created":
+    case "deal.updated":
+      return { kind: "snapshot", projectId: event.project_id, lead: event.data.lead };
+    case "order.status_changed":
+      return event.data.lead
+        ? { kind: "snapshot", projectId: event.project_id, lead: event.data.lead }
+        : null;
+    case "deal.deleted":
+      return {
+        kind: "deleted",
+        projectId: event.project_id,
+        leadId: event.data.lead_id,
+        statusId: event.data.status_id,
+        pipelineId: event.data.pipeline_id,
+      };
+    default:
+      return null;
+  }
+}
+
+/** Key of a lead across projects. */
+export function dealKey(projectId: string, leadId: number): string {
+  return `${projectId}\u0000${leadId}`;
+}
+
+/** The lead id an input is about. */
+export function dealInputLeadId(input: DealInput): number {
+  return input.kind === "snapshot" ? input.lead.lead_id : input.leadId;
+}
+
+/**
+ * JSON text with object keys sorted (recursively), so a value read back from `jsonb` (which reorders
+ * keys) and the same value built from an event compare equal as strings.
+ *
+ * A value whose objects already list their keys in that order (event payloads decoded through
+ * schemas declared in sorted key order, e.g. `LeadSnapshot`) is written by `JSON.stringify` itself:
+ * a replay canonicalises every deal snapshot, and the native writer is several times faster.
+ */
+export function canonicalJson(value: unknown): string {
+  return (inCanonicalOrder(value) ? JSON.stringify(value) : canonicalText(value)) ?? "null";
+}
+
+/**
+ * True when `JSON.stringify(value)` already is the canonical text: every object (at any depth) is
+ * plain data without `toJSON` and lists its keys as {@link orderedKeys} would.
+ */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!inCanonicalOrder(item)) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record["toJSON"] === "function") return false;
+  let previous: string | null = null;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) return false;
+    // Index-like keys always come first, in numeric order; the rest must be sorted.
+    if (!isIndexKey(key)) {
+      if (previous !== null && previous > key) return false;
+      previous = key;
+    }
+    if (!inCanonicalOrder(record[key])) return false;
+  }
+  return true;
+}
+
+const MAX_ARRAY_INDEX = 4_294_967_294;
+
+/** True for a key JavaScript orders as an array index (`"0"`, `"17"`; not `"01"`, `"-1"`). */
+function isIndexKey(key: string): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) <= MAX_ARRAY_INDEX;
+}
+
+/**
+ * The keys of `record` in the order an object built from its sorted keys would list them: index-like
+ * keys first in numeric order (JavaScript objects always list them so, and `Object.keys` already
+ * does), then the others sorted.
+ */
+function orderedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  let firstName = 0;
+  while (firstName < keys.length && isIndexKey(keys[firstName]!)) firstName++;
+  for (let i = firstName + 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      return [...keys.slice(0, firstName), ...keys.slice(firstName).sort()];
+    }
+  }
+  return keys;
+}
+
+/**
+ * `JSON.stringify(value)` with object keys sorted, written directly (no sorted copy of the value:
+ * a replay canonicalises every deal snapshot's custom fields). `undefined` where `JSON.stringify`
+ * omits the value (an `undefined`, function or symbol).
+ */
+function canonicalText(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      out += canonicalText(value[i]) ?? "null";
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = orderedKeys(record);
+  let out = "{";
+  for (const key of keys) {
+    const text = canonicalText(record[key]);
+    if (text === undefined) continue;
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(key)}:${text}`;
+  }
+  return `${out}}`;
+}
+
+function sameDeal(a: DealRow, b: DealRow): boolean {
+  for (const k of Object.keys(a) as (keyof DealRow)[]) {
+    if (k !== "last_event_seq" && a[k] !== b[k]) return false;
+  }
+  return true;
+}
+
+function snapshotRow(projectId: string, lead: LeadSnapshot, deleted: boolean, seq: number): DealRow {
+  return {
+    project_id: projectId,
+    lead_id: lead.lead_id,
+    name: lead.name,
+    price: lead.price,
+    responsible_user_id: lead.responsible_user_id,
+    pipeline_id: lead.pipeline_id,
+    status_id: lead.status_id,
+    tags: canonicalJson(lead.tags),
+    custom_fields: canonicalJson(lead.custom_fields),
+    created_at: lead.created_at,
+    updated_at: lead.updated_at,
+    deleted,
+    last_event_seq: seq,
+  };
+}
+
+/**
+ * Folds one deal input at stream position `seq` into the lead's row (pure). Returns the new row, or
+ * `undefined` when the row does not change.
+ *
+ * - A snapshot replaces the row when its `updated_at` is not older than the row's (`null` counts as
+ *   oldest, so a Digital-Pipeline body without time never overwrites a full snapshot); between
+ *   equal times the later stream position wins — unless the content is identical (a re-sent
+ *   delivery changes nothing). The rule depends on the stream only, so a replay gives the same row.
+ * - A deletion sets `deleted` (a row is created from the deletion's ids when the lead is unknown).
+ * `last_event_seq` is the position of the last input that changed the row.
+ */
+export function evolveDeal(row: DealRow | undefined, input: DealInput, seq: number): DealRow | undefined {
+  if (input.kind === "deleted") {
+    if (row) return row.deleted ? undefined : { ...row, deleted: true, last_event_seq: seq };
+    return {
+      project_id: input.projectId,
+      lead_id: input.leadId,
+      name: null,
+      price: null,
+      responsible_user_id: null,
+      pipeline_id: input.pipelineId,
+      status_id: input.statusId,
+      tags: "[]",
+      custom_fields: "[]",
+      created_at: null,
+      updated_at: null,
+      deleted: true,
+      last_event_seq: seq,
+    };
+  }
+  const incoming = input.lead.updated_at ?? "";
+  if (row && incoming < (row.updated_at ?? "")) return undefined;
+  const next = snapshotRow(input.projectId, input.lead, row?.deleted ?? false, seq);
+  return row && sameDeal(row, next) ? undefined : next;
+}
+
+/** Loads the `deals_current` rows of the given leads of one project, keyed by lead id. */
+export async function loadDeals(
+  db: Kysely<ReadModels>,
+  projectId: string,
+  leadIds: readonly number[],
+): Promise<Map<number, DealRow>> {
+  const out = new Map<number, DealRow>();
+  if (leadIds.length === 0) return out;
+  const rows = await db
+    .selectFrom("deals_current")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .where("lead_id", "in", leadIds)
+    .execute();
+  for (const r of rows) {
+    out.set(r.lead_id, {
+      ...r,
+      tags: canonicalJson(r.tags),
+      custom_fields: canonicalJson(r.custom_fields),
+      created_at: isoOrNull(r.created_at),
+      updated_at: isoOrNull(r.updated_at),
+    });
+  }
+  return out;
+}
+
+/** Upserts `deals_current` rows. */
+export async function writeDeals(
+  db: Kysely<ReadModels>,
+  schema: string,
+  rows: readonly DealRow[],
+): Promise<void> {
+  await writeRows(db, schema, "deals_current", rows, { keys: ["project_id", "lead_id"], action: "replace" });
+}
+
+/** The events that carry a deal input ({@link dealInputOf}). */
+type DealEvent = EventOfType<"deal.created" | "deal.updated" | "deal.deleted" | "order.status_changed">;
+
+/**
+ * The `rm.deals_current` projection: one state per lead (key: lead id), the inputs of
+ * {@link dealInputOf} folded by {@link evolveDeal}; stored as its row (upsert by project and lead).
+ */
+export const dealsProjection: Projection<DealEvent, DealRow, number> = {
+  name: "deals_current",
+  eventTypes: new Set(["deal.created", "deal.updated", "deal.deleted", "order.status_changed"]),
+  keyOf: (event) => {
+    const input = dealInputOf(event);
+    return input ? { projectId: input.projectId, id: dealInputLeadId(input) } : null;
+  },
+  evolve: (row, event, seq) => {
+    const input = dealInputOf(event);
+    return (input && evolveDeal(row ?? undefined, input, seq)) ?? row;
+  },
+  rows: (row) => ({ deals_current: [row] }),
+  upsert: { deals_current: { keys: ["project_id", "lead_id"], action: "replace" } },
+  load: loadDeals,
+};

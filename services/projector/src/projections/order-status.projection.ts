@@ -1,0 +1,375 @@
+import {
+  analyzeOrder,
+  compareStatusEvents,
+  deriveOrderIntervals,
+  isClosingInDictionary,
+  type OrderAnalyticsSettings,
+  type OrderOverrides,
+  parseOrderAnalyticsSettings,
+  type StatusResolver,
+  type UrgencyOrderItem,
+} from "@pulse/domain";
+import type { DomainEvent, EventOfType } from "@pulse/events";
+import type { ReadModels } from "@pulse/infra";
+import type { Kysely } from "kysely";
+import { getOrCreate } from "../collections.js";
+import { isoOrNull } from "../db-values.js";
+import { type RowOf, writeRows } from "../replay/table-writer.js";
+import { type ProjectDictionary, resolveInDictionary } from "./dictionary.projection.js";
+import { type OrderItemsState, urgencyItems } from "./order-items.projection.js";
+import { type OrderOverridesRow, overridesOf } from "./order-overrides.projection.js";
+
+/**
+ * A `rm.order_status_events` row as the projector handles it in memory: times as ISO-8601 UTC
+ * strings with milliseconds. `event_group_id` is the group the delivery carried;
+ * `status_group_id` the group resolved from it by the dictionary as it is now
+ * ({@link resolveInDictionary}; re-resolved with the order's intervals). `is_effective` is
+ * recomputed with the order's intervals.
+ */
+export interface StoredOrderEvent {
+  project_id: string;
+  dedup_key: string;
+  order_id: number;
+  status_id: number;
+  status_group_id: number | null;
+  event_group_id: number | null;
+  status_changed_at: string;
+  time_source: "crm" | "received";
+  order_created_at: string | null;
+  previous_status_id: number | null;
+  manager_id: number | null;
+  crm_event: string;
+  source: string;
+  event_id: string;
+  stream_seq: number;
+  recorded_at: string;
+  is_effective: boolean;
+}
+
+/** A `rm.order_status_intervals` row. */
+export type IntervalRow = RowOf<"order_status_intervals">;
+/** A `rm.orders_current` row. */
+export type OrdersCurrentRow = RowOf<"orders_current"> & { project_id: string; order_id: number };
+/** A `rm.order_group_sla` row. */
+export type GroupSlaRow = RowOf<"order_group_sla">;
+/** A `rm.order_cycle_metrics` row. */
+export type CycleMetricsRow = RowOf<"order_cycle_metrics">;
+
+/**
+ * What an order's analytics depend on besides its events: the project's CURRENT settings (at the
+ * stream position being applied; a replay uses the final ones), the order's items (`null` = never
+ * fetched) and its overrides (`null` = none).
+ */
+export interface OrderContext {
+  readonly settings: OrderAnalyticsSettings;
+  readonly items: readonly UrgencyOrderItem[] | null;
+  readonly overrides: OrderOverrides | null;
+}
+
+/** SPEC defaults: 24/7 in UTC, no SLA, no cycle or urgent rules. */
+const DEFAULT_SETTINGS: OrderAnalyticsSettings = parseOrderAnalyticsSettings({}, "UTC");
+
+/** The context of an order of a project that never changed its settings, without items or overrides. */
+export const DEFAULT_ORDER_CONTEXT: OrderContext = {
+  settings: DEFAULT_SETTINGS,
+  items: null,
+  overrides: null,
+};
+
+/** Key of an order across projects: `"{project}\u0000{order}"`. */
+export function orderKey(projectId: string, orderId: number): string {
+  return `${projectId}\u0000${orderId}`;
+}
+
+/**
+ * The status event an event contributes to its order's history, or `null`:
+ * - `order.status_changed` is itself;
+ * - `deal.created` (amoCRM `leads[add]`) is the lead's initial status — the stage it was created in,
+ *   from its creation time (`created_at`, else the event time) — so a lead that never moved still
+ *   has an interval, as a KeyCRM order has from its first delivery (SPEC "amoCRM deals": leads use
+ *   the order-status model). A Digital-Pipeline add carries no time: its receive time is used and it
+ *   is absorbed like any time-less repeat. Its dedup key is the `deal.created` key (`…:add:…`), so
+ *   it never collides with a status change. A lead snapshot without a stage or pipeline gives `null`.
+ */
+export function statusEventOf(event: DomainEvent): EventOfType<"order.status_changed"> | null {
+  if (event.type === "order.status_changed") return event;
+  if (event.type !== "deal.created") return null;
+  const lead = event.data.lead;
+  if (lead.status_id === null || lead.pipeline_id === null) return null;
+  const at = lead.created_at ?? event.occurred_at;
+  return {
+    ...event,
+    type: "order.status_changed",
+    version: 1,
+    data: {
+      order_id: lead.lead_id,
+      status_id: lead.status_id,
+      status_group_id: lead.pipeline_id,
+      status_changed_at: at,
+      time_source: event.data.minimal ? "received" : "crm",
+      order_created_at: lead.created_at,
+      previous_status_id: null,
+      manager_id: lead.responsible_user_id,
+      crm_event: event.data.minimal ? "leads.dp_add" : "leads.add",
+      lead: null,
+    },
+  };
+}
+
+/**
+ * Builds the stored row of an `order.status_changed` at stream position `seq`: `event_group_id` is
+ * the event's group; `status_group_id` the group {@link resolveInDictionary} gives with `dict`
+ * (the dictionary's, else the event's, else `null`).
+ */
+export function orderStatusEventRow(
+  event: EventOfType<"order.status_changed">,
+  seq: number,
+  dict: ProjectDictionary,
+): StoredOrderEvent {
+  const d = event.data;
+  return {
+    project_id: event.project_id,
+    dedup_key: event.dedup_key,
+    order_id: d.order_id,
+    status_id: d.status_id,
+    status_group_id: resolveInDictionary(dict, d.status_id, d.status_group_id).group_id,
+    event_group_id: d.status_group_id,
+    status_changed_at: d.status_changed_at,
+    time_source: d.time_source,
+    order_created_at: d.order_created_at,
+    previous_status_id: d.previous_status_id,
+    manager_id: d.manager_id,
+    crm_event: d.crm_event,
+    source: event.source,
+    event_id: event.id,
+    stream_seq: seq,
+    recorded_at: event.recorded_at,
+    is_effective: true,
+  };
+}
+
+/**
+ * The derived rows of one order: its intervals, its SLA per status group it visited
+ * (`order_group_sla`), its `orders_current` row, its cycle metrics (one per project cycle rule it
+ * has a cycle for), effective flags and resolved groups per dedup key.
+ */
+export interface OrderRows {
+  readonly intervals: IntervalRow[];
+  readonly groups: GroupSlaRow[];
+  readonly current: OrdersCurrentRow;
+  readonly cycles: CycleMetricsRow[];
+  readonly effective: ReadonlyMap<string, boolean>;
+  /** Dedup key → the event's resolved status group (`null` = unknown). */
+  readonly eventGroups: ReadonlyMap<string, number | null>;
+}
+
+/**
+ * The {@link StatusResolver} of stored events with a project's dictionary: the group of an event is
+ * {@link resolveInDictionary} of its status and delivered group (`event_group_id`); closing is the
+ * dictionary's `is_closing_order` of the resolved `(group, status)` (SPEC "Decided rules").
+ */
+export function storedEventResolver(dict: ProjectDictionary): StatusResolver<StoredOrderEvent> {
+  const cache = new Map<string, number | null>();
+  return {
+    groupOf(event) {
+      const key = `${event.status_id}:${event.event_group_id}`;
+      let g = cache.get(key);
+      if (g === undefined) {
+        g = resolveInDictionary(dict, event.status_id, event.event_group_id).group_id;
+        cache.set(key, g);
+      }
+      return g;
+    },
+    isClosing: (status) => isClosingInDictionary(dict.byStatus, status.status_group_id, status.status_id),
+  };
+}
+
+/**
+ * Derives the intervals and the `orders_current` row of one order from ALL its stored events with
+ * the pure domain rules (`deriveOrderIntervals`), resolving groups and closing statuses with the
+ * project's dictionary as it is now ({@link storedEventResolver}). The order's `source` is that of its earliest event (source-time order);
+ * `last_event_seq` is the highest stream position among its events. Working time, SLA, urgency and
+ * cycles come from `analyzeOrder` (`@pulse/domain`) with `context` — a function of the stream only
+ * (no clock), so a replay writes what the live projector wrote.
+ * @throws Error when `events` is empty (an order exists only through its events).
+ */
+export function buildOrderRows(
+  events: readonly StoredOrderEvent[],
+  dict: ProjectDictionary,
+  context: OrderContext = DEFAULT_ORDER_CONTEXT,
+): OrderRows {
+  const firstStored = events[0];
+  if (!firstStored) throw new Error("buildOrderRows: an order without events");
+  const sortedFirst = events.reduce((a, b) => (compareStatusEvents(a, b) <= 0 ? a : b));
+  const source = sortedFirst.source;
+  const result = deriveOrderIntervals(events, storedEventResolver(dict));
+  const { project_id, order_id } = firstStored;
+  const summary = result.summary!;
+  let lastSeq = 0;
+  for (const e of events) if (e.stream_seq > lastSeq) lastSeq = e.stream_seq;
+  const a = analyzeOrder({
+    intervals: result.intervals,
+    items: context.items,
+    overrides: context.overrides,
+    settings: context.settings,
+  });
+  const cycle = a.cycle;
+  return {
+    intervals: result.intervals.map((iv, i) => ({
+      project_id,
+      order_id,
+      seq: iv.seq,
+      status_id: iv.status_id,
+      status_group_id: iv.status_group_id,
+      started_at: iv.started_at,
+      ended_at: iv.ended_at,
+      duration_seconds: iv.durationSeconds,
+      ...a.intervals[i]!,
+    })),
+    groups: a.groups.map((g) => ({ project_id, order_id, ...g })),
+    cycles: a.cycles.map((c) => ({
+      project_id,
+      order_id,
+      rule_name: c.rule,
+      started_at: c.startedAt,
+      ended_at: c.endedAt,
+      wall_seconds: c.wallSeconds,
+      working_seconds: c.workingSeconds,
+      is_open: c.open,
+    })),
+    current: {
+      project_id,
+      order_id,
+      source,
+      order_created_at: summary.order_created_at,
+      started_at: summary.started_at,
+      last_status_id: summary.last_status_id,
+      last_status_group_id: summary.last_status_group_id,
+      last_changed_at: summary.last_changed_at,
+      manager_id: summary.manager_id,
+      closed_at: summary.closed_at,
+      is_urgent: a.urgent,
+      status_events: summary.status_events,
+      last_event_seq: lastSeq,
+      urgent_source: a.urgentSource,
+      urgent_rule: a.urgentRule,
+      urgent_since: a.urgentSince,
+      delivery_entered_at: a.deliveryEnteredAt,
+      cycle_rule: cycle?.rule ?? null,
+      cycle_started_at: cycle?.startedAt ?? null,
+      cycle_ended_at: cycle?.endedAt ?? null,
+      cycle_wall_seconds: cycle?.wallSeconds ?? null,
+      cycle_working_seconds: cycle?.workingSeconds ?? null,
+      sla_next_transition_at: a.slaNextTransitionAt,
+    },
+    effective: new Map(result.events.map((r) => [r.event.dedup_key, r.effective])),
+    eventGroups: new Map(result.events.map((r) => [r.event.dedup_key, r.status_group_id])),
+  };
+}
+
+/**
+ * What an order's derived rows read besides its stored events: the project's dictionary and
+ * analytics settings (as they are at the recomputation), and the order's `order_items` and
+ * `order_overrides` states (absent when the order has none).
+ */
+export interface OrderRowsInputs {
+  readonly dict: ProjectDictionary;
+  readonly settings: OrderAnalyticsSettings;
+  readonly items: OrderItemsState | undefined;
+  readonly overrides: OrderOverridesRow | undefined;
+}
+
+/**
+ * The order rows projection (`order_status_intervals`, `order_group_sla`, `order_cycle_metrics`,
+ * `orders_current`, and the `is_effective` / resolved group of each stored event): its state is the
+ * order's stored events (key: project and order id), its rows are recomputed from all of them
+ * ({@link buildOrderRows}) with the other projections' states in `inputs`. The live projector calls
+ * it per affected order after each segment, the replay once per order at the end; both converge
+ * to the same rows.
+ */
+export function orderRowsOf(events: readonly StoredOrderEvent[], inputs: OrderRowsInputs): OrderRows {
+  return buildOrderRows(events, inputs.dict, {
+    settings: inputs.settings,
+    items: inputs.items ? urgencyItems(inputs.items.items) : null,
+    overrides: overridesOf(inputs.overrides),
+  });
+}
+
+/** Loads every stored event of the given orders of one project, grouped by order id. */
+export async function loadOrderEvents(
+  db: Kysely<ReadModels>,
+  projectId: string,
+  orderIds: readonly number[],
+): Promise<Map<number, StoredOrderEvent[]>> {
+  const out = new Map<number, StoredOrderEvent[]>();
+  if (orderIds.length === 0) return out;
+  const rows = await db
+    .selectFrom("order_status_events")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .where("order_id", "in", orderIds)
+    .execute();
+  for (const r of rows) {
+    const e: StoredOrderEvent = {
+      ...r,
+      status_changed_at: isoOrNull(r.status_changed_at)!,
+      order_created_at: isoOrNull(r.order_created_at),
+      recorded_at: isoOrNull(r.recorded_at)!,
+      time_source: r.time_source === "received" ? "received" : "crm",
+    };
+    getOrCreate(out, r.order_id, () => []).push(e);
+  }
+  return out;
+}
+
+/** Loads the `orders_current` rows of the given orders of one project, keyed by order id. */
+export async function loadOrdersCurrent(
+  db: Kysely<ReadModels>,
+  projectId: string,
+  orderIds: readonly number[],
+): Promise<Map<number, OrdersCurrentRow>> {
+  const out = new Map<number, OrdersCurrentRow>();
+  if (orderIds.length === 0) return out;
+  const rows = await db
+    .selectFrom("orders_current")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .where("order_id", "in", orderIds)
+    .execute();
+  for (const r of rows) {
+    out.set(r.order_id, {
+      ...r,
+      order_created_at: isoOrNull(r.order_created_at),
+      started_at: isoOrNull(r.started_at),
+      last_changed_at: isoOrNull(r.last_changed_at),
+      closed_at: isoOrNull(r.closed_at),
+      urgent_since: isoOrNull(r.urgent_since),
+      delivery_entered_at: isoOrNull(r.delivery_entered_at),
+      cycle_started_at: isoOrNull(r.cycle_started_at),
+      cycle_ended_at: isoOrNull(r.cycle_ended_at),
+      sla_next_transition_at: isoOrNull(r.sla_next_transition_at),
+    });
+  }
+  return out;
+}
+
+/** True when two `orders_current` rows differ in anything this projection writes. */
+export function ordersCurrentChanged(before: OrdersCurrentRow | undefined, after: OrdersCurrentRow): boolean {
+  if (!before) return true;
+  for (const k of Object.keys(after) as (keyof OrdersCurrentRow)[]) {
+    if (before[k] !== after[k]) return true;
+  }
+  return false;
+}
+
+/** Upserts `orders_current` rows (every column: urgency, cycle and SLA fields are derived here too). */
+export async function writeOrdersCurrent(
+  db: Kysely<ReadModels>,
+  schema: string,
+  rows: readonly OrdersCurrentRow[],
+): Promise<void> {
+  await writeRows(db, schema, "orders_current", rows, {
+    keys: ["project_id", "order_id"],
+    action: "replace",
+  });
+}

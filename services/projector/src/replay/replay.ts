@@ -1,0 +1,475 @@
+import {
+  createReadModelIndex,
+  createReadModelSchema,
+  type Database,
+  ensureStreams,
+  guardPool,
+  type Logger,
+  type Nats,
+  READ_MODEL_INDEXES,
+  type ReadModels,
+} from "@pulse/infra";
+import { type Kysely, sql } from "kysely";
+import pg from "pg";
+import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "../checkpoints.repository.js";
+import { applyEventsBatch } from "../live/events-batch.apply.js";
+import { applyReceiptsBatch } from "../live/receipts-batch.apply.js";
+import { writeDeadLetters } from "../projections/dead-letters.projection.js";
+import type { StoredOrderEvent } from "../projections/order-status.projection.js";
+import { type ProjectorConfig, projectorNames } from "../projector.config.js";
+import { readDecodedRange } from "./decoded-range.reader.js";
+import { ReadModelsFold } from "./read-models.fold.js";
+import { readStreamRange } from "./stream-range.reader.js";
+import { copyRows, inSchema, type RowOf, type WrittenTable } from "./table-writer.js";
+
+/**
+ * What a replay needs: NATS, the database, the configuration (stream names, batch sizes), a logger.
+ * The bulk `COPY` connections are opened from `config.DATABASE_URL`, which must name `db`'s database.
+ */
+export interface ReplayDeps {
+  readonly nats: Nats;
+  readonly db: Kysely<Database>;
+  readonly config: ProjectorConfig;
+  readonly logger: Logger;
+}
+
+/** A progress report: the phase, how many messages/rows are done, and of how many (if known). */
+export interface ReplayProgress {
+  readonly phase: "events" | "receipts" | "write" | "indexes" | "swap";
+  readonly done: number;
+  readonly total: number;
+  readonly seconds: number;
+}
+
+/**
+ * Options of {@link replayReadModels}.
+ * - `swap` (default `true`): catch up with the live checkpoints and swap the new schema in as `rm`;
+ *   `false` leaves the rebuilt schema beside `rm` (for comparisons) and returns its name.
+ * - `schema`: name of the schema to build (default `rm_next_{epoch ms}`); must not exist.
+ * - `onProgress`: called every ~50,000 messages and per phase.
+ * - `beforeSwap`: test seam, awaited after the bulk write and before the swap transaction, with the
+ *   positions the rebuilt schema reached.
+ * - `beforeDropOld`: awaited after the swap with the name of the previous `rm` (now renamed), before
+ *   it is dropped — to compare old and new tables (both hold the same stream positions). An error
+ *   is logged and the old schema is dropped anyway.
+ * - `signal`: aborts the replay before the swap (the reading stops, the half-built schema is dropped
+ *   and the promise rejects with `signal.reason`); once the swap committed it has no effect.
+ */
+export interface ReplayOptions {
+  readonly swap?: boolean;
+  readonly schema?: string;
+  readonly onProgress?: (p: ReplayProgress) => void;
+  readonly beforeSwap?: (built: { eventsSeq: number; receiptsSeq: number }) => Promise<void>;
+  readonly beforeDropOld?: (oldSchema: string) => Promise<void>;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Result of a replay. `schema`: where the rebuilt read models are now (`rm` after a swap);
+ * `events`/`receipts`: messages folded by the fast path; `eventsSeq`/`receiptsSeq`: the checkpoints
+ * the new schema ended with; `caughtUp`: messages applied inside the swap; `seconds` and
+ * `eventsPerSecond` (events-stream messages folded per second of the whole replay, swap included).
+ */
+export interface ReplayResult {
+  readonly schema: string;
+  readonly swapped: boolean;
+  readonly events: number;
+  readonly receipts: number;
+  readonly eventsSeq: number;
+  readonly receiptsSeq: number;
+  readonly caughtUp: { readonly events: number; readonly receipts: number };
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+const PROGRESS_EVERY = 50_000;
+
+/**
+ * Rebuilds every read model from the streams, blue/green (docs/ARCHITECTURE.md "Postgres"):
+ *
+ * 1. Notes the last sequence of the events and receipts streams, creates a fresh schema
+ *    (`createReadModelSchema`), reads both streams from sequence 1 with ordered consumers and folds
+ *    them in memory with the live projector's rules and row builders ({@link ReadModelsFold}). The
+ *    events stream is read and decoded on a worker thread (`readDecodedRange`) while this thread
+ *    folds and writes.
+ * 2. Bulk-writes the rows (`COPY … FROM STDIN` in chunks of `REPLAY_BATCH_ROWS`, on
+ *    `REPLAY_WRITERS` connections of its own, opened from `config.DATABASE_URL`) and the checkpoints
+ *    into tables created without their secondary indexes, then builds those (`READ_MODEL_INDEXES`,
+ *    `REPLAY_WRITERS` at a time).
+ * 3. With `swap`: applies the messages between the replay's position and the live checkpoints with
+ *    the live batch code (no notices) — first without the lock, then, in one transaction holding the
+ *    projector lock (live writers wait), the few that arrived meanwhile; sets nothing else (the
+ *    catch-up moves the new checkpoints to the live ones), renames `rm` → `rm_old_{ts}` and the new
+ *    schema → `rm`, commits, then drops the old schema. The live projector continues from the same
+ *    checkpoint on the new tables. If the live checkpoints are behind the replay, the new schema
+ *    keeps the replay's (the live consumer then skips what the replay already applied).
+ *
+ * Writes nothing that is not a function of the stream contents, so two replays are identical.
+ * @throws on NATS/Postgres errors; the half-built schema is dropped, `rm` is untouched.
+ */
+export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const { nats, db, config, logger } = deps;
+  const names = projectorNames(config);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const progress = (phase: ReplayProgress["phase"], done: number, total: number) => {
+    const p = { phase, done, total, seconds: seconds() };
+    opts.onProgress?.(p);
+    logger.debug(p, "replay progress");
+  };
+
+  const signal = opts.signal;
+  signal?.throwIfAborted();
+  await ensureStreams(nats.jsm, config.EVENTS_STREAM, config.SUBJECT_ROOT);
+  const eventsLast = (await nats.jsm.streams.info(names.eventsStream)).state.last_seq;
+  const receiptsLast = (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq;
+  const schema = opts.schema ?? `rm_next_${Date.now()}`;
+  if (schema === "rm") throw new Error("replayReadModels: the schema to build must not be rm");
+  await createReadModelSchema(db as unknown as Kysely<unknown>, schema, { secondaryIndexes: false });
+  let swapped = false;
+  const writer = new RowWriter(inSchema(db, schema), schema, config, logger, (n) => progress("write", n, 0));
+  try {
+    const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
+    // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
+    // the few rows a later sync or the interval rules change are corrected after the read.
+    let pendingEvents: RowOf<"order_status_events">[] = [];
+    // Rows are not copied: a row changed before its chunk is serialised is written changed, and
+    // the correction after the read writes the same final values anyway.
+    fold.onStoredEvent = (e) => {
+      pendingEvents.push(e);
+    };
+    let nextReport = PROGRESS_EVERY;
+    const range = {
+      natsUrl: config.NATS_URL,
+      stream: names.eventsStream,
+      fromSeq: 1,
+      toSeq: eventsLast,
+      ...(signal ? { signal } : {}),
+    };
+    await readDecodedRange(range, async (batch) => {
+      for (const d of batch) fold.applyDecoded(d.msg, d.result);
+      if (pendingEvents.length >= config.REPLAY_BATCH_ROWS) {
+        const rows = pendingEvents;
+        pendingEvents = [];
+        await writer.submit("order_status_events", rows);
+      }
+      if (fold.eventCount >= nextReport) {
+        progress("events", fold.eventCount, eventsLast);
+        nextReport += PROGRESS_EVERY;
+      }
+    });
+    await writer.submit("order_status_events", pendingEvents);
+    progress("events", fold.eventCount, eventsLast);
+    await readStreamRange(
+      nats.js,
+      names.receiptsStream,
+      1,
+      receiptsLast,
+      (batch) => {
+        for (const m of batch) fold.applyReceipt(m);
+      },
+      undefined,
+      signal,
+    );
+    progress("receipts", fold.receiptCount, receiptsLast);
+
+    const rowsWritten = await writeFold(writer, fold);
+    await writer.close();
+    progress("write", rowsWritten, rowsWritten);
+    await buildIndexes(db, schema, config.REPLAY_WRITERS);
+    progress("indexes", READ_MODEL_INDEXES.length, READ_MODEL_INDEXES.length);
+
+    const result = {
+      events: fold.eventCount,
+      receipts: fold.receiptCount,
+      eventsSeq: fold.lastEvent?.seq ?? 0,
+      receiptsSeq: fold.lastReceipt?.seq ?? 0,
+    };
+    if (opts.swap === false) {
+      return {
+        ...result,
+        schema,
+        swapped: false,
+        caughtUp: { events: 0, receipts: 0 },
+        ...rate(result, seconds()),
+      };
+    }
+
+    signal?.throwIfAborted();
+    await opts.beforeSwap?.({ eventsSeq: result.eventsSeq, receiptsSeq: result.receiptsSeq });
+    signal?.throwIfAborted();
+    const catchUp = async (
+      trx: Kysely<Database>,
+      live: { events: number; receipts: number },
+      oneTx: boolean,
+    ) => {
+      const next = inSchema(trx, schema);
+      const from = {
+        events: (await readCheckpointRow(next, "events"))?.stream_seq ?? 0,
+        receipts: (await readCheckpointRow(next, "receipts"))?.stream_seq ?? 0,
+      };
+      // Never wait for sequences the stream does not have (a checkpoint from a reset stream).
+      const to = {
+        events: Math.min(live.events, (await nats.jsm.streams.info(names.eventsStream)).state.last_seq),
+        receipts: Math.min(live.receipts, (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq),
+      };
+      const inTx = (fn: (t: Kysely<Database>) => Promise<unknown>) =>
+        oneTx ? fn(trx) : db.transaction().execute(fn);
+      const applied = { events: 0, receipts: 0 };
+      if (to.events > from.events) {
+        applied.events = await readStreamRange(
+          nats.js,
+          names.eventsStream,
+          from.events + 1,
+          to.events,
+          (b) =>
+            inTx((t) =>
+              applyEventsBatch(t, b, {
+                schema,
+                stream: names.eventsStream,
+                scheme: names.scheme,
+                produceNotices: false,
+              }),
+            ).then(() => undefined),
+          undefined,
+          signal,
+        );
+      }
+      if (to.receipts > from.receipts) {
+        applied.receipts = await readStreamRange(
+          nats.js,
+          names.receiptsStream,
+          from.receipts + 1,
+          to.receipts,
+          (b) =>
+            inTx((t) => applyReceiptsBatch(t, b, { schema, stream: names.receiptsStream })).then(
+              () => undefined,
+            ),
+          undefined,
+          signal,
+        );
+      }
+      return applied;
+    };
+    // First without the lock (the live projector keeps writing `rm`; only the replay writes the new
+    // schema), so that the locked step below has little left to apply.
+    const early = await catchUp(db, await liveCheckpoints(db), false);
+    const oldSchema = `rm_old_${Date.now()}`;
+    const caughtUp = { ...early };
+    const positions = await db.transaction().execute(async (trx) => {
+      await takeProjectorLock(trx);
+      const live = await liveCheckpoints(trx);
+      const late = await catchUp(trx, live, true);
+      signal?.throwIfAborted();
+      caughtUp.events += late.events;
+      caughtUp.receipts += late.receipts;
+      const next = inSchema(trx, schema);
+      const ended = {
+        events: (await readCheckpointRow(next, "events"))?.stream_seq ?? 0,
+        receipts: (await readCheckpointRow(next, "receipts"))?.stream_seq ?? 0,
+      };
+      if (live.exists) await sql`ALTER SCHEMA rm RENAME TO ${sql.id(oldSchema)}`.execute(trx);
+      await sql`ALTER SCHEMA ${sql.id(schema)} RENAME TO rm`.execute(trx);
+      return { ...ended, dropOld: live.exists };
+    });
+    swapped = true;
+    progress("swap", caughtUp.events + caughtUp.receipts, caughtUp.events + caughtUp.receipts);
+    if (positions.dropOld) {
+      await opts.beforeDropOld?.(oldSchema).catch((error: unknown) => {
+        logger.error({ err: error, oldSchema }, "replay: beforeDropOld failed");
+      });
+      await sql`DROP SCHEMA ${sql.id(oldSchema)} CASCADE`.execute(db);
+    }
+    logger.info({ ...result, caughtUp, seconds: seconds() }, "replay swapped in");
+    return {
+      ...result,
+      eventsSeq: positions.events,
+      receiptsSeq: positions.receipts,
+      schema: "rm",
+      swapped: true,
+      caughtUp,
+      ...rate(result, seconds()),
+    };
+  } catch (error) {
+    await writer.close();
+    if (!swapped)
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db).catch(() => undefined);
+    throw error;
+  }
+}
+
+function rate(r: { events: number; receipts: number }, s: number) {
+  return { seconds: s, eventsPerSecond: s > 0 ? r.events / s : 0 };
+}
+
+/** `maintenance_work_mem` of a replay's index builds, in MiB: sorts of a million rows stay in memory. */
+const INDEX_BUILD_MEMORY_MB = 256;
+
+/**
+ * Builds the secondary indexes of a replay's bulk-loaded schema, `parallel` at a time (the replay's
+ * writer connections), in `READ_MODEL_INDEXES` order.
+ */
+async function buildIndexes(db: Kysely<Database>, schema: string, parallel: number): Promise<void> {
+  const queue = [...READ_MODEL_INDEXES];
+  const next = async (): Promise<void> => {
+    for (let index = queue.shift(); index; index = queue.shift()) {
+      await createReadModelIndex(db as unknown as Kysely<unknown>, schema, index, INDEX_BUILD_MEMORY_MB);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, next));
+}
+
+/** The live checkpoints in `rm` (0 when `rm` or a row is missing) and whether `rm` exists. */
+async function liveCheckpoints(
+  trx: Kysely<Database>,
+): Promise<{ exists: boolean; events: number; receipts: number }> {
+  const found = await sql<{ rm: boolean; checkpoints: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'rm') AS rm,
+           to_regclass('rm.checkpoints') IS NOT NULL AS checkpoints`.execute(trx);
+  const row = found.rows[0];
+  if (!row?.checkpoints) return { exists: Boolean(row?.rm), events: 0, receipts: 0 };
+  const rm = inSchema(trx, "rm");
+  return {
+    exists: true,
+    events: (await readCheckpointRow(rm, "events"))?.stream_seq ?? 0,
+    receipts: (await readCheckpointRow(rm, "receipts"))?.stream_seq ?? 0,
+  };
+}
+
+/**
+ * Bulk writer of a replay: `COPY`s of `REPLAY_BATCH_ROWS` rows on up to `REPLAY_WRITERS` connections
+ * of its own pool (opened from `config.DATABASE_URL`, the database of the replay's `db`) at a time.
+ * `submit` waits only for a free slot; `drain` waits for all and rethrows the first failure; `close`
+ * ends the pool.
+ */
+class RowWriter {
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: unknown = null;
+  private readonly pool: pg.Pool;
+  written = 0;
+  private reported = 0;
+
+  constructor(
+    readonly target: Kysely<ReadModels>,
+    readonly schema: string,
+    readonly config: ProjectorConfig,
+    logger: Logger,
+    private readonly onRows: (rows: number) => void,
+  ) {
+    // A lost connection (idle or mid-COPY) is logged and dropped by the guarded pool, never thrown
+    // as an 'error' event; a COPY in flight rejects with it.
+    this.pool = guardPool(
+      new pg.Pool({ connectionString: config.DATABASE_URL, max: config.REPLAY_WRITERS }),
+      logger,
+      "replay-copy",
+    );
+  }
+
+  async submit<T extends WrittenTable>(table: T, rows: RowOf<T>[]): Promise<void> {
+    if (rows.length === 0) return;
+    while (this.inflight.size >= this.config.REPLAY_WRITERS) await Promise.race(this.inflight);
+    if (this.failure) throw this.failure;
+    const p: Promise<void> = copyRows(this.pool, this.schema, table, rows, this.config.REPLAY_BATCH_ROWS)
+      .then(() => {
+        this.written += rows.length;
+        if (this.written - this.reported >= PROGRESS_EVERY) {
+          this.reported = this.written;
+          this.onRows(this.written);
+        }
+      })
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inflight);
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Waits for the writes in flight (their failures are dropped: the caller is already failing or
+   * done) and ends the pool. Idempotent.
+   */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.inflight);
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+/**
+ * Writes the rest of a fold (everything but the `order_status_events` rows already streamed): the
+ * order-derived rows, the other read models, the corrections of streamed event rows (groups
+ * changed by a later sync, absorbed events), dead letters and checkpoints. Returns the rows written.
+ */
+async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<number> {
+  const { schema, target } = writer;
+  const chunk = writer.config.REPLAY_BATCH_ROWS;
+  fold.finalizeGroups();
+  // The keyed projections' final states (projects, dictionaries, CRM users, deals, settings, items,
+  // overrides), then the rest.
+  for (const tables of fold.projectionRows()) {
+    for (const [table, rows] of Object.entries(tables) as [WrittenTable, RowOf<WrittenTable>[]][])
+      await writer.submit(table, rows);
+  }
+  await writer.submit("webhook_stats", [...fold.stats.values()]);
+  await writer.submit("webhook_deliveries", [...fold.deliveries.values()]);
+  await writer.submit("deal_event_keys", fold.dealEventKeys);
+  const conversations = fold.conversations.tables();
+  await writer.submit("messages", conversations.messages);
+  await writer.submit("deal_contacts", conversations.deal_contacts);
+  await writer.submit("deal_phones", conversations.deal_phones);
+  await writer.submit("analysis_results", conversations.analysis_results);
+  await writer.submit("shift_deals", fold.shiftDeals());
+
+  const fixes: StoredOrderEvent[] = [];
+  let cycles: RowOf<"order_cycle_metrics">[] = [];
+  let intervals: RowOf<"order_status_intervals">[] = [];
+  let groups: RowOf<"order_group_sla">[] = [];
+  let current: RowOf<"orders_current">[] = [];
+  for (const { events, rows } of fold.orderRows()) {
+    for (const e of events) if (!e.is_effective || fold.backfilled.has(e)) fixes.push(e);
+    for (const iv of rows.intervals) intervals.push(iv);
+    for (const g of rows.groups) groups.push(g);
+    current.push(rows.current);
+    for (const c of rows.cycles) cycles.push(c);
+    if (cycles.length >= chunk) {
+      await writer.submit("order_cycle_metrics", cycles);
+      cycles = [];
+    }
+    if (intervals.length >= chunk) {
+      await writer.submit("order_status_intervals", intervals);
+      intervals = [];
+    }
+    if (groups.length >= chunk) {
+      await writer.submit("order_group_sla", groups);
+      groups = [];
+    }
+    if (current.length >= chunk) {
+      await writer.submit("orders_current", current);
+      current = [];
+    }
+  }
+  await writer.submit("order_status_intervals", intervals);
+  await writer.submit("order_group_sla", groups);
+  await writer.submit("orders_current", current);
+  await writer.submit("order_cycle_metrics", cycles);
+  await writer.drain();
+  for (let i = 0; i < fixes.length; i += chunk) {
+    const part = fixes.slice(i, i + chunk);
+    await sql`
+      UPDATE ${sql.id(schema, "order_status_events")} AS e
+      SET status_group_id = f.g, is_effective = f.eff
+      FROM unnest(${part.map((e) => e.project_id)}::text[], ${part.map((e) => e.dedup_key)}::text[],
+                  ${part.map((e) => e.status_group_id)}::int8[], ${part.map((e) => e.is_effective)}::bool[]) AS f(p, k, g, eff)
+      WHERE e.project_id = f.p AND e.dedup_key = f.k`.execute(target);
+  }
+  await writeDeadLetters(target, schema, fold.deadLetters);
+  if (fold.lastEvent)
+    await writeCheckpoint(target, schema, "events", fold.lastEvent.seq, fold.lastEvent.timestamp);
+  if (fold.lastReceipt)
+    await writeCheckpoint(target, schema, "receipts", fold.lastReceipt.seq, fold.lastReceipt.timestamp);
+  return writer.written + fold.deadLetters.length;
+}
