@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.crm_users` row: one CRM user (manager) of a project. */
-export type CrmUserRow = RowOf<"crm_users"> & { project_id: string; user_id: number };
+export type CrmUserRow = RowOf<"crm_users">;
 
 /**
  * Folds a `dictionary.users_synced` at stream position `seq` into a project's users (user id →

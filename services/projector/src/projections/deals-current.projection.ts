@@ -5,7 +5,7 @@ import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
-export type DealRow = RowOf<"deals_current"> & { project_id: string; lead_id: number; deleted: boolean };
+export type DealRow = RowOf<"deals_current">;
 
 /** What a deal-related event says about a lead: a snapshot, or a deletion. */
 export type DealInput =

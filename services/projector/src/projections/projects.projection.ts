@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.projects` row (public fields only; secrets never reach the stream). */
-export type ProjectRow = RowOf<"projects"> & { project_id: string };
+export type ProjectRow = RowOf<"projects">;
 
 /**
  * Folds a `project.registered` at stream position `seq` into the project's row (pure): the public

@@ -439,9 +439,7 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
     "order_items",
     [...fold.items.values()].map((i) => i.row),
   );
-  await writer.submit("order_overrides", [
-    ...fold.overrides.values(),
-  ] as unknown as RowOf<"order_overrides">[]);
+  await writer.submit("order_overrides", [...fold.overrides.values()]);
 
   const fixes: StoredOrderEvent[] = [];
   let cycles: RowOf<"order_cycle_metrics">[] = [];
