@@ -58,8 +58,8 @@ export interface PublishOptions {
  * The events are not re-validated against their zod schemas here: they are built by ingest's own
  * normalizers and mappers from bodies validated at the HTTP/API boundary, and typed by the catalogue
  * (STYLE rule 2). That every event they build matches its schema is held by the tests over the
- * fixture corpora and generated bodies (`catalogueMismatches`); the re-check cost about 5 % of a
- * webhook's CPU.
+ * fixture corpora and generated bodies (`catalogueMismatches`), so the hot path does not pay for a
+ * second parse (docs/PERFORMANCE.md).
  * @throws UnavailableError when any publish fails (ack timeout, no responders / stream missing,
  *   connection closed, stream limits). Some events of the delivery may be stored already; the
  *   CRM's retry re-publishes them and the msgID dedup keeps the stream exact.

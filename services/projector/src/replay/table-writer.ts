@@ -90,26 +90,22 @@ function valueText(v: unknown, type: PgType): string {
 }
 
 /**
- * The Postgres array literal (`{"a","b",NULL}`) of column `column` of `rows`, cleaned with
- * {@link CLEANERS}. Built directly (every element quoted, `\` and `"` escaped) because the driver's
- * generic array serialisation is a hot spot of large replays.
+ * The values of column `column` of `rows`, cleaned with {@link CLEANERS}, as one `unnest` parameter:
+ * the driver (`pg`) writes the array literal. A non-finite number becomes `null` (as in
+ * {@link copyText}); a `text[]` value travels as the text of its array literal (`unnest` cannot yield
+ * ragged arrays) and is cast back in the select list.
  */
-function arrayLiteral(rows: readonly Record<string, unknown>[], column: string, type: PgType): string {
+function columnValues(rows: readonly Record<string, unknown>[], column: string, type: PgType): unknown[] {
   const clean = CLEANERS[type];
-  const parts = new Array<string>(rows.length);
+  const values = new Array<unknown>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     let v: unknown = rows[i]![column] ?? null;
     if (clean) v = clean(v);
-    if (v === null) parts[i] = "NULL";
-    else if (typeof v === "number") parts[i] = Number.isFinite(v) ? String(v) : "NULL";
-    else if (typeof v === "boolean") parts[i] = v ? "t" : "f";
-    else {
-      const text = valueText(v, type);
-      parts[i] =
-        text.indexOf('"') < 0 && text.indexOf("\\") < 0 ? `"${text}"` : `"${text.replace(/[\\"]/g, "\\$&")}"`;
-    }
+    if (typeof v === "number") values[i] = Number.isFinite(v) ? v : null;
+    else if (v === null || typeof v === "boolean" || typeof v === "string") values[i] = v;
+    else values[i] = valueText(v, type);
   }
-  return `{${parts.join(",")}}`;
+  return values;
 }
 
 /** Characters the `COPY` text format escapes, and their escapes. */
@@ -124,7 +120,7 @@ const COPY_ESCAPES: Readonly<Record<string, string>> = {
  * `rows` of `table` as the data of `COPY … FROM STDIN` in the text format (PostgreSQL manual,
  * "COPY", File Formats): one line per row, columns in {@link TABLE_COLUMNS} order separated by tabs,
  * `\N` for null, backslash, tab, newline and carriage return escaped with a backslash. Values are cleaned with
- * {@link CLEANERS} and written as {@link arrayLiteral} writes them, so a row reaches its table with
+ * {@link CLEANERS} and written as {@link columnValues} sends them, so a row reaches its table with
  * the same values by either path.
  */
 export function copyText<T extends WrittenTable>(table: T, rows: readonly RowOf<T>[]): string {
@@ -231,10 +227,8 @@ export async function writeRows<T extends WrittenTable>(
   }
   for (let i = 0; i < rows.length; i += chunkSize) {
     const chunk = rows.slice(i, i + chunkSize) as readonly Record<string, unknown>[];
-    // A `text[]` column travels as the text of its array literal (unnest cannot yield ragged arrays)
-    // and is cast back in the select list.
     const arrays = columns.map(
-      (c) => sql`${arrayLiteral(chunk, c, spec[c]!)}::${sql.raw(spec[c] === "text[]" ? "text" : spec[c]!)}[]`,
+      (c) => sql`${columnValues(chunk, c, spec[c]!)}::${sql.raw(spec[c] === "text[]" ? "text" : spec[c]!)}[]`,
     );
     const select = columns.some((c) => spec[c] === "text[]")
       ? sql`${sql.join(columns.map((c) => (spec[c] === "text[]" ? sql`${sql.id(c)}::text[]` : sql.id(c))))} FROM unnest(${sql.join(arrays)}) AS u(${columnList})`
