@@ -640,9 +640,9 @@ export type KyselyTable<T extends ReadModelTable> = {
 };
 
 /** The names of the read-model tables, `meta` left out, in declaration order (for comparisons and copies). */
-export const READ_MODEL_TABLES = (Object.keys(READ_MODEL_DECLARATIONS) as ReadModelTable[]).filter(
-  (t): t is Exclude<ReadModelTable, "meta"> => t !== "meta",
-);
+export const READ_MODEL_TABLES: readonly Exclude<ReadModelTable, "meta">[] = (
+  Object.keys(READ_MODEL_DECLARATIONS) as ReadModelTable[]
+).filter((t): t is Exclude<ReadModelTable, "meta"> => t !== "meta");
 
 /** A read-model table with a `project_id` column: its rows belong to one project each. */
 export type ProjectScopedTable = {
@@ -651,8 +651,8 @@ export type ProjectScopedTable = {
 
 /**
  * The read-model tables whose rows belong to one project (they have a `project_id` column), in
- * declaration order: what a per-project recompute clears and rebuilds. `meta`, `checkpoints` and
- * `dead_letters` are global.
+ * declaration order: what a per-project recompute can select by `project_id` (`projects` included,
+ * whose key it is). `meta`, `checkpoints` and `dead_letters` are global.
  */
 export const PROJECT_SCOPED_TABLES: readonly ProjectScopedTable[] = (
   Object.keys(READ_MODEL_DECLARATIONS) as ReadModelTable[]
