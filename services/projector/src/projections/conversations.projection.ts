@@ -289,7 +289,7 @@ export class ConversationsFold {
       messages: [...this.messages.values()],
       deal_contacts: [...this.contacts.values()].flatMap((c) => c.contacts),
       deal_phones: dealPhoneRows(this.contacts.values()),
-      analysis_results: [...this.results.values()],
+      analysis_results: [...this.results.values()] as unknown as RowOf<"analysis_results">[],
     };
   }
 }

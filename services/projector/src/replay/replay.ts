@@ -439,7 +439,9 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
     "order_items",
     [...fold.items.values()].map((i) => i.row),
   );
-  await writer.submit("order_overrides", [...fold.overrides.values()]);
+  await writer.submit("order_overrides", [
+    ...fold.overrides.values(),
+  ] as unknown as RowOf<"order_overrides">[]);
 
   const fixes: StoredOrderEvent[] = [];
   let cycles: RowOf<"order_cycle_metrics">[] = [];
