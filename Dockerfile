@@ -7,9 +7,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN npm install -g pnpm@10.34.9
-# The install's inputs: workspace files, the dependency patch and every package's manifest.
+# The install's inputs: workspace files and every package's manifest.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
-COPY patches ./patches
 COPY packages/events/package.json ./packages/events/
 COPY packages/domain/package.json ./packages/domain/
 COPY infra/package.json ./infra/
@@ -35,7 +34,6 @@ FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 RUN npm install -g pnpm@10.34.9
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
-COPY patches ./patches
 COPY packages/events/package.json ./packages/events/
 COPY packages/domain/package.json ./packages/domain/
 COPY infra/package.json ./infra/

@@ -14,9 +14,27 @@ export {
   createReadModelIndex,
   createReadModelSchema,
   READ_MODEL_INDEXES,
-  READ_MODEL_TABLES,
   READ_MODEL_VERSION,
+  type ReadModelIndex,
+  tableDefinition,
 } from "./db/read-models.ddl.js";
+export {
+  type AnyTableDeclaration,
+  type ColumnDeclaration,
+  type ColumnSqlType,
+  type ColumnsOf,
+  type IndexDeclaration,
+  type KyselyColumn,
+  type KyselyTable,
+  PROJECT_SCOPED_TABLES,
+  type ProjectScopedTable,
+  READ_MODEL_DECLARATION_ENTRIES,
+  READ_MODEL_DECLARATIONS,
+  READ_MODEL_TABLES,
+  type ReadModelDeclarations,
+  type ReadModelTable,
+  type TableDeclaration,
+} from "./db/read-models.tables.js";
 export {
   IN_PLACE_RECOMPUTE_REASON,
   type RecomputeSummary,

@@ -57,8 +57,8 @@ interface YearTable {
   readonly transitions: readonly { readonly atMs: number; readonly offsetMs: number }[];
 }
 
-// Memo of the tz database per (zone, UTC year). Temporal needs ~1 ms to find a transition, the
-// calendar arithmetic needs microseconds, so the tables are computed once and kept; they are a
+// Memo of the tz database per (zone, UTC year). Finding a transition through Temporal costs far more
+// than the calendar arithmetic (docs/PERFORMANCE.md), so the tables are computed once and kept; they are a
 // deterministic function of (zone, year) and never change while the process runs.
 const yearTables = new Map<string, Map<number, YearTable>>();
 

@@ -4,22 +4,21 @@
  */
 import { createHash } from "node:crypto";
 import type { QuestionnaireQuestion } from "@pulse/domain";
+import { configure } from "safe-stable-stringify";
 import type { DialogMessage } from "./offline-extractor.js";
 
+const canonicalStringify = configure({ bigint: false, circularValue: Error, deterministic: true });
+
 /**
- * Canonical JSON: object keys sorted by UTF-16 code units at every depth, no whitespace, arrays in
- * order, `undefined` properties left out (as `JSON.stringify` does). Two values that are equal as JSON
- * data give the same string whatever their key order.
- * @throws TypeError for values JSON cannot represent (bigint, cycles).
+ * Canonical JSON (safe-stable-stringify): object keys sorted by UTF-16 code units at every depth, no
+ * whitespace, arrays in order, `undefined` properties left out and `undefined` array items written as
+ * `null` (as `JSON.stringify` does). Two values that are equal as JSON data give the same string
+ * whatever their key order. Byte-identical to the hand-written writer the ledger's earlier hashes were
+ * made with, for every JSON value (`input-hash.unit.test.ts`).
+ * @throws TypeError on a cycle; a bigint is left out.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  return canonicalStringify(value) ?? "null";
 }
 
 /** What the input hash covers. `model` is `null` in offline mode. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { DEFAULT_QUESTIONNAIRE } from "@pulse/domain";
+import fc from "fast-check";
 import { canonicalJson, inputHash } from "./input-hash.js";
 import type { DialogMessage } from "./offline-extractor.js";
 
@@ -40,6 +41,37 @@ describe("input hash", () => {
       .digest("hex");
     assert.equal(inputHash(parts), expected);
     assert.match(inputHash(parts), /^[0-9a-f]{64}$/);
+  });
+
+  test("given the documented parts, when hashed, then the hash ledger rows made before the library writer hold", () => {
+    // Made with the earlier hand-written canonical writer: the ledger's existing rows must match.
+    assert.equal(inputHash(parts), "f799981b53b5f154547a6002f87058460c57a44d0310df33530ac7d01d5fed56");
+    assert.equal(
+      inputHash({ ...parts, model: null }),
+      "19861114827f9311453244986481c6fd602c15c51c72a0a82e50fec426e845b4",
+    );
+  });
+
+  test("given any JSON value, when made canonical, then the text of the earlier hand-written writer (keys by UTF-16 code units)", () => {
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+      if (Array.isArray(value))
+        return `[${value.map((v) => (v === undefined ? "null" : reference(v))).join(",")}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(",")}}`;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        assert.equal(canonicalJson(v), reference(v));
+      }),
+      { numRuns: 2000 },
+    );
+    assert.equal(
+      canonicalJson({ 10: 1, 2: 2, b: [undefined, 'x"y'], a: undefined }),
+      '{"10":1,"2":2,"b":[null,"x\\"y"]}',
+    );
   });
 
   test("given any part changed, when hashed, then another hash; extra message fields do not count", () => {

@@ -9,14 +9,7 @@ import type { Projection } from "./projection.js";
  * A `rm.analysis_results` row: times ISO-8601 UTC, `facts`/`evidence`/`reasons` as canonical JSON
  * text, `status` `scored` | `failed`, `qualification_complete` null when unknown.
  */
-export type AnalysisResultRow = Omit<RowOf<"analysis_results">, "qualification_complete"> & {
-  project_id: string;
-  dialog_key: string;
-  input_hash: string;
-  prompt_version: string;
-  status: "scored" | "failed";
-  qualification_complete: boolean | null;
-};
+export type AnalysisResultRow = RowOf<"analysis_results"> & { status: "scored" | "failed" };
 
 /** Identity of a result: the table's primary key `(project, dialog_key, input_hash, prompt_version)`. */
 export function analysisResultKey(
@@ -154,7 +147,7 @@ export async function writeAnalysisResults(
     const keep = new Set(stored.rows.map(analysisResultKey));
     guarded = rows.filter((r) => !(r.status === "failed" && keep.has(analysisResultKey(r))));
   }
-  await writeRows(db, schema, "analysis_results", guarded as unknown as RowOf<"analysis_results">[], {
+  await writeRows(db, schema, "analysis_results", guarded, {
     keys,
     action: "replace",
   });

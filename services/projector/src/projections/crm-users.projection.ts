@@ -5,7 +5,7 @@ import { type RowOf, writeRows } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.crm_users` row: one CRM user (manager) of a project. */
-export type CrmUserRow = RowOf<"crm_users"> & { project_id: string; user_id: number };
+export type CrmUserRow = RowOf<"crm_users">;
 
 /**
  * Folds a `dictionary.users_synced` at stream position `seq` into a project's users (user id →

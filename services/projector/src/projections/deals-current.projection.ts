@@ -1,12 +1,13 @@
 import type { DomainEvent, EventOfType, LeadSnapshot } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import { configure } from "safe-stable-stringify";
 import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
-export type DealRow = RowOf<"deals_current"> & { project_id: string; lead_id: number; deleted: boolean };
+export type DealRow = RowOf<"deals_current">;
 
 /** What a deal-related event says about a lead: a snapshot, or a deletion. */
 export type DealInput =
@@ -55,92 +56,17 @@ export function dealInputLeadId(input: DealInput): number {
   return input.kind === "snapshot" ? input.lead.lead_id : input.leadId;
 }
 
+const canonicalStringify = configure({ bigint: false, circularValue: Error, deterministic: true });
+
 /**
- * JSON text with object keys sorted (recursively), so a value read back from `jsonb` (which reorders
- * keys) and the same value built from an event compare equal as strings.
- *
- * A value whose objects already list their keys in that order (event payloads decoded through
- * schemas declared in sorted key order, e.g. `LeadSnapshot`) is written by `JSON.stringify` itself:
- * a replay canonicalises every deal snapshot, and the native writer is several times faster.
+ * JSON text with object keys sorted by UTF-16 code units at every depth (safe-stable-stringify), so
+ * a value read back from `jsonb` (which reorders keys) and the same value built from an event compare
+ * equal as strings. Otherwise as `JSON.stringify`: no whitespace, `undefined` properties left out,
+ * `undefined` array items written as `null`, `toJSON` honoured; a bigint is left out.
+ * @throws TypeError on a cycle.
  */
 export function canonicalJson(value: unknown): string {
-  return (inCanonicalOrder(value) ? JSON.stringify(value) : canonicalText(value)) ?? "null";
-}
-
-/**
- * True when `JSON.stringify(value)` already is the canonical text: every object (at any depth) is
- * plain data without `toJSON` and lists its keys as {@link orderedKeys} would.
- */
-function inCanonicalOrder(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (!inCanonicalOrder(item)) return false;
-    return true;
-  }
-  const record = value as Record<string, unknown>;
-  if (typeof record["toJSON"] === "function") return false;
-  let previous: string | null = null;
-  for (const key in record) {
-    if (!Object.hasOwn(record, key)) return false;
-    // Index-like keys always come first, in numeric order; the rest must be sorted.
-    if (!isIndexKey(key)) {
-      if (previous !== null && previous > key) return false;
-      previous = key;
-    }
-    if (!inCanonicalOrder(record[key])) return false;
-  }
-  return true;
-}
-
-const MAX_ARRAY_INDEX = 4_294_967_294;
-
-/** True for a key JavaScript orders as an array index (`"0"`, `"17"`; not `"01"`, `"-1"`). */
-function isIndexKey(key: string): boolean {
-  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) <= MAX_ARRAY_INDEX;
-}
-
-/**
- * The keys of `record` in the order an object built from its sorted keys would list them: index-like
- * keys first in numeric order (JavaScript objects always list them so, and `Object.keys` already
- * does), then the others sorted.
- */
-function orderedKeys(record: Record<string, unknown>): string[] {
-  const keys = Object.keys(record);
-  let firstName = 0;
-  while (firstName < keys.length && isIndexKey(keys[firstName]!)) firstName++;
-  for (let i = firstName + 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      return [...keys.slice(0, firstName), ...keys.slice(firstName).sort()];
-    }
-  }
-  return keys;
-}
-
-/**
- * `JSON.stringify(value)` with object keys sorted, written directly (no sorted copy of the value:
- * a replay canonicalises every deal snapshot's custom fields). `undefined` where `JSON.stringify`
- * omits the value (an `undefined`, function or symbol).
- */
-function canonicalText(value: unknown): string | undefined {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += ",";
-      out += canonicalText(value[i]) ?? "null";
-    }
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = orderedKeys(record);
-  let out = "{";
-  for (const key of keys) {
-    const text = canonicalText(record[key]);
-    if (text === undefined) continue;
-    if (out.length > 1) out += ",";
-    out += `${JSON.stringify(key)}:${text}`;
-  }
-  return `${out}}`;
+  return canonicalStringify(value) ?? "null";
 }
 
 function sameDeal(a: DealRow, b: DealRow): boolean {

@@ -11,9 +11,9 @@ import { type RowOf, writeRows } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.statuses` row. */
-export type StatusRow = RowOf<"statuses"> & { project_id: string; group_id: number; status_id: number };
+export type StatusRow = RowOf<"statuses">;
 /** A `rm.status_groups` row. */
-export type StatusGroupRow = RowOf<"status_groups"> & { project_id: string; group_id: number };
+export type StatusGroupRow = RowOf<"status_groups">;
 
 /**
  * The status dictionary of one project as the read models hold it: statuses keyed by

@@ -5,14 +5,7 @@ import { type RowOf, writeRows } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.messages` row (times as ISO-8601 UTC strings). */
-export type MessageRow = RowOf<"messages"> & {
-  project_id: string;
-  source: string;
-  message_id: string;
-  phone: string | null;
-  direction: string;
-  sent_at: string;
-};
+export type MessageRow = RowOf<"messages">;
 
 /** Identity of a message: `(project, source, message_id)` — the table's primary key. */
 export function messageKey(projectId: string, source: string, messageId: string): string {

@@ -7,7 +7,7 @@ import type { Projection } from "./projection.js";
 
 /** A `rm.order_items` row (`items` as JSON text) plus the parsed items for the urgency rules. */
 export interface OrderItemsState {
-  readonly row: RowOf<"order_items"> & { project_id: string; order_id: number };
+  readonly row: RowOf<"order_items">;
   readonly items: readonly OrderItem[];
 }
 

@@ -7,11 +7,7 @@ import { type RowOf, writeRows } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.order_overrides` row (`urgent` `null` = follow the rules). */
-export type OrderOverridesRow = Omit<RowOf<"order_overrides">, "urgent"> & {
-  project_id: string;
-  order_id: number;
-  urgent: boolean | null;
-};
+export type OrderOverridesRow = RowOf<"order_overrides">;
 
 /**
  * The `rm.order_overrides` row of an `order.overrides_changed` at stream position `seq` (pure): the
@@ -83,7 +79,7 @@ export async function writeOrderOverrides(
   rows: readonly OrderOverridesRow[],
 ): Promise<void> {
   // `urgent` is nullable in the table; the writer sends `null` as SQL NULL.
-  await writeRows(db, schema, "order_overrides", rows as unknown as readonly RowOf<"order_overrides">[], {
+  await writeRows(db, schema, "order_overrides", rows, {
     keys: ["project_id", "order_id"],
     action: "replace",
   });

@@ -24,32 +24,15 @@ import { type OrderOverridesRow, overridesOf } from "./order-overrides.projectio
  * strings with milliseconds. `event_group_id` is the group the delivery carried;
  * `status_group_id` the group resolved from it by the dictionary as it is now
  * ({@link resolveInDictionary}; re-resolved with the order's intervals). `is_effective` is
- * recomputed with the order's intervals.
+ * recomputed with the order's intervals. `time_source`: whether the CRM stated the time or the
+ * receive time stood in.
  */
-export interface StoredOrderEvent {
-  project_id: string;
-  dedup_key: string;
-  order_id: number;
-  status_id: number;
-  status_group_id: number | null;
-  event_group_id: number | null;
-  status_changed_at: string;
-  time_source: "crm" | "received";
-  order_created_at: string | null;
-  previous_status_id: number | null;
-  manager_id: number | null;
-  crm_event: string;
-  source: string;
-  event_id: string;
-  stream_seq: number;
-  recorded_at: string;
-  is_effective: boolean;
-}
+export type StoredOrderEvent = RowOf<"order_status_events"> & { time_source: "crm" | "received" };
 
 /** A `rm.order_status_intervals` row. */
 export type IntervalRow = RowOf<"order_status_intervals">;
 /** A `rm.orders_current` row. */
-export type OrdersCurrentRow = RowOf<"orders_current"> & { project_id: string; order_id: number };
+export type OrdersCurrentRow = RowOf<"orders_current">;
 /** A `rm.order_group_sla` row. */
 export type GroupSlaRow = RowOf<"order_group_sla">;
 /** A `rm.order_cycle_metrics` row. */

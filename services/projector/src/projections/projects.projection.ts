@@ -5,7 +5,7 @@ import { type RowOf, writeRows } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.projects` row (public fields only; secrets never reach the stream). */
-export type ProjectRow = RowOf<"projects"> & { project_id: string };
+export type ProjectRow = RowOf<"projects">;
 
 /**
  * Folds a `project.registered` at stream position `seq` into the project's row (pure): the public

@@ -44,7 +44,7 @@ export function isSettingsEvent(event: DomainEvent): event is SettingsEvent {
 }
 
 /** A `rm.settings` row (`data` as JSON text). */
-export type SettingsRow = RowOf<"settings"> & { project_id: string; kind: string };
+export type SettingsRow = RowOf<"settings">;
 
 /**
  * The `rm.settings` row of a settings event at stream position `seq` (pure): `kind` by

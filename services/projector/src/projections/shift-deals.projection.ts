@@ -39,13 +39,7 @@ import { iso } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
 
 /** A `rm.shift_deals` row (instants ISO-8601 UTC). */
-export type ShiftDealRow = RowOf<"shift_deals"> & {
-  project_id: string;
-  shift_id: string;
-  dialog_key: string;
-  lead_id: number | null;
-  phones: readonly string[];
-};
+export type ShiftDealRow = RowOf<"shift_deals">;
 
 /** A message as the shift table needs it (`sent_at` ISO-8601 UTC). */
 export interface ShiftMessage {

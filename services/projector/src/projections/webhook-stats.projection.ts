@@ -38,22 +38,7 @@ import { type RowOf, writeRows } from "../replay/table-writer.js";
  * and re-stored by duplicate ones, and the latest receive times (ISO-8601 UTC) of any delivery and
  * of an accepted one (`null` when none).
  */
-export type StatsRow = RowOf<"webhook_stats"> & {
-  project_id: string;
-  source: string;
-  day: string;
-  received: number;
-  accepted: number;
-  duplicate: number;
-  ignored: number;
-  rejected: number;
-  unauthorized: number;
-  failed: number;
-  events_stored: number;
-  events_redelivered: number;
-  last_received_at: string | null;
-  last_accepted_at: string | null;
-};
+export type StatsRow = RowOf<"webhook_stats">;
 
 /** The additive columns of {@link StatsRow}. */
 export const STATS_COUNTERS = WEBHOOK_STATS_COUNTERS;
@@ -62,13 +47,7 @@ export const STATS_COUNTERS = WEBHOOK_STATS_COUNTERS;
 export const STATS_LATEST = ["last_received_at", "last_accepted_at"] as const;
 
 /** A `rm.webhook_deliveries` row: the outcome counted for one delivery that stored events or failed. */
-export type DeliveryRow = RowOf<"webhook_deliveries"> & {
-  project_id: string;
-  delivery_id: string;
-  source: string;
-  received_at: string;
-  outcome: LedgerOutcome;
-};
+export type DeliveryRow = RowOf<"webhook_deliveries"> & { outcome: LedgerOutcome };
 
 /** The outcomes a delivery ledger row can hold, lowest first. */
 export type LedgerOutcome = Extract<DeliveryOutcome, "failed" | "duplicate" | "accepted">;
