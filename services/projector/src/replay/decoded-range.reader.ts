@@ -19,6 +19,8 @@ export interface DecodeWorkerData {
   readonly stream: string;
   readonly fromSeq: number;
   readonly toSeq: number;
+  /** Optional subject filter of the read (one subject, e.g. one project's events), see `readStreamRange`. */
+  readonly filter?: string;
   readonly batchSize: number;
   /** Batches the worker may post before the main thread has taken them (its memory bound). */
   readonly window: number;

@@ -65,6 +65,9 @@ async function run(): Promise<void> {
         port.postMessage(message);
       },
       opts.batchSize,
+      undefined,
+      opts.filter,
+      nats.jsm,
     );
     const done: DecodedBatchMessage = { type: "done", count };
     port.postMessage(done);
