@@ -124,8 +124,13 @@ export async function readDecodedRange(
       worker.on("error", fail);
       signal?.addEventListener("abort", () => fail(signal.reason), { once: true });
       // Behind the batches already posted: an exit before "done" fails only after they are folded.
+      // (A chain already failed by `onBatch` stays failed: its error was reported, and the worker's
+      // exit — the `terminate` below — must not turn it into an unhandled rejection.)
       worker.on("exit", (code) => {
-        chain = chain.then(() => fail(new Error(`replay decode worker exited (${code})`)));
+        chain = chain.then(
+          () => fail(new Error(`replay decode worker exited (${code})`)),
+          () => undefined,
+        );
       });
       worker.on("message", (m: DecodedBatchMessage) => {
         chain = chain.then(async () => {
