@@ -19,7 +19,7 @@ import type { StoredOrderEvent } from "../projections/order-status.projection.js
 import { decodeReceipts } from "../projections/webhook-stats.projection.js";
 import { type ProjectorConfig, projectorNames } from "../projector.config.js";
 import type { StreamMessage } from "../stream-message.js";
-import { readDecodedRange } from "./decoded-range.reader.js";
+import { readDecodedRanges } from "./decoded-range.reader.js";
 import { ReadModelsFold } from "./read-models.fold.js";
 import {
   foreignProjectOf,
@@ -373,9 +373,7 @@ async function foldByProject(ctx: ReadingContext): Promise<FoldTotals> {
 /** Runs `passes` in order, each into a fresh fold written (and dropped) before the next. */
 async function foldPasses(ctx: ReadingContext, passes: readonly FoldPass[]): Promise<FoldTotals> {
   const totals: FoldTotals = { events: 0, receipts: 0, lastEvent: null, lastReceipt: null, rows: 0 };
-  for (const pass of passes) {
-    ctx.signal?.throwIfAborted();
-    const fold = await foldPass(ctx, pass, totals.events);
+  await readPasses(ctx, passes, async (pass, fold) => {
     if ("unscoped" in pass && fold.deadLetters.length !== fold.eventCount + fold.receiptCount) {
       throw new ProjectScopeError(
         "a decodable message is on a subject without a project token ({root}.events.{token})",
@@ -388,94 +386,142 @@ async function foldPasses(ctx: ReadingContext, passes: readonly FoldPass[]): Pro
       totals.lastEvent = fold.lastEvent;
     if (fold.lastReceipt && fold.lastReceipt.seq > (totals.lastReceipt?.seq ?? 0))
       totals.lastReceipt = fold.lastReceipt;
-  }
+  });
   return totals;
 }
 
 /**
  * Reads one pass's events (decoded on a worker thread) and receipts into a new {@link ReadModelsFold},
- * streaming its `order_status_events` rows to the writer meanwhile. In a project pass every event and
- * receipt must belong to the project (`ProjectScopeError` otherwise). `before`: events folded by
- * earlier passes (for progress).
+ * streaming its `order_status_events` rows to the writer meanwhile, and returns the fold (its other
+ * rows not written). In a project pass every event and receipt must belong to the project
+ * (`ProjectScopeError` otherwise).
  */
-export async function foldPass(ctx: ReadingContext, pass: FoldPass, before = 0): Promise<ReadModelsFold> {
+export async function foldPass(ctx: ReadingContext, pass: FoldPass): Promise<ReadModelsFold> {
+  const out: { fold: ReadModelsFold | null } = { fold: null };
+  await readPasses(ctx, [pass], (_, fold) => {
+    out.fold = fold;
+  });
+  if (!out.fold) throw new Error("foldPass: the pass ended without a fold");
+  return out.fold;
+}
+
+/**
+ * Reads `passes` in order: the events of all of them on one decode worker (`readDecodedRanges`, a
+ * range per pass with its subject filter), each pass's receipts on this thread after its events;
+ * hands each pass's fold to `onFolded` (awaited before the next pass is folded; the worker reads
+ * ahead within its window).
+ */
+async function readPasses(
+  ctx: ReadingContext,
+  passes: readonly FoldPass[],
+  onFolded: (pass: FoldPass, fold: ReadModelsFold) => Promise<void> | void,
+): Promise<void> {
   const { config } = ctx.deps;
   const names = projectorNames(config);
-  const project = "project" in pass ? pass.project : null;
-  const filters =
-    "unscoped" in pass
-      ? { events: unscopedFilter(names.scheme, "events"), receipts: unscopedFilter(names.scheme, "receipts") }
-      : project === null
-        ? null
-        : {
-            events: projectEventsFilter(names.scheme, project),
-            receipts: projectReceiptsFilter(names.scheme, project),
-          };
-  const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
-  // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
-  // the few rows a later sync or the interval rules change are corrected after the read.
-  let pendingEvents: RowOf<"order_status_events">[] = [];
-  // Rows are not copied: a row changed before its chunk is serialised is written changed, and
-  // the correction after the read writes the same final values anyway.
-  fold.onStoredEvent = (e) => {
-    pendingEvents.push(e);
+  const filtersOf = (pass: FoldPass) => {
+    if ("unscoped" in pass)
+      return {
+        events: unscopedFilter(names.scheme, "events"),
+        receipts: unscopedFilter(names.scheme, "receipts"),
+      };
+    if (pass.project === null) return null;
+    return {
+      events: projectEventsFilter(names.scheme, pass.project),
+      receipts: projectReceiptsFilter(names.scheme, pass.project),
+    };
   };
-  let nextReport = PROGRESS_EVERY;
-  const range = {
-    natsUrl: config.NATS_URL,
-    stream: names.eventsStream,
-    fromSeq: 1,
-    toSeq: ctx.ranges.eventsTo,
-    ...(filters ? { filter: filters.events } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  let before = 0;
+  let current: {
+    index: number;
+    fold: ReadModelsFold;
+    pending: RowOf<"order_status_events">[];
+    next: number;
+  } | null = null;
+  const start = (index: number) => {
+    const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
+    const state = { index, fold, pending: [] as RowOf<"order_status_events">[], next: PROGRESS_EVERY };
+    // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
+    // the few rows a later sync or the interval rules change are corrected after the read. Rows are
+    // not copied: a row changed before its chunk is serialised is written changed, and the
+    // correction after the read writes the same final values anyway.
+    fold.onStoredEvent = (e) => {
+      state.pending.push(e);
+    };
+    current = state;
+    return state;
   };
-  await readDecodedRange(range, async (batch) => {
-    for (const d of batch) {
-      if (project !== null && d.result.ok) {
-        const foreign = foreignProjectOf(d.result.event, project);
-        if (foreign !== null)
-          throw new ProjectScopeError(
-            `message ${d.msg.seq} of ${names.eventsStream} is on a subject of project ${project} but belongs to ${foreign}`,
-          );
-      }
-      fold.applyDecoded(d.msg, d.result);
-    }
-    if (pendingEvents.length >= config.REPLAY_BATCH_ROWS) {
-      const rows = pendingEvents;
-      pendingEvents = [];
-      await ctx.writer.submit("order_status_events", rows);
-    }
-    if (fold.eventCount >= nextReport) {
-      ctx.onEvents?.(before + fold.eventCount);
-      nextReport += PROGRESS_EVERY;
-    }
-  });
-  await ctx.writer.submit("order_status_events", pendingEvents);
-  fold.onStoredEvent = null;
-  await readStreamRange(
-    ctx.deps.nats.js,
-    names.receiptsStream,
-    1,
-    ctx.ranges.receiptsTo,
-    (batch) => {
-      for (const m of batch) {
-        if (project !== null) {
-          const r = decodeReceipts(m.data);
-          const foreign = r.ok ? r.receipts.find((x) => x.project_id !== project) : undefined;
-          if (foreign)
+  const stateOf = (index: number) => (current !== null && current.index === index ? current : start(index));
+  await readDecodedRanges(
+    {
+      natsUrl: config.NATS_URL,
+      stream: names.eventsStream,
+      ranges: passes.map((pass) => {
+        const filters = filtersOf(pass);
+        return { fromSeq: 1, toSeq: ctx.ranges.eventsTo, ...(filters ? { filter: filters.events } : {}) };
+      }),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    },
+    async (batch, index) => {
+      const state = stateOf(index);
+      const pass = passes[index]!;
+      const project = "project" in pass ? pass.project : null;
+      for (const d of batch) {
+        if (project !== null && d.result.ok) {
+          const foreign = foreignProjectOf(d.result.event, project);
+          if (foreign !== null)
             throw new ProjectScopeError(
-              `message ${m.seq} of ${names.receiptsStream} is on a subject of project ${project} but holds a receipt of ${foreign.project_id}`,
+              `message ${d.msg.seq} of ${names.eventsStream} is on a subject of project ${project} but belongs to ${foreign}`,
             );
         }
-        fold.applyReceipt(m);
+        state.fold.applyDecoded(d.msg, d.result);
+      }
+      if (state.pending.length >= config.REPLAY_BATCH_ROWS) {
+        const rows = state.pending;
+        state.pending = [];
+        await ctx.writer.submit("order_status_events", rows);
+      }
+      if (state.fold.eventCount >= state.next) {
+        ctx.onEvents?.(before + state.fold.eventCount);
+        state.next += PROGRESS_EVERY;
       }
     },
-    undefined,
-    ctx.signal,
-    filters?.receipts,
-    ctx.deps.nats.jsm,
+    async (index) => {
+      const state = stateOf(index);
+      current = null;
+      const pass = passes[index]!;
+      const project = "project" in pass ? pass.project : null;
+      const { fold } = state;
+      await ctx.writer.submit("order_status_events", state.pending);
+      state.pending = [];
+      fold.onStoredEvent = null;
+      await readStreamRange(
+        ctx.deps.nats.js,
+        names.receiptsStream,
+        1,
+        ctx.ranges.receiptsTo,
+        (batch) => {
+          for (const m of batch) {
+            if (project !== null) {
+              const r = decodeReceipts(m.data);
+              const foreign = r.ok ? r.receipts.find((x) => x.project_id !== project) : undefined;
+              if (foreign)
+                throw new ProjectScopeError(
+                  `message ${m.seq} of ${names.receiptsStream} is on a subject of project ${project} but holds a receipt of ${foreign.project_id}`,
+                );
+            }
+            fold.applyReceipt(m);
+          }
+        },
+        undefined,
+        ctx.signal,
+        filtersOf(pass)?.receipts,
+        ctx.deps.nats.jsm,
+      );
+      before += fold.eventCount;
+      ctx.onEvents?.(before);
+      await onFolded(pass, fold);
+    },
   );
-  return fold;
 }
 
 function rate(r: { events: number; receipts: number }, s: number) {
