@@ -26,6 +26,11 @@ export {
   NatsUnavailableError,
   type RecomputeFailureKind,
 } from "./recompute/recompute.failure.js";
+export {
+  type ProjectRecomputeOptions,
+  type ProjectRecomputeResult,
+  recomputeProject,
+} from "./recompute/recompute.project.js";
 export { type RecomputeRequest, requestRecompute } from "./recompute/recompute.requests.js";
 export type { RecomputeAttempt, RecomputeHooks } from "./recompute/recompute.scheduler.js";
 export {
@@ -41,3 +46,4 @@ export {
   replayReadModels,
 } from "./replay/replay.js";
 export { DIFF_LIMIT, type DiffChange, diffSchemas, type ReplayDiff } from "./replay/replay-diff.js";
+export { countStreamMessages } from "./replay/stream-range.reader.js";

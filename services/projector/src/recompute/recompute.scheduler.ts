@@ -2,6 +2,7 @@ import { type Database, databaseErrorSummary, isDatabaseUnavailable, natsStatusO
 import type { Kysely } from "kysely";
 import { type ReplayDeps, type ReplayProgress, replayReadModels } from "../replay/replay.js";
 import { diffSchemas, type ReplayDiff } from "../replay/replay-diff.js";
+import { ProjectScopeError } from "../replay/stream-projects.reader.js";
 import {
   classifyRecomputeFailure,
   failureText,
@@ -9,6 +10,7 @@ import {
   type RecomputeFailureKind,
   retryDelayMs,
 } from "./recompute.failure.js";
+import { recomputeProject } from "./recompute.project.js";
 
 /**
  * Log fields of a failure: a lost database connection as its code and message only (node-postgres
@@ -71,17 +73,21 @@ interface Request {
 const UNFINISHED = ["running", "retrying"] as const;
 
 /**
- * Runs the recomputations (rebuilds of every read model over all history) requested in
- * `ops.replays` — by settings changes (SPEC: "the projections it affects are recomputed over all
- * history") or any other trigger (`requestRecompute`) — until each completes.
+ * Runs the recomputations (rebuilds of read models over all history) requested in `ops.replays` —
+ * by settings and dictionary changes of a project (SPEC: "the projections it affects are
+ * recomputed over all history") or any other trigger (`requestRecompute`) — until each completes.
  *
- * - One attempt at a time: every unfinished request (`running`, `retrying`) shares one blue/green
- *   `replayReadModels` (the live consumers keep applying events meanwhile); requests inserted during
- *   an attempt get one more attempt after it (they coalesce). An attempt sets its rows `running`,
- *   `attempts + 1`; progress (`events_done` / `events_total`) is written at most every
- *   `progressEveryMs`.
- * - Success: after the swap and before the old schema is dropped, each row gets the diff of its
- *   project's orders (`diffSchemas`), then `done`.
+ * - One attempt at a time. A request of a project is served by a recompute of that project alone
+ *   (`recomputeProject`: its events only, by subject filter; the other projects' live updates keep
+ *   flowing), a request without a project by a blue/green `replayReadModels` of everything. The
+ *   attempt takes the oldest due request's scope; every unfinished request (`running`, `retrying`)
+ *   of the same project joins it (a full replay serves all of them), and requests inserted during an
+ *   attempt get one more attempt after it (they coalesce). A project whose subjects hold another
+ *   project's messages (`ProjectScopeError`) is served by a full replay instead. An attempt sets its
+ *   rows `running`, `attempts + 1`; progress (`events_done` / `events_total`: the project's events,
+ *   or the stream's) is written at most every `progressEveryMs`.
+ * - Success: each row gets the diff of its project's orders (`diffSchemas`, old vs new tables at the
+ *   same stream positions), then `done` with the events folded as `events_total`/`events_done`.
  * - Transient failure (`classifyRecomputeFailure`: NATS or Postgres away, decode worker crash, …):
  *   the rows turn `retrying` with `last_error` and `next_attempt_at` (backoff `retryMinMs` doubling
  *   to `retryMaxMs`), and a timer starts the next attempt. Losing the NATS connection aborts the
@@ -102,6 +108,7 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
   let running: Promise<void> | null = null;
   let again = false;
   let resume = false;
+  const forced = new Set<string>();
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let schedulerFailures = 0;
@@ -127,7 +134,11 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
     timer.unref?.();
   }
 
-  /** One attempt if any request is due; returns false when there was nothing to do now. */
+  /**
+   * One attempt if any request is due; returns false when there was nothing to do now. The attempt's
+   * scope is the project of the oldest due request (every unfinished request of that project joins
+   * it), or everything when a due request names no project.
+   */
   async function attemptOnce(): Promise<boolean> {
     const rows: Request[] = await db
       .selectFrom("ops.replays")
@@ -138,22 +149,36 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
       .execute();
     if (rows.length === 0) return false;
     const now = Date.now();
-    const forced = resume;
-    resume = false;
-    const due = rows.some(
+    if (resume) {
+      // A restart or a reconnect makes every request waiting now due at once.
+      for (const r of rows) forced.add(r.id);
+      resume = false;
+    }
+    const due = rows.filter(
       (r) =>
-        forced || r.status === "running" || r.next_attempt_at === null || r.next_attempt_at.getTime() <= now,
+        forced.has(r.id) ||
+        r.status === "running" ||
+        r.next_attempt_at === null ||
+        r.next_attempt_at.getTime() <= now,
     );
-    if (!due) {
+    if (due.length === 0) {
       const next = Math.min(...rows.map((r) => r.next_attempt_at?.getTime() ?? now));
       wakeAt(new Date(next));
       return false;
     }
-    await runAttempt(rows);
+    const whole = due.some((r) => r.project_id === null);
+    const project = whole ? null : due[0]!.project_id;
+    const scope = whole ? rows : rows.filter((r) => r.project_id === project);
+    for (const r of scope) forced.delete(r.id);
+    await runAttempt(scope, project);
     return true;
   }
 
-  async function runAttempt(rows: Request[]): Promise<void> {
+  /**
+   * One attempt for `rows`: a recompute of `project` alone (`recomputeProject`), or with `project`
+   * null a full blue/green replay (which serves every request).
+   */
+  async function runAttempt(rows: Request[], project: string | null): Promise<void> {
     const ids = rows.map((r) => r.id);
     const projects = [...new Set(rows.map((r) => r.project_id))];
     const attempt = Math.max(...rows.map((r) => r.attempts)) + 1;
@@ -189,7 +214,12 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
       .where("id", "in", ids)
       .where("status", "in", UNFINISHED)
       .execute();
-    log.info({ projects }, "recompute: rebuilding the read models over all history");
+    log.info(
+      { projects, scope: project ?? "all projects" },
+      project === null
+        ? "recompute: rebuilding every read model over all history"
+        : "recompute: rebuilding one project's read models over its history",
+    );
     let lastWrite = 0;
     let writing: Promise<unknown> = Promise.resolve();
     const onProgress = (p: ReplayProgress) => {
@@ -208,20 +238,50 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
     const abort = new AbortController();
     attemptAbort = abort;
     try {
-      const result = await replayReadModels(deps, {
-        swap: true,
-        onProgress,
-        signal: abort.signal,
-        beforeSwap: async () => {
-          await deps.hooks?.beforeSwap?.({ ids, attempt });
-          abort.signal.throwIfAborted();
-        },
-        beforeDropOld: async (oldSchema) => {
-          for (const p of projects) {
-            diffs.set(p, p === null ? emptyDiff() : await diffSchemas(db, oldSchema, "rm", p));
-          }
-        },
-      });
+      const replayAll = async () => {
+        const result = await replayReadModels(deps, {
+          swap: true,
+          onProgress,
+          signal: abort.signal,
+          beforeSwap: async () => {
+            await deps.hooks?.beforeSwap?.({ ids, attempt });
+            abort.signal.throwIfAborted();
+          },
+          beforeDropOld: async (oldSchema) => {
+            for (const p of projects) {
+              diffs.set(p, p === null ? emptyDiff() : await diffSchemas(db, oldSchema, "rm", p));
+            }
+          },
+        });
+        return { events: result.events, seconds: result.seconds, eventsPerSecond: result.eventsPerSecond };
+      };
+      const recomputeOne = async (projectId: string) => {
+        const result = await recomputeProject(deps, projectId, {
+          onProgress,
+          signal: abort.signal,
+          beforeSwap: async () => {
+            await deps.hooks?.beforeSwap?.({ ids, attempt });
+            abort.signal.throwIfAborted();
+          },
+        });
+        diffs.set(projectId, result.diff);
+        const events = result.events + result.caughtUp.events;
+        return { events, seconds: result.seconds, eventsPerSecond: events / Math.max(result.seconds, 1e-9) };
+      };
+      let result: { events: number; seconds: number; eventsPerSecond: number };
+      if (project === null) result = await replayAll();
+      else {
+        try {
+          result = await recomputeOne(project);
+        } catch (error) {
+          if (!(error instanceof ProjectScopeError)) throw error;
+          log.warn(
+            { err: error },
+            "recompute: the project's subjects hold foreign messages; replaying everything",
+          );
+          result = await replayAll();
+        }
+      }
       attemptAbort = null;
       await writing;
       for (const r of rows) {

@@ -13,12 +13,21 @@ export interface DecodedMessage {
   readonly result: DecodeResult;
 }
 
-/** What a decode worker is started with (`workerData`). */
+/**
+ * One range a decode worker reads: `fromSeq..toSeq` (inclusive), optionally only the messages whose
+ * subject matches `filter` (one subject, e.g. one project's events; see `readStreamRange`).
+ */
+export interface DecodeRange {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly filter?: string;
+}
+
+/** What a decode worker is started with (`workerData`): its ranges, read one after the other. */
 export interface DecodeWorkerData {
   readonly natsUrl: string;
   readonly stream: string;
-  readonly fromSeq: number;
-  readonly toSeq: number;
+  readonly ranges: readonly DecodeRange[];
   readonly batchSize: number;
   /** Batches the worker may post before the main thread has taken them (its memory bound). */
   readonly window: number;
@@ -33,9 +42,13 @@ export type WireDecoded =
   | { seq: number; event: DomainEvent; timestamp?: string }
   | { seq: number; subject: string; timestamp: string; reason: string; data: string };
 
-/** What the worker posts: a batch (JSON text of `WireDecoded[]`), the end with its count, or a failure. */
+/**
+ * What the worker posts: a batch of range `range` (JSON text of `WireDecoded[]`), the end of a range
+ * with its count, the end of all with the total, or a failure.
+ */
 export type DecodedBatchMessage =
-  | { type: "batch"; json: string }
+  | { type: "batch"; range: number; json: string }
+  | { type: "range-end"; range: number; count: number }
   | { type: "done"; count: number }
   | { type: "error"; message: string };
 
@@ -87,7 +100,7 @@ function toDecoded(w: WireDecoded): DecodedMessage {
  *   `signal.reason` (the worker is then stopped).
  */
 export async function readDecodedRange(
-  opts: Omit<DecodeWorkerData, "window" | "batchSize"> & {
+  opts: { natsUrl: string; stream: string; fromSeq: number; toSeq: number; filter?: string } & {
     batchSize?: number;
     window?: number;
     signal?: AbortSignal;
@@ -95,6 +108,31 @@ export async function readDecodedRange(
   onBatch: (messages: DecodedMessage[]) => Promise<void> | void,
 ): Promise<number> {
   if (opts.toSeq < opts.fromSeq) return 0;
+  const { fromSeq, toSeq, filter, ...rest } = opts;
+  return readDecodedRanges(
+    { ...rest, ranges: [{ fromSeq, toSeq, ...(filter !== undefined ? { filter } : {}) }] },
+    (messages) => onBatch(messages),
+  );
+}
+
+/**
+ * {@link readDecodedRange} over several ranges in turn on one worker thread (a worker costs its
+ * start-up, the TypeScript loader and the event contract, once): `onBatch` gets each batch with the
+ * index of its range, `onRangeEnd` each range's end with its count, in order; the worker reads the
+ * next range while the main thread finishes the previous one (still at most `window` batches ahead).
+ * Resolves with the total count.
+ * @throws as {@link readDecodedRange}, and whatever `onRangeEnd` throws.
+ */
+export async function readDecodedRanges(
+  opts: Omit<DecodeWorkerData, "window" | "batchSize"> & {
+    batchSize?: number;
+    window?: number;
+    signal?: AbortSignal;
+  },
+  onBatch: (messages: DecodedMessage[], range: number) => Promise<void> | void,
+  onRangeEnd?: (range: number, count: number) => Promise<void> | void,
+): Promise<number> {
+  if (opts.ranges.length === 0) return 0;
   const { signal, ...rest } = opts;
   signal?.throwIfAborted();
   const data: DecodeWorkerData = {
@@ -122,16 +160,23 @@ export async function readDecodedRange(
       worker.on("error", fail);
       signal?.addEventListener("abort", () => fail(signal.reason), { once: true });
       // Behind the batches already posted: an exit before "done" fails only after they are folded.
+      // (A chain already failed by `onBatch` stays failed: its error was reported, and the worker's
+      // exit — the `terminate` below — must not turn it into an unhandled rejection.)
       worker.on("exit", (code) => {
-        chain = chain.then(() => fail(new Error(`replay decode worker exited (${code})`)));
+        chain = chain.then(
+          () => fail(new Error(`replay decode worker exited (${code})`)),
+          () => undefined,
+        );
       });
       worker.on("message", (m: DecodedBatchMessage) => {
         chain = chain.then(async () => {
           if (settled) return;
           if (m.type === "batch") {
             const wire = JSON.parse(m.json) as WireDecoded[];
-            await onBatch(wire.map(toDecoded));
+            await onBatch(wire.map(toDecoded), m.range);
             worker.postMessage("credit");
+          } else if (m.type === "range-end") {
+            await onRangeEnd?.(m.range, m.count);
           } else if (m.type === "done") {
             settled = true;
             resolve(m.count);

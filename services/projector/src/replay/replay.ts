@@ -16,9 +16,19 @@ import { applyEventsBatch } from "../live/events-batch.apply.js";
 import { applyReceiptsBatch } from "../live/receipts-batch.apply.js";
 import { writeDeadLetters } from "../projections/dead-letters.projection.js";
 import type { StoredOrderEvent } from "../projections/order-status.projection.js";
+import { decodeReceipts } from "../projections/webhook-stats.projection.js";
 import { type ProjectorConfig, projectorNames } from "../projector.config.js";
-import { readDecodedRange } from "./decoded-range.reader.js";
+import type { StreamMessage } from "../stream-message.js";
+import { readDecodedRanges } from "./decoded-range.reader.js";
 import { ReadModelsFold } from "./read-models.fold.js";
+import {
+  foreignProjectOf,
+  listStreamProjects,
+  ProjectScopeError,
+  projectEventsFilter,
+  projectReceiptsFilter,
+  unscopedFilter,
+} from "./stream-projects.reader.js";
 import { readStreamRange } from "./stream-range.reader.js";
 import { copyRows, inSchema, type RowOf, type WrittenTable } from "./table-writer.js";
 
@@ -85,17 +95,24 @@ export interface ReplayResult {
 const PROGRESS_EVERY = 50_000;
 
 /**
- * Rebuilds every read model from the streams, blue/green (docs/ARCHITECTURE.md "Postgres"):
+ * Rebuilds every read model from the streams, blue/green (docs/ARCHITECTURE.md "Postgres"),
+ * project by project:
  *
  * 1. Notes the last sequence of the events and receipts streams, creates a fresh schema
- *    (`createReadModelSchema`), reads both streams from sequence 1 with ordered consumers and folds
- *    them in memory with the live projector's rules and row builders ({@link ReadModelsFold}). The
- *    events stream is read and decoded on a worker thread (`readDecodedRange`) while this thread
- *    folds and writes.
- * 2. Bulk-writes the rows (`COPY … FROM STDIN` in chunks of `REPLAY_BATCH_ROWS`, on
- *    `REPLAY_WRITERS` connections of its own, opened from `config.DATABASE_URL`) and the checkpoints
- *    into tables created without their secondary indexes, then builds those (`READ_MODEL_INDEXES`,
- *    `REPLAY_WRITERS` at a time).
+ *    (`createReadModelSchema`) and lists the projects of both streams from the server's subject
+ *    index (`listStreamProjects`: registered or not). For each project in turn it reads the
+ *    project's events (`{root}.events.{project}.>`, a server-side consumer filter) from sequence 1,
+ *    decoded on a worker thread (`readDecodedRange`), then its receipts (`{root}.receipts.{project}.>`),
+ *    folds them in memory with the live projector's rules and row builders ({@link ReadModelsFold}),
+ *    bulk-writes the project's rows and drops its state — so peak memory is the largest project's
+ *    state, not the stream's. Messages outside the project scheme (`{root}.events.{token}`) are
+ *    read first on their own: poison becomes dead letters with its stream sequence as always; a
+ *    decodable event there, or an event whose project differs from its subject's
+ *    (`ProjectScopeError`), makes the replay start over folding the whole stream in one pass
+ *    (the same rows, memory unbounded). Checkpoints are the last global stream sequences read.
+ * 2. Bulk-writes (`COPY … FROM STDIN` in chunks of `REPLAY_BATCH_ROWS`, on `REPLAY_WRITERS`
+ *    connections of its own, opened from `config.DATABASE_URL`) into tables created without their
+ *    secondary indexes, then builds those (`READ_MODEL_INDEXES`, `REPLAY_WRITERS` at a time).
  * 3. With `swap`: applies the messages between the replay's position and the live checkpoints with
  *    the live batch code (no notices) — first without the lock, then, in one transaction holding the
  *    projector lock (live writers wait), the few that arrived meanwhile; sets nothing else (the
@@ -125,65 +142,53 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
   const receiptsLast = (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq;
   const schema = opts.schema ?? `rm_next_${Date.now()}`;
   if (schema === "rm") throw new Error("replayReadModels: the schema to build must not be rm");
-  await createReadModelSchema(db as unknown as Kysely<unknown>, schema, { secondaryIndexes: false });
   let swapped = false;
-  const writer = new RowWriter(inSchema(db, schema), schema, config, logger, (n) => progress("write", n, 0));
+  const bulk: { writer: RowWriter | null } = { writer: null };
+  // A fresh schema and writer (again when the project-by-project read has to start over).
+  const fresh = async (): Promise<RowWriter> => {
+    await bulk.writer?.close();
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
+    await createReadModelSchema(db as unknown as Kysely<unknown>, schema, { secondaryIndexes: false });
+    bulk.writer = new RowWriter(inSchema(db, schema), schema, config, logger, (n) => progress("write", n, 0));
+    return bulk.writer;
+  };
   try {
-    const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
-    // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
-    // the few rows a later sync or the interval rules change are corrected after the read.
-    let pendingEvents: RowOf<"order_status_events">[] = [];
-    // Rows are not copied: a row changed before its chunk is serialised is written changed, and
-    // the correction after the read writes the same final values anyway.
-    fold.onStoredEvent = (e) => {
-      pendingEvents.push(e);
-    };
-    let nextReport = PROGRESS_EVERY;
-    const range = {
-      natsUrl: config.NATS_URL,
-      stream: names.eventsStream,
-      fromSeq: 1,
-      toSeq: eventsLast,
+    const ranges = { eventsTo: eventsLast, receiptsTo: receiptsLast };
+    const reading: ReadingContext = {
+      deps,
+      writer: await fresh(),
+      ranges,
       ...(signal ? { signal } : {}),
+      onEvents: (done) => progress("events", done, eventsLast),
     };
-    await readDecodedRange(range, async (batch) => {
-      for (const d of batch) fold.applyDecoded(d.msg, d.result);
-      if (pendingEvents.length >= config.REPLAY_BATCH_ROWS) {
-        const rows = pendingEvents;
-        pendingEvents = [];
-        await writer.submit("order_status_events", rows);
-      }
-      if (fold.eventCount >= nextReport) {
-        progress("events", fold.eventCount, eventsLast);
-        nextReport += PROGRESS_EVERY;
-      }
-    });
-    await writer.submit("order_status_events", pendingEvents);
-    progress("events", fold.eventCount, eventsLast);
-    await readStreamRange(
-      nats.js,
-      names.receiptsStream,
-      1,
-      receiptsLast,
-      (batch) => {
-        for (const m of batch) fold.applyReceipt(m);
-      },
-      undefined,
-      signal,
-    );
-    progress("receipts", fold.receiptCount, receiptsLast);
-
-    const rowsWritten = await writeFold(writer, fold);
-    await writer.close();
-    progress("write", rowsWritten, rowsWritten);
+    let totals: FoldTotals;
+    try {
+      totals = await foldByProject(reading);
+    } catch (error) {
+      if (!(error instanceof ProjectScopeError)) throw error;
+      logger.warn(
+        { err: error },
+        "replay: the streams do not follow the project subject scheme; folding the whole stream in one pass",
+      );
+      totals = await foldPasses({ ...reading, writer: await fresh() }, [{ project: null }]);
+    }
+    const target = inSchema(db, schema);
+    if (totals.lastEvent)
+      await writeCheckpoint(target, schema, "events", totals.lastEvent.seq, totals.lastEvent.timestamp);
+    if (totals.lastReceipt)
+      await writeCheckpoint(target, schema, "receipts", totals.lastReceipt.seq, totals.lastReceipt.timestamp);
+    progress("events", totals.events, eventsLast);
+    progress("receipts", totals.receipts, receiptsLast);
+    await bulk.writer?.close();
+    progress("write", totals.rows, totals.rows);
     await buildIndexes(db, schema, config.REPLAY_WRITERS);
     progress("indexes", READ_MODEL_INDEXES.length, READ_MODEL_INDEXES.length);
 
     const result = {
-      events: fold.eventCount,
-      receipts: fold.receiptCount,
-      eventsSeq: fold.lastEvent?.seq ?? 0,
-      receiptsSeq: fold.lastReceipt?.seq ?? 0,
+      events: totals.events,
+      receipts: totals.receipts,
+      eventsSeq: totals.lastEvent?.seq ?? 0,
+      receiptsSeq: totals.lastReceipt?.seq ?? 0,
     };
     if (opts.swap === false) {
       return {
@@ -198,68 +203,16 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
     signal?.throwIfAborted();
     await opts.beforeSwap?.({ eventsSeq: result.eventsSeq, receiptsSeq: result.receiptsSeq });
     signal?.throwIfAborted();
-    const catchUp = async (
-      trx: Kysely<Database>,
-      live: { events: number; receipts: number },
-      oneTx: boolean,
-    ) => {
-      const next = inSchema(trx, schema);
-      const from = {
-        events: (await readCheckpointRow(next, "events"))?.stream_seq ?? 0,
-        receipts: (await readCheckpointRow(next, "receipts"))?.stream_seq ?? 0,
-      };
-      // Never wait for sequences the stream does not have (a checkpoint from a reset stream).
-      const to = {
-        events: Math.min(live.events, (await nats.jsm.streams.info(names.eventsStream)).state.last_seq),
-        receipts: Math.min(live.receipts, (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq),
-      };
-      const inTx = (fn: (t: Kysely<Database>) => Promise<unknown>) =>
-        oneTx ? fn(trx) : db.transaction().execute(fn);
-      const applied = { events: 0, receipts: 0 };
-      if (to.events > from.events) {
-        applied.events = await readStreamRange(
-          nats.js,
-          names.eventsStream,
-          from.events + 1,
-          to.events,
-          (b) =>
-            inTx((t) =>
-              applyEventsBatch(t, b, {
-                schema,
-                stream: names.eventsStream,
-                scheme: names.scheme,
-                produceNotices: false,
-              }),
-            ).then(() => undefined),
-          undefined,
-          signal,
-        );
-      }
-      if (to.receipts > from.receipts) {
-        applied.receipts = await readStreamRange(
-          nats.js,
-          names.receiptsStream,
-          from.receipts + 1,
-          to.receipts,
-          (b) =>
-            inTx((t) => applyReceiptsBatch(t, b, { schema, stream: names.receiptsStream })).then(
-              () => undefined,
-            ),
-          undefined,
-          signal,
-        );
-      }
-      return applied;
-    };
+    const catchUpOpts = signal ? { signal } : {};
     // First without the lock (the live projector keeps writing `rm`; only the replay writes the new
     // schema), so that the locked step below has little left to apply.
-    const early = await catchUp(db, await liveCheckpoints(db), false);
+    const early = await catchUpSchema(deps, db, schema, await liveCheckpoints(db), false, catchUpOpts);
     const oldSchema = `rm_old_${Date.now()}`;
     const caughtUp = { ...early };
     const positions = await db.transaction().execute(async (trx) => {
       await takeProjectorLock(trx);
       const live = await liveCheckpoints(trx);
-      const late = await catchUp(trx, live, true);
+      const late = await catchUpSchema(deps, trx, schema, live, true, catchUpOpts);
       signal?.throwIfAborted();
       caughtUp.events += late.events;
       caughtUp.receipts += late.receipts;
@@ -291,11 +244,284 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       ...rate(result, seconds()),
     };
   } catch (error) {
-    await writer.close();
+    await bulk.writer?.close();
     if (!swapped)
       await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Applies the messages between the checkpoints of `schema` and `live` (capped at each stream's last
+ * sequence) to `schema` with the live batch code, without notices (`applyEventsBatch`,
+ * `applyReceiptsBatch`). `oneTx`: every batch in `trx` (the caller's transaction, e.g. one holding
+ * the projector lock); otherwise each batch in its own transaction on `deps.db`. `filters` restricts
+ * the read to one project's subjects (a project recompute's staging schema); the checkpoints of
+ * `schema` then end at that project's last message applied. Returns the messages applied per stream.
+ * @throws NATS/Postgres errors and `signal.reason`.
+ */
+export async function catchUpSchema(
+  deps: ReplayDeps,
+  trx: Kysely<Database>,
+  schema: string,
+  live: { readonly events: number; readonly receipts: number },
+  oneTx: boolean,
+  opts: { signal?: AbortSignal; filters?: { events: string; receipts: string } } = {},
+): Promise<{ events: number; receipts: number }> {
+  const { nats, db, config } = deps;
+  const names = projectorNames(config);
+  const signal = opts.signal;
+  const next = inSchema(trx, schema);
+  const from = {
+    events: (await readCheckpointRow(next, "events"))?.stream_seq ?? 0,
+    receipts: (await readCheckpointRow(next, "receipts"))?.stream_seq ?? 0,
+  };
+  // Never wait for sequences the stream does not have (a checkpoint from a reset stream).
+  const to = {
+    events: Math.min(live.events, (await nats.jsm.streams.info(names.eventsStream)).state.last_seq),
+    receipts: Math.min(live.receipts, (await nats.jsm.streams.info(names.receiptsStream)).state.last_seq),
+  };
+  const inTx = (fn: (t: Kysely<Database>) => Promise<unknown>) =>
+    oneTx ? fn(trx) : db.transaction().execute(fn);
+  const applied = { events: 0, receipts: 0 };
+  if (to.events > from.events) {
+    applied.events = await readStreamRange(
+      nats.js,
+      names.eventsStream,
+      from.events + 1,
+      to.events,
+      (b) =>
+        inTx((t) =>
+          applyEventsBatch(t, b, {
+            schema,
+            stream: names.eventsStream,
+            scheme: names.scheme,
+            produceNotices: false,
+          }),
+        ).then(() => undefined),
+      undefined,
+      signal,
+      opts.filters?.events,
+      nats.jsm,
+    );
+  }
+  if (to.receipts > from.receipts) {
+    applied.receipts = await readStreamRange(
+      nats.js,
+      names.receiptsStream,
+      from.receipts + 1,
+      to.receipts,
+      (b) =>
+        inTx((t) => applyReceiptsBatch(t, b, { schema, stream: names.receiptsStream })).then(() => undefined),
+      undefined,
+      signal,
+      opts.filters?.receipts,
+      nats.jsm,
+    );
+  }
+  return applied;
+}
+
+/** What a fold pass reads into and writes with. */
+export interface ReadingContext {
+  readonly deps: ReplayDeps;
+  readonly writer: RowWriter;
+  /** The last sequences to read (inclusive). */
+  readonly ranges: { readonly eventsTo: number; readonly receiptsTo: number };
+  readonly signal?: AbortSignal;
+  /** Events folded so far (every ~50,000). */
+  readonly onEvents?: (done: number) => void;
+}
+
+/** What fold passes read and wrote: messages, the last message of each stream, rows written. */
+export interface FoldTotals {
+  events: number;
+  receipts: number;
+  lastEvent: StreamMessage | null;
+  lastReceipt: StreamMessage | null;
+  rows: number;
+}
+
+/**
+ * One fold pass: a project (its events and receipts by subject filter), the messages outside the
+ * project scheme (`unscoped`), or the whole stream (`project: null`).
+ */
+export type FoldPass = { readonly project: string | null } | { readonly unscoped: true };
+
+/**
+ * Folds the streams project by project ({@link listStreamProjects}), the unscoped messages first;
+ * throws `ProjectScopeError` when the streams do not follow the project subject scheme.
+ */
+async function foldByProject(ctx: ReadingContext): Promise<FoldTotals> {
+  const { nats, config } = ctx.deps;
+  const names = projectorNames(config);
+  const layout = await listStreamProjects(
+    nats.jsm,
+    { events: names.eventsStream, receipts: names.receiptsStream },
+    names.scheme,
+  );
+  const passes: FoldPass[] = [];
+  if (layout.unscoped.events + layout.unscoped.receipts > 0) passes.push({ unscoped: true });
+  for (const project of layout.projects) passes.push({ project });
+  ctx.deps.logger.info(
+    { projects: layout.projects.length, unscoped: layout.unscoped },
+    "replay: folding project by project",
+  );
+  return foldPasses(ctx, passes);
+}
+
+/** Runs `passes` in order, each into a fresh fold written (and dropped) before the next. */
+async function foldPasses(ctx: ReadingContext, passes: readonly FoldPass[]): Promise<FoldTotals> {
+  const totals: FoldTotals = { events: 0, receipts: 0, lastEvent: null, lastReceipt: null, rows: 0 };
+  await readPasses(ctx, passes, async (pass, fold) => {
+    if ("unscoped" in pass && fold.deadLetters.length !== fold.eventCount + fold.receiptCount) {
+      throw new ProjectScopeError(
+        "a decodable message is on a subject without a project token ({root}.events.{token})",
+      );
+    }
+    totals.rows += await writeFold(ctx.writer, fold);
+    totals.events += fold.eventCount;
+    totals.receipts += fold.receiptCount;
+    if (fold.lastEvent && fold.lastEvent.seq > (totals.lastEvent?.seq ?? 0))
+      totals.lastEvent = fold.lastEvent;
+    if (fold.lastReceipt && fold.lastReceipt.seq > (totals.lastReceipt?.seq ?? 0))
+      totals.lastReceipt = fold.lastReceipt;
+  });
+  return totals;
+}
+
+/**
+ * Reads one pass's events (decoded on a worker thread) and receipts into a new {@link ReadModelsFold},
+ * streaming its `order_status_events` rows to the writer meanwhile, and returns the fold (its other
+ * rows not written). In a project pass every event and receipt must belong to the project
+ * (`ProjectScopeError` otherwise).
+ */
+export async function foldPass(ctx: ReadingContext, pass: FoldPass): Promise<ReadModelsFold> {
+  const out: { fold: ReadModelsFold | null } = { fold: null };
+  await readPasses(ctx, [pass], (_, fold) => {
+    out.fold = fold;
+  });
+  if (!out.fold) throw new Error("foldPass: the pass ended without a fold");
+  return out.fold;
+}
+
+/**
+ * Reads `passes` in order: the events of all of them on one decode worker (`readDecodedRanges`, a
+ * range per pass with its subject filter), each pass's receipts on this thread after its events;
+ * hands each pass's fold to `onFolded` (awaited before the next pass is folded; the worker reads
+ * ahead within its window).
+ */
+async function readPasses(
+  ctx: ReadingContext,
+  passes: readonly FoldPass[],
+  onFolded: (pass: FoldPass, fold: ReadModelsFold) => Promise<void> | void,
+): Promise<void> {
+  const { config } = ctx.deps;
+  const names = projectorNames(config);
+  const filtersOf = (pass: FoldPass) => {
+    if ("unscoped" in pass)
+      return {
+        events: unscopedFilter(names.scheme, "events"),
+        receipts: unscopedFilter(names.scheme, "receipts"),
+      };
+    if (pass.project === null) return null;
+    return {
+      events: projectEventsFilter(names.scheme, pass.project),
+      receipts: projectReceiptsFilter(names.scheme, pass.project),
+    };
+  };
+  let before = 0;
+  let current: {
+    index: number;
+    fold: ReadModelsFold;
+    pending: RowOf<"order_status_events">[];
+    next: number;
+  } | null = null;
+  const start = (index: number) => {
+    const fold = new ReadModelsFold(names.eventsStream, names.receiptsStream);
+    const state = { index, fold, pending: [] as RowOf<"order_status_events">[], next: PROGRESS_EVERY };
+    // order_status_events rows go out while the stream is read (Postgres works while Node decodes);
+    // the few rows a later sync or the interval rules change are corrected after the read. Rows are
+    // not copied: a row changed before its chunk is serialised is written changed, and the
+    // correction after the read writes the same final values anyway.
+    fold.onStoredEvent = (e) => {
+      state.pending.push(e);
+    };
+    current = state;
+    return state;
+  };
+  const stateOf = (index: number) => (current !== null && current.index === index ? current : start(index));
+  await readDecodedRanges(
+    {
+      natsUrl: config.NATS_URL,
+      stream: names.eventsStream,
+      ranges: passes.map((pass) => {
+        const filters = filtersOf(pass);
+        return { fromSeq: 1, toSeq: ctx.ranges.eventsTo, ...(filters ? { filter: filters.events } : {}) };
+      }),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    },
+    async (batch, index) => {
+      const state = stateOf(index);
+      const pass = passes[index]!;
+      const project = "project" in pass ? pass.project : null;
+      for (const d of batch) {
+        if (project !== null && d.result.ok) {
+          const foreign = foreignProjectOf(d.result.event, project);
+          if (foreign !== null)
+            throw new ProjectScopeError(
+              `message ${d.msg.seq} of ${names.eventsStream} is on a subject of project ${project} but belongs to ${foreign}`,
+            );
+        }
+        state.fold.applyDecoded(d.msg, d.result);
+      }
+      if (state.pending.length >= config.REPLAY_BATCH_ROWS) {
+        const rows = state.pending;
+        state.pending = [];
+        await ctx.writer.submit("order_status_events", rows);
+      }
+      if (state.fold.eventCount >= state.next) {
+        ctx.onEvents?.(before + state.fold.eventCount);
+        state.next += PROGRESS_EVERY;
+      }
+    },
+    async (index) => {
+      const state = stateOf(index);
+      current = null;
+      const pass = passes[index]!;
+      const project = "project" in pass ? pass.project : null;
+      const { fold } = state;
+      await ctx.writer.submit("order_status_events", state.pending);
+      state.pending = [];
+      fold.onStoredEvent = null;
+      await readStreamRange(
+        ctx.deps.nats.js,
+        names.receiptsStream,
+        1,
+        ctx.ranges.receiptsTo,
+        (batch) => {
+          for (const m of batch) {
+            if (project !== null) {
+              const r = decodeReceipts(m.data);
+              const foreign = r.ok ? r.receipts.find((x) => x.project_id !== project) : undefined;
+              if (foreign)
+                throw new ProjectScopeError(
+                  `message ${m.seq} of ${names.receiptsStream} is on a subject of project ${project} but holds a receipt of ${foreign.project_id}`,
+                );
+            }
+            fold.applyReceipt(m);
+          }
+        },
+        undefined,
+        ctx.signal,
+        filtersOf(pass)?.receipts,
+        ctx.deps.nats.jsm,
+      );
+      before += fold.eventCount;
+      ctx.onEvents?.(before);
+      await onFolded(pass, fold);
+    },
+  );
 }
 
 function rate(r: { events: number; receipts: number }, s: number) {
@@ -342,7 +568,7 @@ async function liveCheckpoints(
  * `submit` waits only for a free slot; `drain` waits for all and rethrows the first failure; `close`
  * ends the pool.
  */
-class RowWriter {
+export class RowWriter {
   private readonly inflight = new Set<Promise<void>>();
   private failure: unknown = null;
   private readonly pool: pg.Pool;
@@ -402,10 +628,13 @@ class RowWriter {
 /**
  * Writes the rest of a fold (everything but the `order_status_events` rows already streamed): the
  * order-derived rows, the other read models, the corrections of streamed event rows (groups
- * changed by a later sync, absorbed events), dead letters and checkpoints. Returns the rows written.
+ * changed by a later sync, absorbed events) and dead letters — not the checkpoints (the caller
+ * knows the positions: a replay's last messages, a recompute's live ones). Returns the rows written
+ * by this call (the streamed event rows counted when they complete).
  */
-async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<number> {
+export async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<number> {
   const { schema, target } = writer;
+  const writtenBefore = writer.written;
   const chunk = writer.config.REPLAY_BATCH_ROWS;
   fold.finalizeGroups();
   // The keyed projections' final states (projects, dictionaries, CRM users, deals, settings, items,
@@ -467,9 +696,5 @@ async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promise<numbe
       WHERE e.project_id = f.p AND e.dedup_key = f.k`.execute(target);
   }
   await writeDeadLetters(target, schema, fold.deadLetters);
-  if (fold.lastEvent)
-    await writeCheckpoint(target, schema, "events", fold.lastEvent.seq, fold.lastEvent.timestamp);
-  if (fold.lastReceipt)
-    await writeCheckpoint(target, schema, "receipts", fold.lastReceipt.seq, fold.lastReceipt.timestamp);
-  return writer.written + fold.deadLetters.length;
+  return writer.written - writtenBefore + fold.deadLetters.length;
 }

@@ -26,46 +26,55 @@ async function run(): Promise<void> {
   const nats = await connectNats(opts.natsUrl, "pulse-replay-decoder");
   try {
     let count = 0;
-    await readStreamRange(
-      nats.js,
-      opts.stream,
-      opts.fromSeq,
-      opts.toSeq,
-      async (batch) => {
-        const out: WireDecoded[] = [];
-        for (let i = 0; i < batch.length; i++) {
-          const m = batch[i]!;
-          const r = decodeForProjection(m.data);
-          if (r.ok) {
-            // No projection reads the delivery; it is most of an event's bytes.
-            r.event.raw = null;
-            out.push(
-              i === batch.length - 1
-                ? { seq: m.seq, event: r.event, timestamp: m.timestamp }
-                : { seq: m.seq, event: r.event },
-            );
-          } else {
-            out.push({
-              seq: m.seq,
-              subject: m.subject,
-              timestamp: m.timestamp,
-              reason: r.reason,
-              data: Buffer.from(m.data).toString("base64"),
+    for (const [index, range] of opts.ranges.entries()) {
+      let inRange = 0;
+      await readStreamRange(
+        nats.js,
+        opts.stream,
+        range.fromSeq,
+        range.toSeq,
+        async (batch) => {
+          const out: WireDecoded[] = [];
+          for (let i = 0; i < batch.length; i++) {
+            const m = batch[i]!;
+            const r = decodeForProjection(m.data);
+            if (r.ok) {
+              // No projection reads the delivery; it is most of an event's bytes.
+              r.event.raw = null;
+              out.push(
+                i === batch.length - 1
+                  ? { seq: m.seq, event: r.event, timestamp: m.timestamp }
+                  : { seq: m.seq, event: r.event },
+              );
+            } else {
+              out.push({
+                seq: m.seq,
+                subject: m.subject,
+                timestamp: m.timestamp,
+                reason: r.reason,
+                data: Buffer.from(m.data).toString("base64"),
+              });
+            }
+          }
+          while (credits === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
             });
           }
-        }
-        while (credits === 0) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-        }
-        credits--;
-        count += out.length;
-        const message: DecodedBatchMessage = { type: "batch", json: JSON.stringify(out) };
-        port.postMessage(message);
-      },
-      opts.batchSize,
-    );
+          credits--;
+          inRange += out.length;
+          const message: DecodedBatchMessage = { type: "batch", range: index, json: JSON.stringify(out) };
+          port.postMessage(message);
+        },
+        opts.batchSize,
+        undefined,
+        range.filter,
+        nats.jsm,
+      );
+      count += inRange;
+      const end: DecodedBatchMessage = { type: "range-end", range: index, count: inRange };
+      port.postMessage(end);
+    }
     const done: DecodedBatchMessage = { type: "done", count };
     port.postMessage(done);
   } finally {
