@@ -1,16 +1,12 @@
-import { TABLE_COLUMNS, type WrittenTable } from "../replay/table-writer.js";
+import { PROJECT_SCOPED_TABLES as DECLARED_PROJECT_SCOPED } from "@pulse/infra";
+import type { WrittenTable } from "../replay/table-writer.js";
+
+export { writtenColumns } from "../replay/table-writer.js";
 
 /**
- * The project-scoped read-model tables: every written table with a `project_id` column
- * (`TABLE_COLUMNS`), in its declaration order. A project recompute replaces exactly these rows of
- * its project; the others (`checkpoints`, `dead_letters`: stream positions and poison, global) are
- * left alone. Derived, so a table added to `TABLE_COLUMNS` with a `project_id` joins by itself.
+ * The project-scoped read-model tables, as the projector writes them: every declared table with a
+ * `project_id` column (`PROJECT_SCOPED_TABLES` of `infra/src/db/read-models.tables.ts`), in
+ * declaration order. A project recompute replaces exactly these rows of its project; the others
+ * (`checkpoints`, `dead_letters`: stream positions and poison, global) are left alone.
  */
-export const PROJECT_SCOPED_TABLES: readonly WrittenTable[] = (
-  Object.keys(TABLE_COLUMNS) as WrittenTable[]
-).filter((table) => Object.hasOwn(TABLE_COLUMNS[table], "project_id"));
-
-/** The columns of `table` as the projector writes them (`TABLE_COLUMNS` order). */
-export function writtenColumns(table: WrittenTable): readonly string[] {
-  return Object.keys(TABLE_COLUMNS[table]);
-}
+export const PROJECT_SCOPED_TABLES: readonly WrittenTable[] = DECLARED_PROJECT_SCOPED;

@@ -55,6 +55,11 @@ const TABLE_COLUMNS = Object.fromEntries(
   ]),
 ) as Readonly<Record<WrittenTable, Readonly<Record<string, PgType>>>>;
 
+/** The columns of `table` in the order the projector writes them (its declaration's order). */
+export function writtenColumns(table: WrittenTable): readonly string[] {
+  return Object.keys(TABLE_COLUMNS[table]);
+}
+
 const INT4_MIN = -(2 ** 31);
 const INT4_MAX = 2 ** 31 - 1;
 
