@@ -5,6 +5,7 @@ import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import type { DurationsBlock, StatusDurationsResponse } from "./analytics.schemas.js";
 import { buildQueryApp, type QueryApp } from "./app.js";
 import { QueryConfig } from "./config.js";
+import { seedOwnerToken } from "./testing/accounts.fixtures.js";
 import { insertGroups, insertOrders, insertProject, insertStatuses } from "./testing/fixtures.js";
 
 const TOKEN = "test-admin-token-0123456789";
@@ -47,7 +48,8 @@ interface Seed {
 
 before(async () => {
   env = await createTestEnv("qanalytics");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   app = await buildQueryApp({
     db: env.db,
     nats: env.nats,

@@ -9,6 +9,7 @@ import { QueryConfig } from "./config.js";
 import type { QueryDeps } from "./deps.js";
 import { exportAnalyses } from "./dialogs.repository.js";
 import type { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs.schemas.js";
+import { seedOwnerToken } from "./testing/accounts.fixtures.js";
 import {
   DIALOG_501,
   seedDialogScenario,
@@ -53,7 +54,8 @@ const item = (r: AnalysisListResponse, leadId: number): AnalysisItem => {
 
 before(async () => {
   env = await createTestEnv("qdialogs");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   const principals: Record<string, Principal> = {
     [TOKEN]: { subject: "admin", role: "admin", projects: "*" },
     [OTHER_VIEWER]: { subject: "v-other", role: "viewer", projects: ["other"] },

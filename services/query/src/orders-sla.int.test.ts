@@ -13,6 +13,7 @@ import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { buildQueryApp, type QueryApp } from "./app.js";
 import { QueryConfig } from "./config.js";
 import type { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
+import { seedOwnerToken } from "./testing/accounts.fixtures.js";
 import { insertEvents, insertGroups, insertOrders, insertProject } from "./testing/fixtures.js";
 
 const TOKEN = "test-admin-token-0123456789";
@@ -139,7 +140,8 @@ const domainState = (orderId: number, groupId: number, asOf: string) => {
 
 before(async () => {
   env = await createTestEnv("qordersla");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   app = await buildQueryApp({
     db: env.db,
     nats: env.nats,

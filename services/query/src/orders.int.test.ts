@@ -5,6 +5,7 @@ import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { buildQueryApp, type QueryApp } from "./app.js";
 import { QueryConfig } from "./config.js";
 import type { OrderListResponse, TimelineResponse } from "./orders.schemas.js";
+import { seedOwnerToken } from "./testing/accounts.fixtures.js";
 import {
   insertCrmUsers,
   insertEvents,
@@ -45,7 +46,8 @@ const kpiOf = (r: OrderListResponse) =>
 
 before(async () => {
   env = await createTestEnv("qorders");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   app = await buildQueryApp({
     db: env.db,
     nats: env.nats,

@@ -8,6 +8,7 @@ import { QueryConfig } from "./config.js";
 import type { QueryDeps } from "./deps.js";
 import type { ShiftReportResponse } from "./reports.schemas.js";
 import type { ShiftDealsResponse } from "./shifts.schemas.js";
+import { seedOwnerToken } from "./testing/accounts.fixtures.js";
 import {
   DIALOG_501,
   insertShiftSettings,
@@ -39,7 +40,8 @@ async function appAt(now: string): Promise<QueryApp> {
 
 before(async () => {
   env = await createTestEnv("qreports");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   const principals: Record<string, Principal> = {
     [TOKEN]: { subject: "admin", role: "admin", projects: "*" },
     [OTHER_VIEWER]: { subject: "v-other", role: "viewer", projects: ["other"] },
