@@ -3,15 +3,17 @@
  * `buildQueryApp(deps)` is the testable unit; `server.ts` is the process.
  */
 
-export { apiTokenAuthenticator, principalOfUser, sessionAuthenticator } from "./accounts.auth.js";
+export { apiTokenAuthenticator, principalOfUser, sessionAuthenticator } from "./accounts/accounts.auth.js";
 export {
   findUserByLogin,
   insertApiToken,
   insertUser,
   isUniqueViolation,
   putMembership,
-} from "./accounts.repository.js";
-export { Me } from "./accounts.schemas.js";
+} from "./accounts/accounts.repository.js";
+export { Me } from "./accounts/accounts.schemas.js";
+export { type AuditEntry, maskSecrets, recordAudit } from "./accounts/audit.repository.js";
+export { hashPassword, newSecret, sha256Hex, verifyPassword } from "./accounts/passwords.js";
 export {
   ANALYSIS_RUN_TIMEOUT_MS,
   AnalysisRunAccepted,
@@ -19,8 +21,11 @@ export {
   AnalysisRunReply,
   AnalysisRunRequest,
   analysisRunSubject,
-} from "./analysis.contract.js";
-export { StatusDurationsQuery, StatusDurationsResponse } from "./analytics.schemas.js";
+} from "./analysis/analysis.contract.js";
+export { StatusDurationsQuery, StatusDurationsResponse } from "./analytics/analytics.schemas.js";
+export { loadQueryConfig, QueryConfig } from "./config.js";
+export type { QueryDeps } from "./deps.js";
+export { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs/dialogs.schemas.js";
 export {
   AppError,
   ConflictError,
@@ -29,9 +34,8 @@ export {
   ServiceUnavailableError,
   UnauthorizedError,
   ValidationError,
-} from "./app.errors.js";
-export { buildQueryApp, type QueryApp } from "./app.js";
-export { type AuditEntry, maskSecrets, recordAudit } from "./audit.repository.js";
+} from "./http/app.errors.js";
+export { buildQueryApp, type QueryApp } from "./http/app.js";
 export {
   type Authenticator,
   assertAdmin,
@@ -45,24 +49,20 @@ export {
   roleIn,
   SESSION_COOKIE,
   type SessionAuthenticator,
-} from "./auth.plugin.js";
-export { loadQueryConfig, QueryConfig } from "./config.js";
-export type { QueryDeps } from "./deps.js";
-export { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs.schemas.js";
+} from "./http/auth.plugin.js";
+export { Problem } from "./http/problem.handler.js";
 export {
   createOrderUpdatesFeed,
   type OrderUpdate,
   type OrderUpdatesFeed,
   type OrderUpdatesSubscription,
-} from "./nats.plugin.js";
-export { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
-export { hashPassword, newSecret, sha256Hex, verifyPassword } from "./passwords.js";
-export { Problem } from "./problem.handler.js";
-export { ReplayDetail, ReplayListResponse } from "./replays.routes.js";
-export { ShiftReportResponse } from "./reports.schemas.js";
+} from "./live/nats.plugin.js";
+export { OrderListResponse, OrderRow, TimelineResponse } from "./orders/orders.schemas.js";
+export { ReplayDetail, ReplayListResponse } from "./projects/replays.routes.js";
+export { ShiftReportResponse } from "./reports/reports.schemas.js";
 export {
   OrderOverridesBody,
   SettingsChangeAccepted,
   SettingsKind,
-} from "./settings.schemas.js";
-export { ShiftDealsResponse } from "./shifts.schemas.js";
+} from "./settings/settings.schemas.js";
+export { ShiftDealsResponse } from "./shifts/shifts.schemas.js";

@@ -4,9 +4,14 @@
  */
 import type { Database } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { findUserByLogin, insertApiToken, insertUser, putMembership } from "../accounts.repository.js";
-import type { Role } from "../auth.plugin.js";
-import { hashPassword, sha256Hex } from "../passwords.js";
+import {
+  findUserByLogin,
+  insertApiToken,
+  insertUser,
+  putMembership,
+} from "../accounts/accounts.repository.js";
+import { hashPassword, sha256Hex } from "../accounts/passwords.js";
+import type { Role } from "../http/auth.plugin.js";
 
 /** When the fixtures' rows were made. */
 const SEEDED_AT = new Date("2026-01-01T00:00:00.000Z");
