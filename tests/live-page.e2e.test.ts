@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { waitFor } from "@pulse/infra/testing";
+import { TEST_OWNER_LOGIN, TEST_PASSWORD } from "@pulse/query/testing";
 import { type Browser, chromium } from "playwright-core";
 import { ADMIN_TOKEN, post, type Stack, startStack } from "./support/stack.js";
 
@@ -60,7 +61,8 @@ test("given the page is connected to a project's live stream, when a webhook cre
   const page = await browser.newPage();
   await page.goto(`${stack.queryUrl}/`);
   await page.fill("#project", "shop-kyiv");
-  await page.fill("#token", ADMIN_TOKEN);
+  await page.fill("#login", TEST_OWNER_LOGIN);
+  await page.fill("#password", TEST_PASSWORD);
   await page.click("#go");
   await page.waitForSelector('#state[data-state="live"]', { timeout: 30_000 });
 
@@ -105,7 +107,8 @@ test("given webhook deliveries of a project, when the page connects, then its we
   const page = await browser.newPage();
   await page.goto(`${stack.queryUrl}/`);
   await page.fill("#project", "shop-kyiv");
-  await page.fill("#token", ADMIN_TOKEN);
+  await page.fill("#login", TEST_OWNER_LOGIN);
+  await page.fill("#password", TEST_PASSWORD);
   await page.click("#go");
   const row = page.locator('#webhook-stats tr[data-source="keycrm"]');
   await row.waitFor({ timeout: 10_000 });
@@ -146,7 +149,8 @@ test("given SLA limits, when orders are judged on their total time in a group, t
   const page = await browser.newPage();
   await page.goto(`${stack.queryUrl}/`);
   await page.fill("#project", "shop-kyiv");
-  await page.fill("#token", ADMIN_TOKEN);
+  await page.fill("#login", TEST_OWNER_LOGIN);
+  await page.fill("#password", TEST_PASSWORD);
   await page.click("#go");
   await page.waitForSelector('#state[data-state="live"]', { timeout: 10_000 });
   const over = page.locator('tr[data-order-id="990101"] .sla-dot');

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { AuthTables } from "./accounts.tables.js";
 import type { KyselyTable, ReadModelTable } from "./read-models.tables.js";
 
 /**
@@ -50,7 +51,7 @@ export interface ReplaysTable {
 export type ReadModels = { [T in ReadModelTable]: KyselyTable<T> };
 
 /** The whole database as Kysely sees it: read models under `rm.`, operational tables under `ops.`. */
-export type Database = { [T in ReadModelTable as `rm.${T}`]: KyselyTable<T> } & {
+export type Database = AuthTables & { [T in ReadModelTable as `rm.${T}`]: KyselyTable<T> } & {
   "ops.outbox": OutboxTable;
   "ops.replays": ReplaysTable;
 };
