@@ -117,7 +117,7 @@ export async function benchReplay(): Promise<void> {
   const env = await openBench({ fresh: true });
   try {
     const stored = await ensureEventStream(env.nats);
-    const raw = await rawPostgresInsertRate(env.db as unknown as Kysely<unknown>, RAW_ROWS, RAW_BATCH);
+    const raw = await baseline(env);
     const run = await timedReplay(env);
     const ratio = run.result.eventsPerSecond / raw.perSecond;
     const largest = await largestProject(env);
@@ -174,7 +174,7 @@ export async function benchRecompute(): Promise<void> {
       const first = await timedReplay(env);
       console.log(`replayed ${first.result.events} events in ${first.result.seconds.toFixed(1)} s`);
     }
-    const raw = await rawPostgresInsertRate(env.db as unknown as Kysely<unknown>, RAW_ROWS, RAW_BATCH);
+    const raw = await baseline(env);
 
     const projector = createProjector({ nats: env.nats, db: env.db, config: env.config, logger: env.logger });
     await projector.start();
@@ -625,6 +625,15 @@ async function waitReplayDone(db: Kysely<Database>, id: string): Promise<ReplayR
       throw new Error(`recompute ${id} not done after 30 min (status ${row?.status ?? "none"})`);
     await new Promise((res) => setTimeout(res, 50));
   }
+}
+
+/**
+ * The raw batched Postgres insert rate (the machine's yardstick), or zeros with `BENCH_BASELINE=off`
+ * (a loaded machine: the figures of interest first).
+ */
+async function baseline(env: BenchEnv): Promise<{ perSecond: number; rows: number; seconds: number }> {
+  if (process.env["BENCH_BASELINE"] === "off") return { perSecond: 0, rows: 0, seconds: 0 };
+  return rawPostgresInsertRate(env.db as unknown as Kysely<unknown>, RAW_ROWS, RAW_BATCH);
 }
 
 /** The project with the most events in the bench stream (server-side subject counts). */

@@ -356,7 +356,7 @@ async function foldByProject(ctx: ReadingContext): Promise<FoldTotals> {
   const { nats, config } = ctx.deps;
   const names = projectorNames(config);
   const layout = await listStreamProjects(
-    nats.jsm,
+    nats.nc,
     { events: names.eventsStream, receipts: names.receiptsStream },
     names.scheme,
   );

@@ -1,5 +1,6 @@
-import type { JetStreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { DomainEvent, SubjectRoot } from "@pulse/events";
+import type { Nats } from "@pulse/infra";
 
 /**
  * The subject filter of one project's events (`{root}.events.{project}.>`, packages/events
@@ -38,18 +39,23 @@ export interface StreamProjects {
   readonly unscoped: { readonly events: number; readonly receipts: number };
 }
 
+/** Timeout of the subject-listing requests of {@link listStreamProjects}, in ms. */
+export const SUBJECTS_TIMEOUT_MS = 120_000;
+
 /**
  * Lists the projects of the events and receipts streams from the server's subject index: stream info
  * with `subjects_filter` (`{root}.events.>`, `{root}.receipts.>`; paged by the client), which
  * counts messages per subject without reading any. Costs one entry per distinct subject (an order,
- * a lead, a chat), never per message. Deterministic for a given stream content.
- * @throws JetStream errors (stream missing, connection closed).
+ * a lead, a chat), never per message. Deterministic for a given stream content. The requests get
+ * {@link SUBJECTS_TIMEOUT_MS} (a page of 100,000 subjects takes the server a while on a busy machine).
+ * @throws JetStream errors (stream missing, connection closed, timeout).
  */
 export async function listStreamProjects(
-  jsm: JetStreamManager,
+  nc: Nats["nc"],
   streams: { readonly events: string; readonly receipts: string },
   scheme: SubjectRoot,
 ): Promise<StreamProjects> {
+  const jsm: JetStreamManager = await jetstreamManager(nc, { timeout: SUBJECTS_TIMEOUT_MS });
   const byKind = async (stream: string, kind: "events" | "receipts") => {
     const prefix = `${scheme.root}.${kind}.`;
     const info = await jsm.streams.info(stream, { subjects_filter: `${prefix}>` });
