@@ -23,6 +23,39 @@ export {
   type RecomputeSummary,
   recomputeSummary,
 } from "./db/recompute-summary.js";
+export { readSettingsData, readShiftSettings } from "./db/settings.reader.js";
+export {
+  answerProblem,
+  answerRouteNotFound,
+  frameworkErrorCode,
+  installProblemHandlers,
+  type ProblemAnswer,
+  type ProblemHandlerOptions,
+  problemAnswerOf,
+  problemOfAnswer,
+  ROUTER_ERROR_DETAILS,
+  requestPath,
+} from "./http/problem.handler.js";
+export {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDocument,
+  ProblemError,
+  type ProblemErrorOptions,
+  problemDocument,
+  problemType,
+  ServiceUnavailableError,
+  STATUS_TITLES,
+  sendProblem,
+  statusTitle,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./http/problem.js";
 export { problemClientErrorHandler } from "./http-client-error.js";
 export { createLogger, type Logger, REDACT_PATHS, urlWithoutQuery } from "./logger.js";
 export {
@@ -37,5 +70,24 @@ export {
   startOpsServer,
 } from "./metrics.js";
 export { connectNats, ensureStreams, isNotFound, type Nats, natsServers } from "./nats/connection.js";
+export {
+  classifyPublishFailure,
+  coalescingPublisher,
+  DEFAULT_PUBLISH_RETRY,
+  type EventAck,
+  EventPublishError,
+  type EventPublishOptions,
+  isTransientPublishFailure,
+  type PublishCounts,
+  type Publisher,
+  type PublishFailure,
+  type PublishRetryOptions,
+  type PublishWarnLogger,
+  publishBackoffDelayMs,
+  publishDomainEvent,
+  publishDomainEvents,
+  publishEventWithRetry,
+  type RetriedPublishOutcome,
+} from "./nats/event.publisher.js";
 export { type NatsStatus, natsStatusOf } from "./nats/status.js";
 export { SERVICE_NODE_FLAGS } from "./run/node-flags.js";

@@ -20,6 +20,18 @@ export {
   DictionaryUsersSynced,
 } from "./dictionary.events.js";
 export { defineEvent, EnvelopeBase, RawDelivery, WebhookDelivery } from "./envelope.js";
+export {
+  canonicalInstantMs,
+  daysInMonth,
+  type InstantDialect,
+  InstantParseError,
+  type InstantRejection,
+  isCanonicalInstant,
+  type ParsedInstant,
+  parseInstant,
+  utcMs,
+  YEAR_ONE_MS,
+} from "./instant.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";
 export { OrderUpdatedNotice } from "./notices.js";
 export {

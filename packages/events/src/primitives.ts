@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCanonicalInstant } from "./instant.js";
 
 /**
  * A project (tenant) id: lowercase letters, digits, `-` and `_`, 1–63 characters.
@@ -13,11 +14,13 @@ export type ProjectId = z.infer<typeof ProjectId>;
 /**
  * An instant as ISO-8601 UTC with milliseconds, exactly as `Date.prototype.toISOString()` writes it
  * (`2026-10-12T04:27:45.000Z`). Every time in an event is normalised to this form at the boundary so
- * that string order equals time order.
+ * that string order equals time order. The date and time must exist (`2026-13-45`, `2026-02-30`,
+ * `T24:00` are rejected: `isCanonicalInstant` of `instant.ts`).
  */
 export const IsoInstant = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "ISO-8601 UTC instant");
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "ISO-8601 UTC instant")
+  .refine(isCanonicalInstant, "invalid instant: no such date or time");
 /** See {@link IsoInstant}. */
 export type IsoInstant = z.infer<typeof IsoInstant>;
 

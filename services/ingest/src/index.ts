@@ -70,17 +70,6 @@ export {
   radistWhatsappConnections,
 } from "./crm/radist.mapper.js";
 export { buildIngestApp, type IngestAppDeps } from "./http/app.js";
-export {
-  IngestError,
-  type IngestErrorCode,
-  NotFoundError,
-  PayloadTooLargeError,
-  type ProblemDetails,
-  UnauthorizedError,
-  UnavailableError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from "./http/http.errors.js";
 export { IngestConfig } from "./ingest.config.js";
 export {
   AMOCRM_EVENTS_POLLER,

@@ -9,10 +9,10 @@
  * Never an order, lead or dialog id.
  */
 import type { DeliveryOutcome, WebhookSource } from "@pulse/events";
-import { createMetricsRegistry, metricsRequestAllowed } from "@pulse/infra";
+import { createMetricsRegistry, metricsRequestAllowed, sendProblem } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { problemType, UnauthorizedError } from "./http/http.errors.js";
+import { INGEST_PROBLEM_CONTENT_TYPE, metricsUnauthorizedProblem } from "./http/ingest.problems.js";
 
 /** The label value of a request naming no registered project. */
 export const UNKNOWN_PROJECT = "unknown";
@@ -132,17 +132,7 @@ export async function metricsRoutes(
   const registry = (opts.metrics ?? ingestMetrics).registry;
   app.get("/metrics", async (request, reply) => {
     if (!metricsRequestAllowed(request.headers.authorization, opts.token)) {
-      const e = new UnauthorizedError("metrics token required");
-      return reply
-        .code(e.status)
-        .type("application/problem+json; charset=utf-8")
-        .send({
-          type: problemType(e.code),
-          title: e.title,
-          status: e.status,
-          detail: e.message,
-          code: e.code,
-        });
+      return sendProblem(reply, metricsUnauthorizedProblem(), { contentType: INGEST_PROBLEM_CONTENT_TYPE });
     }
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);

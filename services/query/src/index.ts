@@ -27,15 +27,6 @@ export { StatusDurationsQuery, StatusDurationsResponse } from "./analytics/analy
 export { loadQueryConfig, QueryConfig } from "./config.js";
 export type { QueryDeps } from "./deps.js";
 export { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs/dialogs.schemas.js";
-export {
-  AppError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  ValidationError,
-} from "./http/app.errors.js";
 export { buildQueryApp, type QueryApp } from "./http/app.js";
 export {
   type Authenticator,

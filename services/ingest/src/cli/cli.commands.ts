@@ -4,8 +4,8 @@
  * message meant for the operator.
  */
 import { readFile } from "node:fs/promises";
-import { CrmKind, encodeEvent, eventSubject, ProjectId } from "@pulse/events";
-import type { Logger, Nats } from "@pulse/infra";
+import { CrmKind, ProjectId } from "@pulse/events";
+import { type Logger, type Nats, publishDomainEvent } from "@pulse/infra";
 import { SingleBar } from "cli-progress";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
@@ -362,13 +362,7 @@ export async function dictionaryImportCommand(
     now: clock(),
     id: (ctx.newId ?? (() => ids()))(),
   });
-  const ack = await ctx.nats.js.publish(
-    eventSubject({ root: ctx.config.SUBJECT_ROOT }, event),
-    encodeEvent(event),
-    {
-      msgID: event.dedup_key,
-    },
-  );
+  const ack = await publishDomainEvent(ctx.nats.js, { root: ctx.config.SUBJECT_ROOT }, event);
   ctx.out(
     `imported ${content.statuses.length} statuses in ${content.groups.length} groups for ${record.project_id}${ack.duplicate ? " (unchanged)" : ""}`,
   );

@@ -17,9 +17,8 @@
  * delivery is answered 400 and nothing of it is stored; API mappers use the predicates and skip the
  * item with the same reason (formats/keycrm.md §6, amocrm.md §8).
  */
-import { daysInMonth } from "@pulse/domain";
-import type { IsoInstant } from "@pulse/events";
-import { ValidationError } from "../http/http.errors.js";
+import { InstantParseError, type IsoInstant, type ParsedInstant, parseInstant } from "@pulse/events";
+import { ValidationError } from "@pulse/infra";
 
 const DIGITS = /^\d{1,16}$/;
 /** Latest instant the syntax readers accept (2999-12-31): guards the date arithmetic against garbage years. */
@@ -70,6 +69,7 @@ export function readCrmId(value: unknown, field: string): number {
   const n = parseIdText(value);
   if (n !== null && n > 0) return n;
   throw new ValidationError(
+    "validation_failed",
     value === undefined
       ? `${field} is required`
       : `${field} must be a positive integer id, got ${describe(value)}`,
@@ -96,7 +96,10 @@ export function readOptionalUserId(value: unknown, field: string): number | null
   if (value === undefined || value === null || value === "") return null;
   const n = parseIdText(value);
   if (n !== null && n >= 0) return n;
-  throw new ValidationError(`${field} must be a non-negative integer user id, got ${describe(value)}`);
+  throw new ValidationError(
+    "validation_failed",
+    `${field} must be a non-negative integer user id, got ${describe(value)}`,
+  );
 }
 
 /** Printable ASCII, 1–200 characters: the shape of a chat message id (WhatsApp `3EB0…`, Radist ids). */
@@ -147,19 +150,19 @@ export function implausibleTimeReason(epochMs: number, receivedAt: Date): string
  */
 export function assertPlausibleTime(epochMs: number, field: string, receivedAt: Date): void {
   const reason = implausibleTimeReason(epochMs, receivedAt);
-  if (reason !== null) throw new ValidationError(`${field} is implausible: ${reason}`);
+  if (reason !== null) throw new ValidationError("validation_failed", `${field} is implausible: ${reason}`);
 }
 
 function presentButEmpty(field: string): ValidationError {
   return new ValidationError(
+    "validation_failed",
     `${field} is present but empty: a time field is either absent or a time, never ""`,
   );
 }
 
-const CRM_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
-
 /**
- * Parses a KeyCRM timestamp to an ISO-8601 UTC instant with milliseconds (`Date#toISOString`).
+ * Parses a KeyCRM timestamp to an ISO-8601 UTC instant with milliseconds (`Date#toISOString`), with
+ * the one instant parser of `@pulse/events` (`parseInstant`, dialect `crm`).
  * Accepts `2026-10-12T04:27:45.000000Z` (fraction of 1–9 digits, truncated to ms), an explicit
  * offset (`+03:00`), and the zone-less `YYYY-MM-DD HH:MM:SS` / `…THH:MM:SS` forms, which are UTC
  * (KeyCRM: "time in all entities is UTC", formats/keycrm.md §5, §6.1). Syntax only: an event time
@@ -167,37 +170,29 @@ const CRM_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
  * @throws ValidationError for any other shape, an impossible calendar date or a year outside 1970–2999.
  */
 export function readCrmTimestamp(value: unknown, field: string): IsoInstant {
-  const m = typeof value === "string" ? CRM_TIME.exec(value) : null;
-  if (!m)
-    throw new ValidationError(
-      `${field} must be a timestamp like 2026-10-12T04:27:45.000000Z, got ${describe(value)}`,
-    );
-  const [, ys, mos, ds, hs, mis, ss, frac, zone] = m;
-  const y = Number(ys);
-  const mo = Number(mos);
-  const d = Number(ds);
-  const h = Number(hs);
-  const mi = Number(mis);
-  const s = Number(ss);
-  const ms3 = frac ? frac.slice(0, 3).padEnd(3, "0") : "000";
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) {
-    throw new ValidationError(`${field} is not a valid date/time: ${describe(value)}`);
+  let parsed: ParsedInstant;
+  try {
+    if (typeof value !== "string") throw new InstantParseError("malformed", String(value));
+    parsed = parseInstant(value, "crm");
+  } catch (error) {
+    if (!(error instanceof InstantParseError)) throw error;
+    if (error.reason === "malformed")
+      throw new ValidationError(
+        "validation_failed",
+        `${field} must be a timestamp like 2026-10-12T04:27:45.000000Z, got ${describe(value)}`,
+      );
+    if (error.reason === "offset")
+      throw new ValidationError(
+        "validation_failed",
+        `${field} has an invalid UTC offset: ${describe(value)}`,
+      );
+    throw new ValidationError("validation_failed", `${field} is not a valid date/time: ${describe(value)}`);
   }
-  // UTC already (KeyCRM's own forms): the instant is the matched fields, written in ISO form.
-  if (!zone || zone === "Z") {
-    if (y > 2999) throw new ValidationError(`${field} is out of range: ${describe(value)}`);
-    return `${ys}-${mos}-${ds}T${hs}:${mis}:${ss}.${ms3}Z`;
-  }
-  const sign = zone[0] === "-" ? -1 : 1;
-  const digits = zone.slice(1).replace(":", "");
-  const oh = Number(digits.slice(0, 2));
-  const om = Number(digits.slice(2));
-  if (oh > 14 || om > 59) throw new ValidationError(`${field} has an invalid UTC offset: ${describe(value)}`);
-  const offsetMinutes = sign * (oh * 60 + om);
-  const epochMs = Date.UTC(y, mo - 1, d, h, mi, s, Number(ms3)) - offsetMinutes * 60_000;
-  if (epochMs < 0 || epochMs > MAX_MS)
-    throw new ValidationError(`${field} is out of range: ${describe(value)}`);
-  return new Date(epochMs).toISOString();
+  if (parsed.year < 1970)
+    throw new ValidationError("validation_failed", `${field} is not a valid date/time: ${describe(value)}`);
+  if (parsed.ms < 0 || parsed.ms > MAX_MS)
+    throw new ValidationError("validation_failed", `${field} is out of range: ${describe(value)}`);
+  return new Date(parsed.ms).toISOString();
 }
 
 /**
@@ -206,7 +201,8 @@ export function readCrmTimestamp(value: unknown, field: string): IsoInstant {
  * @throws ValidationError when absent, unparseable or implausible.
  */
 export function readEventTime(value: unknown, field: string, receivedAt: Date): IsoInstant {
-  if (value === undefined || value === null) throw new ValidationError(`${field} is required`);
+  if (value === undefined || value === null)
+    throw new ValidationError("validation_failed", `${field} is required`);
   if (value === "") throw presentButEmpty(field);
   const iso = readCrmTimestamp(value, field);
   assertPlausibleTime(Date.parse(iso), field, receivedAt);
@@ -236,6 +232,7 @@ export function readUnixSeconds(value: unknown, field: string): number {
   else if (typeof value === "string" && /^\d{1,12}$/.test(value)) n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0 || n * 1000 > MAX_MS) {
     throw new ValidationError(
+      "validation_failed",
       value === undefined ? `${field} is required` : `${field} must be unix seconds, got ${describe(value)}`,
     );
   }
@@ -279,7 +276,7 @@ export function readPrice(value: unknown, field: string): number | null {
   if (value === undefined || value === null || value === "") return null;
   if (typeof value === "number" && Number.isFinite(value)) return value;
   if (typeof value === "string" && /^-?\d{1,15}(\.\d{1,6})?$/.test(value)) return Number(value);
-  throw new ValidationError(`${field} must be a number, got ${describe(value)}`);
+  throw new ValidationError("validation_failed", `${field} must be a number, got ${describe(value)}`);
 }
 
 /**
@@ -289,7 +286,7 @@ export function readPrice(value: unknown, field: string): number | null {
 export function readOptionalText(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === "string") return value;
-  throw new ValidationError(`${field} must be text, got ${describe(value)}`);
+  throw new ValidationError("validation_failed", `${field} must be text, got ${describe(value)}`);
 }
 
 /** True for a plain object (not an array, not null). */
@@ -314,7 +311,7 @@ export function itemsOf(value: unknown, field: string): unknown[] {
     });
     return keys.map((k) => value[k]);
   }
-  throw new ValidationError(`${field} must be a list of items, got ${describe(value)}`);
+  throw new ValidationError("validation_failed", `${field} must be a list of items, got ${describe(value)}`);
 }
 
 // ---- nesting ---------------------------------------------------------------------------------
@@ -351,5 +348,5 @@ export function jsonDepthExceeds(value: unknown, maxDepth: number = MAX_BODY_DEP
  */
 export function assertBodyDepth(value: unknown, what = "body"): void {
   if (jsonDepthExceeds(value, MAX_BODY_DEPTH))
-    throw new ValidationError(`${what} nests deeper than ${MAX_BODY_DEPTH} levels`);
+    throw new ValidationError("validation_failed", `${what} nests deeper than ${MAX_BODY_DEPTH} levels`);
 }

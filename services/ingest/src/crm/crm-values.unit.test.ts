@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { ValidationError } from "@pulse/infra";
 import fc from "fast-check";
-import { ValidationError } from "../http/http.errors.js";
 import {
   assertBodyDepth,
   describeValue,

@@ -3,18 +3,26 @@
  * handler. It never listens — `server.ts` does.
  */
 import type { WebhookReceipt } from "@pulse/events";
-import { type Logger, type Nats, problemClientErrorHandler, urlWithoutQuery } from "@pulse/infra";
+import {
+  answerProblem,
+  coalescingPublisher,
+  installProblemHandlers,
+  type Logger,
+  type Nats,
+  type ProblemDocument,
+  type ProblemHandlerOptions,
+  problemClientErrorHandler,
+  urlWithoutQuery,
+} from "@pulse/infra";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
-  type FastifyReply,
   type FastifyRequest,
   LogController,
 } from "fastify";
 import type { IngestConfig } from "../ingest.config.js";
 import { countWebhookDelivery, metricsRoutes, outcomeOfStatus } from "../metrics.js";
 import type { ProjectRegistry } from "../projects/project-registry.js";
-import { coalescingPublisher } from "../publishing/event.publisher.js";
 import { eventIdFactory } from "../publishing/event-id.js";
 import { amocrmWebhookPlugin } from "../webhooks/amocrm.webhook.js";
 import { evolutionWebhookPlugin } from "../webhooks/evolution.webhook.js";
@@ -27,14 +35,7 @@ import {
   webhookStateOf,
 } from "../webhooks/webhook.route.js";
 import { healthPlugin } from "./health.routes.js";
-import {
-  codeForStatus,
-  IngestError,
-  NotFoundError,
-  type ProblemDetails,
-  problemType,
-  UnavailableError,
-} from "./http.errors.js";
+import { INGEST_PROBLEMS } from "./ingest.problems.js";
 
 /**
  * Dependencies of {@link buildIngestApp}.
@@ -108,6 +109,10 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     log: logger,
   };
 
+  const problems: ProblemHandlerOptions = {
+    ...INGEST_PROBLEMS,
+    onProblem: (problem, error, request) => recordProblem(problem, error, request, ctx),
+  };
   const app = Fastify({
     loggerInstance: logger,
     // One line per webhook from onResponse (URL without its query) instead of fastify's two, and
@@ -118,21 +123,11 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     return503OnClosing: true,
     // URLs the router rejects (a broken escape, an over-long project id) and requests Node's HTTP
     // parser rejects get problem details too, not Fastify's plain JSON.
-    frameworkErrors: (error, request, reply) => answerProblem(error, request, reply, ctx),
+    frameworkErrors: (error, request, reply) => answerProblem(error, request, reply, problems),
     clientErrorHandler: problemClientErrorHandler,
   }) as unknown as FastifyInstance;
 
-  app.setErrorHandler((error: FastifyError | Error, request, reply) =>
-    answerProblem(error, request, reply, ctx),
-  );
-  app.setNotFoundHandler((request, reply) =>
-    answerProblem(
-      new NotFoundError(`no route ${request.method} ${urlWithoutQuery(request.url)}`),
-      request,
-      reply,
-      ctx,
-    ),
-  );
+  installProblemHandlers(app, problems);
 
   decorateWebhookState(app);
   app.addHook("onResponse", (request, reply, done) => {
@@ -170,62 +165,12 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
   return app;
 }
 
-function toProblem(error: FastifyError | Error): ProblemDetails {
-  if (error instanceof IngestError) {
-    const detail = error.status >= 500 ? fixedDetail(error.status) : error.message;
-    return {
-      type: problemType(error.code),
-      title: error.title,
-      status: error.status,
-      detail,
-      code: error.code,
-    };
-  }
-  const statusCode = (error as FastifyError).statusCode;
-  const status = typeof statusCode === "number" && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
-  const code = codeForStatus(status);
-  // The router's messages quote the whole URL, and the webhook secret travels in its query string.
-  const routerDetail = ROUTER_DETAILS[(error as FastifyError).code];
-  return {
-    type: problemType(code),
-    title: status >= 500 ? "Internal error" : routerDetail ? "Invalid URL" : titleOf(status),
-    status,
-    detail: status >= 500 ? fixedDetail(status) : (routerDetail ?? error.message),
-    code,
-  };
-}
-
-/** Fixed details for the URLs the router rejects (see `frameworkErrors` in {@link buildIngestApp}). */
-const ROUTER_DETAILS: Readonly<Record<string, string>> = {
-  FST_ERR_BAD_URL: "the URL path has a malformed percent-escape",
-  FST_ERR_MAX_PARAM_LENGTH: "a path segment is longer than the router accepts",
-};
-
-function titleOf(status: number): string {
-  switch (status) {
-    case 400:
-      return "Invalid webhook body";
-    case 413:
-      return "Payload too large";
-    case 414:
-      return "URI too long";
-    case 415:
-      return "Unsupported media type";
-    default:
-      return "Request rejected";
-  }
-}
-
-function fixedDetail(status: number): string {
-  return status === 503 ? "the event store is temporarily unavailable; retry later" : "internal error";
-}
-
 /**
  * The receipt of a problem answer, or `null` when it is not counted: `unauthorized` (401) for an
  * existing project's URL, `failed` (5xx) and `rejected` (other 4xx) for an authenticated project;
  * nothing for unknown projects and non-webhook routes.
  */
-function problemReceipt(problem: ProblemDetails, state: WebhookState | null): WebhookReceipt | null {
+function problemReceipt(problem: ProblemDocument, state: WebhookState | null): WebhookReceipt | null {
   if (!state) return null;
   const projectId =
     problem.status === 401 ? state.claimedProjectId : (state.project?.record.project_id ?? null);
@@ -247,13 +192,13 @@ function problemReceipt(problem: ProblemDetails, state: WebhookState | null): We
   return receipt;
 }
 
-async function answerProblem(
-  error: FastifyError | Error,
+/** Logs a problem answer and records its webhook receipt (see {@link problemReceipt}). */
+async function recordProblem(
+  problem: ProblemDocument,
+  error: FastifyError | Error | null,
   request: FastifyRequest,
-  reply: FastifyReply,
   ctx: WebhookAppContext,
-) {
-  const problem = toProblem(error);
+): Promise<void> {
   const state = webhookStateOf(request);
   const where = {
     method: request.method,
@@ -267,6 +212,4 @@ async function answerProblem(
   const receipt = problemReceipt(problem, state);
   if (receipt?.outcome === "failed") ctx.receipts.add(receipt);
   else if (receipt) await ctx.receipts.write(receipt);
-  if (error instanceof UnavailableError) reply.header("retry-after", String(error.retryAfterSeconds));
-  return reply.code(problem.status).type("application/problem+json; charset=utf-8").send(problem);
 }

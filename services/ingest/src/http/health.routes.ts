@@ -1,6 +1,5 @@
-import { type Nats, natsStatusOf } from "@pulse/infra";
+import { type Nats, natsStatusOf, ServiceUnavailableError } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
-import { UnavailableError } from "./http.errors.js";
 
 /**
  * `GET /health` — liveness: 200 `{status: "ok"}` while the process serves HTTP.
@@ -13,14 +12,18 @@ export async function healthPlugin(
 ): Promise<void> {
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/ready", async () => {
-    if (opts.nats.nc.isClosed()) throw new UnavailableError("NATS connection closed", 5);
+    if (opts.nats.nc.isClosed())
+      throw new ServiceUnavailableError("unavailable", "NATS connection closed", { retryAfterSeconds: 5 });
     // Known down: answer at once with the client's reason (it reconnects by itself).
     const down = natsStatusOf(opts.nats.nc).reason();
-    if (down !== null) throw new UnavailableError(down, 5);
+    if (down !== null) throw new ServiceUnavailableError("unavailable", down, { retryAfterSeconds: 5 });
     try {
       await withTimeout(opts.nats.jsm.streams.info(opts.eventsStream), 1000);
     } catch (error) {
-      throw new UnavailableError(`events stream ${opts.eventsStream} unreachable`, 5, { cause: error });
+      throw new ServiceUnavailableError("unavailable", `events stream ${opts.eventsStream} unreachable`, {
+        retryAfterSeconds: 5,
+        cause: error,
+      });
     }
     return { status: "ready", stream: opts.eventsStream };
   });

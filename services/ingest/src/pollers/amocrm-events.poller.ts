@@ -69,7 +69,7 @@ export interface AmocrmEventsPoller {
   /**
    * Runs the catch-up of one project now. `since` overrides the window start (backfill).
    * @throws Error for an unknown project or one that is not an active amoCRM project with base URL
-   *   and token; CrmHttpError when the API fails after retries; UnavailableError when JetStream
+   *   and token; CrmHttpError when the API fails after retries; ServiceUnavailableError when JetStream
    *   does not persist. The checkpoint moves only after a complete run.
    */
   runOnce(projectId: string, opts?: { since?: Date }): Promise<AmocrmCatchupResult>;

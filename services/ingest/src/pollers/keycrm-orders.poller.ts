@@ -87,7 +87,7 @@ export interface KeycrmOrdersPoller {
    * progress after every page.
    * @throws Error for an unknown project or one that is not an active KeyCRM project with base URL
    *   and token; CrmHttpError when the API fails after retries; Error for a page that is not a
-   *   Laravel page; UnavailableError when JetStream does not persist. The checkpoint moves only
+   *   Laravel page; ServiceUnavailableError when JetStream does not persist. The checkpoint moves only
    *   after a complete run.
    */
   runOnce(

@@ -81,7 +81,7 @@ export interface RadistPoller {
   /**
    * Polls one project now; `since` overrides the window start (backfill).
    * @throws Error for an unknown project or one without active Radist settings; CrmHttpError when
-   *   the API fails after retries; UnavailableError when JetStream does not persist. The checkpoint
+   *   the API fails after retries; ServiceUnavailableError when JetStream does not persist. The checkpoint
    *   moves only after a complete run.
    */
   runOnce(projectId: string, opts?: { since?: Date }): Promise<RadistPollResult>;

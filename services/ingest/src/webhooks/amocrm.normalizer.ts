@@ -11,6 +11,7 @@ import type {
   LeadSnapshot,
   OrderStatusChanged,
 } from "@pulse/events";
+import { PayloadTooLargeError, ValidationError } from "@pulse/infra";
 import qs from "qs";
 import {
   describeValue,
@@ -24,7 +25,6 @@ import {
   readPrice,
   unixSecondsToIso,
 } from "../crm/crm-values.js";
-import { PayloadTooLargeError, ValidationError } from "../http/http.errors.js";
 import { type DeliveryContext, type NormalizedDelivery, rawOf, receivedIso } from "./delivery.js";
 
 /**
@@ -103,11 +103,14 @@ export function parseAmocrmForm(
   let params = 1;
   for (let i = raw.indexOf("&"); i >= 0; i = raw.indexOf("&", i + 1)) {
     if (++params > limits.parameterLimit) {
-      throw new PayloadTooLargeError(`more than ${limits.parameterLimit} form parameters`);
+      throw new PayloadTooLargeError(
+        "payload_too_large",
+        `more than ${limits.parameterLimit} form parameters`,
+      );
     }
   }
   const cut = truncatedFormTail(raw);
-  if (cut !== null) throw new ValidationError(`the body looks truncated: ${cut}`);
+  if (cut !== null) throw new ValidationError("validation_failed", `the body looks truncated: ${cut}`);
   return qs.parse(raw, {
     depth: limits.depth,
     arrayLimit: limits.arrayLimit,
@@ -175,7 +178,10 @@ export function normalizeAmocrmWebhook(
     groups++;
     const actions = form[group];
     if (!isRecord(actions))
-      throw new ValidationError(`${group} must be an object of actions (${group}[add][0][id]=…)`);
+      throw new ValidationError(
+        "validation_failed",
+        `${group} must be an object of actions (${group}[add][0][id]=…)`,
+      );
     for (const action of Object.keys(actions)) {
       const items = itemsOf(actions[action], `${group}[${action}]`);
       if (
@@ -192,14 +198,16 @@ export function normalizeAmocrmWebhook(
   }
   if (groups === 0) {
     throw new ValidationError(
+      "validation_failed",
       `no entity group in the body (expected one of ${AMOCRM_ENTITY_GROUPS.join(", ")})`,
     );
   }
   if (events.length === 0 && ignoredKinds.length === 0)
-    throw new ValidationError("the body carries no entity");
+    throw new ValidationError("validation_failed", "the body carries no entity");
   const subdomain = isRecord(account) ? account["subdomain"] : undefined;
   if (typeof subdomain !== "string" || subdomain.trim() === "")
     throw new ValidationError(
+      "validation_failed",
       "account[subdomain] is missing: every amoCRM webhook names its account, so the body looks truncated",
     );
   return { events, ignored: ignoredKinds.length, ignoredKinds };
@@ -305,7 +313,7 @@ function leadEvent(
   ctx: DeliveryContext,
   era2021: boolean,
 ): DomainEvent {
-  if (!isRecord(item)) throw new ValidationError(`${path} must be an object`);
+  if (!isRecord(item)) throw new ValidationError("validation_failed", `${path} must be an object`);
   const p = ctx.projectId;
   const leadId = readCrmId(item["id"], `${path}[id]`);
   const statusId = readCrmId(item["status_id"], `${path}[status_id]`);
@@ -333,7 +341,8 @@ function leadEvent(
 
   const times = leadTimes(item, path, ctx.receivedAt);
   const cut = amocrmEntryCut(action, item, era2021);
-  if (cut !== null) throw new ValidationError(`${path} ${cut}: the body looks truncated`);
+  if (cut !== null)
+    throw new ValidationError("validation_failed", `${path} ${cut}: the body looks truncated`);
   const lead = leadSnapshot(item, leadId, path, times);
   const crmTime = amocrmLeadTime(action, times);
   const identity = times.last_modified ?? times.updated_at ?? times.created_at ?? times.date_create;
@@ -428,7 +437,7 @@ function leadSnapshot(
 }
 
 function tag(value: unknown, path: string): LeadSnapshot["tags"][number] {
-  if (!isRecord(value)) throw new ValidationError(`${path} must be an object`);
+  if (!isRecord(value)) throw new ValidationError("validation_failed", `${path} must be an object`);
   return {
     id: readOptionalCrmId(value["id"], `${path}[id]`),
     name: readOptionalText(value["name"], `${path}[name]`) ?? "",
@@ -436,7 +445,7 @@ function tag(value: unknown, path: string): LeadSnapshot["tags"][number] {
 }
 
 function customField(value: unknown, path: string): LeadSnapshot["custom_fields"][number] {
-  if (!isRecord(value)) throw new ValidationError(`${path} must be an object`);
+  if (!isRecord(value)) throw new ValidationError("validation_failed", `${path} must be an object`);
   const values = value["values"] === undefined ? [] : itemsOf(value["values"], `${path}[values]`);
   return {
     id: readCrmId(value["id"], `${path}[id]`),
@@ -445,7 +454,8 @@ function customField(value: unknown, path: string): LeadSnapshot["custom_fields"
     values: values.map((v, j) => {
       // Date/birthday fields arrive as a bare `values[0]=<unix s>` (amocrm.md §3, S10/S13).
       if (typeof v === "string") return { value: v, enum: null };
-      if (!isRecord(v)) throw new ValidationError(`${path}[values][${j}] must be text or {value, enum}`);
+      if (!isRecord(v))
+        throw new ValidationError("validation_failed", `${path}[values][${j}] must be text or {value, enum}`);
       return {
         value: readOptionalText(v["value"], `${path}[values][${j}][value]`),
         enum: readOptionalText(v["enum"], `${path}[values][${j}][enum]`),

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { DomainEvent } from "@pulse/events";
+import { PayloadTooLargeError, ValidationError } from "@pulse/infra";
 import fc from "fast-check";
-import { PayloadTooLargeError, ValidationError } from "../http/http.errors.js";
 import { catalogueMismatches, defaultFixturesDir } from "../testing/index.js";
 import {
   type AmocrmLeadTimes,

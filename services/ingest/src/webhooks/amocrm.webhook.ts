@@ -1,6 +1,6 @@
+import { ValidationError } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
 import { isRecord } from "../crm/crm-values.js";
-import { ValidationError } from "../http/http.errors.js";
 import { normalizeAmocrmWebhook, parseAmocrmForm } from "./amocrm.normalizer.js";
 import { registerWebhookRoute, type WebhookAppContext, type WebhookEndpoint } from "./webhook.route.js";
 
@@ -14,7 +14,7 @@ export const amocrmEndpoint: WebhookEndpoint = {
   contentType: "application/x-www-form-urlencoded",
   parse: (raw) => parseAmocrmForm(raw),
   normalize(body, ctx) {
-    if (!isRecord(body)) throw new ValidationError("body must be a form");
+    if (!isRecord(body)) throw new ValidationError("validation_failed", "body must be a form");
     return normalizeAmocrmWebhook(body, ctx);
   },
 };

@@ -4,6 +4,7 @@
  */
 import { normalizePhone, type PhoneRegion } from "@pulse/domain";
 import type { ChatMessageReceived, IsoInstant, RawDelivery } from "@pulse/events";
+import { ValidationError } from "@pulse/infra";
 import {
   assertBodyDepth,
   describeValue,
@@ -13,7 +14,6 @@ import {
   unixSecondsToIso,
 } from "../crm/crm-values.js";
 import { phoneRegionOrDefault } from "../crm/phone-region.js";
-import { ValidationError } from "../http/http.errors.js";
 import { type DeliveryContext, type NormalizedDelivery, receivedIso } from "./delivery.js";
 
 /**
@@ -201,16 +201,18 @@ export function evolutionRaw(body: Record<string, unknown>, ctx: DeliveryContext
 
 function readKey(data: Record<string, unknown>, path: string) {
   const key = data["key"];
-  if (!isRecord(key)) throw new ValidationError(`${path}.key must be an object`);
+  if (!isRecord(key)) throw new ValidationError("validation_failed", `${path}.key must be an object`);
   const remoteJid = key["remoteJid"];
   const kind = jidKind(remoteJid);
   if (typeof remoteJid !== "string" || kind === null)
     throw new ValidationError(
+      "validation_failed",
       `${path}.key.remoteJid must be a WhatsApp JID (<digits>@s.whatsapp.net, <digits>@lid, <digits>@g.us, status@broadcast), got ${describeValue(remoteJid)}`,
     );
   const alt = key["remoteJidAlt"];
   if (alt !== undefined && alt !== null && jidKind(alt) !== "dialog")
     throw new ValidationError(
+      "validation_failed",
       `${path}.key.remoteJidAlt must be a WhatsApp user JID (<digits>@s.whatsapp.net or <digits>@lid), got ${describeValue(alt)}`,
     );
   return { key, remoteJid, kind, remoteJidAlt: typeof alt === "string" ? alt : undefined };
@@ -228,15 +230,19 @@ function messageEvent(
   if (kind !== "dialog") return kind;
   const id = key["id"];
   if (!isMessageId(id))
-    throw new ValidationError(`${path}.key.id must be a message id (printable, 1–200 characters)`);
+    throw new ValidationError(
+      "validation_failed",
+      `${path}.key.id must be a message id (printable, 1–200 characters)`,
+    );
   const fromMe = key["fromMe"];
-  if (typeof fromMe !== "boolean") throw new ValidationError(`${path}.key.fromMe must be true or false`);
+  if (typeof fromMe !== "boolean")
+    throw new ValidationError("validation_failed", `${path}.key.fromMe must be true or false`);
   const sentAt: IsoInstant = unixSecondsToIso(
     readUnixEventTime(data["messageTimestamp"], `${path}.messageTimestamp`, ctx.receivedAt),
   );
   const message = data["message"];
   if (message !== undefined && message !== null && !isRecord(message))
-    throw new ValidationError(`${path}.message must be an object`);
+    throw new ValidationError("validation_failed", `${path}.message must be an object`);
   const content = isRecord(message) ? message : {};
   const { chatId, phoneJid } = dialogJids({ remoteJid, remoteJidAlt });
   const pushName = typeof data["pushName"] === "string" ? data["pushName"].trim() : "";
@@ -294,25 +300,26 @@ function messageEvent(
  *   plausible unix seconds.
  */
 export function normalizeEvolutionWebhook(body: unknown, ctx: DeliveryContext): NormalizedDelivery {
-  if (!isRecord(body)) throw new ValidationError("body must be a JSON object {event, instance, data}");
+  if (!isRecord(body))
+    throw new ValidationError("validation_failed", "body must be a JSON object {event, instance, data}");
   assertBodyDepth(body);
   const event = body["event"];
   if (typeof event !== "string" || event.length === 0 || event.length > 100)
-    throw new ValidationError("event must be a non-empty string");
+    throw new ValidationError("validation_failed", "event must be a non-empty string");
   const name = event.toLowerCase().replace(/_/g, ".");
   if (!(EVOLUTION_MESSAGE_EVENTS as readonly string[]).includes(name))
     return { events: [], ignored: 1, ignoredKinds: [name] };
 
   const data = body["data"];
   const items = Array.isArray(data) ? data : [data];
-  if (items.length === 0) throw new ValidationError("data carries no message");
+  if (items.length === 0) throw new ValidationError("validation_failed", "data carries no message");
   const raw = evolutionRaw(body, ctx);
   const region = ctx.phoneRegion ?? phoneRegionOrDefault(null);
   const events: ChatMessageReceived[] = [];
   const ignoredKinds: string[] = [];
   items.forEach((item, i) => {
     const path = Array.isArray(data) ? `data[${i}]` : "data";
-    if (!isRecord(item)) throw new ValidationError(`${path} must be a message object`);
+    if (!isRecord(item)) throw new ValidationError("validation_failed", `${path} must be a message object`);
     const out = messageEvent(item, path, body, ctx, raw, region);
     if (typeof out === "string") ignoredKinds.push(`${name}:${out}`);
     else events.push(out);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { ChatMessageReceived } from "@pulse/events";
-import { ValidationError } from "../http/http.errors.js";
+import { ValidationError } from "@pulse/infra";
 import { catalogueMismatches, defaultFixturesDir } from "../testing/index.js";
 import type { DeliveryContext } from "./delivery.js";
 import {

@@ -2,8 +2,9 @@
  * Parsing of JSON webhook bodies (KeyCRM, Evolution): one bound on nesting, checked on the raw
  * text before `JSON.parse`, then the parse itself; both failures are 400 problems.
  */
+
+import { ValidationError } from "@pulse/infra";
 import { MAX_BODY_DEPTH } from "../crm/crm-values.js";
-import { ValidationError } from "../http/http.errors.js";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -44,12 +45,12 @@ export function jsonNestingExceeds(text: string, maxDepth: number): boolean {
  */
 export function parseJsonBody(raw: string, maxDepth: number = MAX_BODY_DEPTH): unknown {
   if (jsonNestingExceeds(raw, maxDepth)) {
-    throw new ValidationError(`JSON body nested deeper than ${maxDepth} levels`);
+    throw new ValidationError("validation_failed", `JSON body nested deeper than ${maxDepth} levels`);
   }
   try {
     return JSON.parse(raw) as unknown;
   } catch {
     // The parser's message quotes the body; the sender gets a fixed reason instead.
-    throw new ValidationError("malformed JSON body");
+    throw new ValidationError("validation_failed", "malformed JSON body");
   }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { ValidationError } from "@pulse/infra";
 import { MAX_BODY_DEPTH } from "../crm/crm-values.js";
-import { ValidationError } from "../http/http.errors.js";
 import { jsonNestingExceeds, parseJsonBody } from "./json-body.js";
 
 const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}[1]${"}".repeat(depth - 1)}`;

@@ -3,6 +3,7 @@
  * Body format: formats/keycrm.md §1–3 (`{event, context}`, context = the flat order row).
  */
 import type { IsoInstant, OrderStatusChanged } from "@pulse/events";
+import { ValidationError } from "@pulse/infra";
 import {
   isRecord,
   readCrmId,
@@ -10,7 +11,6 @@ import {
   readOptionalEventTime,
   readOptionalUserId,
 } from "../crm/crm-values.js";
-import { ValidationError } from "../http/http.errors.js";
 import { type DeliveryContext, type NormalizedDelivery, rawOf, receivedIso } from "./delivery.js";
 
 /** The only KeyCRM event that becomes a domain event; every other well-formed event is ignored. */
@@ -66,13 +66,14 @@ export function keycrmStatusTime(
  *   time, or another malformed id.
  */
 export function normalizeKeycrmWebhook(body: unknown, ctx: DeliveryContext): NormalizedDelivery {
-  if (!isRecord(body)) throw new ValidationError("body must be a JSON object {event, context}");
+  if (!isRecord(body))
+    throw new ValidationError("validation_failed", "body must be a JSON object {event, context}");
   const event = body["event"];
   if (typeof event !== "string" || event.length === 0 || event.length > 200) {
-    throw new ValidationError("event must be a non-empty string");
+    throw new ValidationError("validation_failed", "event must be a non-empty string");
   }
   const context = body["context"];
-  if (!isRecord(context)) throw new ValidationError("context must be an object");
+  if (!isRecord(context)) throw new ValidationError("validation_failed", "context must be an object");
   if (event !== KEYCRM_STATUS_EVENT) return { events: [], ignored: 1, ignoredKinds: [event] };
 
   const orderId = readCrmId(context["id"], "context.id");

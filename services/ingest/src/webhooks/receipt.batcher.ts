@@ -14,8 +14,7 @@ import {
   type WebhookReceipt,
   type WebhookReceiptBatch,
 } from "@pulse/events";
-import type { Logger } from "@pulse/infra";
-import type { Publisher } from "../publishing/event.publisher.js";
+import type { Logger, Publisher } from "@pulse/infra";
 
 /** Collects receipts and publishes them as `WebhookReceiptBatch` messages. */
 export interface ReceiptBatcher {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { WebhookReceiptBatch } from "@pulse/events";
 import { aWebhookReceipt } from "@pulse/events/testing";
+import type { Publisher } from "@pulse/infra";
 import { createLogger } from "@pulse/infra";
-import type { Publisher } from "../publishing/event.publisher.js";
 import { receiptBatcher } from "./receipt.batcher.js";
 
 const log = createLogger("test-receipts", "silent");

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { CrmKind } from "@pulse/events";
-import { UnauthorizedError } from "../http/http.errors.js";
+import { UnauthorizedError } from "@pulse/infra";
 import type { ProjectEntry, ProjectRegistry } from "../projects/project-registry.js";
 
 /**
@@ -58,7 +58,7 @@ export function authenticateWebhook(
     secret === undefined ||
     !digestMatches(entry, digest)
   ) {
-    throw new UnauthorizedError();
+    throw new UnauthorizedError("unauthorized", "unknown project or invalid webhook secret");
   }
   return entry;
 }

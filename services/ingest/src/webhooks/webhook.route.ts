@@ -13,12 +13,12 @@ import type {
   WebhookReceipt,
   WebhookSource,
 } from "@pulse/events";
-import type { Logger } from "@pulse/infra";
+import type { Logger, Publisher } from "@pulse/infra";
+import { ValidationError } from "@pulse/infra";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { ValidationError } from "../http/http.errors.js";
 import { ingestMetrics } from "../metrics.js";
 import { type ProjectEntry, type ProjectRegistry, projectPhoneRegion } from "../projects/project-registry.js";
-import { type Publisher, publishEvents } from "../publishing/event.publisher.js";
+import { publishEvents } from "../publishing/event.publisher.js";
 import type { DeliveryContext, NormalizedDelivery } from "./delivery.js";
 import type { ReceiptBatcher } from "./receipt.batcher.js";
 import { authenticateWebhook, presentedSecret } from "./webhook.auth.js";
@@ -131,7 +131,7 @@ export function registerWebhookRoute(
     const text = typeof body === "string" ? body : body.toString("utf8");
     if (state) state.rawBody = text;
     if (text.length === 0) {
-      done(new ValidationError("empty body"), undefined);
+      done(new ValidationError("validation_failed", "empty body"), undefined);
       return;
     }
     try {
@@ -180,7 +180,7 @@ export function registerWebhookRoute(
       const state = webhookStateOf(request);
       if (!state?.project) throw new Error("webhook state missing after authentication");
       if (state.rawBody === null || request.body === undefined || request.body === null) {
-        throw new ValidationError("empty body");
+        throw new ValidationError("validation_failed", "empty body");
       }
       const projectId = state.project.record.project_id;
       const normalized = endpoint.normalize(request.body, {

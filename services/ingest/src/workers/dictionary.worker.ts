@@ -15,8 +15,8 @@
  * status sync done. KeyCRM has no documented users endpoint (formats/keycrm.md §6.9).
  */
 import type { Subscription } from "@nats-io/transport-node";
-import { encodeEvent, eventSubject, type SubjectRoot } from "@pulse/events";
-import type { Logger, Nats } from "@pulse/infra";
+import type { SubjectRoot } from "@pulse/events";
+import { type Logger, type Nats, publishDomainEvent } from "@pulse/infra";
 import { type CrmHttpClient, createProjectCrmHttpClient } from "../crm/crm-http.client.js";
 import {
   AmocrmUsersPage,
@@ -247,9 +247,8 @@ export function createDictionaryWorker(deps: DictionaryWorkerDeps): DictionaryWo
         now: clock(),
         id: newId(),
       });
-      const ack = await deps.nats.js.publish(eventSubject(scheme, event), encodeEvent(event), {
-        msgID: event.dedup_key,
-        timeout: config.PUBLISH_TIMEOUT_MS,
+      const ack = await publishDomainEvent(deps.nats.js, scheme, event, {
+        timeoutMs: config.PUBLISH_TIMEOUT_MS,
       });
       return { count: content.users.length, seq: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
@@ -266,9 +265,8 @@ export function createDictionaryWorker(deps: DictionaryWorkerDeps): DictionaryWo
     }
     const content = await fetchDictionary(record);
     const event = dictionaryEvent(projectId, content, { origin: "api", reason, now: clock(), id: newId() });
-    const ack = await deps.nats.js.publish(eventSubject(scheme, event), encodeEvent(event), {
-      msgID: event.dedup_key,
-      timeout: config.PUBLISH_TIMEOUT_MS,
+    const ack = await publishDomainEvent(deps.nats.js, scheme, event, {
+      timeoutMs: config.PUBLISH_TIMEOUT_MS,
     });
     return {
       projectId,

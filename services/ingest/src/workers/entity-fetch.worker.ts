@@ -14,16 +14,8 @@ import {
   type JsMsg,
 } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
-import {
-  type CrmKind,
-  type DomainEvent,
-  decodeEvent,
-  encodeEvent,
-  eventSubject,
-  IsoInstant,
-  type SubjectRoot,
-} from "@pulse/events";
-import { isNotFound, type Logger, type Nats } from "@pulse/infra";
+import { type CrmKind, type DomainEvent, decodeEvent, IsoInstant, type SubjectRoot } from "@pulse/events";
+import { isNotFound, type Logger, type Nats, publishDomainEvent } from "@pulse/infra";
 import { z } from "zod";
 import type { ProjectRecord, ProjectRegistry } from "../projects/project-registry.js";
 
@@ -246,9 +238,8 @@ export function createEntityFetchWorker(spec: EntityFetchSpec, deps: EntityFetch
       } else {
         if (state?.sha256 !== result.sha256) {
           const event = result.event(fetchedAt, deps.newId());
-          const ack = await deps.nats.js.publish(eventSubject(deps.scheme, event), encodeEvent(event), {
-            msgID: event.dedup_key,
-            timeout: deps.publishTimeoutMs,
+          const ack = await publishDomainEvent(deps.nats.js, deps.scheme, event, {
+            timeoutMs: deps.publishTimeoutMs,
           });
           log.debug(
             { project: trigger.projectId, entity: trigger.entityId, seq: ack.seq, duplicate: ack.duplicate },

@@ -1,9 +1,9 @@
 import { RequestError, TimeoutError } from "@nats-io/transport-node";
 import type { Nats } from "@pulse/infra";
+import { ConflictError, ForbiddenError, ServiceUnavailableError } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY } from "../http/api.schemas.js";
-import { ConflictError, ForbiddenError, ServiceUnavailableError } from "../http/app.errors.js";
 import { principalOf, roleIn } from "../http/auth.plugin.js";
 import { Problem } from "../http/problem.handler.js";
 import { requireProject } from "../http/project-scope.js";

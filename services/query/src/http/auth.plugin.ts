@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "@pulse/infra";
 import type { FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { ForbiddenError, NotFoundError, UnauthorizedError } from "./app.errors.js";
 
 /** `admin` may read and edit everything of a project; `viewer` may only read (SPEC "Projects"). */
 export type Role = "admin" | "viewer";

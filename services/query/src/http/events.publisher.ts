@@ -1,13 +1,13 @@
 /**
  * Publishing the events the admin API produces (settings changes, order overrides) to the events
- * stream, the source of truth (STYLE.md rule 6: `msgID` = dedup key, answer only after the ack).
+ * stream, the source of truth (STYLE.md rule 6: `msgID` = dedup key, answer only after the ack),
+ * through the shared publisher of `@pulse/infra` (`publishDomainEvent`).
  */
-import { DomainEvent, encodeEvent, eventSubject } from "@pulse/events";
-import type { Nats } from "@pulse/infra";
+import { DomainEvent } from "@pulse/events";
+import { EventPublishError, type Nats, publishDomainEvent, ServiceUnavailableError } from "@pulse/infra";
 import type { FastifyBaseLogger } from "fastify";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
-import { ServiceUnavailableError } from "./app.errors.js";
 
 const nextUlid = monotonicFactory();
 
@@ -47,12 +47,13 @@ export async function publishEvent(
     );
   }
   const event = parsed.data;
-  const subject = eventSubject({ root: subjectRoot }, event);
   try {
-    const ack = await nats.js.publish(subject, encodeEvent(event), { msgID: event.dedup_key });
+    const ack = await publishDomainEvent(nats.js, { root: subjectRoot }, event);
     return { event, seq: ack.seq, duplicate: ack.duplicate };
   } catch (error) {
-    log.warn({ err: error, subject, event_id: event.id, type: event.type }, "could not publish an event");
+    const subject = error instanceof EventPublishError ? error.subject : undefined;
+    const cause = error instanceof EventPublishError ? error.cause : error;
+    log.warn({ err: cause, subject, event_id: event.id, type: event.type }, "could not publish an event");
     throw new ServiceUnavailableError(
       "events_unavailable",
       "the change could not be stored in the event log; retry later",

@@ -4,8 +4,9 @@
  * would fail in SQL (a 500) or, inside a published settings event, later in the projector; it is a
  * 400 `validation_failed` here instead, for every route, before its schema runs.
  */
+
+import { ValidationError } from "@pulse/infra";
 import type { FastifyRequest } from "fastify";
-import { ValidationError } from "./app.errors.js";
 
 /** Nodes {@link findNulString} visits at most; a larger value is left to the route's schema. */
 export const NUL_SCAN_MAX_NODES = 200_000;
@@ -55,7 +56,9 @@ export async function rejectNulCharacters(request: FastifyRequest): Promise<void
         "validation_failed",
         `invalid ${location}: ${path || "/"} contains a NUL character`,
         {
-          issues: [{ location, path, code: "nul_character", message: "contains a NUL character (U+0000)" }],
+          extensions: {
+            issues: [{ location, path, code: "nul_character", message: "contains a NUL character (U+0000)" }],
+          },
         },
       );
     }

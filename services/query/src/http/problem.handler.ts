@@ -1,11 +1,21 @@
-import { databaseErrorSummary, isDatabaseUnavailable } from "@pulse/infra";
+import {
+  answerProblem,
+  answerRouteNotFound,
+  databaseErrorSummary,
+  isDatabaseUnavailable,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemAnswer,
+  ProblemError,
+  type ProblemHandlerOptions,
+  problemDocument,
+  requestPath,
+  sendProblem as sendProblemDocument,
+} from "@pulse/infra";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError, UnauthorizedError } from "./app.errors.js";
 
-/** Media type of every error answer (RFC 9457 §3). */
-export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+export { PROBLEM_CONTENT_TYPE };
 
 /** One invalid request parameter, as listed in a 400 problem's `issues`. */
 export const ProblemIssue = z.object({
@@ -37,30 +47,9 @@ export const Problem = z
 /** See {@link Problem}. */
 export type Problem = z.infer<typeof Problem>;
 
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  406: "Not Acceptable",
-  409: "Conflict",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
-function pathOf(request: FastifyRequest): string {
-  // The query string may carry a secret (an old `access_token`, a webhook secret): never echo it.
-  const i = request.url.indexOf("?");
-  return i < 0 ? request.url : request.url.slice(0, i);
-}
-
 /**
- * Builds a problem document for `request`. `extensions` are merged after the standard members
- * (they may not override them).
+ * Builds a problem document for `request` (`instance`: its path without the query string,
+ * `request_id`). `extensions` are merged before the standard members (they may not override them).
  */
 export function problemOf(
   request: FastifyRequest,
@@ -69,16 +58,10 @@ export function problemOf(
   detail: string,
   extensions: Record<string, unknown> = {},
 ): Problem {
-  return {
-    ...extensions,
-    type: `urn:pulse:problem:${code}`,
-    title: TITLES[status] ?? (status >= 500 ? "Server Error" : "Client Error"),
-    status,
-    detail,
-    instance: pathOf(request),
-    code,
+  return problemDocument({ status, code, detail }, extensions, {
+    instance: requestPath(request),
     request_id: String(request.id),
-  };
+  }) as Problem;
 }
 
 /**
@@ -92,60 +75,16 @@ export const RETRY_AFTER_SECONDS = 5;
  * ({@link RETRY_AFTER_SECONDS}) unless the route set one.
  */
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  if (problem.status === 503 && !reply.hasHeader("retry-after"))
-    reply.header("retry-after", String(RETRY_AFTER_SECONDS));
-  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  return sendProblemDocument(reply, problem, {
+    retryAfterSeconds: problem.status === 503 ? RETRY_AFTER_SECONDS : undefined,
+  });
 }
 
 /**
- * Stable problem codes of Fastify's own client errors (the request never reached a route, or its
- * body could not be read); other Fastify 4xx codes are sent lower-cased.
+ * Zod request-validation failures → 400 `validation_failed` with `issues`; PostgreSQL down → 503;
+ * any other unexpected error (whatever its status) → 500 `internal_error`.
  */
-const FRAMEWORK_CODES: Readonly<Record<string, string>> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
-  FST_ERR_CTP_EMPTY_JSON_BODY: "invalid_body",
-  FST_ERR_CTP_INVALID_JSON_BODY: "invalid_body",
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_body",
-  FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
-  FST_ERR_BAD_URL: "invalid_url",
-  FST_ERR_MAX_PARAM_LENGTH: "uri_too_long",
-};
-
-/**
- * Fixed details for the router's errors, whose messages quote the whole URL, query string (and so
- * `access_token`) included.
- */
-const URL_FREE_DETAILS: Readonly<Record<string, string>> = {
-  FST_ERR_BAD_URL: "the URL path has a malformed percent-escape",
-  FST_ERR_MAX_PARAM_LENGTH: "a path segment is longer than the router accepts",
-};
-
-/**
- * The app's one error handler (also Fastify's `frameworkErrors`, for URLs the router rejects). Maps
- * - {@link AppError}s to their status and code (401s also get `WWW-Authenticate: Bearer`);
- * - zod request-validation failures to 400 `validation_failed` with `issues`;
- * - Fastify's own client errors to their status and a stable code: 415 `unsupported_media_type`,
- *   400 `invalid_body` (empty or malformed JSON), 413 `payload_too_large`, 400 `invalid_url` (a
- *   path with a broken escape), 414 `uri_too_long` (a path segment over the router's limit);
- * - PostgreSQL not reachable (restarting, down: `isDatabaseUnavailable`) to 503
- *   `database_unavailable` with `Retry-After` — the pool reconnects by itself, the next request after
- *   the outage is served (README "Failure behaviour");
- * - everything else to 500 `internal_error`, whose detail never echoes the error: the error is
- *   logged with the request id, which the problem carries for correlation.
- */
-export function problemErrorHandler(
-  error: FastifyError,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): FastifyReply {
-  if (error instanceof AppError) {
-    if (error instanceof UnauthorizedError) {
-      const param = error.code === "invalid_token" ? ', error="invalid_token"' : "";
-      reply.header("www-authenticate", `Bearer realm="pulse"${param}`);
-    }
-    if (error.status >= 500) request.log.warn({ err: error }, "request failed");
-    return sendProblem(reply, problemOf(request, error.status, error.code, error.message, error.extensions));
-  }
+function classifyQueryError(error: FastifyError | Error): ProblemAnswer | undefined {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const location = error.validationContext ?? "request";
     const issues: ProblemIssue[] = error.validation.map((v) => ({
@@ -156,46 +95,64 @@ export function problemErrorHandler(
     }));
     const first = issues[0];
     const detail = first ? `invalid ${location}: ${first.path} ${first.message}` : `invalid ${location}`;
-    return sendProblem(reply, problemOf(request, 400, "validation_failed", detail, { issues }));
+    return { status: 400, code: "validation_failed", detail, extensions: { issues } };
   }
-  const status = typeof error.statusCode === "number" ? error.statusCode : 500;
-  if (status >= 400 && status < 500) {
-    const code =
-      FRAMEWORK_CODES[error.code] ??
-      (typeof error.code === "string" ? error.code.toLowerCase() : "bad_request");
-    return sendProblem(
-      reply,
-      problemOf(request, status, code, URL_FREE_DETAILS[error.code] ?? error.message),
-    );
-  }
+  if (error instanceof ProblemError) return undefined;
+  const status = (error as FastifyError).statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) return undefined;
   if (isDatabaseUnavailable(error)) {
-    request.log.warn({ db: databaseErrorSummary(error) }, "request failed: database unavailable");
-    return sendProblem(
-      reply,
-      problemOf(
-        request,
-        503,
-        "database_unavailable",
-        "The database is not reachable right now; retry later.",
-      ),
-    );
+    return {
+      status: 503,
+      code: "database_unavailable",
+      detail: "The database is not reachable right now; retry later.",
+    };
   }
-  request.log.error({ err: error }, "unhandled error");
-  return sendProblem(
-    reply,
-    problemOf(
-      request,
-      500,
-      "internal_error",
-      "An internal error occurred; the server log has the details under this request_id.",
-    ),
-  );
+  return {
+    status: 500,
+    code: "internal_error",
+    detail: "An internal error occurred; the server log has the details under this request_id.",
+  };
+}
+
+/**
+ * The query dialect of the shared problem handler (`@pulse/infra` `problem.handler.ts`):
+ * - {@link ProblemError}s answer their status and code (401s also get `WWW-Authenticate: Bearer`);
+ * - zod request-validation failures are 400 `validation_failed` with `issues`;
+ * - Fastify's own client errors get their status and a stable code: 415 `unsupported_media_type`,
+ *   400 `invalid_body` (empty or malformed JSON), 413 `payload_too_large`, 400 `invalid_url` (a
+ *   path with a broken escape), 414 `uri_too_long` (a path segment over the router's limit);
+ * - PostgreSQL not reachable (restarting, down: `isDatabaseUnavailable`) is 503
+ *   `database_unavailable` with `Retry-After` — the pool reconnects by itself, the next request after
+ *   the outage is served (README "Failure behaviour");
+ * - everything else is 500 `internal_error`, whose detail never echoes the error: the error is
+ *   logged with the request id, which the problem carries for correlation.
+ * Every document carries `instance` (path without query) and `request_id`; every 503 gets
+ * `Retry-After` ({@link RETRY_AFTER_SECONDS}).
+ */
+export const QUERY_PROBLEMS: ProblemHandlerOptions = {
+  classify: classifyQueryError,
+  bearerChallenge: true,
+  retryAfterSeconds: RETRY_AFTER_SECONDS,
+  trailing: (request) => ({ instance: requestPath(request), request_id: String(request.id) }),
+  onProblem: (problem, error, request) => {
+    if (error === null || problem.status < 500) return;
+    if (error instanceof ProblemError) request.log.warn({ err: error }, "request failed");
+    else if (problem.code === "database_unavailable")
+      request.log.warn({ db: databaseErrorSummary(error) }, "request failed: database unavailable");
+    else request.log.error({ err: error }, "unhandled error");
+  },
+};
+
+/** The app's one error handler (also Fastify's `frameworkErrors`): {@link QUERY_PROBLEMS}. */
+export function problemErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  return answerProblem(error, request, reply, QUERY_PROBLEMS);
 }
 
 /** Answers unknown routes with a 404 problem (`route_not_found`). */
-export function problemNotFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendProblem(
-    reply,
-    problemOf(request, 404, "route_not_found", `no route ${request.method} ${pathOf(request)}`),
-  );
+export function problemNotFoundHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return answerRouteNotFound(request, reply, QUERY_PROBLEMS);
 }

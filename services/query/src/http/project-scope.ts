@@ -1,8 +1,8 @@
 import type { Database } from "@pulse/infra";
+import { NotFoundError } from "@pulse/infra";
 import type { FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import { projectExists } from "../projects/projects.repository.js";
-import { NotFoundError } from "./app.errors.js";
 import { assertProjectAccess } from "./auth.plugin.js";
 
 /**

@@ -1,9 +1,9 @@
+import { ServiceUnavailableError } from "@pulse/infra";
 import type { EventMessage, FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY, projectScope } from "../http/api.schemas.js";
-import { ServiceUnavailableError } from "../http/app.errors.js";
 import { Problem } from "../http/problem.handler.js";
 import { requireProject } from "../http/project-scope.js";
 import { withHeartbeats } from "./heartbeats.stream.js";

@@ -1,7 +1,7 @@
+import { NotFoundError } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY } from "../http/api.schemas.js";
-import { NotFoundError } from "../http/app.errors.js";
 import { requireProject } from "../http/project-scope.js";
 import { listOrders, orderTimeline } from "./orders.repository.js";
 import {

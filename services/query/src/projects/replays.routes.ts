@@ -1,9 +1,9 @@
 import { ProjectId } from "@pulse/events";
+import { NotFoundError } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY, Instant, projectScope } from "../http/api.schemas.js";
-import { NotFoundError } from "../http/app.errors.js";
 import { requireProject } from "../http/project-scope.js";
 import { findReplay, listReplays } from "./replays.repository.js";
 

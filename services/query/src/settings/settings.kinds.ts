@@ -23,8 +23,8 @@ import {
   workingCalendarToSettings,
 } from "@pulse/domain";
 import type { DomainEventType } from "@pulse/events";
+import { ValidationError } from "@pulse/infra";
 import type { z } from "zod";
-import { ValidationError } from "../http/app.errors.js";
 import type { ProblemIssue } from "../http/problem.handler.js";
 import {
   CycleSettings,
@@ -248,7 +248,7 @@ export function settingsValidationError(error: SettingsError): ValidationError {
     code: "invalid_settings",
     message: i.message,
   }));
-  return new ValidationError("invalid_settings", error.message, { issues });
+  return new ValidationError("invalid_settings", error.message, { extensions: { issues } });
 }
 
 // The group → calendar rule is the domain's (`groupCalendars` of `@pulse/domain`), shared with the

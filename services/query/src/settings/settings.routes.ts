@@ -1,11 +1,11 @@
 import { SettingsError } from "@pulse/domain";
+import { ConflictError, NotFoundError } from "@pulse/infra";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { recordAudit } from "../accounts/audit.repository.js";
 import type { QueryDeps, RouteOptions } from "../deps.js";
 import { API_SECURITY, projectScope } from "../http/api.schemas.js";
-import { ConflictError, NotFoundError } from "../http/app.errors.js";
 import type { QueryApp } from "../http/app.js";
 import { assertAdmin, assertProjectAdmin } from "../http/auth.plugin.js";
 import { newEventId, publishEvent } from "../http/events.publisher.js";
@@ -168,7 +168,7 @@ function registerSettingsKind<S extends z.ZodObject>(
         throw new ConflictError(
           "version_conflict",
           `the ${spec.title} are at version ${current}, the change is based on version ${version}: reload them and retry`,
-          { current_version: current },
+          { extensions: { current_version: current } },
         );
       }
       const next = current + 1;
@@ -195,7 +195,7 @@ function registerSettingsKind<S extends z.ZodObject>(
         throw new ConflictError(
           "version_conflict",
           `version ${next} of the ${spec.title} was already written by another change: reload them and retry`,
-          { current_version: next },
+          { extensions: { current_version: next } },
         );
       }
       const id = published.event.id;

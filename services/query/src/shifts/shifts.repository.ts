@@ -1,54 +1,24 @@
-import {
-  resolveShiftSettings,
-  SettingsError,
-  type Shift,
-  type ShiftSettings,
-  shiftById,
-} from "@pulse/domain";
-import type { Database } from "@pulse/infra";
+import { SettingsError, type Shift, type ShiftSettings, shiftById } from "@pulse/domain";
+import { ConflictError, type Database, NotFoundError, readShiftSettings } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
-import { z } from "zod";
 import {
   latestResultOfShiftDeal,
   type ResultSummary,
   resultSummaryOf,
 } from "../dialogs/dialogs.repository.js";
 import { isoOrNull } from "../http/api.schemas.js";
-import { ConflictError, NotFoundError } from "../http/app.errors.js";
-import { currentSettings } from "../settings/settings.repository.js";
 
 /**
- * `rm.settings.data` of kind `shifts` (the data of the latest `settings.shifts_changed`). Every field
- * is optional here: what is missing falls back to `DEFAULT_SHIFT_SETTINGS` of `@pulse/domain`.
- */
-const StoredShiftSettings = z.looseObject({
-  time_zone: z.string().optional(),
-  start_hour: z.number().optional(),
-  length_hours: z.number().optional(),
-  lookback_hours: z.number().optional(),
-});
-
-/**
- * The project's shift settings: `rm.settings` kind `shifts` over the SPEC defaults (UTC+5, 22:00,
- * 24 h, 72 h catch-up) — `resolveShiftSettings` of `@pulse/domain` fills the gaps and validates.
+ * The project's shift settings: `readShiftSettings` of `@pulse/infra` (`rm.settings` kind `shifts`
+ * over the SPEC defaults: UTC+5, 22:00, 24 h, 72 h catch-up; the analyst reads them the same way).
  * No row → the defaults.
  * @throws ConflictError `invalid_shift_settings` when the stored settings are not usable (unknown
- *   zone, a length that does not divide 24, …); the Postgres error when the query fails.
+ *   zone, a length that does not divide 24, a field of the wrong type, …); the Postgres error when
+ *   the query fails.
  */
 export async function loadShiftSettings(db: Kysely<Database>, projectId: string): Promise<ShiftSettings> {
-  const stored = await currentSettings(db, projectId, "shifts");
-  const parsed = StoredShiftSettings.safeParse(stored?.data ?? {});
-  if (!parsed.success) {
-    throw new ConflictError("invalid_shift_settings", `the shift settings of ${projectId} are not valid`);
-  }
-  const d = parsed.data;
-  const input: { -readonly [K in keyof ShiftSettings]?: ShiftSettings[K] } = {};
-  if (d.time_zone !== undefined) input.timeZone = d.time_zone;
-  if (d.start_hour !== undefined) input.startHour = d.start_hour;
-  if (d.length_hours !== undefined) input.lengthHours = d.length_hours;
-  if (d.lookback_hours !== undefined) input.lookbackHours = d.lookback_hours;
   try {
-    return resolveShiftSettings(input);
+    return await readShiftSettings(db, projectId);
   } catch (error) {
     if (error instanceof SettingsError) {
       throw new ConflictError(
