@@ -1,7 +1,7 @@
+import { ForbiddenError, NotFoundError } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { RouteOptions } from "../deps.js";
 import { API_SECURITY } from "../http/api.schemas.js";
-import { ForbiddenError, NotFoundError } from "@pulse/infra";
 import { isOwner, type Principal, principalOf, roleIn } from "../http/auth.plugin.js";
 import { Problem } from "../http/problem.handler.js";
 import { AuditQuery, AuditResponse } from "./accounts.schemas.js";

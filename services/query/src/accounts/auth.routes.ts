@@ -1,12 +1,12 @@
 import rateLimit from "@fastify/rate-limit";
 import type { Database } from "@pulse/infra";
+import { TooManyRequestsError, UnauthorizedError } from "@pulse/infra";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_SECURITY } from "../http/api.schemas.js";
-import { TooManyRequestsError, UnauthorizedError } from "@pulse/infra";
 import { isOwner, type Principal, principalOf, SESSION_COOKIE } from "../http/auth.plugin.js";
 import { Problem } from "../http/problem.handler.js";
 import { listProjects } from "../projects/projects.repository.js";

@@ -1,8 +1,8 @@
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_SECURITY, isoOrNull } from "../http/api.schemas.js";
-import { ForbiddenError, NotFoundError, UnauthorizedError } from "@pulse/infra";
 import { type Principal, principalOf, roleIn } from "../http/auth.plugin.js";
 import { Problem } from "../http/problem.handler.js";
 import { type ApiTokenRow, insertApiToken, listApiTokens, revokeApiToken } from "./accounts.repository.js";

@@ -1,8 +1,8 @@
+import { ConflictError, NotFoundError } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_SECURITY } from "../http/api.schemas.js";
-import { ConflictError, NotFoundError } from "@pulse/infra";
 import { assertOwner } from "../http/auth.plugin.js";
 import { Problem } from "../http/problem.handler.js";
 import {
