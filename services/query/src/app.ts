@@ -19,6 +19,7 @@ import {
 import { analysisRoutes } from "./analysis.routes.js";
 import { analyticsRoutes } from "./analytics.routes.js";
 import { adminTokenAuthenticator, authPlugin } from "./auth.plugin.js";
+import { dashboardRoutes } from "./dashboard.routes.js";
 import type { QueryDeps } from "./deps.js";
 import { dialogsRoutes } from "./dialogs.routes.js";
 import { dictsRoutes } from "./dicts.routes.js";
@@ -28,7 +29,6 @@ import { createOrderUpdatesFeed, natsPlugin } from "./nats.plugin.js";
 import { rejectNulCharacters } from "./nul-guard.js";
 import { openApiTransform } from "./openapi.js";
 import { ordersRoutes } from "./orders.routes.js";
-import { pageRoutes } from "./page.routes.js";
 import { problemErrorHandler, problemNotFoundHandler } from "./problem.handler.js";
 import { projectsRoutes } from "./projects.routes.js";
 import { replaysRoutes } from "./replays.routes.js";
@@ -50,7 +50,7 @@ export type QueryApp = FastifyInstance<
 /**
  * Builds the query service's Fastify app (not listening; `server.ts` listens, tests use `inject`
  * or `listen({port: 0})`):
- * - `GET /` live order page; `GET /health`, `GET /ready`; `GET /metrics` (Prometheus, `metrics.ts`);
+ * - `GET /` and every client route: the dashboard (`dashboard.routes.ts`, built from `services/query/web`); `GET /health`, `GET /ready`; `GET /metrics` (Prometheus, `metrics.ts`);
  *   `GET /openapi.json`, Swagger UI at `/docs`;
  * - under `/api`, behind the auth plugin (bearer token or `?access_token=`): `GET /api/projects`,
  *   `GET /api/orders`, `GET /api/orders/:orderId/timeline`, `GET /api/dicts/statuses`,
@@ -131,7 +131,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   });
   await app.register(natsPlugin, { feed });
 
-  await app.register(pageRoutes);
+  await app.register(dashboardRoutes, deps.dashboardDir === undefined ? {} : { dir: deps.dashboardDir });
   await app.register(healthRoutes, { deps });
   await app.register(metricsPlugin, { metrics: createQueryMetrics(deps), token: deps.metricsToken });
   await app.register(
