@@ -271,6 +271,25 @@ describe("the Docker image, replayed without Docker", () => {
       ingestEnv,
     );
 
+    // The first account, with the compiled CLI: the owner, whose API token is ADMIN_TOKEN.
+    await run(
+      process.execPath,
+      [
+        ...cli,
+        "user",
+        "create",
+        "--owner",
+        "--login",
+        "owner",
+        "--password-env",
+        "OWNER_PASSWORD",
+        "--api-token-env",
+        "ADMIN_TOKEN",
+      ],
+      appDir(),
+      { ...envOf("query"), OWNER_PASSWORD: "owner-password-of-the-image", ADMIN_TOKEN: adminToken },
+    );
+
     for (const name of ["ingest", "projector", "query", "analyst"]) {
       const [node, args] = commandOf(name);
       procs.push(start(name, node, args, appDir(), envOf(name)));

@@ -38,6 +38,7 @@ import {
   startIngest,
 } from "@pulse/ingest";
 import { compareReadModels, loadProjectorConfig, replayReadModels } from "@pulse/projector";
+import { seedOwnerToken } from "@pulse/query/testing";
 import type { Kysely } from "kysely";
 import { feed, loadDeliveries } from "./support/fixture-deliveries.js";
 import { INGEST_WITHOUT_CRM_CALLS } from "./support/ingest-env.js";
@@ -146,6 +147,7 @@ before(async () => {
   await ensureDatabase(databaseUrl);
   db = createDb(databaseUrl, 4);
   await migrate(db);
+  await seedOwnerToken(db, ADMIN_TOKEN);
   const natsUrl = process.env["NATS_URL"] ?? "nats://dev:dev@127.0.0.1:4222";
   nats = await connectNats(natsUrl, `test-pgrestart-${id}`);
   await ensureStreams(nats.jsm, stream, root);

@@ -18,7 +18,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, ensureDatabase, migrate } from "../db/db.js";
@@ -40,7 +40,39 @@ const ports = {
   crm: Number(env["FIXTURE_CRM_PORT"] ?? 3009),
   analyst: Number(env["ANALYST_PORT"] ?? 3002),
 };
-const adminToken = env["ADMIN_TOKEN"] ?? `dev-${randomBytes(12).toString("hex")}`;
+// The owner's API token the runner itself uses; kept in .run/ so a second run over the same
+// database (where the owner exists already) uses the same one.
+const adminTokenFile = join(runDir, "admin-token");
+const adminToken =
+  env["ADMIN_TOKEN"] ??
+  (existsSync(adminTokenFile)
+    ? readFileSync(adminTokenFile, "utf8").trim()
+    : `dev-${randomBytes(12).toString("hex")}`);
+
+/**
+ * The demo accounts `pnpm start` creates and prints (demo only: fixed passwords): the instance
+ * owner (its API token is the runner's `ADMIN_TOKEN`), an admin of shop-kyiv and a viewer of shop-lviv.
+ */
+const DEMO_ACCOUNTS = [
+  {
+    login: "owner",
+    password: "owner-demo-password",
+    what: "instance owner (every project)",
+    args: ["--owner"],
+  },
+  {
+    login: "kyiv-admin",
+    password: "kyiv-admin-demo-password",
+    what: "admin of shop-kyiv",
+    args: ["--member", "shop-kyiv:admin"],
+  },
+  {
+    login: "lviv-viewer",
+    password: "lviv-viewer-demo-password",
+    what: "viewer of shop-lviv",
+    args: ["--member", "shop-lviv:viewer"],
+  },
+] as const;
 const webhookSecret = env["DEMO_WEBHOOK_SECRET"] ?? `whs-${randomBytes(12).toString("hex")}`;
 const children: ChildProcess[] = [];
 
@@ -68,6 +100,8 @@ async function main(): Promise<void> {
   await ensureStreams(nats.jsm, base.EVENTS_STREAM, base.SUBJECT_ROOT);
 
   const childEnv = { ...env, ...base, ADMIN_TOKEN: adminToken };
+  createDemoAccounts(childEnv);
+  writeFileSync(adminTokenFile, `${adminToken}\n`, { mode: 0o600 });
   const crmUrl = `http://127.0.0.1:${ports.crm}`;
   start("fixture-crm", "services/ingest/src/testing/fixture-crm.main.ts", {
     ...childEnv,
@@ -143,8 +177,10 @@ async function main(): Promise<void> {
 
   say("");
   say("The stack is running:");
-  say(`  dashboard      ${queryUrl}/`);
-  say(`  API token      ${adminToken}`);
+  say(`  dashboard      ${queryUrl}/   (sign in with a demo account)`);
+  say("  demo accounts  (demo only: fixed passwords)");
+  for (const a of DEMO_ACCOUNTS) say(`    ${a.login.padEnd(12)} ${a.password.padEnd(26)} ${a.what}`);
+  say(`  owner API token ${adminToken}   (Authorization: Bearer …)`);
   say(`  API docs       ${queryUrl}/docs`);
   say(
     `  webhooks       ${ingestUrl}/webhooks/keycrm/<project>?secret=…  ${ingestUrl}/webhooks/amocrm/<project>?secret=…`,
@@ -153,6 +189,29 @@ async function main(): Promise<void> {
   say(`  logs           ${logDir}/`);
   if (args.has("--exit")) return shutdown(0);
   say("Ctrl-C stops it.");
+}
+
+/**
+ * Creates the {@link DEMO_ACCOUNTS} with `pnpm cli user create` (the owner with `--api-token-env
+ * ADMIN_TOKEN`, so the runner's API calls are the owner's). An account that exists is kept as it is.
+ */
+function createDemoAccounts(childEnv: NodeJS.ProcessEnv): void {
+  for (const a of DEMO_ACCOUNTS) {
+    const argv = ["user", "create", "--login", a.login, "--password-env", "DEMO_PASSWORD", ...a.args];
+    if (a.login === "owner") argv.push("--api-token-env", "ADMIN_TOKEN");
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(repo, "services/ingest/src/cli.ts"), ...argv],
+      {
+        cwd: repo,
+        env: { ...childEnv, DEMO_PASSWORD: a.password },
+        encoding: "utf8",
+      },
+    );
+    if (r.status !== 0 && !/exists already/.test(r.stderr)) {
+      throw new Error(`cli user create ${a.login} failed: ${r.stderr || r.stdout}`);
+    }
+  }
 }
 
 function registerDemoProjects(childEnv: NodeJS.ProcessEnv, crmUrl: string): string[] {

@@ -15,10 +15,20 @@
  *   catch-up keycrm --project ID [--since ISO|date]
  *   project register … --import-since ISO|date   (register, then import: catch-up keycrm|amocrm)
  *   secrets rotate
+ *   user create --login L [--owner] [--display-name N] [--password-file F | --password-env VAR] \
+ *     [--member project:admin|viewer …] [--api-token-env VAR]   (uses DATABASE_URL; prompts without both)
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { connectNats, createLogger, ensureStreams, loadConfig } from "@pulse/infra";
+import {
+  connectNats,
+  createDb,
+  createLogger,
+  ensureDatabase,
+  ensureStreams,
+  loadConfig,
+  migrate,
+} from "@pulse/infra";
 import { Command, CommanderError, Option } from "commander";
 import {
   type CliContext,
@@ -34,14 +44,22 @@ import {
   projectSetRadistCommand,
   secretsRotateCommand,
 } from "./cli/cli.commands.js";
+import { type UserCliContext, type UserCreateOptions, userCreateCommand } from "./cli/user.commands.js";
 import { IngestConfig } from "./ingest.config.js";
 import { type SecretsKeyring, secretsKeyringFromEnv } from "./projects/secrets.js";
 
+/** Runs a user command with a {@link UserCliContext} (a migrated database) and cleans up after it. */
+export type WithUserContext = <T>(run: (ctx: UserCliContext) => Promise<T>) => Promise<T>;
+
 /**
  * Builds the commander program. `withContext` provides a connected {@link CliContext} to a command
- * and cleans up after it (tests can pass their own).
+ * and cleans up after it; `withUsers` does the same for the account commands (tests can pass their
+ * own; without it the account commands fail).
  */
-export function buildCli(withContext: <T>(run: (ctx: CliContext) => Promise<T>) => Promise<T>): Command {
+export function buildCli(
+  withContext: <T>(run: (ctx: CliContext) => Promise<T>) => Promise<T>,
+  withUsers?: WithUserContext,
+): Command {
   const program = new Command("pulse").description("Pulse admin CLI").exitOverride().showHelpAfterError();
   const project = program.command("project").description("manage projects (tenants)");
   project
@@ -143,6 +161,24 @@ export function buildCli(withContext: <T>(run: (ctx: CliContext) => Promise<T>) 
     .action(async () => {
       await withContext((ctx) => secretsRotateCommand(ctx));
     });
+  const user = program.command("user").description("accounts of the query API (users, owner)");
+  user
+    .command("create")
+    .description("create a user; --owner makes the instance owner (the first account)")
+    .requiredOption("--login <login>", "login name")
+    .option("--display-name <name>", "display name (default: the login)")
+    .option("--owner", "the instance owner: manages users and every project")
+    .option("--password-file <path>", "read the password from the first line of this file")
+    .option("--password-env <var>", "read the password from this environment variable")
+    .option("--member <project:role...>", "project roles, e.g. shop-kyiv:admin shop-lviv:viewer")
+    .option(
+      "--api-token-env <var>",
+      "also store this variable's value (e.g. ADMIN_TOKEN) as an admin API token",
+    )
+    .action(async (opts: UserCreateOptions) => {
+      if (withUsers === undefined) throw new CliError("account commands are not available here");
+      await withUsers((ctx) => userCreateCommand(ctx, opts));
+    });
   return program;
 }
 
@@ -190,8 +226,32 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       await nats.nc.drain().catch(() => undefined);
     }
   };
+  const withUsers: WithUserContext = async (run) => {
+    let config: IngestConfig;
+    try {
+      config = loadConfig(IngestConfig, env);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    try {
+      await ensureDatabase(config.DATABASE_URL);
+    } catch (error) {
+      throw new CliError(`cannot reach the database: ${(error as Error).message}`);
+    }
+    const db = createDb(config.DATABASE_URL, 2);
+    try {
+      try {
+        await migrate(db);
+      } catch (error) {
+        throw new CliError(`cannot prepare the database: ${(error as Error).message}`);
+      }
+      return await run({ db, env, out: (line) => process.stdout.write(`${line}\n`) });
+    } finally {
+      await db.destroy();
+    }
+  };
   try {
-    await buildCli(withContext).parseAsync(argv, { from: "user" });
+    await buildCli(withContext, withUsers).parseAsync(argv, { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;

@@ -4,6 +4,7 @@
  */
 
 export { apiTokenAuthenticator, principalOfUser, sessionAuthenticator } from "./accounts/accounts.auth.js";
+export { AccountError, createAccount, type NewAccount } from "./accounts/accounts.bootstrap.js";
 export {
   findUserByLogin,
   insertApiToken,

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY } from "../http/api.schemas.js";
 import { ConflictError, ForbiddenError, ServiceUnavailableError } from "../http/app.errors.js";
-import { principalOf } from "../http/auth.plugin.js";
+import { principalOf, roleIn } from "../http/auth.plugin.js";
 import { Problem } from "../http/problem.handler.js";
 import { requireProject } from "../http/project-scope.js";
 import { loadShiftSettings, resolveShift } from "../shifts/shifts.repository.js";
@@ -100,7 +100,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       const b = request.body;
       await requireProject(deps.db, request, b.project);
       const principal = principalOf(request);
-      if (principal.role !== "admin") {
+      if (roleIn(principal, b.project) !== "admin") {
         throw new ForbiddenError("admin_required", "starting an analysis run needs the admin role");
       }
       if (b.shiftId !== undefined) {

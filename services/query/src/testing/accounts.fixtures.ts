@@ -13,6 +13,12 @@ import {
 import { hashPassword, sha256Hex } from "../accounts/passwords.js";
 import type { Role } from "../http/auth.plugin.js";
 
+/** The password {@link seedUser} gives when none is named (the harness owner `test-owner` has it). */
+export const TEST_PASSWORD = "test-password-0123";
+
+/** Login of the harness owner of {@link seedOwnerToken}. */
+export const TEST_OWNER_LOGIN = "test-owner";
+
 /** When the fixtures' rows were made. */
 const SEEDED_AT = new Date("2026-01-01T00:00:00.000Z");
 
@@ -29,7 +35,7 @@ export async function seedUser(
   const user = await insertUser(db, {
     login: opts.login,
     displayName: opts.displayName ?? opts.login,
-    passwordHash: await hashPassword(opts.password ?? "test-password-0123"),
+    passwordHash: await hashPassword(opts.password ?? TEST_PASSWORD),
     isOwner: opts.isOwner ?? false,
     actor: "test",
     now: SEEDED_AT,
@@ -63,7 +69,7 @@ export async function seedApiToken(
  * keeps working with accounts. Idempotent per token value.
  */
 export async function seedOwnerToken(db: Kysely<Database>, token: string): Promise<void> {
-  const userId = await seedUser(db, { login: "test-owner", isOwner: true });
+  const userId = await seedUser(db, { login: TEST_OWNER_LOGIN, isOwner: true });
   const exists = await db
     .selectFrom("auth.api_tokens")
     .select("id")
