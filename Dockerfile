@@ -16,6 +16,7 @@ COPY services/ingest/package.json ./services/ingest/
 COPY services/projector/package.json ./services/projector/
 COPY services/query/package.json ./services/query/
 COPY services/analyst/package.json ./services/analyst/
+COPY services/query/web/package.json ./services/query/web/
 COPY tests/package.json ./tests/
 RUN pnpm install --frozen-lockfile
 COPY tsconfig.json tsconfig.base.json ./
@@ -27,6 +28,10 @@ COPY services/ingest/src ./services/ingest/src
 COPY services/projector/src ./services/projector/src
 COPY services/query/src ./services/query/src
 COPY services/analyst/src ./services/analyst/src
+# The dashboard (React + Vite): built to services/query/web/dist, served by the query service.
+COPY services/query/web/index.html services/query/web/vite.config.ts services/query/web/tsconfig.json ./services/query/web/
+COPY services/query/web/scripts ./services/query/web/scripts
+COPY services/query/web/src ./services/query/web/src
 RUN pnpm build
 
 # ---- runtime: production dependencies and dist/ only ---------------------------------------------
@@ -41,6 +46,7 @@ COPY services/ingest/package.json ./services/ingest/
 COPY services/projector/package.json ./services/projector/
 COPY services/query/package.json ./services/query/
 COPY services/analyst/package.json ./services/analyst/
+COPY services/query/web/package.json ./services/query/web/
 COPY tests/package.json ./tests/
 # Production dependencies of the four services (and the workspace packages they use) only.
 RUN pnpm install --frozen-lockfile --prod --filter "{./services/*}..."
@@ -51,6 +57,7 @@ COPY --from=build /app/services/ingest/dist ./services/ingest/dist
 COPY --from=build /app/services/projector/dist ./services/projector/dist
 COPY --from=build /app/services/query/dist ./services/query/dist
 COPY --from=build /app/services/analyst/dist ./services/analyst/dist
+COPY --from=build /app/services/query/web/dist ./services/query/web/dist
 # `pulse-dist`: workspace packages resolve to their compiled dist/ (package.json "exports").
 ENV NODE_ENV=production NODE_OPTIONS=--conditions=pulse-dist
 USER node

@@ -23,6 +23,26 @@ function walk(dir, out) {
   return out;
 }
 
+/**
+ * The browser tests drive the built dashboard (services/query/web/dist): build it first when it is
+ * missing or older than its sources (a fresh clone has no build). A failed build fails the run.
+ */
+function ensureDashboardBuilt() {
+  const res = spawnSync(
+    process.execPath,
+    [join(root, "scripts/build.mjs"), "--dashboard-only", "--if-stale"],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+  if (res.status !== 0) {
+    console.error("the dashboard build failed: the browser tests cannot run");
+    console.log("\ntests: 0 passed, 1 failed");
+    process.exit(1);
+  }
+}
+
 const all = [];
 for (const top of ["packages", "services", "infra", "tests"]) walk(join(root, top), all);
 let failed = false;
@@ -35,6 +55,7 @@ for (const tier of wanted) {
     .map((f) => relative(root, f))
     .sort();
   if (files.length === 0) continue;
+  if (tier === "e2e") ensureDashboardBuilt();
   console.log(`\n# tier ${tier}: ${files.length} files`);
   const concurrency = tier === "unit" ? "2" : "1";
   const res = spawnSync(

@@ -4,8 +4,9 @@
  * 1. uses `NATS_URL` / `DATABASE_URL` when given, else makes sure the machine's nats-server and
  *    PostgreSQL run (infra/scripts/ensure-services.sh);
  * 2. creates the database, runs migrations and creates the streams;
- * 3. starts a fixture-backed CRM API (the demo's stand-in for KeyCRM/amoCRM) and the four services
- *    as child processes (logs in `.run/logs/`);
+ * 3. builds the dashboard when its build is missing or stale, starts a fixture-backed CRM API (the
+ *    demo's stand-in for KeyCRM/amoCRM) and the four services as child processes (logs in
+ *    `.run/logs/`);
  * 4. registers the demo projects, imports their status dictionaries, imports shop-lviv's orders
  *    from the KeyCRM order list (a project onboarded after its orders exist), and feeds
  *    `../shared/fixtures` (KeyCRM and amoCRM webhooks in recorded delivery order, duplicates and
@@ -119,6 +120,15 @@ async function main(): Promise<void> {
     },
     SERVICE_NODE_FLAGS.ingest,
   );
+  // The dashboard the query service serves at `/` (built when missing or older than its sources).
+  const dashboard = spawnSync(
+    process.execPath,
+    [join(repo, "scripts/build.mjs"), "--dashboard-only", "--if-stale"],
+    {
+      stdio: "inherit",
+    },
+  );
+  if (dashboard.status !== 0) throw new Error("the dashboard build failed (see above)");
   start("query", "services/query/src/server.ts", { ...childEnv, PORT: String(ports.query) });
   if (existsSync(join(repo, "services/analyst/src/main.ts"))) {
     start("analyst", "services/analyst/src/main.ts", { ...childEnv, PORT: String(ports.analyst) });
@@ -167,7 +177,7 @@ async function main(): Promise<void> {
 
   say("");
   say("The stack is running:");
-  say(`  live page      ${queryUrl}/   (project: shop-kyiv; sign in with a demo account)`);
+  say(`  dashboard      ${queryUrl}/   (sign in with a demo account)`);
   say("  demo accounts  (demo only: fixed passwords)");
   for (const a of DEMO_ACCOUNTS) say(`    ${a.login.padEnd(12)} ${a.password.padEnd(26)} ${a.what}`);
   say(`  owner API token ${adminToken}   (Authorization: Bearer …)`);

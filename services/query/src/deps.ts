@@ -24,6 +24,8 @@ export interface QueryDeps {
   readonly authenticate?: Authenticator;
   /** Bearer token `GET /metrics` requires (`METRICS_TOKEN`); unset = open (`metrics.ts`). */
   readonly metricsToken?: string | undefined;
+  /** The built dashboard served at `/` (default: `services/query/web/dist`, `dashboard.routes.ts`). */
+  readonly dashboardDir?: string | undefined;
 }
 
 /** Options every route plugin of the app receives. */

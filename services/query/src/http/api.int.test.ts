@@ -399,15 +399,6 @@ describe("documentation and page", () => {
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /swagger/i);
   });
-
-  test("given /, when opened, then the live page is HTML that follows the SSE stream and tags rows with data-order-id", async () => {
-    const r = await get("/", null);
-    assert.match(String(r.headers["content-type"]), /^text\/html/);
-    assert.match(r.body, /new EventSource\(/);
-    assert.match(r.body, /\/api\/stream\/orders/);
-    assert.match(r.body, /dataset\.orderId/);
-    assert.match(r.body, /localStorage/);
-  });
 });
 
 describe("health", () => {

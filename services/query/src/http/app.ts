@@ -26,7 +26,7 @@ import { tokensRoutes } from "../accounts/tokens.routes.js";
 import { usersRoutes } from "../accounts/users.routes.js";
 import { analysisRoutes } from "../analysis/analysis.routes.js";
 import { analyticsRoutes } from "../analytics/analytics.routes.js";
-import { pageRoutes } from "../dashboard/page.routes.js";
+import { dashboardRoutes } from "../dashboard/dashboard.routes.js";
 import type { QueryDeps } from "../deps.js";
 import { dialogsRoutes } from "../dialogs/dialogs.routes.js";
 import { createOrderUpdatesFeed, natsPlugin } from "../live/nats.plugin.js";
@@ -58,7 +58,8 @@ export type QueryApp = FastifyInstance<
 /**
  * Builds the query service's Fastify app (not listening; `server.ts` listens, tests use `inject`
  * or `listen({port: 0})`):
- * - `GET /` live order page; `GET /health`, `GET /ready`; `GET /metrics` (Prometheus, `metrics.ts`);
+ * - `GET /` and every client route: the dashboard (`dashboard.routes.ts`, built from `services/query/web`);
+ *   `GET /health`, `GET /ready`; `GET /metrics` (Prometheus, `metrics.ts`);
  *   `GET /openapi.json`, Swagger UI at `/docs`;
  * - `POST /api/auth/login` (public, rate-limited); under `/api`, behind the auth plugin (API token
  *   as `Authorization: Bearer`, or the session cookie with `X-CSRF-Token` on writes): the caller's
@@ -148,7 +149,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   });
   await app.register(natsPlugin, { feed });
 
-  await app.register(pageRoutes);
+  await app.register(dashboardRoutes, deps.dashboardDir === undefined ? {} : { dir: deps.dashboardDir });
   await app.register(healthRoutes, { deps });
   await app.register(metricsPlugin, { metrics: createQueryMetrics(deps), token: deps.metricsToken });
   const throttle = createLoginThrottle({ clock: deps.clock });

@@ -468,12 +468,4 @@ describe("GET /api/orders — SLA per order and status group on the total workin
       ],
     );
   });
-
-  test("given the live page, when served, then it colours the current status and each group by SLA", async () => {
-    const res = await app.inject({ url: "/" });
-    assert.match(res.body, /current_interval/);
-    assert.match(res.body, /sla-over/);
-    assert.match(res.body, /is_urgent/);
-    assert.match(res.body, /working_seconds/);
-  });
 });

@@ -55,6 +55,8 @@ export interface OrderFilter {
   /** Current status group id (`orders_current.last_status_group_id`). */
   readonly groupId?: number | undefined;
   readonly orderId?: number | undefined;
+  /** `orders_current.manager_id` (CRM user id). */
+  readonly managerId?: number | undefined;
   /**
    * SLA state at `asOf` of the order in the group of its current interval — its total working time
    * in that group (see {@link currentSlaStateOf}).
@@ -145,6 +147,7 @@ function filteredOrders(db: Kysely<Database>, f: OrderFilter, asOf: Date) {
     .$if(f.statusId !== undefined, (qb) => qb.where("oc.last_status_id", "=", f.statusId as number))
     .$if(f.groupId !== undefined, (qb) => qb.where("oc.last_status_group_id", "=", f.groupId as number))
     .$if(f.orderId !== undefined, (qb) => qb.where("oc.order_id", "=", f.orderId as number))
+    .$if(f.managerId !== undefined, (qb) => qb.where("oc.manager_id", "=", f.managerId as number))
     .$if(f.urgent !== undefined, (qb) => qb.where("oc.is_urgent", "=", f.urgent as boolean))
     .$if(f.slaState !== undefined, (qb) =>
       qb.where(sql<boolean>`${currentSlaStateOf(asOf)} = ${f.slaState as string}`),

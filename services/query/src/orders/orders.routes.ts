@@ -48,6 +48,7 @@ export const ordersRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         statusId: q.statusId,
         groupId: q.groupId,
         orderId: q.orderId,
+        managerId: q.managerId,
         slaState: q.slaState,
         urgent: q.urgent,
         asOf,

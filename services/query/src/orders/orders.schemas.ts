@@ -39,6 +39,7 @@ export const OrderListQuery = z
     statusId: IdParam.optional().describe("current status id"),
     groupId: IdParam.optional().describe("current status group id"),
     orderId: IdParam.optional(),
+    managerId: IdParam.optional().describe("the order's manager (CRM user id, `manager_id`)"),
     slaState: SlaStateValue.optional().describe(
       "SLA state at asOf of the order in the group of its current interval (its latest interval starting " +
         "before asOf), judged on its total working time in that group",

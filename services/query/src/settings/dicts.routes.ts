@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY, projectScope } from "../http/api.schemas.js";
 import { requireProject } from "../http/project-scope.js";
-import { statusDictionary } from "./dicts.repository.js";
+import { managerDictionary, statusDictionary } from "./dicts.repository.js";
 
 /** A status group (KeyCRM) or pipeline (amoCRM) of the dictionary. */
 export const DictGroup = z.object({ group_id: CrmId, name: z.string(), is_main: z.boolean() });
@@ -36,7 +36,23 @@ export const StatusDictionaryResponse = z
   })
   .describe("the project's status dictionary");
 
-/** `GET /dicts/statuses?project=…` — the project's status groups and statuses. Under `/api`. */
+/** A manager (CRM user) orders can be filtered by. */
+export const DictManager = z.object({
+  user_id: CrmId,
+  name: z.string().nullable().describe("from the CRM users dictionary; null when unknown (show user_id)"),
+});
+/** See {@link DictManager}. */
+export type DictManager = z.infer<typeof DictManager>;
+
+/** Answer of `GET /api/dicts/managers`. */
+export const ManagerDictionaryResponse = z
+  .object({ project_id: ProjectId, managers: z.array(DictManager) })
+  .describe("the project's managers: CRM users and every manager an order has");
+
+/**
+ * `GET /dicts/statuses?project=…` — the project's status groups and statuses;
+ * `GET /dicts/managers?project=…` — its managers (for the order filters). Under `/api`.
+ */
 export const dictsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   app.get(
     "/dicts/statuses",
@@ -53,6 +69,23 @@ export const dictsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
       const { project } = request.query;
       await requireProject(deps.db, request, project);
       return { project_id: project, ...(await statusDictionary(deps.db, project)) };
+    },
+  );
+  app.get(
+    "/dicts/managers",
+    {
+      schema: {
+        tags: ["dictionaries"],
+        summary: "Managers of a project (CRM users and the managers of its orders)",
+        security: API_SECURITY,
+        querystring: z.strictObject(projectScope),
+        response: { 200: ManagerDictionaryResponse, ...API_ERRORS },
+      },
+    },
+    async (request) => {
+      const { project } = request.query;
+      await requireProject(deps.db, request, project);
+      return { project_id: project, managers: await managerDictionary(deps.db, project) };
     },
   );
 };
