@@ -202,11 +202,13 @@ function SeriesChart({
   title,
   series,
   lang,
+  emptyText,
 }: {
   id: string;
   title: string;
   series: Series[];
   lang: string;
+  emptyText: string;
 }) {
   const { t } = useTranslation("analytics");
   const rows = chartRows(series);
@@ -215,7 +217,7 @@ function SeriesChart({
     <figure className="chart" data-testid={id} aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
       {series.length === 0 ? (
-        <p className="muted">{t("noData")}</p>
+        <p className="muted">{emptyText}</p>
       ) : (
         <div className="chart-box" role="img" aria-label={title}>
           <ResponsiveContainer width="100%" height={280}>
@@ -228,7 +230,7 @@ function SeriesChart({
               {series.map((s, i) => (
                 <Line
                   key={s.key}
-                  type="monotone"
+                  type="linear"
                   dataKey={s.key}
                   name={s.label}
                   stroke={seriesColour(i)}
@@ -608,6 +610,7 @@ function AnalyticsPage() {
             })}
             series={groupSeries(data.data.buckets, data.data.period.groups, q.metric, unknown)}
             lang={lang}
+            emptyText={t("noData")}
           />
           <GroupTable block={data.data.period} lang={lang} unknownLabel={unknown} />
           <h2>{t("byStatus")}</h2>
@@ -618,6 +621,7 @@ function AnalyticsPage() {
             title={t("cycleSeriesTitle", { metric: t(`metrics.${q.metric}`) })}
             series={cycleSeries(data.data.buckets, q.metric)}
             lang={lang}
+            emptyText={t("noCycles")}
           />
           <CycleTable block={data.data.period} lang={lang} />
           <h2>{t("totalsTitle")}</h2>

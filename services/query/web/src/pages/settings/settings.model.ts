@@ -71,13 +71,24 @@ export function splitList(text: string): string[] {
     .filter((s) => s !== "");
 }
 
+/**
+ * The windows of one weekday as typed (`"09:00 - 13:00, 14:00-18:00"`): split on commas, semicolons
+ * and line breaks, spaces removed inside each window.
+ */
+export function splitWindows(text: string): string[] {
+  return text
+    .split(/[,;\n]+/)
+    .map((w) => w.replace(/\s+/g, ""))
+    .filter((w) => w !== "");
+}
+
 /** The stored calendar of a form; the server validates windows and dates (400 `invalid_settings`). */
 export function calendarSettings(form: CalendarForm): CalendarSettings {
   const out: CalendarSettings = {};
   if (form.timeZone.trim() !== "") out.time_zone = form.timeZone.trim();
   if (!form.alwaysOpen) {
     const hours = {} as Record<Weekday, string[]>;
-    for (const d of WEEKDAYS) hours[d] = splitList(form.days[d]).map((w) => w.replace(/\s+/g, ""));
+    for (const d of WEEKDAYS) hours[d] = splitWindows(form.days[d]);
     out.working_hours = hours;
   }
   const holidays = splitList(form.holidays);
