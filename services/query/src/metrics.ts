@@ -16,8 +16,8 @@ import fp from "fastify-plugin";
 import { sql } from "kysely";
 import { Gauge, type Registry } from "prom-client";
 import type { QueryDeps } from "./deps.js";
-import { problemOf, sendProblem } from "./problem.handler.js";
-import { groupSlaStateAt } from "./sla-state.sql.js";
+import { problemOf, sendProblem } from "./http/problem.handler.js";
+import { groupSlaStateAt } from "./orders/sla-state.sql.js";
 
 /** How long the SLA reading is reused between scrapes, ms. */
 export const SLA_CACHE_MS = 15_000;

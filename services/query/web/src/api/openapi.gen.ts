@@ -1105,6 +1105,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dicts/managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Managers of a project (CRM users and the managers of its orders) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the project's managers: CRM users and every manager an order has */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            managers: {
+                                /** @description from the CRM users dictionary; null when unknown (show user_id) */
+                                name: string | null;
+                                user_id: number;
+                            }[];
+                            project_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dicts/statuses": {
         parameters: {
             query?: never;
@@ -1271,6 +1401,8 @@ export interface paths {
                     from?: string;
                     /** @description current status group id */
                     groupId?: number;
+                    /** @description the order's manager (CRM user id, `manager_id`) */
+                    managerId?: number;
                     orderId?: number;
                     page?: number;
                     pageSize?: number;
