@@ -39,6 +39,7 @@ import {
   replayReadModels,
 } from "@pulse/projector";
 import { buildQueryApp, type QueryApp, QueryConfig } from "@pulse/query";
+import { seedOwnerToken } from "@pulse/query/testing";
 import { sql } from "kysely";
 
 const P = "shop-kyiv";
@@ -209,12 +210,13 @@ describe("NATS outages", () => {
   before(async () => {
     server = await startPrivateNats();
     env = await createTestEnv("natsout", { natsUrl: server.url });
+    await seedOwnerToken(env.db, ADMIN);
     projectorNats = await connectNats(server.url, "projector-under-test");
     queryNats = await connectNats(server.url, "query-under-test");
     app = await buildQueryApp({
       db: env.db,
       nats: queryNats,
-      config: QueryConfig.parse({ ...env.env, ADMIN_TOKEN: ADMIN }),
+      config: QueryConfig.parse(env.env),
       logger,
       clock: () => new Date("2026-11-07T12:00:00.000Z"),
     });

@@ -2,6 +2,7 @@
  * `@pulse/infra` — configuration, logging, Postgres (Kysely) and NATS plumbing shared by the services.
  */
 export { BaseConfig, loadConfig } from "./config.js";
+export type * from "./db/accounts.tables.js";
 export type * from "./db/database.js";
 export { type CreateDbOptions, createDb, dropDatabase, ensureDatabase, migrate } from "./db/db.js";
 export {

@@ -19,6 +19,7 @@ import {
 import { defaultFixturesDir } from "@pulse/ingest/testing";
 import { createProjector, loadProjectorConfig } from "@pulse/projector";
 import { buildQueryApp, loadQueryConfig, type QueryApp } from "@pulse/query";
+import { seedOwnerToken } from "@pulse/query/testing";
 import type { OpenApiDocument } from "./query.cases.js";
 import type { FuzzAnswer, FuzzRequest } from "./request.js";
 import { loadWebhookCorpus, type WebhookCorpus } from "./webhook.cases.js";
@@ -58,6 +59,7 @@ export interface FuzzTargets {
  */
 export async function startFuzzTargets(label: string, seedDeliveries = 60): Promise<FuzzTargets> {
   const env = await createTestEnv(label);
+  await seedOwnerToken(env.db, FUZZ_ADMIN_TOKEN);
   const logger = createLogger(`fuzz-${label}`, process.env["TEST_LOG_LEVEL"] ?? "silent");
   const vars: Record<string, string> = {
     ...env.env,

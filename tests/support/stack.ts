@@ -10,6 +10,7 @@ import { dictionaryImportCommand, IngestConfig, projectRegisterCommand, startIng
 import { defaultFixturesDir } from "@pulse/ingest/testing";
 import { createProjector, loadProjectorConfig, type Projector } from "@pulse/projector";
 import { buildQueryApp, loadQueryConfig } from "@pulse/query";
+import { seedOwnerToken } from "@pulse/query/testing";
 import { INGEST_WITHOUT_CRM_CALLS } from "./ingest-env.js";
 
 /** The shared fixture corpus. */
@@ -38,6 +39,7 @@ export async function startStack(
   projects: ("shop-kyiv" | "shop-lviv" | "demoacademy")[],
 ): Promise<Stack> {
   const env = await createTestEnv(label);
+  await seedOwnerToken(env.db, ADMIN_TOKEN);
   const vars = {
     ...env.env,
     NODE_ENV: "test",

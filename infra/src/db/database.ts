@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { AuthTables } from "./accounts.tables.js";
 
 /**
  * Kysely table types of the read models (schema `rm`, swapped whole by a replay) and of the
@@ -457,7 +458,7 @@ export interface ReadModels {
 }
 
 /** The whole database as Kysely sees it: read models under `rm.`, operational tables under `ops.`. */
-export interface Database {
+export interface Database extends AuthTables {
   "rm.meta": MetaTable;
   "rm.checkpoints": CheckpointsTable;
   "rm.projects": ProjectsTable;

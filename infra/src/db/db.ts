@@ -5,6 +5,7 @@ import type { Database } from "./database.js";
 import * as m0001 from "./migrations/0001_ops.js";
 import * as m0002 from "./migrations/0002_replays.js";
 import * as m0003r from "./migrations/0003_replay_retries.js";
+import * as m0004a from "./migrations/0004_accounts.js";
 import { guardPool } from "./pool-errors.js";
 import { createReadModelSchema, READ_MODEL_VERSION } from "./read-models.ddl.js";
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   "0001_ops": m0001,
   "0002_replays": m0002,
   "0003_replay_retries": m0003r,
+  "0004_accounts": m0004a,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -18,8 +18,8 @@ export interface QueryDeps {
   /** "Now" for defaults such as `asOf`; tests pin it. */
   readonly clock: () => Date;
   /**
-   * Resolves API tokens to principals. Default: `adminTokenAuthenticator(config.ADMIN_TOKEN)`.
-   * The seam where accounts and roles come in later.
+   * Resolves API tokens to principals. Default: the API tokens of `auth.api_tokens`
+   * (`apiTokenAuthenticator`); tests may plug in their own. Session cookies always use `auth.sessions`.
    */
   readonly authenticate?: Authenticator;
   /** Bearer token `GET /metrics` requires (`METRICS_TOKEN`); unset = open (`metrics.ts`). */

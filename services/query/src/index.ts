@@ -3,6 +3,17 @@
  * `buildQueryApp(deps)` is the testable unit; `server.ts` is the process.
  */
 
+export { apiTokenAuthenticator, principalOfUser, sessionAuthenticator } from "./accounts/accounts.auth.js";
+export {
+  findUserByLogin,
+  insertApiToken,
+  insertUser,
+  isUniqueViolation,
+  putMembership,
+} from "./accounts/accounts.repository.js";
+export { Me } from "./accounts/accounts.schemas.js";
+export { type AuditEntry, maskSecrets, recordAudit } from "./accounts/audit.repository.js";
+export { hashPassword, newSecret, sha256Hex, verifyPassword } from "./accounts/passwords.js";
 export {
   ANALYSIS_RUN_TIMEOUT_MS,
   AnalysisRunAccepted,
@@ -27,12 +38,17 @@ export {
 export { buildQueryApp, type QueryApp } from "./http/app.js";
 export {
   type Authenticator,
-  adminTokenAuthenticator,
   assertAdmin,
+  assertOwner,
   assertProjectAccess,
+  assertProjectAdmin,
+  CSRF_HEADER,
   canSeeProject,
   type Principal,
   type Role,
+  roleIn,
+  SESSION_COOKIE,
+  type SessionAuthenticator,
 } from "./http/auth.plugin.js";
 export { Problem } from "./http/problem.handler.js";
 export {

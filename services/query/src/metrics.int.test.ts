@@ -10,6 +10,7 @@ import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { QueryConfig } from "./config.js";
 import { buildQueryApp, type QueryApp } from "./http/app.js";
 import { SLA_CACHE_MS } from "./metrics.js";
+import { seedOwnerToken } from "./testing/accounts.fixtures.js";
 import { insertOrders, insertProject } from "./testing/fixtures.js";
 import { listenQueryApp } from "./testing/query-server.js";
 import { openSse, type SseReader } from "./testing/sse-reader.js";
@@ -35,6 +36,7 @@ async function sample(series: string): Promise<number | undefined> {
 
 before(async () => {
   env = await createTestEnv("qmetrics");
+  await seedOwnerToken(env.db, TOKEN);
   ({ app, base } = await listenQueryApp(env, {
     adminToken: TOKEN,
     heartbeatMs: 1000,
@@ -63,7 +65,7 @@ describe("GET /metrics (query)", () => {
     const guarded = await buildQueryApp({
       db: env.db,
       nats: env.nats,
-      config: QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN }),
+      config: QueryConfig.parse(env.env),
       logger: createLogger("query-test", "silent"),
       clock: () => new Date(now),
       metricsToken: "metrics-token-0123456789",

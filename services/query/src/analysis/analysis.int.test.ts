@@ -6,6 +6,7 @@ import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
 import type { Principal } from "../http/auth.plugin.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import { insertProject } from "../testing/fixtures.js";
 import { analysisRunSubject } from "./analysis.contract.js";
 
@@ -44,7 +45,8 @@ function analyst(reply: ((request: Record<string, unknown>) => string) | null): 
 
 before(async () => {
   env = await createTestEnv("qanalysis");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   const principals: Record<string, Principal> = {
     [TOKEN]: { subject: "admin", role: "admin", projects: "*" },
     [AMO_VIEWER]: { subject: "v-amo", role: "viewer", projects: ["amo"] },

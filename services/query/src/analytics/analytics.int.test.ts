@@ -4,6 +4,7 @@ import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import { insertGroups, insertOrders, insertProject, insertStatuses } from "../testing/fixtures.js";
 import type { DurationsBlock, StatusDurationsResponse } from "./analytics.schemas.js";
 
@@ -47,7 +48,8 @@ interface Seed {
 
 before(async () => {
   env = await createTestEnv("qanalytics");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   app = await buildQueryApp({
     db: env.db,
     nats: env.nats,

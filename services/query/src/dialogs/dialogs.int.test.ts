@@ -7,6 +7,7 @@ import { QueryConfig } from "../config.js";
 import type { QueryDeps } from "../deps.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
 import type { Principal } from "../http/auth.plugin.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import {
   DIALOG_501,
   seedDialogScenario,
@@ -53,7 +54,8 @@ const item = (r: AnalysisListResponse, leadId: number): AnalysisItem => {
 
 before(async () => {
   env = await createTestEnv("qdialogs");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   const principals: Record<string, Principal> = {
     [TOKEN]: { subject: "admin", role: "admin", projects: "*" },
     [OTHER_VIEWER]: { subject: "v-other", role: "viewer", projects: ["other"] },

@@ -6,6 +6,7 @@ import { createDb, createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import type { QueryDeps } from "../deps.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import { insertGroups, insertOrders, insertProject, insertStatuses } from "../testing/fixtures.js";
 import { buildQueryApp, type QueryApp } from "./app.js";
 import type { Principal } from "./auth.plugin.js";
@@ -26,7 +27,8 @@ async function get(url: string, token: string | null = TOKEN) {
 
 before(async () => {
   env = await createTestEnv("qapi");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   deps = {
     db: env.db,
     nats: env.nats,
@@ -152,13 +154,15 @@ describe("authentication", () => {
     assert.equal(res.json().code, "invalid_authorization");
   });
 
-  test("given the token as access_token, when called without a header, then it is accepted", async () => {
+  test("given the token as access_token, when called without a header, then it is refused (no credential in a URL)", async () => {
     const r = await get(`/api/projects?access_token=${TOKEN}`, null);
-    assert.equal(r.status, 200);
-    const bad = await get("/api/projects?access_token=nope", null);
-    assert.equal(bad.status, 401);
+    assert.equal(r.status, 401);
+    assert.equal(r.json().code, "missing_token");
     // The token never comes back in a problem document.
-    assert.doesNotMatch(bad.body, /nope/);
+    assert.doesNotMatch(r.body, new RegExp(TOKEN));
+    const withHeader = await get(`/api/projects?access_token=${TOKEN}`);
+    assert.equal(withHeader.status, 400);
+    assert.doesNotMatch(withHeader.body, new RegExp(TOKEN));
   });
 
   test("given no token, when a bad query is sent, then authentication answers first (401, not 400)", async () => {

@@ -3,20 +3,16 @@ import { z } from "zod";
 import { Problem } from "./problem.handler.js";
 
 /**
- * Query-string members every `/api/*` route accepts: the required `project` scope and the
- * optional `access_token` (for `EventSource`, which cannot send `Authorization`). Spread into a
- * `z.strictObject`, so unknown parameters are a 400, not silently ignored.
+ * Query-string members every project-scoped `/api/*` route accepts: the required `project` scope.
+ * Spread into a `z.strictObject`, so unknown parameters (an old `access_token` too: no credential
+ * travels in a URL) are a 400, not silently ignored.
  */
 export const projectScope = {
   project: ProjectId.describe("project id the query is scoped to (required)"),
-  access_token: z
-    .string()
-    .optional()
-    .describe("API token, for clients that cannot send `Authorization: Bearer` (EventSource)"),
 };
 
-/** `access_token` alone, for `/api/*` routes that are not scoped to one project. */
-export const tokenOnly = { access_token: projectScope.access_token };
+/** The query members of `/api/*` routes not scoped to one project: none. */
+export const tokenOnly = {};
 
 /**
  * The plausible range of every date, instant and period a query API request may name: calendar
@@ -103,8 +99,11 @@ export const IdParam = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE
 /** An instant in a response: ISO-8601 UTC with milliseconds (`Date#toISOString`). */
 export const Instant = IsoInstant;
 
-/** OpenAPI `security` of every `/api/*` route: bearer header or `access_token` query parameter. */
-export const API_SECURITY = [{ bearerAuth: [] }, { accessToken: [] }];
+/**
+ * OpenAPI `security` of every `/api/*` route: an API token (`Authorization: Bearer`) or the session
+ * cookie (writes by cookie also need `X-CSRF-Token`).
+ */
+export const API_SECURITY = [{ bearerAuth: [] }, { sessionCookie: [] }];
 
 /** The error responses every `/api/*` route documents (400 validation, 401 auth, 404 project). */
 export const API_ERRORS = { 400: Problem, 401: Problem, 404: Problem } as const;

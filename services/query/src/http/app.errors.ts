@@ -48,3 +48,10 @@ export class ConflictError extends AppError {
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
 }
+
+/**
+ * 429: too many requests (login rate limit and failure backoff); the answer carries `Retry-After`.
+ */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+}

@@ -1,3 +1,4 @@
+import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { problemClientErrorHandler, urlWithoutQuery } from "@pulse/infra";
@@ -16,6 +17,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { apiTokenAuthenticator, sessionAuthenticator } from "../accounts/accounts.auth.js";
+import { auditRoutes } from "../accounts/audit.routes.js";
+import { authRoutes, loginRoutes } from "../accounts/auth.routes.js";
+import { createLoginThrottle } from "../accounts/login.throttle.js";
+import { membersRoutes } from "../accounts/members.routes.js";
+import { tokensRoutes } from "../accounts/tokens.routes.js";
+import { usersRoutes } from "../accounts/users.routes.js";
 import { analysisRoutes } from "../analysis/analysis.routes.js";
 import { analyticsRoutes } from "../analytics/analytics.routes.js";
 import { dashboardRoutes } from "../dashboard/dashboard.routes.js";
@@ -32,7 +40,7 @@ import { dictsRoutes } from "../settings/dicts.routes.js";
 import { settingsRoutes } from "../settings/settings.routes.js";
 import { shiftsRoutes } from "../shifts/shifts.routes.js";
 import { webhooksRoutes } from "../webhooks/webhooks.routes.js";
-import { adminTokenAuthenticator, authPlugin } from "./auth.plugin.js";
+import { authPlugin } from "./auth.plugin.js";
 import { healthRoutes } from "./health.routes.js";
 import { rejectNulCharacters } from "./nul-guard.js";
 import { openApiTransform } from "./openapi.js";
@@ -53,7 +61,10 @@ export type QueryApp = FastifyInstance<
  * - `GET /` and every client route: the dashboard (`dashboard.routes.ts`, built from `services/query/web`);
  *   `GET /health`, `GET /ready`; `GET /metrics` (Prometheus, `metrics.ts`);
  *   `GET /openapi.json`, Swagger UI at `/docs`;
- * - under `/api`, behind the auth plugin (bearer token or `?access_token=`): `GET /api/projects`,
+ * - `POST /api/auth/login` (public, rate-limited); under `/api`, behind the auth plugin (API token
+ *   as `Authorization: Bearer`, or the session cookie with `X-CSRF-Token` on writes): the caller's
+ *   `GET /api/auth/me`, `POST /api/auth/logout|password`; users, members, API tokens and the audit
+ *   log (`users.routes.ts`, `members.routes.ts`, `tokens.routes.ts`, `audit.routes.ts`); `GET /api/projects`,
  *   `GET /api/orders`, `GET /api/orders/:orderId/timeline`, `GET /api/dicts/statuses`,
  *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE), `GET|PUT /api/settings/*` and
  *   `GET|PUT /api/orders/:orderId/overrides` (writes: admins only), `GET /api/replays[/:id]`,
@@ -68,8 +79,8 @@ export type QueryApp = FastifyInstance<
 export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    // Fastify's request log prints the URL, and `?access_token=` must never reach a log line:
-    // the onResponse hook below logs requests with the query string cut off instead.
+    // Fastify's request log prints the URL, and a query string (a webhook's secret) must never
+    // reach a log line: the onResponse hook below logs requests with the query string cut off.
     logController: new LogController({ disableRequestLogging: true }),
     // URLs the router rejects (a broken escape, an over-long path segment) get the same problems.
     frameworkErrors: problemErrorHandler,
@@ -107,12 +118,17 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       },
       components: {
         securitySchemes: {
-          bearerAuth: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN (accounts later)" },
-          accessToken: {
+          bearerAuth: {
+            type: "http",
+            scheme: "bearer",
+            description: "an API token (`POST /api/tokens`), scoped to projects and a role",
+          },
+          sessionCookie: {
             type: "apiKey",
-            in: "query",
-            name: "access_token",
-            description: "the same token, for EventSource",
+            in: "cookie",
+            name: "pulse_session",
+            description:
+              "the session of `POST /api/auth/login`; writes also need `X-CSRF-Token` (the `csrf_token` of `Me`)",
           },
         },
       },
@@ -121,6 +137,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  await app.register(fastifyCookie);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(FastifySSEPlugin, { retryDelay: 2000 });
@@ -135,11 +152,22 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   await app.register(dashboardRoutes, deps.dashboardDir === undefined ? {} : { dir: deps.dashboardDir });
   await app.register(healthRoutes, { deps });
   await app.register(metricsPlugin, { metrics: createQueryMetrics(deps), token: deps.metricsToken });
+  const throttle = createLoginThrottle({ clock: deps.clock });
+  await app.register(loginRoutes, { prefix: "/api", deps, throttle });
   await app.register(
     async (api) => {
       await api.register(authPlugin, {
-        authenticate: deps.authenticate ?? adminTokenAuthenticator(deps.config.ADMIN_TOKEN),
+        authenticate: deps.authenticate ?? apiTokenAuthenticator(deps.db, deps.clock),
+        authenticateSession: sessionAuthenticator(deps.db, deps.clock, {
+          idleMs: deps.config.SESSION_IDLE_MINUTES * 60_000,
+          absoluteMs: deps.config.SESSION_ABSOLUTE_HOURS * 3_600_000,
+        }),
       });
+      await api.register(authRoutes, { deps });
+      await api.register(usersRoutes, { deps });
+      await api.register(membersRoutes, { deps });
+      await api.register(tokensRoutes, { deps });
+      await api.register(auditRoutes, { deps });
       await api.register(projectsRoutes, { deps });
       await api.register(ordersRoutes, { deps });
       await api.register(dictsRoutes, { deps });

@@ -1,32 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { adminTokenAuthenticator, canSeeProject, type Principal } from "./auth.plugin.js";
-
-const TOKEN = "a-long-admin-token-123";
-
-test("given the admin token, when authenticated, then the principal is an admin of every project", async () => {
-  const principal = await adminTokenAuthenticator(TOKEN)(TOKEN);
-  assert.deepEqual(principal, { subject: "admin", role: "admin", projects: "*" });
-});
-
-test("given a token that differs in one character, in case, or in length, when authenticated, then no principal", async () => {
-  const auth = adminTokenAuthenticator(TOKEN);
-  for (const wrong of [
-    "a-long-admin-token-124",
-    "A-LONG-ADMIN-TOKEN-123",
-    `${TOKEN} `,
-    TOKEN.slice(0, -1),
-    "",
-  ]) {
-    assert.equal(await auth(wrong), null, JSON.stringify(wrong));
-  }
-});
-
-test("given no configured token, when anything is presented, then nothing authenticates", async () => {
-  assert.equal(await adminTokenAuthenticator(undefined)(""), null);
-  assert.equal(await adminTokenAuthenticator("")(""), null);
-  assert.equal(await adminTokenAuthenticator(undefined)("undefined"), null);
-});
+import { canSeeProject, isOwner, type Principal, roleIn, safeEqual } from "./auth.plugin.js";
 
 test("given a viewer of some projects, when asked about projects, then only those are visible", () => {
   const viewer: Principal = { subject: "v", role: "viewer", projects: ["shop", "b2b"] };
@@ -34,4 +8,32 @@ test("given a viewer of some projects, when asked about projects, then only thos
   assert.equal(canSeeProject(viewer, "shop2"), false);
   assert.equal(canSeeProject({ subject: "a", role: "admin", projects: "*" }, "anything"), true);
   assert.equal(canSeeProject({ subject: "n", role: "viewer", projects: [] }, "shop"), false);
+});
+
+test("given per-project roles, when the role in a project is asked, then it is that project's role or null", () => {
+  const p: Principal = {
+    subject: "m",
+    role: "admin",
+    projects: ["a", "b"],
+    roles: { a: "admin", b: "viewer" },
+    isOwner: false,
+  };
+  assert.equal(roleIn(p, "a"), "admin");
+  assert.equal(roleIn(p, "b"), "viewer");
+  assert.equal(roleIn(p, "c"), null);
+  assert.equal(isOwner(p), false);
+});
+
+test("given the owner, when the role in any project is asked, then it is admin", () => {
+  const owner: Principal = { subject: "o", role: "admin", projects: "*", isOwner: true };
+  assert.equal(roleIn(owner, "anything"), "admin");
+  assert.equal(isOwner(owner), true);
+  assert.equal(isOwner({ subject: "t", role: "viewer", projects: "*", isOwner: false }), false);
+});
+
+test("given two strings, when compared in constant time, then only equal strings match", () => {
+  assert.equal(safeEqual("csrf-token-1", "csrf-token-1"), true);
+  for (const other of ["csrf-token-2", "CSRF-TOKEN-1", "csrf-token-1 ", ""]) {
+    assert.equal(safeEqual("csrf-token-1", other), false, other);
+  }
 });

@@ -53,7 +53,7 @@ const TITLES: Record<number, string> = {
 };
 
 function pathOf(request: FastifyRequest): string {
-  // The query string may carry `access_token`: never echo it.
+  // The query string may carry a secret (an old `access_token`, a webhook secret): never echo it.
   const i = request.url.indexOf("?");
   return i < 0 ? request.url : request.url.slice(0, i);
 }

@@ -5,6 +5,7 @@ import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import { insertProject } from "../testing/fixtures.js";
 import { anOrderUpdatedNotice, listenQueryApp } from "../testing/query-server.js";
 import { openSse, type SseReader } from "../testing/sse-reader.js";
@@ -42,6 +43,7 @@ const updates = (r: SseReader) => r.events.filter((e) => e.event === "order_upda
 
 before(async () => {
   env = await createTestEnv("qsse");
+  await seedOwnerToken(env.db, TOKEN);
   updatesStream = streamPlans(env.streamName, env.subjectRoot).updates.name;
   ({ app, base } = await listenQueryApp(env, { adminToken: TOKEN, heartbeatMs: 150 }));
   await insertProject(env.db, "shop");
@@ -127,11 +129,11 @@ describe("GET /api/stream/orders", () => {
     r2.close();
   });
 
-  test("given lastEventId in the query (and access_token instead of a header), when connecting, then it resumes after it; a Last-Event-ID header wins", async () => {
+  test("given lastEventId in the query, when connecting, then it resumes after it; a Last-Event-ID header wins", async () => {
     const a = await publishNotice("shop", 20);
     const b = await publishNotice("shop", 21);
     const c = await publishNotice("shop", 22);
-    const r = await open(`project=shop&lastEventId=${a}&access_token=${TOKEN}`, {});
+    const r = await open(`project=shop&lastEventId=${a}`, AUTH);
     assert.equal(r.status, 200);
     await r.take("order_updated", 2);
     assert.deepEqual(
@@ -184,7 +186,7 @@ describe("GET /api/stream/orders", () => {
     const extra = await buildQueryApp({
       db: env.db,
       nats: env.nats,
-      config: QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN }),
+      config: QueryConfig.parse(env.env),
       logger: createLogger("query-test", "silent"),
       clock: () => new Date(),
     });

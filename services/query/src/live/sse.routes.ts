@@ -79,7 +79,7 @@ async function* sseEvents(
 
 /**
  * `GET /stream/orders?project=…` — Server-Sent Events of the project's `order_updated` notices
- * (SPEC "Live"), under `/api` behind the auth plugin (`?access_token=` for `EventSource`).
+ * (SPEC "Live"), under `/api` behind the auth plugin (API token or session cookie; no credential in the URL).
  * Resumes after `Last-Event-ID` (header, or `lastEventId` query) with exactly the missed notices;
  * without it, streams notices published after the connection was made. The consumer exists before
  * the response headers are sent, so once a client sees the response open nothing is missed.

@@ -12,6 +12,7 @@ import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import { insertEvents, insertGroups, insertOrders, insertProject } from "../testing/fixtures.js";
 import type { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
 
@@ -139,7 +140,8 @@ const domainState = (orderId: number, groupId: number, asOf: string) => {
 
 before(async () => {
   env = await createTestEnv("qordersla");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   app = await buildQueryApp({
     db: env.db,
     nats: env.nats,

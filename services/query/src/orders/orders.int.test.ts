@@ -4,6 +4,7 @@ import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import {
   insertCrmUsers,
   insertEvents,
@@ -45,7 +46,8 @@ const kpiOf = (r: OrderListResponse) =>
 
 before(async () => {
   env = await createTestEnv("qorders");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   app = await buildQueryApp({
     db: env.db,
     nats: env.nats,

@@ -7,6 +7,7 @@ import type { QueryDeps } from "../deps.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
 import type { Principal } from "../http/auth.plugin.js";
 import type { ShiftDealsResponse } from "../shifts/shifts.schemas.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import {
   DIALOG_501,
   insertShiftSettings,
@@ -39,7 +40,8 @@ async function appAt(now: string): Promise<QueryApp> {
 
 before(async () => {
   env = await createTestEnv("qreports");
-  const config = QueryConfig.parse({ ...env.env, ADMIN_TOKEN: TOKEN });
+  await seedOwnerToken(env.db, TOKEN);
+  const config = QueryConfig.parse(env.env);
   const principals: Record<string, Principal> = {
     [TOKEN]: { subject: "admin", role: "admin", projects: "*" },
     [OTHER_VIEWER]: { subject: "v-other", role: "viewer", projects: ["other"] },

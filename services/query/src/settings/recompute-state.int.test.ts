@@ -4,6 +4,7 @@ import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
+import { seedOwnerToken } from "../testing/accounts.fixtures.js";
 import { insertProject } from "../testing/fixtures.js";
 
 const ADMIN = "admin-token-recompute-0123";
@@ -53,10 +54,11 @@ async function replay(
 
 before(async () => {
   env = await createTestEnv("qrecompute");
+  await seedOwnerToken(env.db, ADMIN);
   app = await buildQueryApp({
     db: env.db,
     nats: env.nats,
-    config: QueryConfig.parse({ ...env.env, ADMIN_TOKEN: ADMIN }),
+    config: QueryConfig.parse(env.env),
     logger: createLogger("query-test", "silent"),
     clock: () => new Date("2026-11-07T12:00:00.000Z"),
   });

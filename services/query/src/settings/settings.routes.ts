@@ -2,11 +2,12 @@ import { SettingsError } from "@pulse/domain";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { recordAudit } from "../accounts/audit.repository.js";
 import type { QueryDeps, RouteOptions } from "../deps.js";
 import { API_SECURITY, projectScope } from "../http/api.schemas.js";
 import { ConflictError, NotFoundError } from "../http/app.errors.js";
 import type { QueryApp } from "../http/app.js";
-import { assertAdmin, principalOf } from "../http/auth.plugin.js";
+import { assertAdmin, assertProjectAdmin } from "../http/auth.plugin.js";
 import { newEventId, publishEvent } from "../http/events.publisher.js";
 import { Problem } from "../http/problem.handler.js";
 import { requireProject } from "../http/project-scope.js";
@@ -59,9 +60,14 @@ function validated<T>(validate: () => T): T {
   }
 }
 
-/** `preValidation` hook of every write: viewers get 403 before their body is looked at. */
+/**
+ * `preValidation` hook of every write: a caller who is not an admin of the named project gets 403
+ * (404 when it may not see it) before its body is looked at.
+ */
 async function adminOnly(request: FastifyRequest): Promise<void> {
-  assertAdmin(request);
+  const project = (request.query as Record<string, unknown> | undefined)?.["project"];
+  if (typeof project === "string") assertProjectAdmin(request, project);
+  else assertAdmin(request);
 }
 
 /** Registers `GET` and `PUT` of one settings kind (see {@link settingsRoutes}). */
@@ -151,12 +157,13 @@ function registerSettingsKind<S extends z.ZodObject>(
       },
     },
     async (request, reply) => {
-      const principal = assertAdmin(request);
       const { project } = request.query;
+      const principal = assertProjectAdmin(request, project);
       await requireProject(deps.db, request, project);
       const { version, ...entered } = request.body as { version: number } & Record<string, unknown>;
       const settings = validated(() => spec.normalize(entered as z.infer<S>));
-      const current = (await currentSettings(deps.db, project, spec.kind))?.version ?? 0;
+      const stored = await currentSettings(deps.db, project, spec.kind);
+      const current = stored?.version ?? 0;
       if (version !== current) {
         throw new ConflictError(
           "version_conflict",
@@ -192,6 +199,16 @@ function registerSettingsKind<S extends z.ZodObject>(
         );
       }
       const id = published.event.id;
+      await recordAudit(deps.db, {
+        at: now,
+        actor: principal.subject,
+        entity: "settings",
+        entityId: spec.kind,
+        projectId: project,
+        action: "change",
+        before: { version: current, settings: stored === undefined ? spec.defaults() : stored.data },
+        after: { version: next, settings, event_id: id },
+      }).catch((error: unknown) => request.log.warn({ err: error }, "audit row not written"));
       // The change is stored: answer 202 even if the recompute state cannot be read now.
       const recompute = await projectRecomputeState(deps.db, project, id).catch((error: unknown) => {
         request.log.warn({ err: error }, "recompute state not read");
@@ -298,13 +315,14 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const { project } = request.query;
+      const principal = assertProjectAdmin(request, project);
       const { orderId } = request.params;
       await requireProject(deps.db, request, project);
       if (!(await orderExists(deps.db, project, orderId))) {
         throw new NotFoundError("order_not_found", `order ${orderId} not found in ${project}`);
       }
+      const previous = await orderOverrides(deps.db, project, orderId);
       const sla = await currentSettings(deps.db, project, "sla");
       const profiles = Object.keys(SLA_KIND.schema.safeParse(sla?.data).data?.grids ?? {});
       const overrides = validated(() => normalizeOverrides(request.body, profiles));
@@ -327,6 +345,16 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         },
         request.log,
       );
+      await recordAudit(deps.db, {
+        at: now,
+        actor: principal.subject,
+        entity: "overrides",
+        entityId: String(orderId),
+        projectId: project,
+        action: "change",
+        before: previous?.overrides ?? null,
+        after: { ...overrides, event_id: id },
+      }).catch((error: unknown) => request.log.warn({ err: error }, "audit row not written"));
       request.log.info(
         {
           project,

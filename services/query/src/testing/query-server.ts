@@ -8,9 +8,11 @@ import { createLogger } from "@pulse/infra";
 import type { TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
+import { seedOwnerToken } from "./accounts.fixtures.js";
 
 /**
- * Builds the query app on the test environment `env` with admin token `adminToken`, SSE heartbeat
+ * Builds the query app on the test environment `env` — with an owner whose API token is
+ * `adminToken` (`seedOwnerToken`) — SSE heartbeat
  * period `heartbeatMs` (ms) and `clock` (default: the wall clock), silent logs, and starts it on a
  * free port of 127.0.0.1. `base` is its origin (`http://127.0.0.1:<port>`); close `app` in `after()`.
  * @throws when the config is invalid or the app cannot listen.
@@ -19,11 +21,8 @@ export async function listenQueryApp(
   env: TestEnv,
   opts: { adminToken: string; heartbeatMs: number; clock?: () => Date },
 ): Promise<{ app: QueryApp; base: string }> {
-  const config = QueryConfig.parse({
-    ...env.env,
-    ADMIN_TOKEN: opts.adminToken,
-    SSE_HEARTBEAT_MS: String(opts.heartbeatMs),
-  });
+  const config = QueryConfig.parse({ ...env.env, SSE_HEARTBEAT_MS: String(opts.heartbeatMs) });
+  await seedOwnerToken(env.db, opts.adminToken);
   const app = await buildQueryApp({
     db: env.db,
     nats: env.nats,

@@ -540,6 +540,630 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit log (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    actor?: string;
+                    entity?: string;
+                    from?: string;
+                    limit?: number;
+                    project_id?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description create | update | delete | revoke | change | password_change */
+                                action: string;
+                                /** @description login of the author (`cli` for the command line) */
+                                actor: string;
+                                /** @description values after the change, secrets masked (`***`) */
+                                after: unknown;
+                                at: string;
+                                /** @description values before the change, secrets masked (`***`) */
+                                before: unknown;
+                                /** @description user | membership | api_token | settings | overrides | project */
+                                entity: string;
+                                entity_id: string;
+                                id: string;
+                                project_id: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description Checks login and password and opens a session: sets the `pulse_session` cookie (HttpOnly, SameSite=Strict) and answers the caller (`Me`, with the `csrf_token` every cookie-authenticated write must send as `X-CSRF-Token`). 401 `invalid_credentials` for an unknown login, an inactive user or a wrong password alike; 429 (`rate_limited`, `login_throttled`) with `Retry-After` after too many attempts.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        login: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the caller */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description send as `X-CSRF-Token` with every cookie-authenticated write (empty for API tokens) */
+                            csrf_token: string;
+                            /** @description the caller's projects and role in each (the owner: every project as admin) */
+                            memberships: {
+                                project_id: string;
+                                /**
+                                 * @description `admin` reads and edits; `viewer` reads
+                                 * @enum {string}
+                                 */
+                                role: "admin" | "viewer";
+                            }[];
+                            user: {
+                                display_name: string;
+                                id: string;
+                                is_owner: boolean;
+                                login: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description too many attempts; `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Ends the session (server-side) and clears the cookie. A bearer-token call changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the caller */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description send as `X-CSRF-Token` with every cookie-authenticated write (empty for API tokens) */
+                            csrf_token: string;
+                            /** @description the caller's projects and role in each (the owner: every project as admin) */
+                            memberships: {
+                                project_id: string;
+                                /**
+                                 * @description `admin` reads and edits; `viewer` reads
+                                 * @enum {string}
+                                 */
+                                role: "admin" | "viewer";
+                            }[];
+                            user: {
+                                display_name: string;
+                                id: string;
+                                is_owner: boolean;
+                                login: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the caller's password
+         * @description Checks `current_password` (401 `invalid_credentials` when wrong), stores `new_password` (at least 10 characters, 400 otherwise) and ends the caller's other sessions.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        /** @description at least 10 characters */
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dialogs/analysis": {
         parameters: {
             query?: never;
@@ -2374,6 +2998,468 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members of a project (its admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            display_name: string;
+                            login: string;
+                            /**
+                             * @description `admin` reads and edits; `viewer` reads
+                             * @enum {string}
+                             */
+                            role: "admin" | "viewer";
+                            user_id: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add a member or change its role (project admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description `admin` reads and edits; `viewer` reads
+                         * @enum {string}
+                         */
+                        role: "admin" | "viewer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            display_name: string;
+                            login: string;
+                            /**
+                             * @description `admin` reads and edits; `viewer` reads
+                             * @enum {string}
+                             */
+                            role: "admin" | "viewer";
+                            user_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a member (project admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -5500,6 +6586,842 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's API tokens */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            last_used_at: string | null;
+                            name: string;
+                            /** @description project ids; `["*"]` = every project of the user */
+                            projects: string[];
+                            revoked_at: string | null;
+                            /**
+                             * @description `admin` reads and edits; `viewer` reads
+                             * @enum {string}
+                             */
+                            role: "admin" | "viewer";
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make an API token
+         * @description Answers the token's value once (`token`); use it as `Authorization: Bearer <token>`. `projects` are project ids the caller may see, or `["*"]` for every project of the user (at each use).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description project ids the token may see, or `["*"]` for every project of the user */
+                        projects: (string | "*")[];
+                        /**
+                         * @description `admin` reads and edits; `viewer` reads
+                         * @enum {string}
+                         */
+                        role: "admin" | "viewer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            last_used_at: string | null;
+                            name: string;
+                            /** @description project ids; `["*"]` = every project of the user */
+                            projects: string[];
+                            revoked_at: string | null;
+                            /**
+                             * @description `admin` reads and edits; `viewer` reads
+                             * @enum {string}
+                             */
+                            role: "admin" | "viewer";
+                            /** @description the token value: shown once, store it now */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user (owner only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            created_at: string;
+                            display_name: string;
+                            id: string;
+                            is_owner: boolean;
+                            login: string;
+                            memberships: {
+                                project_id: string;
+                                /**
+                                 * @description `admin` reads and edits; `viewer` reads
+                                 * @enum {string}
+                                 */
+                                role: "admin" | "viewer";
+                            }[];
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a user (owner only)
+         * @description 409 `login_taken` when the login exists (case-insensitively).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        display_name: string;
+                        is_owner?: boolean;
+                        /** @description login name (unique, case-insensitive) */
+                        login: string;
+                        /** @description at least 10 characters */
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            created_at: string;
+                            display_name: string;
+                            id: string;
+                            is_owner: boolean;
+                            login: string;
+                            memberships: {
+                                project_id: string;
+                                /**
+                                 * @description `admin` reads and edits; `viewer` reads
+                                 * @enum {string}
+                                 */
+                                role: "admin" | "viewer";
+                            }[];
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a user (owner only)
+         * @description Deactivating a user or setting a password ends the user's sessions.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        display_name?: string;
+                        /** @description at least 10 characters */
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            created_at: string;
+                            display_name: string;
+                            id: string;
+                            is_owner: boolean;
+                            login: string;
+                            memberships: {
+                                project_id: string;
+                                /**
+                                 * @description `admin` reads and edits; `viewer` reads
+                                 * @enum {string}
+                                 */
+                                role: "admin" | "viewer";
+                            }[];
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/webhooks/stats": {
