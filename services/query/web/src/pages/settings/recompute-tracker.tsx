@@ -125,45 +125,50 @@ export function RecomputeTracker({
         ) : (
           <>
             <p data-testid="diff-count">{t("diff.count", { count: diff.ordersChanged })}</p>
-            <table data-testid="diff">
-              <caption>{t("diff.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("diff.order")}</th>
-                  <th scope="col">{t("diff.what")}</th>
-                  <th scope="col">{t("diff.before")}</th>
-                  <th scope="col">{t("diff.after")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {changesByOrder(diff).flatMap(({ orderId, changes }) =>
-                  changes.map((c, i) => (
-                    <tr
-                      key={`${orderId}:${c.field}:${c.group_id ?? ""}`}
-                      data-order-id={orderId}
-                      data-field={c.field}
-                      data-group-id={c.group_id ?? ""}
-                    >
-                      {i === 0 ? (
-                        <th scope="rowgroup" rowSpan={changes.length}>
-                          <Link to={`/p/${encodeURIComponent(projectId)}/orders/${orderId}`}>{orderId}</Link>
-                        </th>
-                      ) : null}
-                      <td>
-                        {t(`diff.field.${c.field}`, { defaultValue: c.field })}
-                        {c.group_id === null ? null : ` — ${groupName(c.group_id)}`}
-                      </td>
-                      <td data-col="before">
-                        <DiffValue change={c} value={c.before} timeZone={timeZone} groupName={groupName} />
-                      </td>
-                      <td data-col="after">
-                        <DiffValue change={c} value={c.after} timeZone={timeZone} groupName={groupName} />
-                      </td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolled region must be reachable by keyboard */}
+            <section className="diff-scroll" tabIndex={0} aria-label={t("diff.caption")}>
+              <table data-testid="diff">
+                <caption>{t("diff.caption")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("diff.order")}</th>
+                    <th scope="col">{t("diff.what")}</th>
+                    <th scope="col">{t("diff.before")}</th>
+                    <th scope="col">{t("diff.after")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {changesByOrder(diff).flatMap(({ orderId, changes }) =>
+                    changes.map((c, i) => (
+                      <tr
+                        key={`${orderId}:${c.field}:${c.group_id ?? ""}`}
+                        data-order-id={orderId}
+                        data-field={c.field}
+                        data-group-id={c.group_id ?? ""}
+                      >
+                        {i === 0 ? (
+                          <th scope="rowgroup" rowSpan={changes.length}>
+                            <Link to={`/p/${encodeURIComponent(projectId)}/orders/${orderId}`}>
+                              {orderId}
+                            </Link>
+                          </th>
+                        ) : null}
+                        <td>
+                          {t(`diff.field.${c.field}`, { defaultValue: c.field })}
+                          {c.group_id === null ? null : ` — ${groupName(c.group_id)}`}
+                        </td>
+                        <td data-col="before">
+                          <DiffValue change={c} value={c.before} timeZone={timeZone} groupName={groupName} />
+                        </td>
+                        <td data-col="after">
+                          <DiffValue change={c} value={c.after} timeZone={timeZone} groupName={groupName} />
+                        </td>
+                      </tr>
+                    )),
+                  )}
+                </tbody>
+              </table>
+            </section>
             {diff.truncated ? (
               <p className="muted">{t("diff.truncated", { shown: diff.changes.length })}</p>
             ) : null}

@@ -212,7 +212,9 @@ export function DialogsList({ projectId, timeZone }: { projectId: string; timeZo
   const lang = i18n.language;
   const [params, setParams] = useSearchParams();
   const filters = readDialogFilters(params);
-  const [delimiter, setDelimiter] = useState<"comma" | "semicolon">(lang === "en" ? "comma" : "semicolon");
+  const [delimiter, setDelimiter] = useState<"comma" | "semicolon">(
+    (i18n.resolvedLanguage ?? lang).startsWith("en") ? "comma" : "semicolon",
+  );
   const list = useQuery({
     queryKey: ["dialogs", projectId, dialogFilterParams(filters)],
     placeholderData: keepPreviousData,
