@@ -1,17 +1,14 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from "react";
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from "../api/client.ts";
-import type { Role } from "../api/types.ts";
+import type { GetJson, Role } from "../api/types.ts";
 
 /**
  * The signed-in user as `GET /api/auth/me` and `POST /api/auth/login` answer it (auth API contract
- * "Me"): an owner is admin of every project and its memberships list them all.
+ * "Me", derived from the OpenAPI document): an owner is admin of every project and its memberships
+ * list them all.
  */
-export interface Me {
-  user: { id: string; login: string; display_name: string; is_owner: boolean };
-  memberships: { project_id: string; role: Role }[];
-  csrf_token: string;
-}
+export type Me = GetJson<"/api/auth/me">;
 
 /** What a page may require: any member, an admin of the current project, or the owner. */
 export type Access = "viewer" | "admin" | "owner";

@@ -76,11 +76,27 @@ export function formatAgo(iso: string | null | undefined, now: Date, lang: strin
  * offset, twice, which settles across a DST change).
  */
 export function zonedDayStart(date: string, timeZone: string): string {
-  const [y, mo, d] = date.split("-").map(Number);
-  const target = Date.UTC(y ?? 1970, (mo ?? 1) - 1, d ?? 1);
+  return zonedLocalToInstant(`${date}T00:00`, timeZone);
+}
+
+/**
+ * The instant whose wall-clock time in `timeZone` is `local` (`YYYY-MM-DDTHH:mm`, as an
+ * `<input type="datetime-local">` gives it), as an ISO instant.
+ */
+export function zonedLocalToInstant(local: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  const [y, mo, d, h, mi] = (m?.slice(1) ?? []).map(Number);
+  const target = Date.UTC(y ?? 1970, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0);
   let guess = target;
   for (let i = 0; i < 2; i++) guess = target - offsetMs(guess, timeZone);
   return new Date(guess).toISOString();
+}
+
+/** `iso` as the `YYYY-MM-DDTHH:mm` wall-clock time of `timeZone` (for a datetime-local input); `""` for null. */
+export function instantToZonedLocal(iso: string | null, timeZone: string): string {
+  if (!iso) return "";
+  const ms = Date.parse(iso);
+  return new Date(ms + offsetMs(ms, timeZone)).toISOString().slice(0, 16);
 }
 
 /** The zone's offset from UTC at instant `ms`, milliseconds (positive east of Greenwich). */
