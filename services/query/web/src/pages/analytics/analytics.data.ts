@@ -127,13 +127,6 @@ export function urgencyRows(
   return [...rows.values()];
 }
 
-/** Largest value of the series (0 when none): the scale of a chart's value axis. */
-export function seriesMax(series: readonly Series[]): number {
-  let max = 0;
-  for (const s of series) for (const p of s.points) if (p.value !== null && p.value > max) max = p.value;
-  return max;
-}
-
 /**
  * The series as chart rows, one per bucket: `{bucket, [series key]: value}` (a missing value is
  * left out, so the chart shows a gap rather than a zero).
@@ -158,7 +151,7 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Colours of chart series, in order (distinguishable, and readable on white). */
-export const SERIES_COLOURS = [
+const SERIES_COLOURS = [
   "#2456c7",
   "#c62f2f",
   "#1f8a4c",

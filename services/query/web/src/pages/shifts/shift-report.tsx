@@ -6,7 +6,8 @@ import { api, unwrap } from "../../api/client.ts";
 import type { GetJson } from "../../api/types.ts";
 import { formatInstant, zonedDayStart } from "../../format/time.ts";
 import { ErrorNotice, Loading } from "../../shell/status.tsx";
-import { addDays, shiftDayStart } from "./shifts.data.ts";
+import { addDays } from "../analytics/analytics.data.ts";
+import { shiftDayStart } from "./shifts.data.ts";
 
 type ShiftReport = GetJson<"/api/reports/shifts">;
 type ShiftCounts = ShiftReport["totals"];

@@ -118,9 +118,3 @@ export function shiftDayStart(
   const offsetMs = sign * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
   return new Date(Date.parse(`${date}T00:00:00.000Z`) - offsetMs).toISOString();
 }
-
-/** `date` (`YYYY-MM-DD`) moved by `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
-}

@@ -23,16 +23,6 @@ export interface StatsRow {
   last_received_at: string | null;
 }
 
-/** The sources of the rows, sorted. */
-export function sourcesOf(rows: readonly { source: string }[]): string[] {
-  return [...new Set(rows.map((r) => r.source))].sort();
-}
-
-/** The days of the rows, oldest first. */
-export function daysOf(rows: readonly { day: string }[]): string[] {
-  return [...new Set(rows.map((r) => r.day))].sort();
-}
-
 /** How fresh a source is: `fresh` within 1 h, `stale` within 6 h, `silent` beyond (the alert's 6 h), `never`. */
 export type Freshness = "fresh" | "stale" | "silent" | "never";
 
