@@ -50,13 +50,21 @@ export function calendarPreset(preset: CalendarPreset): Omit<CalendarForm, "time
   };
 }
 
-/** The form of a stored calendar (`undefined` = the 24/7 default). */
+/** A whole day as one window, as the API writes the 24/7 default (`workingCalendarToSettings`). */
+const WHOLE_DAY = "00:00-24:00";
+
+/**
+ * The form of a stored calendar: 24/7 when it has no `working_hours` (or `undefined`, the default)
+ * or when every day is one whole-day window, as the API's default reads.
+ */
 export function calendarForm(settings: CalendarSettings | undefined): CalendarForm {
   const hours = settings?.working_hours;
   const days = {} as Record<Weekday, string>;
   for (const d of WEEKDAYS) days[d] = (hours?.[d] ?? []).join(", ");
+  const wholeWeek =
+    hours !== undefined && WEEKDAYS.every((d) => hours[d].length === 1 && hours[d][0] === WHOLE_DAY);
   return {
-    alwaysOpen: hours === undefined,
+    alwaysOpen: hours === undefined || wholeWeek,
     days,
     holidays: (settings?.holidays ?? []).join("\n"),
     timeZone: settings?.time_zone ?? "",

@@ -163,3 +163,17 @@ test("given a recorded replay diff, when read, then malformed changes are skippe
   );
   assert.equal(readReplayDiff(null), null, "no diff while the replay runs");
 });
+
+test("given the API's default calendar (every day 00:00-24:00), when shown, then the form is 24/7 and saving it omits working_hours", () => {
+  const day = ["00:00-24:00"];
+  const form = calendarForm({
+    working_hours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day },
+    holidays: [],
+  });
+  assert.equal(form.alwaysOpen, true);
+  assert.deepEqual(calendarSettings(form), {});
+  const partial = calendarForm({
+    working_hours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: [] },
+  });
+  assert.equal(partial.alwaysOpen, false, "a day off is not 24/7");
+});
