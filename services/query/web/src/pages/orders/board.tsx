@@ -1,10 +1,11 @@
+import type { OrderUpdatedNotice } from "@pulse/events";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useParams, useSearchParams } from "react-router";
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api, unwrap } from "../../api/client.ts";
-import type { OrderListResponse, OrderRow } from "../../api/types.ts";
+import type { GetJson, OrderListResponse, OrderRow } from "../../api/types.ts";
 import { formatDuration, formatInstant } from "../../format/time.ts";
 import { useCurrentProject } from "../../shell/projects.ts";
 import { ErrorNotice, Loading } from "../../shell/status.tsx";
@@ -18,6 +19,8 @@ import {
 } from "./filters.ts";
 import { SlaBar } from "./sla-bar.tsx";
 import { useOrderStream } from "./use-order-stream.ts";
+
+type StatusDictionary = GetJson<"/api/dicts/statuses">;
 
 /** The status dictionary and the managers of a project (for the filters and names). */
 function useDictionaries(projectId: string) {
@@ -308,23 +311,80 @@ export function OrdersBoard() {
     enabled: project !== undefined,
   });
 
-  // Live: a notice reloads the board (and an open order panel) at most every 100 ms.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const reload = useCallback(() => {
-    if (pending.current !== null) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      void client.invalidateQueries({ queryKey: ["orders", projectId] });
-      void client.invalidateQueries({ queryKey: ["timeline", projectId] });
-    }, 100);
+  // Live: a notice reloads the board (and an open order panel) at once; notices arriving while a
+  // reload runs are coalesced into one more reload after it. The order a notice names is fetched on
+  // its own too (one row: quicker than the page) and patched into the shown page.
+  const inFlight = useRef(false);
+  const dirty = useRef(false);
+  const reload = useCallback(async () => {
+    if (inFlight.current) {
+      dirty.current = true;
+      return;
+    }
+    inFlight.current = true;
+    try {
+      do {
+        dirty.current = false;
+        await Promise.all([
+          client.invalidateQueries({ queryKey: ["orders", projectId] }),
+          client.invalidateQueries({ queryKey: ["timeline", projectId] }),
+        ]);
+      } while (dirty.current);
+    } finally {
+      inFlight.current = false;
+    }
   }, [client, projectId]);
-  useEffect(
-    () => () => {
-      if (pending.current !== null) clearTimeout(pending.current);
+  const patchRow = useCallback(
+    async (changedOrderId: number) => {
+      const shown = client.getQueryData<OrderListResponse>(queryKey);
+      if (!shown?.items.some((o) => o.order_id === changedOrderId)) return;
+      const fresh = unwrap(
+        await api.GET("/api/orders", {
+          params: { query: { project: projectId, orderId: changedOrderId, pageSize: 1 } },
+        }),
+      ).items[0];
+      if (!fresh) return;
+      client.setQueryData<OrderListResponse>(queryKey, (old) =>
+        old ? { ...old, items: old.items.map((o) => (o.order_id === fresh.order_id ? fresh : o)) } : old,
+      );
     },
-    [],
+    [client, projectId, queryKey],
   );
-  const stream = useOrderStream(projectId, { onNotice: reload, onResync: reload });
+  const onNotice = useCallback(
+    (notice: OrderUpdatedNotice) => {
+      // The notice carries the order's new status: the shown row moves at once; the reload and the
+      // row fetch bring the rest (times per group, SLA, KPI).
+      const dict = client.getQueryData<StatusDictionary>(["dicts", "statuses", projectId]);
+      client.setQueryData<OrderListResponse>(queryKey, (old) =>
+        old
+          ? {
+              ...old,
+              items: old.items.map((o) =>
+                o.order_id === notice.order_id && notice.event_seq > o.last_event_seq
+                  ? {
+                      ...o,
+                      last_status_id: notice.last_status_id,
+                      last_status_group_id: notice.last_status_group_id,
+                      last_status_name:
+                        dict?.statuses.find((s) => s.status_id === notice.last_status_id)?.name ?? null,
+                      last_status_group_name:
+                        dict?.groups.find((g) => g.group_id === notice.last_status_group_id)?.name ?? null,
+                      last_changed_at: notice.last_changed_at,
+                      closed_at: notice.closed_at,
+                      last_event_seq: notice.event_seq,
+                    }
+                  : o,
+              ),
+            }
+          : old,
+      );
+      void reload();
+      void patchRow(notice.order_id).catch(() => undefined);
+    },
+    [client, projectId, queryKey, reload, patchRow],
+  );
+  const onResync = useCallback(() => void reload(), [reload]);
+  const stream = useOrderStream(projectId, { onNotice, onResync });
 
   // The next SLA transition of a shown order (near/over without any event) reloads the page too.
   const nextTransition = useMemo(() => {
@@ -337,7 +397,7 @@ export function OrdersBoard() {
     if (nextTransition === null) return;
     const delay = Math.max(0, nextTransition - Date.now()) + 500;
     if (delay > 2 ** 31 - 1) return;
-    const timer = setTimeout(reload, delay);
+    const timer = setTimeout(() => void reload(), delay);
     return () => clearTimeout(timer);
   }, [nextTransition, reload]);
 

@@ -1,3 +1,4 @@
+import type { OrderUpdatedNotice } from "@pulse/events";
 import { useEffect, useRef, useState } from "react";
 
 /** State of the live order stream, shown in the board's header (`data-state`). */
@@ -6,7 +7,7 @@ export type StreamState = "connecting" | "live" | "offline";
 /** What {@link useOrderStream} calls back. */
 export interface OrderStreamHandlers {
   /** An `order_updated` notice (the order changed: a new order, a move, an SLA tick). */
-  onNotice(notice: { order_id: number; event_seq: number }): void;
+  onNotice(notice: OrderUpdatedNotice): void;
   /** `reset` (history expired) or `resync` (the client fell behind): reload the whole page. */
   onResync(): void;
 }
@@ -36,10 +37,7 @@ export function useOrderStream(projectId: string, handlers: OrderStreamHandlers)
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "offline" : "connecting");
     source.addEventListener("order_updated", (e) => {
       try {
-        const notice = JSON.parse((e as MessageEvent<string>).data) as {
-          order_id: number;
-          event_seq: number;
-        };
+        const notice = JSON.parse((e as MessageEvent<string>).data) as OrderUpdatedNotice;
         latest.current.onNotice(notice);
       } catch {
         latest.current.onResync();
