@@ -2,7 +2,7 @@
  * The dashboard's Analytics, Settings, Shifts and dialogs, Webhooks and Users pages in headless
  * Chromium (Debian `chromium`, driven by playwright-core) against the whole stack fed with shop-kyiv's
  * recorded KeyCRM deliveries. Users log in through the login page (cookie session). Every wait is on
- * what the page shows or on the API's state, never on time. With `SCREENSHOTS=1` each page is saved
+ * what the page shows or on the API's state, never on time. With `SCREENSHOTS=1` (`pnpm screenshots`) each page is saved
  * to docs/screenshots/.
  */
 import assert from "node:assert/strict";
@@ -80,7 +80,7 @@ async function signedIn(login: string): Promise<Page> {
 
 /** Saves a full-page screenshot of `page` as docs/screenshots/`name`.png when `SCREENSHOTS` is set. */
 async function screenshot(page: Page, name: string): Promise<void> {
-  if (!process.env["SCREENSHOTS"]) return;
+  if (process.env["SCREENSHOTS"] !== "1") return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
@@ -143,7 +143,7 @@ test("given shop-kyiv's recorded orders, when a viewer opens Analytics for the f
     .locator(".recharts-bar")
     .first()
     .locator("path.recharts-rectangle")
-    .evaluateAll((ps) => ps.map((p) => (p as SVGGraphicsElement).getBBox().width));
+    .evaluateAll((ps) => ps.map((p) => p.getBoundingClientRect().width));
   assert.equal(widths.length, measured.length, "one mean bar per group");
   const scale = (widths[0] ?? 0) / (measured[0]?.mean_seconds ?? 1);
   measured.forEach((g, i) => {
