@@ -24,9 +24,10 @@ import { dialogsRoutes } from "./dialogs.routes.js";
 import { dictsRoutes } from "./dicts.routes.js";
 import { healthRoutes } from "./health.routes.js";
 import { createQueryMetrics, metricsPlugin } from "./metrics.js";
-import { createOrderUpdatesFeed, natsPlugin } from "./nats.plugin.js";
+import { natsPlugin } from "./nats.plugin.js";
 import { rejectNulCharacters } from "./nul-guard.js";
 import { openApiTransform } from "./openapi.js";
+import { createOrderUpdatesFeeds } from "./order-updates.feed.js";
 import { ordersRoutes } from "./orders.routes.js";
 import { pageRoutes } from "./page.routes.js";
 import { problemErrorHandler, problemNotFoundHandler } from "./problem.handler.js";
@@ -123,17 +124,22 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(FastifySSEPlugin, { retryDelay: 2000 });
-  const feed = createOrderUpdatesFeed({
+  const metrics = createQueryMetrics(deps);
+  const feeds = createOrderUpdatesFeeds({
     nats: deps.nats,
     eventsStream: deps.config.EVENTS_STREAM,
     subjectRoot: deps.config.SUBJECT_ROOT,
     logger: deps.logger,
+    graceMs: deps.config.SSE_FEED_GRACE_MS,
+    replayBufferFrames: deps.config.SSE_REPLAY_BUFFER_FRAMES,
+    maxReplayFrames: deps.config.SSE_CLIENT_MAX_QUEUED_FRAMES,
   });
-  await app.register(natsPlugin, { feed });
+  metrics.countFeeds(() => feeds.feedCount);
+  await app.register(natsPlugin, { feeds });
 
   await app.register(pageRoutes);
   await app.register(healthRoutes, { deps });
-  await app.register(metricsPlugin, { metrics: createQueryMetrics(deps), token: deps.metricsToken });
+  await app.register(metricsPlugin, { metrics, token: deps.metricsToken });
   await app.register(
     async (api) => {
       await api.register(authPlugin, {
@@ -143,7 +149,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(ordersRoutes, { deps });
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });
-      await api.register(sseRoutes, { deps, feed });
+      await api.register(sseRoutes, { deps, feeds, counters: metrics.live });
       await api.register(settingsRoutes, { deps });
       await api.register(replaysRoutes, { deps });
       await api.register(analyticsRoutes, { deps });

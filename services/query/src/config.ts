@@ -10,6 +10,11 @@ import { z } from "zod";
  * | `HOST` | `0.0.0.0` | interface `server.ts` listens on |
  * | `ADMIN_TOKEN` | — (required outside `NODE_ENV=test`) | the single admin API token (≥ 16 characters), sent as `Authorization: Bearer …` or `?access_token=…` |
  * | `SSE_HEARTBEAT_MS` | `15000` | interval between `heartbeat` events on an open SSE stream, milliseconds (≥ 50) |
+ * | `SSE_FLUSH_MS` | `50` | live frames of one SSE client are gathered this long and written at once (a later notice of the same order replaces an earlier one), ms |
+ * | `SSE_CLIENT_MAX_QUEUED_FRAMES` | `1000` | frames one SSE client may have waiting (and most a reconnect replays); past it the client gets `resync` and its queue is cleared |
+ * | `SSE_CLIENT_MAX_BUFFERED_BYTES` | `262144` | bytes an SSE socket's write buffer may hold before frames wait in the queue instead (≥ 16384) |
+ * | `SSE_REPLAY_BUFFER_FRAMES` | `1000` | latest frames each project's live feed keeps to answer a reconnect's `Last-Event-ID` without a consumer |
+ * | `SSE_FEED_GRACE_MS` | `10000` | a project's live feed (its consumer) stays open this long after its last client left, ms |
  *
  * Without `ADMIN_TOKEN` (tests only) every `/api/*` request is answered 401.
  */
@@ -18,6 +23,16 @@ export const QueryConfig = BaseConfig.extend({
   HOST: z.string().min(1).default("0.0.0.0"),
   ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN must have at least 16 characters").optional(),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(15_000),
+  SSE_FLUSH_MS: z.coerce.number().int().min(1).max(1000).default(50),
+  SSE_CLIENT_MAX_QUEUED_FRAMES: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  SSE_CLIENT_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16_384)
+    .max(1 << 30)
+    .default(256 * 1024),
+  SSE_REPLAY_BUFFER_FRAMES: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  SSE_FEED_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
 });
 /** See {@link QueryConfig}. */
 export type QueryConfig = z.infer<typeof QueryConfig>;

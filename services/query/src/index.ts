@@ -35,11 +35,11 @@ export { loadQueryConfig, QueryConfig } from "./config.js";
 export type { QueryDeps } from "./deps.js";
 export { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs.schemas.js";
 export {
-  createOrderUpdatesFeed,
-  type OrderUpdate,
-  type OrderUpdatesFeed,
-  type OrderUpdatesSubscription,
-} from "./nats.plugin.js";
+  createOrderUpdatesFeeds,
+  type JoinOutcome,
+  type OrderUpdatesFeeds,
+  type OrderUpdatesFeedsOptions,
+} from "./order-updates.feed.js";
 export { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
 export { Problem } from "./problem.handler.js";
 export { ReplayDetail, ReplayListResponse } from "./replays.routes.js";

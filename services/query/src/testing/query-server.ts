@@ -13,16 +13,20 @@ import { QueryConfig } from "../config.js";
  * Builds the query app on the test environment `env` with admin token `adminToken`, SSE heartbeat
  * period `heartbeatMs` (ms) and `clock` (default: the wall clock), silent logs, and starts it on a
  * free port of 127.0.0.1. `base` is its origin (`http://127.0.0.1:<port>`); close `app` in `after()`.
+ * A project's live feed closes as soon as its last client leaves (`SSE_FEED_GRACE_MS` 0) unless
+ * `sse` says otherwise; `sse` sets any other `SSE_*` variable too.
  * @throws when the config is invalid or the app cannot listen.
  */
 export async function listenQueryApp(
   env: TestEnv,
-  opts: { adminToken: string; heartbeatMs: number; clock?: () => Date },
+  opts: { adminToken: string; heartbeatMs: number; clock?: () => Date; sse?: Record<string, string> },
 ): Promise<{ app: QueryApp; base: string }> {
   const config = QueryConfig.parse({
     ...env.env,
     ADMIN_TOKEN: opts.adminToken,
     SSE_HEARTBEAT_MS: String(opts.heartbeatMs),
+    SSE_FEED_GRACE_MS: "0",
+    ...opts.sse,
   });
   const app = await buildQueryApp({
     db: env.db,
