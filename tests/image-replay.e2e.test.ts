@@ -205,7 +205,7 @@ describe("the Docker image, replayed without Docker", () => {
       assert.ok(existsSync(join(app, dir, "dist")), `${dir}/dist`);
       assert.ok(!existsSync(join(app, dir, "src")), `${dir}/src is not in the image`);
     }
-    assert.ok(existsSync(join(app, "services/query/dist/page.html")), "the live page is in dist");
+    assert.ok(existsSync(join(app, "services/query/dist/dashboard/page.html")), "the live page is in dist");
     assert.ok(existsSync(join(app, "services/query/node_modules/fastify")), "query's dependencies");
     // Development dependencies are absent: root tools, a service's devDependencies.
     for (const dev of [

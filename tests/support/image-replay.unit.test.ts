@@ -47,7 +47,7 @@ describe("image replay: Dockerfile, .dockerignore and compose readers", () => {
     assert.equal(ignored("services/query/node_modules/x"), true);
     assert.equal(ignored(".git/HEAD"), true);
     assert.equal(ignored("services/.git"), false);
-    assert.equal(ignored("services/query/src/app.ts"), false);
+    assert.equal(ignored("services/query/src/http/app.ts"), false);
     assert.throws(() => dockerIgnore("*.log"), /unsupported pattern/);
   });
 

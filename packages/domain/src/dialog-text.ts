@@ -2,7 +2,7 @@
  * The text form of a dialog (SPEC "Shift deal table: … the dialog text of the window"): one line per
  * message, `[YYYY-MM-DD HH:MM UTC] client: text` (`manager:` for an outgoing message; `[media]`,
  * e.g. `[image]`, for a message without text). It is the format the query API builds from
- * `rm.messages` when no shift deal row holds a dialog's text (`services/query/src/dialogs.repository.ts`,
+ * `rm.messages` when no shift deal row holds a dialog's text (`services/query/src/dialogs/dialogs.repository.ts`,
  * `messagesTextSql`), so both sources show the same text.
  */
 import { Temporal } from "@js-temporal/polyfill";

@@ -7,11 +7,11 @@ import { RequestError } from "@nats-io/transport-node";
 import type { DialogFailed, DialogScored } from "@pulse/events";
 import { createLogger, loadConfig } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
-import { analysisRunSubject } from "./analysis-run.contract.js";
+import { analysisRunSubject } from "./analysis/analysis-run.contract.js";
+import { OFFLINE_PROMPT_VERSION } from "./analysis/analyze-dialog.js";
 import { type Analyst, createAnalyst } from "./analyst.js";
-import { OFFLINE_PROMPT_VERSION } from "./analyze-dialog.js";
 import { AnalystConfig } from "./config.js";
-import { PROMPT_VERSION } from "./prompt.js";
+import { PROMPT_VERSION } from "./llm/prompt.js";
 import { aFactsAnswer } from "./testing/builders.js";
 import { jsonReply, type OpenAiStub, startOpenAiStub } from "./testing/openai-stub.server.js";
 import {

@@ -38,38 +38,38 @@ import type { Kysely } from "kysely";
 import type { Registry } from "prom-client";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
-import { type PublishRetryOptions, publishAnalysisEvent } from "./analysis-event.publisher.js";
-import type { AnalysisKey, AnalysisLedger } from "./analysis-ledger.js";
-import { createPgAnalysisLedger } from "./analysis-ledger.pg.js";
-import { FINAL_FAILURE_CODES } from "./analysis-results.repository.js";
+import { type PublishRetryOptions, publishAnalysisEvent } from "./analysis/analysis-event.publisher.js";
+import { FINAL_FAILURE_CODES } from "./analysis/analysis-results.repository.js";
 import {
   ANALYSIS_RUN_QUEUE,
   type AnalysisRunReply,
   AnalysisRunRequest,
   analysisRunWildcard,
   projectOfRunSubject,
-} from "./analysis-run.contract.js";
-import { type AnalystMetrics, createAnalystMetrics } from "./analyst.metrics.js";
-import { withPrometheus } from "./analyst.prometheus.js";
+} from "./analysis/analysis-run.contract.js";
 import {
   type AnalysisDialog,
   type AnalysisOutcome,
   analysisIdentity,
   createDialogAnalyzer,
   toAnalysisEvent,
-} from "./analyze-dialog.js";
-import { type AnalystConfig, llmSettingsOf } from "./config.js";
+} from "./analysis/analyze-dialog.js";
 import {
   readPeriodDialogs,
   readShiftDialogs,
   shiftFingerprint,
   shiftFromTable,
-} from "./dialog-source.repository.js";
-import { createLimiter } from "./limiter.js";
-import { createLlmExtractor, type LlmExtractor } from "./llm-extractor.js";
-import { activeProjects, loadShiftSettings, projectTimeZone } from "./projects.repository.js";
-import type { TokenBudget } from "./token-budget.js";
-import { createPgTokenBudget } from "./token-budget.pg.js";
+} from "./analysis/dialog-source.repository.js";
+import { activeProjects, loadShiftSettings, projectTimeZone } from "./analysis/projects.repository.js";
+import { type AnalystMetrics, createAnalystMetrics } from "./analyst.metrics.js";
+import { withPrometheus } from "./analyst.prometheus.js";
+import { type AnalystConfig, llmSettingsOf } from "./config.js";
+import type { AnalysisKey, AnalysisLedger } from "./ledger/analysis-ledger.js";
+import { createPgAnalysisLedger } from "./ledger/analysis-ledger.pg.js";
+import { createLimiter } from "./llm/limiter.js";
+import { createLlmExtractor, type LlmExtractor } from "./llm/llm-extractor.js";
+import type { TokenBudget } from "./llm/token-budget.js";
+import { createPgTokenBudget } from "./llm/token-budget.pg.js";
 
 /** Longest on-demand period the analyst accepts, days (bounds the work of one request). */
 export const MAX_PERIOD_DAYS = 31;

@@ -12,19 +12,12 @@ export {
   type PublishOutcome,
   type PublishRetryOptions,
   publishAnalysisEvent,
-} from "./analysis-event.publisher.js";
+} from "./analysis/analysis-event.publisher.js";
 export {
-  type AnalysisKey,
-  type AnalysisLedger,
-  createInMemoryAnalysisLedger,
-  type LedgerOutcome,
-} from "./analysis-ledger.js";
-export {
-  createPgAnalysisLedger,
-  type PgAnalysisLedger,
-  type PgAnalysisLedgerOptions,
-} from "./analysis-ledger.pg.js";
-export { FINAL_FAILURE_CODES, isAnalysisDone, tokensUsedOnDay } from "./analysis-results.repository.js";
+  FINAL_FAILURE_CODES,
+  isAnalysisDone,
+  tokensUsedOnDay,
+} from "./analysis/analysis-results.repository.js";
 export {
   ANALYSIS_RUN_QUEUE,
   type AnalysisRunAccepted,
@@ -34,17 +27,7 @@ export {
   analysisRunSubject,
   analysisRunWildcard,
   projectOfRunSubject,
-} from "./analysis-run.contract.js";
-export {
-  type Analyst,
-  type AnalystDeps,
-  createAnalyst,
-  MAX_PERIOD_DAYS,
-  type RunReport,
-  type RunTrigger,
-} from "./analyst.js";
-export { type AnalystMetrics, type AnalystMetricsRecorder, createAnalystMetrics } from "./analyst.metrics.js";
-export { createAnalystRegistry, withPrometheus } from "./analyst.prometheus.js";
+} from "./analysis/analysis-run.contract.js";
 export {
   type AnalysisDialog,
   type AnalysisEventOptions,
@@ -58,15 +41,14 @@ export {
   OFFLINE_PROMPT_VERSION,
   type SkipReason,
   toAnalysisEvent,
-} from "./analyze-dialog.js";
-export { AnalystConfig, llmSettingsOf } from "./config.js";
+} from "./analysis/analyze-dialog.js";
 export {
   dialogFactsJsonSchema,
   dialogFactsSchema,
   type LlmDialogFacts,
   locateQuote,
   toDomainFacts,
-} from "./dialog-facts.schema.js";
+} from "./analysis/dialog-facts.schema.js";
 export {
   leadKey,
   type PeriodWindow,
@@ -77,17 +59,8 @@ export {
   shiftDialogKey,
   shiftFingerprint,
   shiftFromTable,
-} from "./dialog-source.repository.js";
-export { canonicalJson, type InputHashParts, inputHash } from "./input-hash.js";
-export { createLimiter, type Limiter } from "./limiter.js";
-export {
-  createLlmExtractor,
-  type LlmExtraction,
-  type LlmExtractor,
-  type LlmExtractorOptions,
-  type LlmFailureCode,
-  type LlmUsage,
-} from "./llm-extractor.js";
+} from "./analysis/dialog-source.repository.js";
+export { canonicalJson, type InputHashParts, inputHash } from "./analysis/input-hash.js";
 export {
   type DialogExtraction,
   type DialogLanguage,
@@ -98,13 +71,44 @@ export {
   type MessageDirection,
   normalizeForMatch,
   type OfflineExtractorOptions,
-} from "./offline-extractor.js";
+} from "./analysis/offline-extractor.js";
 export {
   type ActiveProject,
   activeProjects,
   loadShiftSettings,
   projectTimeZone,
-} from "./projects.repository.js";
+} from "./analysis/projects.repository.js";
+export {
+  type Analyst,
+  type AnalystDeps,
+  createAnalyst,
+  MAX_PERIOD_DAYS,
+  type RunReport,
+  type RunTrigger,
+} from "./analyst.js";
+export { type AnalystMetrics, type AnalystMetricsRecorder, createAnalystMetrics } from "./analyst.metrics.js";
+export { createAnalystRegistry, withPrometheus } from "./analyst.prometheus.js";
+export { AnalystConfig, llmSettingsOf } from "./config.js";
+export {
+  type AnalysisKey,
+  type AnalysisLedger,
+  createInMemoryAnalysisLedger,
+  type LedgerOutcome,
+} from "./ledger/analysis-ledger.js";
+export {
+  createPgAnalysisLedger,
+  type PgAnalysisLedger,
+  type PgAnalysisLedgerOptions,
+} from "./ledger/analysis-ledger.pg.js";
+export { createLimiter, type Limiter } from "./llm/limiter.js";
+export {
+  createLlmExtractor,
+  type LlmExtraction,
+  type LlmExtractor,
+  type LlmExtractorOptions,
+  type LlmFailureCode,
+  type LlmUsage,
+} from "./llm/llm-extractor.js";
 export {
   buildPromptMessages,
   buildUserPrompt,
@@ -113,7 +117,7 @@ export {
   PROMPT_VERSION,
   type PromptMessage,
   SYSTEM_PROMPT,
-} from "./prompt.js";
+} from "./llm/prompt.js";
 export {
   type BackoffOptions,
   backoffDelayMs,
@@ -121,6 +125,6 @@ export {
   isRetryableStatus,
   nextDelayMs,
   retryAfterMs,
-} from "./retry-policy.js";
-export { createInMemoryTokenBudget, type TokenBudget, utcDayOf } from "./token-budget.js";
-export { createPgTokenBudget, type PgTokenBudgetOptions } from "./token-budget.pg.js";
+} from "./llm/retry-policy.js";
+export { createInMemoryTokenBudget, type TokenBudget, utcDayOf } from "./llm/token-budget.js";
+export { createPgTokenBudget, type PgTokenBudgetOptions } from "./llm/token-budget.pg.js";

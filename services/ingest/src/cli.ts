@@ -33,9 +33,9 @@ import {
   projectRegisterCommand,
   projectSetRadistCommand,
   secretsRotateCommand,
-} from "./cli.commands.js";
+} from "./cli/cli.commands.js";
 import { IngestConfig } from "./ingest.config.js";
-import { type SecretsKeyring, secretsKeyringFromEnv } from "./secrets.js";
+import { type SecretsKeyring, secretsKeyringFromEnv } from "./projects/secrets.js";
 
 /**
  * Builds the commander program. `withContext` provides a connected {@link CliContext} to a command

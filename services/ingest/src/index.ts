@@ -6,30 +6,6 @@
  */
 
 export {
-  AMOCRM_ENTITY_GROUPS,
-  type AmocrmFormLimits,
-  amocrmStatusDedupKey,
-  DEFAULT_FORM_LIMITS,
-  normalizeAmocrmWebhook,
-  parseAmocrmForm,
-} from "./amocrm.normalizer.js";
-export {
-  AMOCRM_STATUS_EVENT_TYPE,
-  type AmocrmEventMapping,
-  AmocrmStatusEventItem,
-  amocrmEventsPage,
-  amocrmStatusEvent,
-} from "./amocrm-events.mapper.js";
-export {
-  AMOCRM_EVENTS_POLLER,
-  type AmocrmCatchupResult,
-  type AmocrmEventsPoller,
-  type AmocrmEventsPollerDeps,
-  amocrmCatchupEligible,
-  createAmocrmEventsPoller,
-} from "./amocrm-events.poller.js";
-export { buildIngestApp, type IngestAppDeps } from "./app.js";
-export {
   type CliContext,
   CliError,
   catchUpAmocrmCommand,
@@ -44,15 +20,22 @@ export {
   projectListCommand,
   projectRegisterCommand,
   projectSetRadistCommand,
-} from "./cli.commands.js";
+} from "./cli/cli.commands.js";
 export { buildCli, runCli } from "./cli.js";
+export {
+  AMOCRM_STATUS_EVENT_TYPE,
+  type AmocrmEventMapping,
+  AmocrmStatusEventItem,
+  amocrmEventsPage,
+  amocrmStatusEvent,
+} from "./crm/amocrm-events.mapper.js";
 export {
   type CrmHttpClient,
   CrmHttpError,
   type CrmHttpOptions,
   createCrmHttpClient,
   createProjectCrmHttpClient,
-} from "./crm-http.client.js";
+} from "./crm/crm-http.client.js";
 export {
   amocrmDealContact,
   amocrmLeadContacts,
@@ -60,16 +43,7 @@ export {
   type DealContact,
   dealContactsEvent,
   type LeadContactRef,
-} from "./deal-contacts.mapper.js";
-export {
-  CONTACTS_WORKER_DURABLE,
-  contactsBucketName,
-  contactsTrigger,
-  createDealContactsWorker,
-  type DealContactsWorkerDeps,
-  shouldFetchContacts,
-} from "./deal-contacts.worker.js";
-export type { DeliveryContext, NormalizedDelivery } from "./delivery.js";
+} from "./crm/deal-contacts.mapper.js";
 export {
   amocrmPipelinesToDictionary,
   type DictionaryContent,
@@ -78,42 +52,24 @@ export {
   dictionaryFromJson,
   KEYCRM_GROUP_NAMES,
   keycrmStatusesToDictionary,
-} from "./dictionary.mapper.js";
+} from "./crm/dictionary.mapper.js";
+export { itemsDigest, keycrmOrderItems, orderItemsEvent } from "./crm/order-items.mapper.js";
+export { DEFAULT_PHONE_REGION, PhoneRegionCode, phoneRegionOrDefault } from "./crm/phone-region.js";
 export {
-  createDictionaryWorker,
-  type DictionarySyncResult,
-  type DictionaryWorker,
-  type DictionaryWorkerDeps,
-} from "./dictionary.worker.js";
-export {
-  createEntityFetchWorker,
-  type EntityFetchDeps,
-  type EntityFetchSpec,
-  type EntityFetchTuning,
-  type EntityFetchWorker,
-  entersNewGroup,
-  type FetchOutcome,
-  FetchState,
-  type FetchTrigger,
-  fetchStateKey,
-  nextGroup,
-  openFetchStateBucket,
-  readFetchState,
-} from "./entity-fetch.worker.js";
-export { type PublishOutcome, publishEvents } from "./event.publisher.js";
-export {
-  dialogJids,
-  EVOLUTION_MESSAGE_EVENTS,
-  EVOLUTION_RAW_BODY_LIMIT,
-  evolutionDedupKey,
-  evolutionMedia,
-  evolutionRaw,
-  evolutionText,
-  type JidKind,
-  jidKind,
-  normalizeEvolutionWebhook,
-} from "./evolution.normalizer.js";
-export { evolutionEndpoint, evolutionWebhookPlugin } from "./evolution.webhook.js";
+  RadistChat,
+  type RadistChatToRead,
+  RadistContact,
+  RadistContactsPage,
+  type RadistMapping,
+  RadistMessage,
+  RadistSources,
+  radistChatsToRead,
+  radistDedupKey,
+  radistMessageEvent,
+  radistTime,
+  radistWhatsappConnections,
+} from "./crm/radist.mapper.js";
+export { buildIngestApp, type IngestAppDeps } from "./http/app.js";
 export {
   IngestError,
   type IngestErrorCode,
@@ -124,30 +80,37 @@ export {
   UnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from "./http.errors.js";
+} from "./http/http.errors.js";
 export { IngestConfig } from "./ingest.config.js";
-export { KEYCRM_STATUS_EVENT, keycrmDedupKey, normalizeKeycrmWebhook } from "./keycrm.normalizer.js";
-export { itemsDigest, keycrmOrderItems, orderItemsEvent } from "./order-items.mapper.js";
 export {
-  createOrderItemsWorker,
-  ITEMS_WORKER_DURABLE,
-  itemsBucketName,
-  itemsTrigger,
-  type OrderItemsWorkerDeps,
-  shouldFetchItems,
-} from "./order-items.worker.js";
-export { DEFAULT_PHONE_REGION, PhoneRegionCode, phoneRegionOrDefault } from "./phone-region.js";
+  AMOCRM_EVENTS_POLLER,
+  type AmocrmCatchupResult,
+  type AmocrmEventsPoller,
+  type AmocrmEventsPollerDeps,
+  amocrmCatchupEligible,
+  createAmocrmEventsPoller,
+} from "./pollers/amocrm-events.poller.js";
 export {
   createPollerScheduler,
   type PollerScheduler,
   type PollerSchedulerOptions,
-} from "./poller.scheduler.js";
+} from "./pollers/poller.scheduler.js";
 export {
   openPollerCheckpoints,
   PollerCheckpoint,
   type PollerCheckpoints,
   pollersBucketName,
-} from "./poller-checkpoints.store.js";
+} from "./pollers/poller-checkpoints.store.js";
+export {
+  createRadistPoller,
+  RADIST_CONTACTS_PAGE_LIMIT,
+  RADIST_MESSAGES_PAGE_LIMIT,
+  RADIST_POLLER,
+  type RadistPoller,
+  type RadistPollerDeps,
+  type RadistPollResult,
+  radistEligible,
+} from "./pollers/radist.poller.js";
 export {
   assertTimeZone,
   fingerprint,
@@ -168,29 +131,66 @@ export {
   setProjectRadist,
   sha256Hex,
   staticProjectRegistry,
-} from "./project-registry.js";
-export {
-  RadistChat,
-  type RadistChatToRead,
-  RadistContact,
-  RadistContactsPage,
-  type RadistMapping,
-  RadistMessage,
-  RadistSources,
-  radistChatsToRead,
-  radistDedupKey,
-  radistMessageEvent,
-  radistTime,
-  radistWhatsappConnections,
-} from "./radist.mapper.js";
-export {
-  createRadistPoller,
-  RADIST_CONTACTS_PAGE_LIMIT,
-  RADIST_MESSAGES_PAGE_LIMIT,
-  RADIST_POLLER,
-  type RadistPoller,
-  type RadistPollerDeps,
-  type RadistPollResult,
-  radistEligible,
-} from "./radist.poller.js";
+} from "./projects/project-registry.js";
+export { type PublishOutcome, publishEvents } from "./publishing/event.publisher.js";
 export { INGEST_NATS_OPTIONS, type RunningIngest, startIngest } from "./server.js";
+export {
+  AMOCRM_ENTITY_GROUPS,
+  type AmocrmFormLimits,
+  amocrmStatusDedupKey,
+  DEFAULT_FORM_LIMITS,
+  normalizeAmocrmWebhook,
+  parseAmocrmForm,
+} from "./webhooks/amocrm.normalizer.js";
+export type { DeliveryContext, NormalizedDelivery } from "./webhooks/delivery.js";
+export {
+  dialogJids,
+  EVOLUTION_MESSAGE_EVENTS,
+  EVOLUTION_RAW_BODY_LIMIT,
+  evolutionDedupKey,
+  evolutionMedia,
+  evolutionRaw,
+  evolutionText,
+  type JidKind,
+  jidKind,
+  normalizeEvolutionWebhook,
+} from "./webhooks/evolution.normalizer.js";
+export { evolutionEndpoint, evolutionWebhookPlugin } from "./webhooks/evolution.webhook.js";
+export { KEYCRM_STATUS_EVENT, keycrmDedupKey, normalizeKeycrmWebhook } from "./webhooks/keycrm.normalizer.js";
+export {
+  CONTACTS_WORKER_DURABLE,
+  contactsBucketName,
+  contactsTrigger,
+  createDealContactsWorker,
+  type DealContactsWorkerDeps,
+  shouldFetchContacts,
+} from "./workers/deal-contacts.worker.js";
+export {
+  createDictionaryWorker,
+  type DictionarySyncResult,
+  type DictionaryWorker,
+  type DictionaryWorkerDeps,
+} from "./workers/dictionary.worker.js";
+export {
+  createEntityFetchWorker,
+  type EntityFetchDeps,
+  type EntityFetchSpec,
+  type EntityFetchTuning,
+  type EntityFetchWorker,
+  entersNewGroup,
+  type FetchOutcome,
+  FetchState,
+  type FetchTrigger,
+  fetchStateKey,
+  nextGroup,
+  openFetchStateBucket,
+  readFetchState,
+} from "./workers/entity-fetch.worker.js";
+export {
+  createOrderItemsWorker,
+  ITEMS_WORKER_DURABLE,
+  itemsBucketName,
+  itemsTrigger,
+  type OrderItemsWorkerDeps,
+  shouldFetchItems,
+} from "./workers/order-items.worker.js";

@@ -12,7 +12,7 @@ import type { DeliveryOutcome, WebhookSource } from "@pulse/events";
 import { createMetricsRegistry, metricsRequestAllowed } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { problemType, UnauthorizedError } from "./http.errors.js";
+import { problemType, UnauthorizedError } from "./http/http.errors.js";
 
 /** The label value of a request naming no registered project. */
 export const UNKNOWN_PROJECT = "unknown";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createLogger } from "@pulse/infra";
 import Fastify from "fastify";
-import { CrmHttpError, createCrmHttpClient } from "./crm-http.client.js";
+import { CrmHttpError, createCrmHttpClient } from "./crm/crm-http.client.js";
 import {
   countWebhookDelivery,
   createIngestMetrics,

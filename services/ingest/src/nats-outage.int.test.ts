@@ -10,7 +10,7 @@ import { dictionaryRefreshSubject } from "@pulse/events";
 import { createLogger } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import { type PrivateNatsServer, startPrivateNats } from "@pulse/infra/testing-nats";
-import { openProjectsBucket, putProject, sha256Hex } from "./project-registry.js";
+import { openProjectsBucket, putProject, sha256Hex } from "./projects/project-registry.js";
 import { type RunningIngest, startIngest } from "./server.js";
 import { defaultFixturesDir, type FixtureCrm, startFixtureCrm } from "./testing/index.js";
 

@@ -8,20 +8,20 @@ import { fileURLToPath } from "node:url";
 import type { ConnectionOptions } from "@nats-io/transport-node";
 import { connectNats, createLogger, ensureStreams, type Logger, loadConfig } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
-import { type AmocrmEventsPoller, createAmocrmEventsPoller } from "./amocrm-events.poller.js";
-import { buildIngestApp } from "./app.js";
-import { createProjectCrmHttpClient } from "./crm-http.client.js";
-import { createDealContactsWorker } from "./deal-contacts.worker.js";
-import { createDictionaryWorker, type DictionaryWorker } from "./dictionary.worker.js";
-import type { EntityFetchWorker } from "./entity-fetch.worker.js";
-import { eventIdFactory } from "./event-id.js";
+import { createProjectCrmHttpClient } from "./crm/crm-http.client.js";
+import { buildIngestApp } from "./http/app.js";
 import { IngestConfig } from "./ingest.config.js";
-import { createKeycrmOrdersPoller, type KeycrmOrdersPoller } from "./keycrm-orders.poller.js";
-import { createOrderItemsWorker } from "./order-items.worker.js";
-import { openPollerCheckpoints } from "./poller-checkpoints.store.js";
-import { openProjectRegistry, type ProjectRegistry } from "./project-registry.js";
-import { createRadistPoller, type RadistPoller } from "./radist.poller.js";
-import { secretsKeyringFromEnv } from "./secrets.js";
+import { type AmocrmEventsPoller, createAmocrmEventsPoller } from "./pollers/amocrm-events.poller.js";
+import { createKeycrmOrdersPoller, type KeycrmOrdersPoller } from "./pollers/keycrm-orders.poller.js";
+import { openPollerCheckpoints } from "./pollers/poller-checkpoints.store.js";
+import { createRadistPoller, type RadistPoller } from "./pollers/radist.poller.js";
+import { openProjectRegistry, type ProjectRegistry } from "./projects/project-registry.js";
+import { secretsKeyringFromEnv } from "./projects/secrets.js";
+import { eventIdFactory } from "./publishing/event-id.js";
+import { createDealContactsWorker } from "./workers/deal-contacts.worker.js";
+import { createDictionaryWorker, type DictionaryWorker } from "./workers/dictionary.worker.js";
+import type { EntityFetchWorker } from "./workers/entity-fetch.worker.js";
+import { createOrderItemsWorker } from "./workers/order-items.worker.js";
 
 /**
  * A running ingest: its app, base URL, registry, dictionary worker, the enrichment workers and

@@ -1,7 +1,7 @@
 import type { Database, Logger, Nats } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import type { Authenticator } from "./auth.plugin.js";
 import type { QueryConfig } from "./config.js";
+import type { Authenticator } from "./http/auth.plugin.js";
 
 /**
  * Everything the query app needs from the outside. The caller (`server.ts`, or a test) owns the

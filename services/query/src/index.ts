@@ -10,8 +10,11 @@ export {
   AnalysisRunReply,
   AnalysisRunRequest,
   analysisRunSubject,
-} from "./analysis.contract.js";
-export { StatusDurationsQuery, StatusDurationsResponse } from "./analytics.schemas.js";
+} from "./analysis/analysis.contract.js";
+export { StatusDurationsQuery, StatusDurationsResponse } from "./analytics/analytics.schemas.js";
+export { loadQueryConfig, QueryConfig } from "./config.js";
+export type { QueryDeps } from "./deps.js";
+export { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs/dialogs.schemas.js";
 export {
   AppError,
   ConflictError,
@@ -20,8 +23,8 @@ export {
   ServiceUnavailableError,
   UnauthorizedError,
   ValidationError,
-} from "./app.errors.js";
-export { buildQueryApp, type QueryApp } from "./app.js";
+} from "./http/app.errors.js";
+export { buildQueryApp, type QueryApp } from "./http/app.js";
 export {
   type Authenticator,
   adminTokenAuthenticator,
@@ -30,23 +33,20 @@ export {
   canSeeProject,
   type Principal,
   type Role,
-} from "./auth.plugin.js";
-export { loadQueryConfig, QueryConfig } from "./config.js";
-export type { QueryDeps } from "./deps.js";
-export { AnalysisItem, AnalysisListResponse, DialogStatsResponse } from "./dialogs.schemas.js";
+} from "./http/auth.plugin.js";
+export { Problem } from "./http/problem.handler.js";
 export {
   createOrderUpdatesFeeds,
   type JoinOutcome,
   type OrderUpdatesFeeds,
   type OrderUpdatesFeedsOptions,
-} from "./order-updates.feed.js";
-export { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
-export { Problem } from "./problem.handler.js";
-export { ReplayDetail, ReplayListResponse } from "./replays.routes.js";
-export { ShiftReportResponse } from "./reports.schemas.js";
+} from "./live/order-updates.feed.js";
+export { OrderListResponse, OrderRow, TimelineResponse } from "./orders/orders.schemas.js";
+export { ReplayDetail, ReplayListResponse } from "./projects/replays.routes.js";
+export { ShiftReportResponse } from "./reports/reports.schemas.js";
 export {
   OrderOverridesBody,
   SettingsChangeAccepted,
   SettingsKind,
-} from "./settings.schemas.js";
-export { ShiftDealsResponse } from "./shifts.schemas.js";
+} from "./settings/settings.schemas.js";
+export { ShiftDealsResponse } from "./shifts/shifts.schemas.js";

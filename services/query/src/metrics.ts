@@ -20,9 +20,9 @@ import fp from "fastify-plugin";
 import { sql } from "kysely";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { QueryDeps } from "./deps.js";
-import { problemOf, sendProblem } from "./problem.handler.js";
-import { groupSlaStateAt } from "./sla-state.sql.js";
-import type { LiveFeedCounters } from "./sse.client.js";
+import { problemOf, sendProblem } from "./http/problem.handler.js";
+import type { LiveFeedCounters } from "./live/sse.client.js";
+import { groupSlaStateAt } from "./orders/sla-state.sql.js";
 
 /** How long the SLA reading is reused between scrapes, ms. */
 export const SLA_CACHE_MS = 15_000;

@@ -5,8 +5,8 @@
  * listens (STYLE.md rule 7).
  */
 import { connectNats, createDb, createLogger, ensureStreams, migrate } from "@pulse/infra";
-import { buildQueryApp } from "./app.js";
 import { loadQueryConfig } from "./config.js";
+import { buildQueryApp } from "./http/app.js";
 
 const config = loadQueryConfig();
 const logger = createLogger("query", config.LOG_LEVEL);

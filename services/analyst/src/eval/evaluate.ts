@@ -10,7 +10,7 @@ import {
   type InterestLevel,
   scoreDialog,
 } from "@pulse/domain";
-import type { DialogMessage } from "../offline-extractor.js";
+import type { DialogMessage } from "../analysis/offline-extractor.js";
 import type { LabeledDialog } from "./labeled-dialogs.js";
 import { type ClassificationReport, classificationReport } from "./metrics.js";
 

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { DialogFacts } from "@pulse/domain";
-import { extractDialogFactsOffline } from "../offline-extractor.js";
+import { extractDialogFactsOffline } from "../analysis/offline-extractor.js";
 import { evaluateExtractor, formatEvaluation } from "./evaluate.js";
 import { parseLabeledDialogs } from "./labeled-dialogs.js";
 

@@ -12,7 +12,7 @@ import {
   type Niche,
 } from "@pulse/domain";
 import { z } from "zod";
-import type { DialogMessage } from "../offline-extractor.js";
+import type { DialogMessage } from "../analysis/offline-extractor.js";
 
 const Line = z.object({
   id: z.string(),

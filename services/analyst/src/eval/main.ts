@@ -15,10 +15,10 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { DialogFacts } from "@pulse/domain";
 import { createLogger, loadConfig } from "@pulse/infra";
+import { type DialogMessage, extractDialogFactsOffline } from "../analysis/offline-extractor.js";
 import { AnalystConfig, llmSettingsOf } from "../config.js";
-import { createLlmExtractor } from "../llm-extractor.js";
-import { type DialogMessage, extractDialogFactsOffline } from "../offline-extractor.js";
-import { PROMPT_VERSION } from "../prompt.js";
+import { createLlmExtractor } from "../llm/llm-extractor.js";
+import { PROMPT_VERSION } from "../llm/prompt.js";
 import { evaluateExtractor, type FactsExtractor, formatEvaluation } from "./evaluate.js";
 import { type LabeledDialog, parseLabeledDialogs } from "./labeled-dialogs.js";
 

@@ -2,8 +2,8 @@
  * Test builders of the analyst: a dialog to analyse and a model answer that fits the facts schema.
  * The dialog is hand-written (not from fixtures/dialogs/labeled.jsonl).
  */
-import type { AnalysisDialog } from "../analyze-dialog.js";
-import type { LlmDialogFacts } from "../dialog-facts.schema.js";
+import type { AnalysisDialog } from "../analysis/analyze-dialog.js";
+import type { LlmDialogFacts } from "../analysis/dialog-facts.schema.js";
 
 /**
  * A dentistry owner stating a budget and booking a call — 5 messages, 3 incoming, times in UTC

@@ -8,11 +8,11 @@ import type { StoredMsg } from "@nats-io/jetstream";
 import { ReceiptsMessage, receiptsOf, type WebhookReceipt } from "@pulse/events";
 import { createLogger, type Logger, loadConfig } from "@pulse/infra";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
-import { contactsBucketName } from "../deal-contacts.worker.js";
 import { IngestConfig } from "../ingest.config.js";
-import { itemsBucketName } from "../order-items.worker.js";
-import { pollersBucketName } from "../poller-checkpoints.store.js";
-import { projectsBucketName } from "../project-registry.js";
+import { pollersBucketName } from "../pollers/poller-checkpoints.store.js";
+import { projectsBucketName } from "../projects/project-registry.js";
+import { contactsBucketName } from "../workers/deal-contacts.worker.js";
+import { itemsBucketName } from "../workers/order-items.worker.js";
 
 /** The environment of one test file. */
 export interface IngestTestEnv {

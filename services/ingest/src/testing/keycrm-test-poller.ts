@@ -2,10 +2,10 @@
  * Integration-test support of this package (not exported): a KeyCRM orders poller wired to a test
  * environment the way the service wires it, for tests that run it by hand (`runOnce`).
  */
-import { createProjectCrmHttpClient } from "../crm-http.client.js";
-import { createKeycrmOrdersPoller, type KeycrmOrdersPoller } from "../keycrm-orders.poller.js";
-import { openPollerCheckpoints } from "../poller-checkpoints.store.js";
-import type { ProjectRegistry } from "../project-registry.js";
+import { createProjectCrmHttpClient } from "../crm/crm-http.client.js";
+import { createKeycrmOrdersPoller, type KeycrmOrdersPoller } from "../pollers/keycrm-orders.poller.js";
+import { openPollerCheckpoints } from "../pollers/poller-checkpoints.store.js";
+import type { ProjectRegistry } from "../projects/project-registry.js";
 import type { IngestTestEnv } from "./ingest-test-env.js";
 
 /**

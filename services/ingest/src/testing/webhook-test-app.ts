@@ -4,8 +4,8 @@
  * `app.inject`.
  */
 import type { FastifyInstance } from "fastify";
-import { buildIngestApp } from "../app.js";
-import { sha256Hex, staticProjectRegistry } from "../project-registry.js";
+import { buildIngestApp } from "../http/app.js";
+import { sha256Hex, staticProjectRegistry } from "../projects/project-registry.js";
 import type { IngestTestEnv } from "./ingest-test-env.js";
 
 /**

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import type { OrderUpdatedNotice } from "@pulse/events";
 import { createLogger } from "@pulse/infra";
 import type { TestEnv } from "@pulse/infra/testing";
-import { buildQueryApp, type QueryApp } from "../app.js";
 import { QueryConfig } from "../config.js";
+import { buildQueryApp, type QueryApp } from "../http/app.js";
 
 /**
  * Builds the query app on the test environment `env` with admin token `adminToken`, SSE heartbeat
