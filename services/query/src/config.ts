@@ -11,8 +11,8 @@ import { z } from "zod";
  * | `ADMIN_TOKEN` | — (required outside `NODE_ENV=test`) | the single admin API token (≥ 16 characters), sent as `Authorization: Bearer …` or `?access_token=…` |
  * | `SSE_HEARTBEAT_MS` | `15000` | interval between `heartbeat` events on an open SSE stream, milliseconds (≥ 50) |
  * | `SSE_FLUSH_MS` | `50` | live frames of one SSE client are gathered this long and written at once (a later notice of the same order replaces an earlier one), ms |
- * | `SSE_CLIENT_MAX_QUEUED_FRAMES` | `1000` | frames one SSE client may have waiting (and most a reconnect replays); past it the client gets `resync` and its queue is cleared |
- * | `SSE_CLIENT_MAX_BUFFERED_BYTES` | `262144` | bytes an SSE socket's write buffer may hold before frames wait in the queue instead (≥ 16384) |
+ * | `SSE_CLIENT_MAX_QUEUED_FRAMES` | `1000` | frames one SSE client may have waiting (and most a reconnect replays); past it the queue is written at once, or, when the socket is over `SSE_CLIENT_MAX_BUFFERED_BYTES` too, the client gets `resync` and its queue is cleared |
+ * | `SSE_CLIENT_MAX_BUFFERED_BYTES` | `65536` | bytes an SSE socket's write buffer may hold before frames wait in the queue instead (≥ 16384) |
  * | `SSE_REPLAY_BUFFER_FRAMES` | `1000` | latest frames each project's live feed keeps to answer a reconnect's `Last-Event-ID` without a consumer |
  * | `SSE_FEED_GRACE_MS` | `10000` | a project's live feed (its consumer) stays open this long after its last client left, ms |
  *
@@ -30,7 +30,7 @@ export const QueryConfig = BaseConfig.extend({
     .int()
     .min(16_384)
     .max(1 << 30)
-    .default(256 * 1024),
+    .default(64 * 1024),
   SSE_REPLAY_BUFFER_FRAMES: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   SSE_FEED_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
 });

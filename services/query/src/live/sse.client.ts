@@ -73,7 +73,9 @@ export function sseFrame(event: EventMessage): string {
  *   the same order within a tick replaces the first (coalesced; the order's latest state is what
  *   the page shows), so ids stay increasing.
  * - Bounded memory: nothing is written while the socket's buffer is over `maxBufferedBytes` (frames
- *   wait in the queue); when the queue passes `maxQueuedFrames` the client fell behind: its queue
+ *   wait in the queue; a queue that passes `maxQueuedFrames` is written at once, before its tick,
+ *   while the socket takes it); when the queue passes `maxQueuedFrames` and the socket is over its
+ *   bound too, the client fell behind: its queue
  *   is cleared, later frames are dropped until the socket drains, then one `resync` event goes out
  *   (`id` = the last sequence dropped, so a reconnect does not ask for them again; `data`
  *   `{"reason":"client_behind","seq":…}`) and live frames follow. The client reloads its page.
@@ -188,7 +190,10 @@ export class SseClient {
     if (this.queue.delete(frame.orderId)) this.counters.framesCoalesced.inc();
     this.queue.set(frame.orderId, frame);
     if (this.queue.size > this.limits.maxQueuedFrames) {
-      this.fallBehind(frame.seq);
+      // A burst (e.g. the projector catching up) is written at once while the socket takes it; only
+      // a client whose socket is full as well has fallen behind.
+      this.flush();
+      if (this.queue.size > this.limits.maxQueuedFrames) this.fallBehind(frame.seq);
       return;
     }
     if (this.flushTimer === null && !this.waitingDrain) {
