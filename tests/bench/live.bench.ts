@@ -278,6 +278,7 @@ async function runBench(env: TestEnv, children: ChildProcess[]): Promise<void> {
 
   for (const { clients: n, rate } of CASES) {
     const hist = histogram();
+    const probeMs = histogram();
     const clients: BenchClient[] = [];
     for (let i = 0; i < n; i += 50) {
       const batch = await Promise.all(
@@ -294,16 +295,19 @@ async function runBench(env: TestEnv, children: ChildProcess[]): Promise<void> {
     const rssTimer = setInterval(() => {
       rssPeak = Math.max(rssPeak, procMemory(query.pid, "VmRSS"));
     }, 200);
-    let probes = 0;
-    let probesFailed = 0;
+    const probeOutcomes = new Map<string, number>();
+    const probeOutcome = (o: string): void => {
+      probeOutcomes.set(o, (probeOutcomes.get(o) ?? 0) + 1);
+    };
     const probeTimer = setInterval(() => {
-      probes++;
+      const sent = performance.now();
       fetch(`${queryUrl}/ready`, { signal: AbortSignal.timeout(5000) }).then(
         async (r) => {
           await r.arrayBuffer();
-          if (r.status !== 200) probesFailed++;
+          probeOutcome(r.status === 200 ? "200" : String(r.status));
+          probeMs.add(performance.now() - sent);
         },
-        () => probesFailed++,
+        () => probeOutcome("no answer in 5 s"),
       );
     }, 500);
 
@@ -405,7 +409,11 @@ async function runBench(env: TestEnv, children: ChildProcess[]): Promise<void> {
       ],
       ["", "resyncs", `${resyncs} (${resyncedClients} clients), covering ${covered} frames`],
       ["", "query RSS", `peak ${mb(rssPeak)} in the case, high-water mark ${mb(hwm)}`],
-      ["", "/ready", `${probes - probesFailed} of ${probes} probes 200`],
+      [
+        "",
+        "/ready",
+        `${[...probeOutcomes].map(([k, v]) => `${k}×${v}`).join(", ")}; answered in p50 ${probeMs.quantile(0.5)} ms, max ${Math.round(probeMs.max)} ms`,
+      ],
       ["", "duration", `${seconds.toFixed(1)} s (posting + drain), load average ${load()}`],
     );
     console.log(
