@@ -80,6 +80,8 @@ interface ProjectFeed {
   /** Highest sequence dropped from `recent` (0: none). */
   evictedUpTo: number;
   graceTimer: NodeJS.Timeout | null;
+  /** Set once {@link close} started: a client must not be attached any more. */
+  closed: boolean;
   close(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ function frameOf(m: JsMsg, projectId: string): NoticeFrame | null {
   return {
     seq: m.seq,
     orderId: parsed.data.order_id,
-    text: sseFrame({ id: String(m.seq), event: "order_updated", data: json }),
+    bytes: Buffer.from(sseFrame({ id: String(m.seq), event: "order_updated", data: json })),
   };
 }
 
@@ -156,7 +158,9 @@ export function createOrderUpdatesFeeds(opts: OrderUpdatesFeedsOptions): OrderUp
       recent: [],
       evictedUpTo: 0,
       graceTimer: null,
+      closed: false,
       close() {
+        feed.closed = true;
         closing ??= (async () => {
           if (feed.graceTimer) clearTimeout(feed.graceTimer);
           if (feeds.get(projectId) === entry) feeds.delete(projectId);
@@ -293,7 +297,9 @@ export function createOrderUpdatesFeeds(opts: OrderUpdatesFeedsOptions): OrderUp
 
   return {
     async join(projectId, client, afterSeq, first) {
-      const feed = await feedOf(projectId);
+      let feed = await feedOf(projectId);
+      // A feed that closed while this client waited for it (its consumer failed): open a new one.
+      if (feed.closed) feed = await feedOf(projectId);
       if (client.isClosed) {
         // The client left while the feed was being opened: it is not attached.
         return { startSeq: feed.startSeq, historyLost: false, replayedFrom: "none", replayed: 0 };

@@ -11,8 +11,11 @@ export interface NoticeFrame {
   readonly seq: number;
   /** The order the notice is about: frames of one order coalesce (only the latest is sent). */
   readonly orderId: number;
-  /** The serialised SSE event (`id:`, `event: order_updated`, `data:`, blank line). */
-  readonly text: string;
+  /**
+   * The serialised SSE event (`id:`, `event: order_updated`, `data:`, blank line), UTF-8 encoded
+   * once: every client's socket writes this same buffer, none copies it.
+   */
+  readonly bytes: Buffer;
 }
 
 /** Something counted by the live feed (a prom-client `Counter` fits). */
@@ -250,11 +253,13 @@ export class SseClient {
       if (extra !== "") this.res.write(extra);
       return;
     }
-    let text = "";
-    for (const f of this.queue.values()) text += f.text;
     const n = this.queue.size;
+    // One vectored write of the shared frame buffers (no per-client copy of the frames).
+    this.res.cork();
+    for (const f of this.queue.values()) this.res.write(f.bytes);
+    if (extra !== "") this.res.write(extra);
     this.queue.clear();
     this.counters.framesSent.inc(n);
-    this.res.write(text + extra);
+    this.res.uncork();
   }
 }

@@ -17,15 +17,16 @@ function fakeSocket() {
   const w = new Writable({
     highWaterMark: 16_384,
     decodeStrings: false,
-    write(chunk: string, _enc, cb) {
+    write(chunk: string | Buffer, _enc, cb) {
+      const text = chunk.toString();
       if (state.full) {
         pending.push(() => {
-          parser.feed(chunk);
+          parser.feed(text);
           cb();
         });
         return;
       }
-      parser.feed(chunk);
+      parser.feed(text);
       cb();
     },
   });
@@ -44,7 +45,9 @@ function fakeSocket() {
 const frame = (seq: number, orderId = seq): NoticeFrame => ({
   seq,
   orderId,
-  text: sseFrame({ id: String(seq), event: "order_updated", data: JSON.stringify({ order_id: orderId }) }),
+  bytes: Buffer.from(
+    sseFrame({ id: String(seq), event: "order_updated", data: JSON.stringify({ order_id: orderId }) }),
+  ),
 });
 
 function counting() {
