@@ -367,6 +367,16 @@ async function runBench(env: TestEnv, children: ChildProcess[]): Promise<void> {
     clearInterval(rssTimer);
     clearInterval(probeTimer);
     const hwm = procMemory(query.pid, "VmHWM");
+    // Where the query's memory is at the end of the case (V8 heap vs. buffers outside it).
+    const sample = async (name: string) => {
+      const text = await fetch(`${queryUrl}/metrics`, { signal: AbortSignal.timeout(30_000) })
+        .then((r) => r.text())
+        .catch(() => "");
+      const line = text.split("\n").find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+      return line ? Number(line.split(" ").at(-1)) : Number.NaN;
+    };
+    const heapUsed = await sample("nodejs_heap_size_used_bytes");
+    const external = await sample("nodejs_external_memory_bytes");
 
     const expectedPerClient = finalSeq - startSeq;
     let received = 0;
@@ -408,7 +418,11 @@ async function runBench(env: TestEnv, children: ChildProcess[]): Promise<void> {
         `expected ${expectedPerClient * (n - refused)}, received ${received}, missed ${missed}, duplicates ${duplicates}`,
       ],
       ["", "resyncs", `${resyncs} (${resyncedClients} clients), covering ${covered} frames`],
-      ["", "query RSS", `peak ${mb(rssPeak)} in the case, high-water mark ${mb(hwm)}`],
+      [
+        "",
+        "query RSS",
+        `peak ${mb(rssPeak)} in the case, high-water mark ${mb(hwm)}; at the end heap used ${mb(heapUsed)}, external ${mb(external)}`,
+      ],
       [
         "",
         "/ready",
