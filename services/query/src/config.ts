@@ -13,6 +13,11 @@ import { z } from "zod";
  * | `SESSION_ABSOLUTE_HOURS` | `24` | a session this old is over, however busy |
  * | `LOGIN_RATE_LIMIT_MAX` | `20` | login attempts per client IP and login per window |
  * | `LOGIN_RATE_LIMIT_WINDOW_MINUTES` | `15` | that window |
+ * | `SSE_FLUSH_MS` | `50` | live frames of one SSE client are gathered this long and written at once (a later notice of the same order replaces an earlier one), ms |
+ * | `SSE_CLIENT_MAX_QUEUED_FRAMES` | `1000` | frames one SSE client may have waiting (and most a reconnect replays); past it the queue is written at once, or, when the socket is over `SSE_CLIENT_MAX_BUFFERED_BYTES` too, the client gets `resync` and its queue is cleared |
+ * | `SSE_CLIENT_MAX_BUFFERED_BYTES` | `65536` | bytes an SSE socket's write buffer may hold before frames wait in the queue instead (≥ 16384) |
+ * | `SSE_REPLAY_BUFFER_FRAMES` | `1000` | latest frames each project's live feed keeps to answer a reconnect's `Last-Event-ID` without a consumer |
+ * | `SSE_FEED_GRACE_MS` | `10000` | a project's live feed (its consumer) stays open this long after its last client left, ms |
  *
  * Callers sign in with accounts (`auth` schema; sessions and API tokens). `ADMIN_TOKEN` is no longer
  * read by the query service: the first owner is made with `pnpm cli user create --owner`.
@@ -25,6 +30,16 @@ export const QueryConfig = BaseConfig.extend({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(10_000).default(24),
   LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(100_000).default(20),
   LOGIN_RATE_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(10_000).default(15),
+  SSE_FLUSH_MS: z.coerce.number().int().min(1).max(1000).default(50),
+  SSE_CLIENT_MAX_QUEUED_FRAMES: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  SSE_CLIENT_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16_384)
+    .max(1 << 30)
+    .default(64 * 1024),
+  SSE_REPLAY_BUFFER_FRAMES: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  SSE_FEED_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
 });
 /** See {@link QueryConfig}. */
 export type QueryConfig = z.infer<typeof QueryConfig>;

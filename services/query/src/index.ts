@@ -44,11 +44,11 @@ export {
 } from "./http/auth.plugin.js";
 export { Problem } from "./http/problem.handler.js";
 export {
-  createOrderUpdatesFeed,
-  type OrderUpdate,
-  type OrderUpdatesFeed,
-  type OrderUpdatesSubscription,
-} from "./live/nats.plugin.js";
+  createOrderUpdatesFeeds,
+  type JoinOutcome,
+  type OrderUpdatesFeeds,
+  type OrderUpdatesFeedsOptions,
+} from "./live/order-updates.feed.js";
 export { OrderListResponse, OrderRow, TimelineResponse } from "./orders/orders.schemas.js";
 export { ReplayDetail, ReplayListResponse } from "./projects/replays.routes.js";
 export { ShiftReportResponse } from "./reports/reports.schemas.js";

@@ -7,6 +7,10 @@
  * - `pulse_sla_orders{project,state}`: open orders per project by the SLA state (`ok` | `near` |
  *   `over`) of the status group they are in now (`rm.order_group_sla` by the same rule as the API's
  *   `sla_state`, see `sla-state.sql.ts`), read on scrape and cached for {@link SLA_CACHE_MS};
+ * - the live feed (`order-updates.feed.ts`, `sse.client.ts`): `pulse_sse_feeds` (open project feeds, one
+ *   consumer each), `pulse_sse_frames_sent_total`, `pulse_sse_frames_coalesced_total` (superseded by a
+ *   later notice of the same order within a flush tick), `pulse_sse_frames_dropped_total` (for clients
+ *   that fell behind; covered by their `resync`), `pulse_sse_resyncs_total`;
  * - the default process metrics.
  * Labels: project id and state only — never an order id.
  */
@@ -14,9 +18,10 @@ import { cachedReading, createMetricsRegistry, metricsRequestAllowed } from "@pu
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { sql } from "kysely";
-import { Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import type { QueryDeps } from "./deps.js";
 import { problemOf, sendProblem } from "./http/problem.handler.js";
+import type { LiveFeedCounters } from "./live/sse.client.js";
 import { groupSlaStateAt } from "./orders/sla-state.sql.js";
 
 /** How long the SLA reading is reused between scrapes, ms. */
@@ -30,6 +35,10 @@ export interface QueryMetrics {
   readonly registry: Registry;
   /** `pulse_sse_clients`: open live-stream connections. */
   readonly sseClients: Gauge<string>;
+  /** The live feed's counters (frames sent, coalesced, dropped; resyncs). */
+  readonly live: LiveFeedCounters;
+  /** Makes `pulse_sse_feeds` read `count()` on scrape (the feed registry is made after the metrics). */
+  countFeeds(count: () => number): void;
 }
 
 /**
@@ -94,7 +103,36 @@ export function createQueryMetrics(deps: Pick<QueryDeps, "db" | "clock" | "logge
     help: "Open live-stream (SSE) connections",
     registers: [registry],
   });
-  return { registry, sseClients };
+  const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
+  const live: LiveFeedCounters = {
+    framesSent: counter("pulse_sse_frames_sent_total", "order_updated frames written to SSE clients"),
+    framesCoalesced: counter(
+      "pulse_sse_frames_coalesced_total",
+      "SSE frames superseded by a later notice of the same order within one flush tick",
+    ),
+    framesDropped: counter(
+      "pulse_sse_frames_dropped_total",
+      "SSE frames dropped for clients that fell behind (covered by their resync)",
+    ),
+    resyncs: counter("pulse_sse_resyncs_total", "resync events sent to SSE clients that fell behind"),
+  };
+  let feeds: () => number = () => 0;
+  new Gauge({
+    name: "pulse_sse_feeds",
+    help: "Open live feeds (one updates-stream consumer per project with SSE clients)",
+    registers: [registry],
+    collect() {
+      this.set(feeds());
+    },
+  });
+  return {
+    registry,
+    sseClients,
+    live,
+    countFeeds(count) {
+      feeds = count;
+    },
+  };
 }
 
 /**

@@ -29,7 +29,8 @@ import { analyticsRoutes } from "../analytics/analytics.routes.js";
 import { dashboardRoutes } from "../dashboard/dashboard.routes.js";
 import type { QueryDeps } from "../deps.js";
 import { dialogsRoutes } from "../dialogs/dialogs.routes.js";
-import { createOrderUpdatesFeed, natsPlugin } from "../live/nats.plugin.js";
+import { natsPlugin } from "../live/nats.plugin.js";
+import { createOrderUpdatesFeeds } from "../live/order-updates.feed.js";
 import { sseRoutes } from "../live/sse.routes.js";
 import { createQueryMetrics, metricsPlugin } from "../metrics.js";
 import { ordersRoutes } from "../orders/orders.routes.js";
@@ -141,17 +142,22 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(FastifySSEPlugin, { retryDelay: 2000 });
-  const feed = createOrderUpdatesFeed({
+  const metrics = createQueryMetrics(deps);
+  const feeds = createOrderUpdatesFeeds({
     nats: deps.nats,
     eventsStream: deps.config.EVENTS_STREAM,
     subjectRoot: deps.config.SUBJECT_ROOT,
     logger: deps.logger,
+    graceMs: deps.config.SSE_FEED_GRACE_MS,
+    replayBufferFrames: deps.config.SSE_REPLAY_BUFFER_FRAMES,
+    maxReplayFrames: deps.config.SSE_CLIENT_MAX_QUEUED_FRAMES,
   });
-  await app.register(natsPlugin, { feed });
+  metrics.countFeeds(() => feeds.feedCount);
+  await app.register(natsPlugin, { feeds });
 
   await app.register(dashboardRoutes, deps.dashboardDir === undefined ? {} : { dir: deps.dashboardDir });
   await app.register(healthRoutes, { deps });
-  await app.register(metricsPlugin, { metrics: createQueryMetrics(deps), token: deps.metricsToken });
+  await app.register(metricsPlugin, { metrics, token: deps.metricsToken });
   const throttle = createLoginThrottle({ clock: deps.clock });
   await app.register(loginRoutes, { prefix: "/api", deps, throttle });
   await app.register(
@@ -172,7 +178,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(ordersRoutes, { deps });
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });
-      await api.register(sseRoutes, { deps, feed });
+      await api.register(sseRoutes, { deps, feeds, counters: metrics.live });
       await api.register(settingsRoutes, { deps });
       await api.register(replaysRoutes, { deps });
       await api.register(analyticsRoutes, { deps });

@@ -64,16 +64,18 @@ class KnownDown extends Error {}
 
 /**
  * The dependency checks of the query service: NATS (events stream; a connection the client knows
- * to be down fails at once with the client's reason) and PostgreSQL (projector checkpoint).
+ * to be down fails at once with the client's reason, without a request) and PostgreSQL (projector
+ * checkpoint). `natsProbe` shares one stream-info request among the probes that come while it is
+ * in flight, so a burst of probes under load is one request, not a queue of them.
  */
-function dependencyChecks(deps: RouteOptions["deps"]): DependencyCheck[] {
+function dependencyChecks(deps: RouteOptions["deps"], natsProbe: () => Promise<number>): DependencyCheck[] {
   return [
     {
       dependency: "nats",
       probe: () => {
         const natsDown = natsStatusOf(deps.nats.nc).reason();
         if (natsDown !== null) return Promise.reject(new KnownDown(natsDown));
-        return eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM);
+        return natsProbe();
       },
     },
     {
@@ -110,10 +112,19 @@ const NAMES: Record<DependencyCheck["dependency"], string> = { nats: "NATS", pos
  *   (ECONNREFUSED)"}` while PostgreSQL restarts. The checks are a list (`dependencyChecks`). A
  *   missing `events` checkpoint counts as 0 (the projector has applied nothing yet). Both answers
  *   carry `recompute` (pending / retrying / failed recomputations, `recomputeSummary`): reported,
- *   never a reason for 503.
+ *   never a reason for 503. The NATS check is the connection's status (no request while it is down)
+ *   and one shared stream-info request for concurrent probes; the live feed keeps the connection's
+ *   traffic to one consumer per project, so the request does not queue behind SSE fan-out.
  * Neither needs a token.
  */
 export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+  let inFlight: Promise<number> | null = null;
+  const natsProbe = () => {
+    inFlight ??= eventsStreamLastSeq(deps.nats, deps.config.EVENTS_STREAM).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
   app.get(
     "/health",
     {
@@ -136,7 +147,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
       },
     },
     async (request, reply) => {
-      const checks = dependencyChecks(deps);
+      const checks = dependencyChecks(deps, natsProbe);
       const results = await Promise.all(
         checks.map((c) =>
           withTimeout(c.probe(), READY_PROBE_TIMEOUT_MS).then(

@@ -1,18 +1,21 @@
 import { ServiceUnavailableError } from "@pulse/infra";
-import type { EventMessage, FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY, projectScope } from "../http/api.schemas.js";
 import { Problem } from "../http/problem.handler.js";
 import { requireProject } from "../http/project-scope.js";
-import { withHeartbeats } from "./heartbeats.stream.js";
-import type { OrderUpdatesFeed, OrderUpdatesSubscription } from "./nats.plugin.js";
+import type { OrderUpdatesFeeds } from "./order-updates.feed.js";
+import { type LiveFeedCounters, SseClient, sseFrame } from "./sse.client.js";
 
 /** Options of {@link sseRoutes}. */
 export interface SseRouteOptions extends RouteOptions {
-  readonly feed: OrderUpdatesFeed;
+  readonly feeds: OrderUpdatesFeeds;
+  readonly counters: LiveFeedCounters;
 }
+
+/** `retry:` sent first on every stream, ms: how long an EventSource waits before reconnecting. */
+export const SSE_RETRY_MS = 2000;
 
 // An empty value means "no id yet" (what an EventSource that saw no id would have).
 const SequenceParam = z
@@ -33,69 +36,32 @@ export const OrderStreamHeaders = z.looseObject({
   "last-event-id": SequenceParam.optional().describe("resume after this updates-stream sequence"),
 });
 
-/** What one open SSE connection needs to be stopped from outside (client gone, app closing). */
-interface OpenStream {
-  readonly stop: AbortController;
-  readonly sub: OrderUpdatesSubscription;
-  readonly reply: FastifyReply;
-}
-
-/**
- * The SSE events of one connection: `order_updated` per notice (`id` = updates-stream sequence,
- * `data` = the notice JSON), and `heartbeat` every `heartbeatMs` whatever the traffic. Heartbeats
- * carry no `id`, so they never move the client's `Last-Event-ID`. Ends when `signal` aborts or the
- * subscription ends (or fails: `onError`, and the client reconnects with its Last-Event-ID without
- * a gap); the subscription is closed then. The generator is pulled by the response stream, so a slow
- * client applies backpressure down to the consumer instead of growing a buffer, and it holds the same
- * memory after a million notices as after one ({@link withHeartbeats}).
- */
-async function* sseEvents(
-  sub: OrderUpdatesSubscription,
-  signal: AbortSignal,
-  heartbeatMs: number,
-  clock: () => Date,
-  onError: (error: unknown) => void,
-): AsyncGenerator<EventMessage> {
-  try {
-    if (sub.historyLost) {
-      yield { event: "reset", data: JSON.stringify({ reason: "history_expired", start_seq: sub.startSeq }) };
-    }
-    const steps = withHeartbeats(sub[Symbol.asyncIterator](), heartbeatMs, signal);
-    try {
-      for await (const step of steps) {
-        if (step.kind === "heartbeat") {
-          yield { event: "heartbeat", data: JSON.stringify({ at: clock().toISOString() }) };
-        } else {
-          yield { id: String(step.item.seq), event: "order_updated", data: step.item.json };
-        }
-      }
-    } catch (error) {
-      onError(error);
-    }
-  } finally {
-    await sub.close();
-  }
-}
-
 /**
  * `GET /stream/orders?project=…` — Server-Sent Events of the project's `order_updated` notices
- * (SPEC "Live"), under `/api` behind the auth plugin (API token or session cookie; no credential in the URL).
- * Resumes after `Last-Event-ID` (header, or `lastEventId` query) with exactly the missed notices;
- * without it, streams notices published after the connection was made. The consumer exists before
- * the response headers are sent, so once a client sees the response open nothing is missed.
- * The consumer is deleted when the client disconnects or the app closes. Framing by
- * fastify-sse-v2 (`retry: 2000` first). Errors before streaming: 400, 401, 404 problems; 503
- * `updates_unavailable` when the consumer cannot be created.
+ * (SPEC "Live"), under `/api` behind the auth plugin (API token or session cookie; no credential in the URL), served
+ * from the project's shared live feed (`order-updates.feed.ts`; docs/ARCHITECTURE.md "Live feed").
+ * Events: `order_updated` (`id` = updates-stream sequence, `data` = the notice JSON), `heartbeat`
+ * every `SSE_HEARTBEAT_MS` (no `id`), `reset` first when `Last-Event-ID` is older than the stream
+ * keeps, `resync` (`id` = the last sequence it covers) when the client fell behind its bounds
+ * (`sse.client.ts`) — both mean "reload the order list". Resumes after `Last-Event-ID` (header, or
+ * `lastEventId` query) with exactly the missed notices; without it, streams the notices the feed
+ * delivers from the connection on. The client is attached to the feed before the response headers
+ * are sent, so once a client sees the response open nothing is missed. Framing by fastify-sse-v2
+ * (`retry: 2000` first). Errors before streaming: 400, 401, 404 problems; 503
+ * `updates_unavailable` when the feed's consumer (or a reconnect's replay) cannot be read.
  */
-export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { deps, feed }) => {
-  const openStreams = new Set<OpenStream>();
+export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { deps, feeds, counters }) => {
+  const limits = {
+    flushMs: deps.config.SSE_FLUSH_MS,
+    maxQueuedFrames: deps.config.SSE_CLIENT_MAX_QUEUED_FRAMES,
+    maxBufferedBytes: deps.config.SSE_CLIENT_MAX_BUFFERED_BYTES,
+    heartbeatMs: deps.config.SSE_HEARTBEAT_MS,
+  };
+  const heartbeat = () => JSON.stringify({ at: deps.clock().toISOString() });
 
   // Ending the responses lets `server.close()` finish: an SSE response never ends by itself.
   app.addHook("preClose", async () => {
-    const streams = [...openStreams];
-    for (const s of streams) s.stop.abort();
-    await Promise.all(streams.map((s) => s.sub.close()));
-    for (const s of streams) if (!s.reply.raw.writableEnded) s.reply.raw.end();
+    await feeds.closeAll();
   });
 
   app.get(
@@ -110,7 +76,8 @@ export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { d
           "text/event-stream. Each notice: `event: order_updated`, `id:` updates-stream sequence, `data:` the " +
           "OrderUpdatedNotice JSON. `event: heartbeat` every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID (or " +
           "lastEventId) to receive exactly the missed notices. `event: reset` means notices older than the " +
-          "stream's retention were asked for: reload the order list.",
+          "stream's retention were asked for, `event: resync` that the client fell behind and notices up to its " +
+          "`id` were dropped: reload the order list.",
         security: API_SECURITY,
         produces: ["text/event-stream"],
         querystring: OrderStreamQuery,
@@ -122,38 +89,65 @@ export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { d
       const { project } = request.query;
       await requireProject(deps.db, request, project);
       const afterSeq = request.headers["last-event-id"] ?? request.query.lastEventId;
-      let sub: OrderUpdatesSubscription;
+      const res = reply.raw;
+      const client = new SseClient(res, limits, counters, heartbeat);
+      const log = request.log.child({ project });
+      let left = false;
+      const leave = () => {
+        if (left) return;
+        left = true;
+        feeds.leave(project, client);
+        log.info("sse stream closed");
+      };
+      res.once("close", leave);
       try {
-        sub = await feed.subscribe(project, afterSeq);
+        const outcome = await feeds.join(project, client, afterSeq, (o) => {
+          // Called once the client is attached and its replay read: the response opens here.
+          if (res.destroyed) return [];
+          reply.hijack();
+          res.writeHead(200, {
+            ...headersOf(reply.getHeaders()),
+            "content-type": "text/event-stream; charset=utf-8",
+            connection: "keep-alive",
+            "cache-control": "no-cache,no-transform",
+            "x-no-compression": "1",
+            "x-accel-buffering": "no",
+          });
+          const first = [sseFrame({ retry: SSE_RETRY_MS })];
+          if (o.historyLost)
+            first.push(
+              sseFrame({
+                event: "reset",
+                data: JSON.stringify({ reason: "history_expired", start_seq: o.startSeq }),
+              }),
+            );
+          return first;
+        });
+        log.info({ start_seq: outcome.startSeq, replayed_from: outcome.replayedFrom }, "sse stream opened");
       } catch (error) {
-        request.log.error({ err: error }, "cannot open the updates consumer");
+        res.off("close", leave);
+        left = true;
+        request.log.error({ err: error }, "cannot open the live feed");
         throw new ServiceUnavailableError(
           "updates_unavailable",
           "the live update stream is not available; retry later",
         );
       }
-      if (reply.raw.destroyed || request.raw.socket.destroyed) {
-        // The client left while the consumer was being made: no 'close' event will come now.
-        await sub.close();
-        reply.hijack();
-        return reply;
+      if (res.destroyed) {
+        // The client left while the feed was being joined.
+        leave();
+        if (!reply.sent) reply.hijack();
       }
-      const stop = new AbortController();
-      const open: OpenStream = { stop, sub, reply };
-      openStreams.add(open);
-      const log = request.log.child({ project, start_seq: sub.startSeq });
-      log.info("sse stream opened");
-      reply.raw.once("close", () => {
-        openStreams.delete(open);
-        stop.abort();
-        void sub.close();
-        log.info("sse stream closed");
-      });
-      reply.header("x-accel-buffering", "no");
-      const onError = (error: unknown) =>
-        log.warn({ err: error }, "updates consumer failed; ending the stream");
-      reply.sse(sseEvents(sub, stop.signal, deps.config.SSE_HEARTBEAT_MS, deps.clock, onError));
       return reply;
     },
   );
 };
+
+/** Reply headers set by hooks (request id, CORS, …) as `writeHead` takes them. */
+function headersOf(
+  headers: Record<string, string | number | string[] | undefined>,
+): Record<string, string | number | string[]> {
+  const out: Record<string, string | number | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = v;
+  return out;
+}

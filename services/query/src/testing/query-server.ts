@@ -15,13 +15,20 @@ import { seedOwnerToken } from "./accounts.fixtures.js";
  * `adminToken` (`seedOwnerToken`) — SSE heartbeat
  * period `heartbeatMs` (ms) and `clock` (default: the wall clock), silent logs, and starts it on a
  * free port of 127.0.0.1. `base` is its origin (`http://127.0.0.1:<port>`); close `app` in `after()`.
+ * A project's live feed closes as soon as its last client leaves (`SSE_FEED_GRACE_MS` 0) unless
+ * `sse` says otherwise; `sse` sets any other `SSE_*` variable too.
  * @throws when the config is invalid or the app cannot listen.
  */
 export async function listenQueryApp(
   env: TestEnv,
-  opts: { adminToken: string; heartbeatMs: number; clock?: () => Date },
+  opts: { adminToken: string; heartbeatMs: number; clock?: () => Date; sse?: Record<string, string> },
 ): Promise<{ app: QueryApp; base: string }> {
-  const config = QueryConfig.parse({ ...env.env, SSE_HEARTBEAT_MS: String(opts.heartbeatMs) });
+  const config = QueryConfig.parse({
+    ...env.env,
+    SSE_HEARTBEAT_MS: String(opts.heartbeatMs),
+    SSE_FEED_GRACE_MS: "0",
+    ...opts.sse,
+  });
   await seedOwnerToken(env.db, opts.adminToken);
   const app = await buildQueryApp({
     db: env.db,
