@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
+import { ServiceUnavailableError } from "@pulse/infra";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { ServiceUnavailableError } from "../http/app.errors.js";
 import { problemNotFoundHandler } from "../http/problem.handler.js";
 
 /**

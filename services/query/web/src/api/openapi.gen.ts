@@ -6438,7 +6438,7 @@ export interface paths {
         };
         /**
          * Live order_updated notices (Server-Sent Events)
-         * @description text/event-stream. Each notice: `event: order_updated`, `id:` updates-stream sequence, `data:` the OrderUpdatedNotice JSON. `event: heartbeat` every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID (or lastEventId) to receive exactly the missed notices. `event: reset` means notices older than the stream's retention were asked for: reload the order list.
+         * @description text/event-stream. Each notice: `event: order_updated`, `id:` updates-stream sequence, `data:` the OrderUpdatedNotice JSON. `event: heartbeat` every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID (or lastEventId) to receive exactly the missed notices. `event: reset` means notices older than the stream's retention were asked for, `event: resync` that the client fell behind and notices up to its `id` were dropped: reload the order list.
          */
         get: {
             parameters: {
