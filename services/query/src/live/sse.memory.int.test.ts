@@ -88,7 +88,13 @@ function growth(
 
 before(async () => {
   env = await createTestEnv("qssemem");
-  ({ app, base } = await listenQueryApp(env, { adminToken: TOKEN, heartbeatMs: 50 }));
+  // Bounds above what the test publishes: it measures what a client that keeps up retains, so a
+  // reader slowed by a busy machine must not be resynced (the resync bound has its own tests).
+  ({ app, base } = await listenQueryApp(env, {
+    adminToken: TOKEN,
+    heartbeatMs: 50,
+    sse: { SSE_CLIENT_MAX_QUEUED_FRAMES: "20000", SSE_CLIENT_MAX_BUFFERED_BYTES: "16777216" },
+  }));
   await insertProject(env.db, "shop");
   await insertProject(env.db, "other");
 });
