@@ -24,8 +24,9 @@ function walk(dir, out) {
 }
 
 /**
- * The browser tests drive the built dashboard (services/query/web/dist): build it first when it is
- * missing or older than its sources (a fresh clone has no build). A failed build fails the run.
+ * The browser tests, and the integration tests that ask the query app for `/`, drive the built
+ * dashboard (services/query/web/dist): build it first when it is missing or older than its sources
+ * (a fresh clone has no build). A failed build fails the run.
  */
 function ensureDashboardBuilt() {
   const res = spawnSync(
@@ -37,7 +38,7 @@ function ensureDashboardBuilt() {
     },
   );
   if (res.status !== 0) {
-    console.error("the dashboard build failed: the browser tests cannot run");
+    console.error("the dashboard build failed: the integration and browser tests cannot run");
     console.log("\ntests: 0 passed, 1 failed");
     process.exit(1);
   }
@@ -55,7 +56,7 @@ for (const tier of wanted) {
     .map((f) => relative(root, f))
     .sort();
   if (files.length === 0) continue;
-  if (tier === "e2e") ensureDashboardBuilt();
+  if (tier === "int" || tier === "e2e") ensureDashboardBuilt();
   console.log(`\n# tier ${tier}: ${files.length} files`);
   const concurrency = tier === "unit" ? "2" : "1";
   const res = spawnSync(

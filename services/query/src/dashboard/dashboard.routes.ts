@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import { ServiceUnavailableError } from "@pulse/infra";
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { errorCodes, type FastifyPluginAsync, type FastifyReply } from "fastify";
 import { problemNotFoundHandler } from "../http/problem.handler.js";
 
 /**
@@ -44,7 +44,8 @@ function htmlHeaders(reply: FastifyReply): FastifyReply {
  * - any other GET path that is not the API's (`/api/…`, `/docs…`) and has no file extension — a
  *   client route such as `/p/shop-kyiv/orders/42` — answers `index.html` (`no-cache`), so a reload
  *   or a shared link opens the right page;
- * - everything else: the API's 404 problem (`route_not_found`).
+ * - everything else: the API's 404 problem (`route_not_found`), or 414 `uri_too_long` for a path
+ *   segment longer than the router's `maxParamLength` (as the API's parametric routes answer).
  * Public: the page holds no data; the API checks the session. When the build is missing the
  * page routes answer 503 `dashboard_not_built` (run `pnpm build`), and the API works as before.
  */
@@ -87,6 +88,11 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRouteOptions> = async 
     const path = request.url.split("?")[0] ?? "/";
     const last = path.slice(path.lastIndexOf("/") + 1);
     if (path.startsWith("/api/") || path === "/api" || path.startsWith("/docs") || last.includes(".")) {
+      // The catch-all route takes what the router would refuse for a parameter over its limit:
+      // answer that as the API's routes do (414 `uri_too_long`), not as an unknown route.
+      if (path.split("/").some((segment) => segment.length > app.initialConfig.maxParamLength)) {
+        throw new errorCodes.FST_ERR_MAX_PARAM_LENGTH(path.length, path);
+      }
       return problemNotFoundHandler(request, reply);
     }
     return page(request, reply);
