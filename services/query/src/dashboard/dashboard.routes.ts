@@ -90,7 +90,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRouteOptions> = async 
     if (path.startsWith("/api/") || path === "/api" || path.startsWith("/docs") || last.includes(".")) {
       // The catch-all route takes what the router would refuse for a parameter over its limit:
       // answer that as the API's routes do (414 `uri_too_long`), not as an unknown route.
-      if (path.split("/").some((segment) => segment.length > app.initialConfig.maxParamLength)) {
+      if (path.split("/").some((segment) => segment.length > (app.initialConfig.maxParamLength ?? 100))) {
         throw new errorCodes.FST_ERR_MAX_PARAM_LENGTH(path.length, path);
       }
       return problemNotFoundHandler(request, reply);
