@@ -26,7 +26,6 @@ import {
   ordersChangedBySync,
   orderUpdatedNotice,
   recomputeOrderRows,
-  type StatusEventsContext,
   statusEventOf,
 } from "../projections/order-status.projection.js";
 import {
@@ -37,7 +36,7 @@ import {
   writeStates,
 } from "../projections/projection.js";
 import { decodeForProjection } from "../projections/projection-decode.js";
-import { PROJECTIONS } from "../projections/registry.js";
+import { PROJECTIONS, type ProjectionContext } from "../projections/registry.js";
 import {
   isSettingsEvent,
   loadAnalyticsSettings,
@@ -217,7 +216,7 @@ class EventsBatch {
       }
     }
     const phonesBefore = await loadLinkedPhonesBefore(this.db, positioned);
-    const context: StatusEventsContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
+    const context: ProjectionContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
     const { changed } = await applyLiveChain(this.db, schema, PROJECTIONS, positioned, context);
     const changedOf = <S>(p: { readonly name: string; rows(state: S): unknown }) =>
       (changed.get(p.name) ?? new Map()) as ChangedStates<S>;
