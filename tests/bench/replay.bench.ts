@@ -75,6 +75,8 @@ const CORPUS = join(repoRoot, ".bench", `corpus-s${SCALE}`);
 const PUBLISH_WINDOW = 2048;
 const RAW_ROWS = 1_000_000;
 const RAW_BATCH = 1000;
+/** Timeout of the bench's NATS requests, in ms (a filtered consumer on the bench stream takes seconds on a busy machine). */
+const NATS_TIMEOUT_MS = 120_000;
 /** The corpus's projects and how many tenants each is split into (by order / lead id). */
 const BASES = [
   {
@@ -277,7 +279,8 @@ async function openBench(opts: { fresh: boolean }): Promise<BenchEnv> {
   await ensureDatabase(databaseUrl);
   const db = createDb(databaseUrl, Math.max(8, config.REPLAY_WRITERS + 4));
   await migrate(db);
-  const nats = await connectNats(config.NATS_URL, "bench-replay");
+  // Filtered counts make the server scan the stream: JetStream requests get two minutes.
+  const nats = await connectNats(config.NATS_URL, "bench-replay", NATS_TIMEOUT_MS);
   return {
     nats,
     db,

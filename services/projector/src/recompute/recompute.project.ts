@@ -115,7 +115,7 @@ export async function recomputeProject(
         ...(signal ? { signal } : {}),
         onEvents: (done) => progress("events", done, eventsTotal),
       },
-      { project: projectId },
+      { project: projectId, counts: { events: eventsTotal } },
     );
     progress("events", fold.eventCount, eventsTotal);
     const written = await writeFold(writer, fold);

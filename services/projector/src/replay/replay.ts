@@ -380,8 +380,8 @@ export interface FoldTotals {
 export type FoldPass =
   | {
       readonly project: string | null;
-      /** The project's messages per stream, when known from the subject index (saves a count). */
-      readonly counts?: { readonly events: number; readonly receipts: number };
+      /** The project's messages per stream, when known (saves the server a count: a scan). */
+      readonly counts?: { readonly events?: number; readonly receipts?: number };
     }
   | { readonly unscoped: true };
 
@@ -505,7 +505,7 @@ async function readPasses(
           fromSeq: 1,
           toSeq: ctx.ranges.eventsTo,
           ...(filters ? { filter: filters.events } : {}),
-          ...(counts ? { matching: counts.events } : {}),
+          ...(counts?.events !== undefined ? { matching: counts.events } : {}),
         };
       }),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
