@@ -56,6 +56,8 @@ export interface ProjectRecomputeResult {
   readonly diff: ReplayDiff;
   readonly seconds: number;
   readonly lockedSeconds: number;
+  /** The part of `lockedSeconds` spent applying the last messages (the rest wrote the changed rows). */
+  readonly lockedCatchUpSeconds: number;
 }
 
 /**
@@ -67,9 +69,9 @@ export interface ProjectRecomputeResult {
  *    server-side consumer filter, decoded on a worker thread) and receipts
  *    (`{root}.receipts.{project}.>`) up to those checkpoints with the replay's fold
  *    (`foldPass`), bulk-writes its rows there (`COPY`) with the checkpoints it reached — no lock.
- * 2. Applies the project's messages that arrived meanwhile to the staging schema with the live batch
- *    code (`catchUpSchema` with the project's filters) without the lock, then diffs the project's
- *    orders (`diffSchemas`, `rm` vs staging) — still without the lock.
+ * 2. Diffs the project's orders (`diffSchemas`, `rm` vs staging), then applies the project's messages
+ *    that arrived meanwhile to the staging schema with the live batch code (`catchUpSchema` with the
+ *    project's filters) — still without the lock.
  * 3. In one transaction holding the projector lock (live batches wait): applies the project's last
  *    few messages to the staging schema up to the live checkpoints, then makes the project's rows of
  *    every project-scoped table of `rm` ({@link PROJECT_SCOPED_TABLES}) equal to the staging rows by
@@ -137,18 +139,21 @@ export async function recomputeProject(
     signal?.throwIfAborted();
 
     const catchUpOpts = { filters, ...(signal ? { signal } : {}) };
-    const early = await catchUpSchema(deps, db, staging, await livePositions(db), false, catchUpOpts);
     // Before the lock: the planner's statistics of the staging tables (the replacement joins them
-    // with `rm`) and the diff of the project's orders on the staged rows.
+    // with `rm`), the diff of the project's orders on the staged rows, then the messages that
+    // arrived meanwhile, so that the locked step has only the last few to apply.
     for (const table of PROJECT_SCOPED_TABLES) await sql`ANALYZE ${sql.id(staging, table)}`.execute(db);
     const diff = await diffSchemas(db, "rm", staging, projectId);
     signal?.throwIfAborted();
+    const early = await catchUpSchema(deps, db, staging, await livePositions(db), false, catchUpOpts);
     let lockedAt = 0;
+    let caughtUpAt = 0;
     const swapped = await db.transaction().execute(async (trx) => {
       await takeProjectorLock(trx);
       lockedAt = performance.now();
       const late = await catchUpSchema(deps, trx, staging, await livePositions(trx), true, catchUpOpts);
       signal?.throwIfAborted();
+      caughtUpAt = performance.now();
       let changed = 0;
       for (const table of PROJECT_SCOPED_TABLES)
         changed += await replaceChangedRows(trx, staging, table, projectId);
@@ -173,6 +178,7 @@ export async function recomputeProject(
       diff,
       seconds: seconds(),
       lockedSeconds,
+      lockedCatchUpSeconds: (caughtUpAt - lockedAt) / 1000,
     };
     logger.info(
       { ...result, diff: { orders_changed: result.diff.orders_changed } },
