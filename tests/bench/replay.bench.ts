@@ -59,7 +59,7 @@ import {
   createProjector,
   loadProjectorConfig,
   type ProjectorConfig,
-  recomputeProject,
+  type ProjectRecomputeResult,
   replayReadModels,
 } from "@pulse/projector";
 import { type Kysely, sql } from "kysely";
@@ -75,6 +75,8 @@ const CORPUS = join(repoRoot, ".bench", `corpus-s${SCALE}`);
 const PUBLISH_WINDOW = 2048;
 const RAW_ROWS = 1_000_000;
 const RAW_BATCH = 1000;
+/** Timeout of the bench's NATS requests, in ms (a filtered consumer on the bench stream takes seconds on a busy machine). */
+const NATS_TIMEOUT_MS = 120_000;
 /** The corpus's projects and how many tenants each is split into (by order / lead id). */
 const BASES = [
   {
@@ -149,6 +151,7 @@ export async function benchReplay(): Promise<void> {
         ["replay / raw insert", `${ratio.toFixed(2)}×`, "target ≥ 0.4×"],
       ],
     );
+    printProjectMemory(run.projects);
   } finally {
     await env.close();
   }
@@ -157,8 +160,8 @@ export async function benchReplay(): Promise<void> {
 /**
  * `pnpm bench recompute`: a live projector at the stream head, one `settings.sla_changed` of
  * {@link SLA_PROJECT} (one project of ten) published, timed until its `ops.replays` row is `done`
- * (the project's rebuilt tables are live); then the same `recomputeProject` called directly for the
- * time the projector lock is held.
+ * (the project's rebuilt tables are live), with where its time went (the projector lock held, the
+ * rows rewritten) from the scheduler's `afterProjectRecompute` hook.
  */
 export async function benchRecompute(): Promise<void> {
   const env = await openBench({ fresh: false });
@@ -176,7 +179,20 @@ export async function benchRecompute(): Promise<void> {
     }
     const raw = await baseline(env);
 
-    const projector = createProjector({ nats: env.nats, db: env.db, config: env.config, logger: env.logger });
+    let recomputed: ProjectRecomputeResult | null = null;
+    const projector = createProjector({
+      nats: env.nats,
+      db: env.db,
+      config: env.config,
+      logger: env.logger,
+      hooks: {
+        recompute: {
+          afterProjectRecompute: (r) => {
+            recomputed = r;
+          },
+        },
+      },
+    });
     await projector.start();
     let stopped = false;
     try {
@@ -188,11 +204,9 @@ export async function benchRecompute(): Promise<void> {
       });
       const row = await waitReplayDone(env.db, event.id);
       const seconds = (performance.now() - started) / 1000;
-      // The same recompute called directly, the live projector running: where its time goes.
-      const direct = await recomputeProject(
-        { nats: env.nats, db: env.db, config: env.config, logger: env.logger },
-        SLA_PROJECT,
-      );
+      // Where the scheduled recompute's time went (its result, handed to the hook).
+      const recompute = recomputed as ProjectRecomputeResult | null;
+      if (!recompute) throw new Error("the recompute finished without a project recompute result");
       await projector.stop();
       stopped = true;
       const own = await countStreamMessages(env.nats.jsm, STREAM, `${ROOT}.events.${SLA_PROJECT}.>`);
@@ -213,14 +227,14 @@ export async function benchRecompute(): Promise<void> {
           ],
           ["recompute rate", `${Math.round(perSecond)} events/s`, ""],
           [
-            "direct recomputeProject",
-            `${direct.seconds.toFixed(2)} s`,
-            `read ${direct.read.events} events + ${direct.read.receipts} receipts; ${direct.rows} rows replaced`,
+            "recomputeProject",
+            `${recompute.seconds.toFixed(2)} s`,
+            `read ${recompute.read.events} events + ${recompute.read.receipts} receipts; ${recompute.rows} rows, ${recompute.changedRows} deleted/inserted under the lock; ${recompute.diff.orders_changed} orders changed`,
           ],
           [
             "projector lock held",
-            `${direct.lockedSeconds.toFixed(2)} s`,
-            "live batches of every project wait",
+            `${recompute.lockedSeconds.toFixed(2)} s`,
+            `live batches of every project wait: catch-up ${recompute.lockedCatchUpSeconds.toFixed(2)} s, changed rows ${(recompute.lockedSeconds - recompute.lockedCatchUpSeconds).toFixed(2)} s`,
           ],
           [
             "raw batched Postgres insert",
@@ -265,7 +279,8 @@ async function openBench(opts: { fresh: boolean }): Promise<BenchEnv> {
   await ensureDatabase(databaseUrl);
   const db = createDb(databaseUrl, Math.max(8, config.REPLAY_WRITERS + 4));
   await migrate(db);
-  const nats = await connectNats(config.NATS_URL, "bench-replay");
+  // Filtered counts make the server scan the stream: JetStream requests get two minutes.
+  const nats = await connectNats(config.NATS_URL, "bench-replay", NATS_TIMEOUT_MS);
   return {
     nats,
     db,
@@ -278,29 +293,86 @@ async function openBench(opts: { fresh: boolean }): Promise<BenchEnv> {
   };
 }
 
+/** Memory seen while one project of a replay was folded and written (MB figures are bytes here). */
+interface ProjectMemory {
+  project: string;
+  events: number;
+  rows: number;
+  seconds: number;
+  peakHeap: number;
+  peakRss: number;
+  /** Heap after a full collection at the project's end, its state still held (`null` without `--expose-gc`). */
+  retainedHeap: number | null;
+}
+
 async function timedReplay(env: BenchEnv) {
   let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 200);
+  // Per project: the peaks between the end of the previous project and the end of this one.
+  const window = { heap: 0, rss: 0, since: 0 };
+  const projects: ProjectMemory[] = [];
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    window.heap = Math.max(window.heap, m.heapUsed);
+    window.rss = Math.max(window.rss, m.rss);
+  };
+  const sampler = setInterval(sample, 100);
   try {
     const result = await replayReadModels(
       { nats: env.nats, db: env.db, config: env.config, logger: env.logger },
       {
         swap: true,
         onProgress: (p) => {
-          peakRss = Math.max(peakRss, process.memoryUsage.rss());
+          sample();
           if (p.phase !== "events" || p.done % 250_000 < 50_000 || p.done === p.total)
             console.log(
               `  replay ${p.phase}: ${p.done}${p.total ? `/${p.total}` : ""} (${p.seconds.toFixed(1)} s)`,
             );
         },
+        onProject: (p) => {
+          sample();
+          // With `--expose-gc` (`pnpm bench`): the heap the project's state holds (its fold is still
+          // referenced here), garbage collected.
+          const gc = (globalThis as { gc?: () => void }).gc;
+          gc?.();
+          projects.push({
+            retainedHeap: gc ? process.memoryUsage().heapUsed : null,
+            project: p.project ?? "(outside the project scheme)",
+            events: p.events,
+            rows: p.rows,
+            seconds: p.seconds - window.since,
+            peakHeap: window.heap,
+            peakRss: window.rss,
+          });
+          window.heap = 0;
+          window.rss = 0;
+          window.since = p.seconds;
+        },
       },
     );
-    return { result, peakRss };
+    return { result, peakRss, projects };
   } finally {
     clearInterval(sampler);
   }
+}
+
+/** Prints the per-project memory of a replay: whether the peaks follow each project's size. */
+function printProjectMemory(projects: readonly ProjectMemory[]): void {
+  printTable(
+    "replay memory per project (peaks while the project was folded and written; V8 heap includes garbage not yet collected)",
+    [
+      ["project", "events", "rows", "seconds", "peak heap", "peak RSS", "heap after GC (its state)"],
+      ...projects.map((p) => [
+        p.project,
+        `${p.events}`,
+        `${p.rows}`,
+        `${p.seconds.toFixed(1)} s`,
+        `${mb(p.peakHeap)} MB`,
+        `${mb(p.peakRss)} MB`,
+        p.retainedHeap === null ? "—" : `${mb(p.retainedHeap)} MB`,
+      ]),
+    ],
+  );
 }
 
 // ─── data ────────────────────────────────────────────────────────────────────────────────────

@@ -42,6 +42,7 @@ export {
   type ReplayDeps,
   type ReplayOptions,
   type ReplayProgress,
+  type ReplayProjectDone,
   type ReplayResult,
   replayReadModels,
 } from "./replay/replay.js";

@@ -1,4 +1,4 @@
-import { createReadModelSchema, type Database } from "@pulse/infra";
+import { createReadModelSchema, type Database, READ_MODEL_DECLARATIONS } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "../checkpoints.repository.js";
 import { projectorNames } from "../projector.config.js";
@@ -13,6 +13,7 @@ import {
 import { diffSchemas, type ReplayDiff } from "../replay/replay-diff.js";
 import { projectEventsFilter, projectReceiptsFilter } from "../replay/stream-projects.reader.js";
 import { countStreamMessages } from "../replay/stream-range.reader.js";
+import type { WrittenTable } from "../replay/table-writer.js";
 import { inSchema } from "../replay/table-writer.js";
 import { PROJECT_SCOPED_TABLES, writtenColumns } from "./project-tables.js";
 
@@ -37,7 +38,10 @@ export interface ProjectRecomputeOptions {
  *   them under the projector lock);
  * - `read`: every message the recompute's consumers delivered (`events + caughtUp`, per stream): only
  *   the project's, the streams are read with its subject filters;
- * - `rows`: rows of the project now in `rm`; `diff`: orders whose SLA state or cycle changed;
+ * - `rows`: rows of the project now in `rm`; `changedRows`: rows deleted from or inserted into `rm`
+ *   (a row that differs counts twice, an unchanged row not at all);
+ * - `diff`: orders whose SLA state or cycle changed, computed on the staged rows before the lock
+ *   (orders that the last few messages applied under the lock touched may differ slightly);
  * - `seconds`: the whole recompute; `lockedSeconds`: the projector lock held (live batches waited).
  */
 export interface ProjectRecomputeResult {
@@ -48,9 +52,12 @@ export interface ProjectRecomputeResult {
   readonly read: { readonly events: number; readonly receipts: number };
   readonly eventsTotal: number;
   readonly rows: number;
+  readonly changedRows: number;
   readonly diff: ReplayDiff;
   readonly seconds: number;
   readonly lockedSeconds: number;
+  /** The part of `lockedSeconds` spent applying the last messages (the rest wrote the changed rows). */
+  readonly lockedCatchUpSeconds: number;
 }
 
 /**
@@ -62,14 +69,16 @@ export interface ProjectRecomputeResult {
  *    server-side consumer filter, decoded on a worker thread) and receipts
  *    (`{root}.receipts.{project}.>`) up to those checkpoints with the replay's fold
  *    (`foldPass`), bulk-writes its rows there (`COPY`) with the checkpoints it reached — no lock.
- * 2. Applies the project's messages that arrived meanwhile to the staging schema with the live batch
- *    code (`catchUpSchema` with the project's filters), first without the lock, then in one
- *    transaction holding the projector lock (live batches wait) up to the live checkpoints; in that
- *    transaction it diffs the project's orders (`diffSchemas`, `rm` vs staging, same positions),
- *    deletes the project's rows from every project-scoped table of `rm` ({@link PROJECT_SCOPED_TABLES})
- *    and inserts the staging rows (`INSERT … SELECT`, server-side), and commits. Checkpoints, dead
- *    letters and the other projects' rows are not touched.
- * 3. Drops the staging schema (also on failure).
+ * 2. Diffs the project's orders (`diffSchemas`, `rm` vs staging), then applies the project's messages
+ *    that arrived meanwhile to the staging schema with the live batch code (`catchUpSchema` with the
+ *    project's filters) — still without the lock.
+ * 3. In one transaction holding the projector lock (live batches wait): applies the project's last
+ *    few messages to the staging schema up to the live checkpoints, then makes the project's rows of
+ *    every project-scoped table of `rm` ({@link PROJECT_SCOPED_TABLES}) equal to the staging rows by
+ *    writing only the difference ({@link replaceChangedRows}: an SLA change rewrites the SLA rows, not
+ *    every stored event), and commits. Checkpoints, dead letters and the other projects' rows are not
+ *    touched.
+ * 4. Drops the staging schema (also on failure).
  *
  * Memory is the project's state. The result equals the project's rows of a full replay at the same
  * positions. Events of the project published on another project's subjects are not seen (the
@@ -108,7 +117,7 @@ export async function recomputeProject(
         ...(signal ? { signal } : {}),
         onEvents: (done) => progress("events", done, eventsTotal),
       },
-      { project: projectId },
+      { project: projectId, counts: { events: eventsTotal } },
     );
     progress("events", fold.eventCount, eventsTotal);
     const written = await writeFold(writer, fold);
@@ -130,26 +139,28 @@ export async function recomputeProject(
     signal?.throwIfAborted();
 
     const catchUpOpts = { filters, ...(signal ? { signal } : {}) };
+    // Before the lock: the planner's statistics of the staging tables (the replacement joins them
+    // with `rm`), the diff of the project's orders on the staged rows, then the messages that
+    // arrived meanwhile, so that the locked step has only the last few to apply.
+    for (const table of PROJECT_SCOPED_TABLES) await sql`ANALYZE ${sql.id(staging, table)}`.execute(db);
+    const diff = await diffSchemas(db, "rm", staging, projectId);
+    signal?.throwIfAborted();
     const early = await catchUpSchema(deps, db, staging, await livePositions(db), false, catchUpOpts);
     let lockedAt = 0;
+    let caughtUpAt = 0;
     const swapped = await db.transaction().execute(async (trx) => {
       await takeProjectorLock(trx);
       lockedAt = performance.now();
       const late = await catchUpSchema(deps, trx, staging, await livePositions(trx), true, catchUpOpts);
       signal?.throwIfAborted();
-      const diff = await diffSchemas(trx, "rm", staging, projectId);
-      let rows = 0;
-      for (const table of PROJECT_SCOPED_TABLES) {
-        const columns = sql.join(writtenColumns(table).map((c) => sql.id(c)));
-        await sql`DELETE FROM ${sql.id("rm", table)} WHERE project_id = ${projectId}`.execute(trx);
-        const inserted = await sql`
-          INSERT INTO ${sql.id("rm", table)} (${columns})
-          SELECT ${columns} FROM ${sql.id(staging, table)} WHERE project_id = ${projectId}`.execute(trx);
-        rows += Number(inserted.numAffectedRows ?? 0);
-      }
-      return { late, diff, rows };
+      caughtUpAt = performance.now();
+      let changed = 0;
+      for (const table of PROJECT_SCOPED_TABLES)
+        changed += await replaceChangedRows(trx, staging, table, projectId);
+      return { late, changed };
     });
     const lockedSeconds = (performance.now() - lockedAt) / 1000;
+    const rows = await countProjectRows(db, staging);
     const caughtUp = {
       events: early.events + swapped.late.events,
       receipts: early.receipts + swapped.late.receipts,
@@ -162,10 +173,12 @@ export async function recomputeProject(
       caughtUp,
       read: { events: fold.eventCount + caughtUp.events, receipts: fold.receiptCount + caughtUp.receipts },
       eventsTotal,
-      rows: swapped.rows,
-      diff: swapped.diff,
+      rows,
+      changedRows: swapped.changed,
+      diff,
       seconds: seconds(),
       lockedSeconds,
+      lockedCatchUpSeconds: (caughtUpAt - lockedAt) / 1000,
     };
     logger.info(
       { ...result, diff: { orders_changed: result.diff.orders_changed } },
@@ -192,4 +205,57 @@ async function checkpointRows(db: Kysely<Database>) {
 async function livePositions(db: Kysely<Database>): Promise<{ events: number; receipts: number }> {
   const rows = await checkpointRows(db);
   return { events: rows.events?.stream_seq ?? 0, receipts: rows.receipts?.stream_seq ?? 0 };
+}
+
+/**
+ * Makes project `projectId`'s rows of `rm.{table}` equal to the rows of `{staging}.{table}` (which
+ * holds that project's rows only) by writing the difference: deletes the `rm` rows that have no
+ * identical staging row (same primary key, every written column `IS NOT DISTINCT FROM`), then
+ * inserts the staging rows whose key is no longer in `rm`. Both statements are anti-joins on the
+ * primary key, so the cost is reading the project's rows of both sides plus writing what changed.
+ * Runs inside the caller's transaction (the projector lock held). Returns rows deleted + inserted.
+ * @throws the Postgres error.
+ */
+export async function replaceChangedRows(
+  trx: Kysely<Database>,
+  staging: string,
+  table: WrittenTable,
+  projectId: string,
+): Promise<number> {
+  const columns = writtenColumns(table);
+  const key = READ_MODEL_DECLARATIONS[table].primaryKey as readonly string[];
+  const rest = columns.filter((c) => !key.includes(c));
+  const live = sql.id("rm", table);
+  const staged = sql.id(staging, table);
+  const sameKey = sql.join(
+    key.map((c) => sql`s.${sql.id(c)} = r.${sql.id(c)}`),
+    sql` AND `,
+  );
+  const sameValues =
+    rest.length === 0
+      ? sql`TRUE`
+      : sql`(${sql.join(rest.map((c) => sql`s.${sql.id(c)}`))}) IS NOT DISTINCT FROM (${sql.join(rest.map((c) => sql`r.${sql.id(c)}`))})`;
+  const deleted = await sql`
+    DELETE FROM ${live} AS r
+    WHERE r.project_id = ${projectId}
+      AND NOT EXISTS (SELECT 1 FROM ${staged} AS s WHERE ${sameKey} AND ${sameValues})`.execute(trx);
+  const list = sql.join(columns.map((c) => sql.id(c)));
+  const inserted = await sql`
+    INSERT INTO ${live} (${list})
+    SELECT ${sql.join(columns.map((c) => sql`s.${sql.id(c)}`))} FROM ${staged} AS s
+    WHERE s.project_id = ${projectId}
+      AND NOT EXISTS (SELECT 1 FROM ${live} AS r WHERE r.project_id = ${projectId} AND ${sameKey})`.execute(
+    trx,
+  );
+  return Number(deleted.numAffectedRows ?? 0) + Number(inserted.numAffectedRows ?? 0);
+}
+
+/** The rows of the project-scoped tables of `schema` (a staging schema: one project's rows). */
+async function countProjectRows(db: Kysely<Database>, schema: string): Promise<number> {
+  let rows = 0;
+  for (const table of PROJECT_SCOPED_TABLES) {
+    const r = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.id(schema, table)}`.execute(db);
+    rows += Number(r.rows[0]?.n ?? 0);
+  }
+  return rows;
 }

@@ -10,7 +10,7 @@ import {
   type RecomputeFailureKind,
   retryDelayMs,
 } from "./recompute.failure.js";
-import { recomputeProject } from "./recompute.project.js";
+import { type ProjectRecomputeResult, recomputeProject } from "./recompute.project.js";
 
 /**
  * Log fields of a failure: a lost database connection as its code and message only (node-postgres
@@ -50,6 +50,11 @@ export interface RecomputeHooks {
    * as `NatsUnavailableError`.
    */
   beforeSwap?(attempt: RecomputeAttempt): Promise<void>;
+  /**
+   * Called after a project recompute's new tables are live, with its result (where its time went:
+   * the projector lock held, rows rewritten) — for benches and logs; never awaited, never fails it.
+   */
+  afterProjectRecompute?(result: ProjectRecomputeResult): void;
 }
 
 /** What {@link createRecomputeScheduler} needs: the replay's dependencies and the retry settings. */
@@ -265,6 +270,11 @@ export function createRecomputeScheduler(deps: RecomputeDeps): RecomputeSchedule
           },
         });
         diffs.set(projectId, result.diff);
+        try {
+          deps.hooks?.afterProjectRecompute?.(result);
+        } catch (error) {
+          log.warn({ err: error }, "recompute: afterProjectRecompute hook failed");
+        }
         const events = result.events + result.caughtUp.events;
         return { events, seconds: result.seconds, eventsPerSecond: events / Math.max(result.seconds, 1e-9) };
       };

@@ -21,6 +21,8 @@ export interface DecodeRange {
   readonly fromSeq: number;
   readonly toSeq: number;
   readonly filter?: string;
+  /** How many messages of the stream match `filter`, when already known (see `readStreamRange`). */
+  readonly matching?: number;
 }
 
 /** What a decode worker is started with (`workerData`): its ranges, read one after the other. */
@@ -53,6 +55,9 @@ export type DecodedBatchMessage =
   | { type: "error"; message: string };
 
 const EMPTY = new Uint8Array(0);
+
+/** Young generation of the decode worker, in MiB: a few batches of decoded events. */
+const WORKER_YOUNG_GENERATION_MB = 48;
 
 /** A message whose store time did not cross the boundary: reading it is a bug, not a default. */
 function withoutTimestamp(seq: number): StreamMessage {
@@ -147,6 +152,9 @@ export async function readDecodedRanges(
     : "./stream-decode.worker.js";
   const worker = new Worker(new URL(workerFile, import.meta.url), {
     workerData: data,
+    // The worker keeps nothing between batches: a young generation of its own size, not the
+    // process-wide `--max-semi-space-size` (three semi-spaces of the main thread's 64 MiB).
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   try {
     return await new Promise<number>((resolve, reject) => {

@@ -72,6 +72,25 @@ export interface ReplayOptions {
   readonly beforeSwap?: (built: { eventsSeq: number; receiptsSeq: number }) => Promise<void>;
   readonly beforeDropOld?: (oldSchema: string) => Promise<void>;
   readonly signal?: AbortSignal;
+  /**
+   * Called once per fold pass (a project, the unscoped messages, or the whole stream), after its
+   * rows were written (its state is dropped right after) — e.g. to sample memory per
+   * project (the replay's memory bound is the largest project's state).
+   */
+  readonly onProject?: (p: ReplayProjectDone) => void;
+}
+
+/**
+ * One fold pass done: `project` (`null` for the unscoped messages or a whole-stream pass), its
+ * events and receipts folded, the rows it wrote (streamed `order_status_events` rows counted as
+ * their `COPY` completes) and the replay's seconds so far.
+ */
+export interface ReplayProjectDone {
+  readonly project: string | null;
+  readonly events: number;
+  readonly receipts: number;
+  readonly rows: number;
+  readonly seconds: number;
 }
 
 /**
@@ -160,6 +179,16 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
       ranges,
       ...(signal ? { signal } : {}),
       onEvents: (done) => progress("events", done, eventsLast),
+      ...(opts.onProject
+        ? {
+            onPass: (pass: FoldPass, done: Omit<ReplayProjectDone, "seconds" | "project">) =>
+              opts.onProject?.({
+                project: "project" in pass ? pass.project : null,
+                ...done,
+                seconds: seconds(),
+              }),
+          }
+        : {}),
     };
     let totals: FoldTotals;
     try {
@@ -331,6 +360,8 @@ export interface ReadingContext {
   readonly signal?: AbortSignal;
   /** Events folded so far (every ~50,000). */
   readonly onEvents?: (done: number) => void;
+  /** Called after each pass's rows were written (see `ReplayOptions.onProject`). */
+  readonly onPass?: (pass: FoldPass, done: { events: number; receipts: number; rows: number }) => void;
 }
 
 /** What fold passes read and wrote: messages, the last message of each stream, rows written. */
@@ -346,7 +377,13 @@ export interface FoldTotals {
  * One fold pass: a project (its events and receipts by subject filter), the messages outside the
  * project scheme (`unscoped`), or the whole stream (`project: null`).
  */
-export type FoldPass = { readonly project: string | null } | { readonly unscoped: true };
+export type FoldPass =
+  | {
+      readonly project: string | null;
+      /** The project's messages per stream, when known (saves the server a count: a scan). */
+      readonly counts?: { readonly events?: number; readonly receipts?: number };
+    }
+  | { readonly unscoped: true };
 
 /**
  * Folds the streams project by project ({@link listStreamProjects}), the unscoped messages first;
@@ -362,7 +399,11 @@ async function foldByProject(ctx: ReadingContext): Promise<FoldTotals> {
   );
   const passes: FoldPass[] = [];
   if (layout.unscoped.events + layout.unscoped.receipts > 0) passes.push({ unscoped: true });
-  for (const project of layout.projects) passes.push({ project });
+  for (const project of layout.projects)
+    passes.push({
+      project,
+      counts: { events: layout.events.get(project) ?? 0, receipts: layout.receipts.get(project) ?? 0 },
+    });
   ctx.deps.logger.info(
     { projects: layout.projects.length, unscoped: layout.unscoped },
     "replay: folding project by project",
@@ -379,13 +420,15 @@ async function foldPasses(ctx: ReadingContext, passes: readonly FoldPass[]): Pro
         "a decodable message is on a subject without a project token ({root}.events.{token})",
       );
     }
-    totals.rows += await writeFold(ctx.writer, fold);
+    const rows = await writeFold(ctx.writer, fold);
+    totals.rows += rows;
     totals.events += fold.eventCount;
     totals.receipts += fold.receiptCount;
     if (fold.lastEvent && fold.lastEvent.seq > (totals.lastEvent?.seq ?? 0))
       totals.lastEvent = fold.lastEvent;
     if (fold.lastReceipt && fold.lastReceipt.seq > (totals.lastReceipt?.seq ?? 0))
       totals.lastReceipt = fold.lastReceipt;
+    ctx.onPass?.(pass, { events: fold.eventCount, receipts: fold.receiptCount, rows });
   });
   return totals;
 }
@@ -457,7 +500,13 @@ async function readPasses(
       stream: names.eventsStream,
       ranges: passes.map((pass) => {
         const filters = filtersOf(pass);
-        return { fromSeq: 1, toSeq: ctx.ranges.eventsTo, ...(filters ? { filter: filters.events } : {}) };
+        const counts = "counts" in pass ? pass.counts : undefined;
+        return {
+          fromSeq: 1,
+          toSeq: ctx.ranges.eventsTo,
+          ...(filters ? { filter: filters.events } : {}),
+          ...(counts?.events !== undefined ? { matching: counts.events } : {}),
+        };
       }),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     },
@@ -516,6 +565,7 @@ async function readPasses(
         ctx.signal,
         filtersOf(pass)?.receipts,
         ctx.deps.nats.jsm,
+        "counts" in pass ? pass.counts?.receipts : undefined,
       );
       before += fold.eventCount;
       ctx.onEvents?.(before);

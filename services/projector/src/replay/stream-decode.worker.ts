@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { connectNats } from "@pulse/infra";
 import { decodeForProjection } from "../projections/projection-decode.js";
 import type { DecodedBatchMessage, DecodeWorkerData, WireDecoded } from "./decoded-range.reader.js";
+import { SUBJECTS_TIMEOUT_MS } from "./stream-projects.reader.js";
 import { readStreamRange } from "./stream-range.reader.js";
 
 if (!parentPort) throw new Error("stream-decode.worker.ts runs as a worker thread only");
@@ -23,7 +24,9 @@ port.on("message", (m: "credit") => {
 });
 
 async function run(): Promise<void> {
-  const nats = await connectNats(opts.natsUrl, "pulse-replay-decoder");
+  // A filtered consumer on a large stream makes the server scan it before answering: JetStream
+  // requests get the subject listing's timeout, not the 5 s default.
+  const nats = await connectNats(opts.natsUrl, "pulse-replay-decoder", SUBJECTS_TIMEOUT_MS);
   try {
     let count = 0;
     for (const [index, range] of opts.ranges.entries()) {
@@ -70,6 +73,7 @@ async function run(): Promise<void> {
         undefined,
         range.filter,
         nats.jsm,
+        range.matching,
       );
       count += inRange;
       const end: DecodedBatchMessage = { type: "range-end", range: index, count: inRange };

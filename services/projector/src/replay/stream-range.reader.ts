@@ -32,7 +32,9 @@ export async function countStreamMessages(
  * stream has nothing after the last message read (deleted messages at the end). Returns the count.
  * With `filter` (one subject, wildcards allowed, e.g. one project's `{root}.events.{project}.>`)
  * the consumer is filtered by the server: only matching messages are delivered, and a range
- * without any returns 0 at once (counted first with {@link countStreamMessages}).
+ * without any returns 0 at once (counted first with {@link countStreamMessages}, unless the caller
+ * passes `matching`: how many messages match, already known, e.g. from the stream's subject index —
+ * a count costs the server a scan of the stream).
  * `signal` ends the read early: the consumer is closed and the promise rejects with its reason (a
  * read waiting on a server that went away would otherwise wait for its return).
  * @throws JetStream errors (stream missing, connection closed), whatever `onBatch` throws, and
@@ -48,10 +50,11 @@ export async function readStreamRange(
   signal?: AbortSignal,
   filter?: string,
   jsm?: JetStreamManager,
+  matching?: number,
 ): Promise<number> {
-  if (toSeq < fromSeq) return 0;
+  if (toSeq < fromSeq || matching === 0) return 0;
   signal?.throwIfAborted();
-  if (filter !== undefined) {
+  if (filter !== undefined && matching === undefined) {
     const manager = jsm ?? (await js.jetstreamManager());
     if ((await countStreamMessages(manager, stream, filter, fromSeq)) === 0) return 0;
   }
