@@ -459,6 +459,60 @@ export const READ_MODEL_DECLARATIONS = {
     { primaryKey: ["project_id", "order_id", "rule_name"] },
   ),
 
+  /**
+   * `rm.order_duration_stats` — the analytics aggregates (SPEC "Order status analytics": per day,
+   * week, month — and year, for a year's whole period — time per status and group, full cycles,
+   * totals, normal vs urgent), maintained by the projector from each order's derived rows
+   * (`order-duration-stats.projection.ts`) so a read costs the same whatever the project's history.
+   * One row per project × `granularity` (`day` | `week` | `month` | `year`) × `bucket` (the bucket's
+   * first local day in the project's zone) × `dimension` × `is_urgent` (the order's current urgency)
+   * × `basis` (`working` | `wall`). `dimension`: `total` (every interval started in the bucket),
+   * `group` (`group_id`), `status` (`group_id`, `status_id`), `cycle` (`cycle_rule`, cycles ended in
+   * the bucket); `group_id` −1 = unknown group or not applicable, `status_id` −1 = not applicable,
+   * `cycle_rule` '' = not a cycle. Measured (closed, with a duration on the basis) intervals:
+   * `orders` = orders with one in the bucket, `intervals`, `total_ms` = their summed milliseconds;
+   * `open_intervals` / `unmeasured_intervals` (closed without a working duration) are counted;
+   * `histogram` = the per-order sums in ms as a `DurationHistogram` (`@pulse/domain`, ≤ 1 % relative
+   * error on percentiles); `sla_*` (dimension `group`): those orders' SLA state in the group at the
+   * bucket's end (`judged` = with a limit).
+   */
+  order_duration_stats: table(
+    {
+      project_id: text(),
+      granularity: text(),
+      bucket: date(),
+      dimension: text(),
+      group_id: int8(),
+      status_id: int8(),
+      cycle_rule: text(),
+      is_urgent: bool(),
+      basis: text(),
+      orders: int8(),
+      intervals: int8(),
+      total_ms: int8(),
+      open_intervals: int8(),
+      unmeasured_intervals: int8(),
+      histogram: jsonb(),
+      sla_judged: int8(),
+      sla_ok: int8(),
+      sla_near: int8(),
+      sla_over: int8(),
+    },
+    {
+      primaryKey: [
+        "project_id",
+        "granularity",
+        "bucket",
+        "dimension",
+        "group_id",
+        "status_id",
+        "cycle_rule",
+        "is_urgent",
+        "basis",
+      ],
+    },
+  ),
+
   /** `rm.order_items` — the latest `order.items_fetched` of an order (items as `OrderItem[]` JSON). */
   order_items: table(
     { project_id: text(), order_id: int8(), items: jsonb(), fetched_at: timestamptz(), event_seq: int8() },

@@ -51,6 +51,42 @@ export {
 } from "./dialog-scoring.js";
 export { type DialogTextMessage, formatDialogText } from "./dialog-text.js";
 export {
+  addToBin,
+  addToHistogram,
+  BUCKET_GRANULARITIES,
+  type BucketGranularity,
+  bucketStartOf,
+  type DurationHistogram,
+  HISTOGRAM_GAMMA,
+  HISTOGRAM_MAX_RELATIVE_ERROR,
+  histogramBin,
+  histogramBinValue,
+  histogramPercentile,
+  localDateOf,
+  localMidnightMs,
+  mergeHistogram,
+  nextBucketStart,
+} from "./duration-histogram.js";
+export {
+  addCells,
+  type CellKey,
+  type Cells,
+  cellKeyText,
+  DURATION_BASES,
+  type DurationBasis,
+  DurationStatsAccumulator,
+  type DurationStatsRow,
+  durationStatsRowOf,
+  emptyStatsCell,
+  histogramJson,
+  isEmptyCell,
+  NO_ID,
+  type OrderStatsInput,
+  orderContribution,
+  type StatsCell,
+  ZoneBuckets,
+} from "./duration-stats.js";
+export {
   daysInMonth,
   type InstantInput,
   MAX_INSTANT_MS,
