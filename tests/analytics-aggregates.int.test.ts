@@ -4,7 +4,8 @@
  * KeyCRM fixture corpus (shop-kyiv, Europe/Kyiv, across the DST change): counts and SLA counts
  * exactly, sums and means to the microsecond (the aggregates sum whole milliseconds), median and
  * p90 within the relative error the answer states — live, after a settings change recomputes the
- * project, and after a full replay; the live aggregates equal a clean replay's row for row.
+ * project, and after a full replay; the live aggregates equal a clean replay's row for row. The
+ * unfiltered board's KPI from the projector's counters equals the per-interval KPI the same way.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -27,7 +28,13 @@ import {
   type Projector,
   replayReadModels,
 } from "@pulse/projector";
-import { statusDurations, statusDurationsFromIntervals } from "@pulse/query/testing";
+import {
+  boardKpiFromAggregates,
+  boardKpiFromIntervals,
+  listOrders,
+  statusDurations,
+  statusDurationsFromIntervals,
+} from "@pulse/query/testing";
 import { sql } from "kysely";
 
 const FIXTURES = new URL("../../shared/fixtures/", import.meta.url);
@@ -222,6 +229,43 @@ async function assertSameAnalytics(env: TestEnv, asOf: Date, label: string) {
   return { fromAggregates, counted };
 }
 
+/**
+ * Asserts the board KPI from the counters equals the per-interval KPI at `asOf` (counts exactly,
+ * seconds to the microsecond); returns the orders counted.
+ */
+async function assertSameBoardKpi(env: TestEnv, asOf: Date, label: string): Promise<number> {
+  const q = {
+    projectId: P,
+    dateField: "last_changed_at",
+    asOf,
+    page: 1,
+    pageSize: 20,
+    sort: "last_changed_at",
+    dir: "desc",
+  } as const;
+  const got = await boardKpiFromAggregates(env.db, P, asOf);
+  assert.ok(got, `${label}: the counters answer at ${asOf.toISOString()}`);
+  const oracle = await boardKpiFromIntervals(env.db, q);
+  assert.equal(got.computed_from, "aggregates");
+  assert.deepEqual(got.sla, oracle.sla, `${label} sla`);
+  assert.deepEqual(
+    got.groups.map((g) => [g.group_id, g.group_name, g.orders_visited]),
+    oracle.groups.map((g) => [g.group_id, g.group_name, g.orders_visited]),
+    `${label} groups`,
+  );
+  for (const [i, g] of got.groups.entries()) {
+    near(g.total_seconds, oracle.groups[i]!.total_seconds, `${label} group ${g.group_id} total`);
+    near(g.mean_seconds, oracle.groups[i]!.mean_seconds, `${label} group ${g.group_id} mean`);
+  }
+  // The route picks the counters for the unfiltered board.
+  const page = await listOrders(env.db, q);
+  assert.equal(page.kpi.computed_from, "aggregates");
+  assert.deepEqual(page.kpi.sla, oracle.sla);
+  // Before the project's last status change the counters decline (intervals would start after as_of).
+  assert.equal(await boardKpiFromAggregates(env.db, P, DURING), null);
+  return got.groups.reduce((n, g) => n + g.orders_visited, 0);
+}
+
 describe("analytics aggregates equal the per-interval computation (shop-kyiv fixtures)", () => {
   let env: TestEnv;
   let projector: Projector | undefined;
@@ -289,6 +333,8 @@ describe("analytics aggregates equal the per-interval computation (shop-kyiv fix
     assert.ok(later.counted > 1000, `${later.counted} group visits compared`);
     const during = await assertSameAnalytics(env, DURING, "live, mid-corpus");
     assert.ok(during.fromAggregates > 0);
+    assert.ok((await assertSameBoardKpi(env, LATER, "live")) > 1000);
+    assert.ok((await assertSameBoardKpi(env, new Date("2026-12-01T00:00:00Z"), "live, other as_of")) > 1000);
   });
 
   test("given a working-hours change, when the project is recomputed, then the aggregates follow and still equal it", async () => {
@@ -323,6 +369,7 @@ describe("analytics aggregates equal the per-interval computation (shop-kyiv fix
     assert.notEqual(afterChange.rows[0]?.s, before.rows[0]?.s, "working time changed with the calendar");
     const r = await assertSameAnalytics(env, LATER, "recomputed");
     assert.ok(r.fromAggregates > 100);
+    assert.ok((await assertSameBoardKpi(env, LATER, "recomputed")) > 1000);
   });
 
   test("given the live aggregates, when the read models are replayed, then the replay writes the same rows and the analytics still equal the oracle", async () => {
@@ -347,5 +394,6 @@ describe("analytics aggregates equal the per-interval computation (shop-kyiv fix
     assert.equal(swapped.swapped, true);
     const r = await assertSameAnalytics(env, LATER, "replayed");
     assert.ok(r.fromAggregates > 100);
+    assert.ok((await assertSameBoardKpi(env, LATER, "replayed")) > 1000);
   });
 });

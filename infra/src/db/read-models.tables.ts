@@ -297,7 +297,7 @@ export const READ_MODEL_DECLARATIONS = {
    * group total reaches the near share / exceeds the limit (past or predicted; null = never);
    * `state_if_closed`: `ok` | `near` | `over` of `working_seconds_closed` (final once the order left
    * the group). The partial indexes serve the SLA ticker's scan: running groups whose near / over
-   * instant falls in its window.
+   * instant falls in its window, and the board's SLA KPI (a project's running groups with a limit).
    */
   order_group_sla: table(
     {
@@ -320,6 +320,9 @@ export const READ_MODEL_DECLARATIONS = {
       indexes: [
         { columns: ["near_at"], whereNotNull: ["running_since", "near_at"] },
         { columns: ["over_at"], whereNotNull: ["running_since", "over_at"] },
+        // The board's SLA KPI: the running groups of a project with a limit, counted by instant.
+        { columns: ["project_id", "near_at"], whereNotNull: ["running_since", "limit_seconds"] },
+        { columns: ["project_id", "over_at"], whereNotNull: ["running_since", "limit_seconds"] },
       ],
     },
   ),
@@ -511,6 +514,28 @@ export const READ_MODEL_DECLARATIONS = {
         "basis",
       ],
     },
+  ),
+
+  /**
+   * `rm.order_group_kpi` — the board's KPI counters per project and status group (`group_id` −1 =
+   * unknown), maintained by the projector from each order's intervals
+   * (`order-duration-stats.projection.ts`) so the unfiltered board reads one row per group:
+   * `orders_now` = orders whose latest interval is in the group; `orders_visited` = orders with an
+   * interval in it; `closed_ms` = summed milliseconds of its closed intervals (`duration_seconds`);
+   * `open_intervals` / `open_started_ms` = count and summed `started_at` epoch milliseconds of its open
+   * intervals, so their time up to any `asOf` is `open_intervals × asOf − open_started_ms`.
+   */
+  order_group_kpi: table(
+    {
+      project_id: text(),
+      group_id: int8(),
+      orders_now: int8(),
+      orders_visited: int8(),
+      closed_ms: int8(),
+      open_intervals: int8(),
+      open_started_ms: int8(),
+    },
+    { primaryKey: ["project_id", "group_id"] },
   ),
 
   /** `rm.order_items` — the latest `order.items_fetched` of an order (items as `OrderItem[]` JSON). */

@@ -82,6 +82,8 @@ export interface OrderStatsInput {
     readonly status_group_id: number | null;
     readonly started_at: string;
     readonly ended_at: string | null;
+    /** Wall-clock seconds of a closed interval as the projector stored it (null while open). */
+    readonly duration_seconds: number | null;
     readonly working_seconds: number | null;
     readonly is_urgent: boolean;
   }[];
@@ -401,7 +403,7 @@ export function durationStatsRowOf(projectId: string, key: CellKey, c: StatsCell
  * added per project, then written as rows.
  */
 export class DurationStatsAccumulator {
-  private readonly projects = new Map<string, { buckets: ZoneBuckets; cells: Cells }>();
+  private readonly projects = new Map<string, { buckets: ZoneBuckets; cells: Cells; kpi: KpiCells }>();
 
   /**
    * Adds one order's contribution to project `projectId` whose zone is `timeZone` (the project's
@@ -411,15 +413,119 @@ export class DurationStatsAccumulator {
     const p = getOrCreate(this.projects, projectId, () => ({
       buckets: ZoneBuckets.of(timeZone),
       cells: new Map(),
+      kpi: new Map(),
     }));
     addCells(p.cells, orderContribution(input, p.buckets), 1);
+    addKpiCells(p.kpi, orderKpiContribution(input), 1);
   }
 
-  /** Every non-empty row, per project in insertion order. */
+  /** Every non-empty `rm.order_duration_stats` row, per project in insertion order. */
   *rows(): Generator<DurationStatsRow> {
     for (const [projectId, { cells }] of this.projects) {
       for (const { key, cell } of cells.values())
         if (!isEmptyCell(cell)) yield durationStatsRowOf(projectId, key, cell);
     }
   }
+
+  /** Every non-empty `rm.order_group_kpi` row, per project in insertion order. */
+  *kpiRows(): Generator<GroupKpiRow> {
+    for (const [projectId, { kpi }] of this.projects) {
+      for (const [groupId, cell] of kpi)
+        if (!isEmptyKpiCell(cell)) yield groupKpiRowOf(projectId, groupId, cell);
+    }
+  }
+}
+
+/** A `rm.order_group_kpi` row (see its declaration): counters of one project and status group. */
+export interface GroupKpiRow {
+  project_id: string;
+  group_id: number;
+  orders_now: number;
+  orders_visited: number;
+  closed_ms: number;
+  open_intervals: number;
+  open_started_ms: number;
+}
+
+/** The counters of one group (a row without its key), mutable while being added up. */
+export interface KpiCell {
+  ordersNow: number;
+  ordersVisited: number;
+  closedMs: number;
+  openIntervals: number;
+  openStartedMs: number;
+}
+
+/** KPI cells by group id ({@link NO_ID} = unknown group). */
+export type KpiCells = Map<number, KpiCell>;
+
+const emptyKpiCell = (): KpiCell => ({
+  ordersNow: 0,
+  ordersVisited: 0,
+  closedMs: 0,
+  openIntervals: 0,
+  openStartedMs: 0,
+});
+
+/**
+ * The board KPI counters one order adds per status group (the rules of the per-interval KPI in
+ * `services/query/src/orders/orders.repository.ts`): it visited every group it has an interval in;
+ * it is now in the group of its latest interval; a closed interval adds its `duration_seconds`
+ * (else `ended_at − started_at`) in ms, an open one its count and `started_at` in epoch ms.
+ * `input.intervals` are in `seq` order. Pure.
+ */
+export function orderKpiContribution(input: OrderStatsInput): KpiCells {
+  const out: KpiCells = new Map();
+  for (const iv of input.intervals) {
+    const c = getOrCreate(out, iv.status_group_id ?? NO_ID, emptyKpiCell);
+    if (iv.ended_at === null) {
+      c.openIntervals += 1;
+      c.openStartedMs += Date.parse(iv.started_at);
+    } else {
+      c.closedMs +=
+        iv.duration_seconds === null
+          ? Date.parse(iv.ended_at) - Date.parse(iv.started_at)
+          : Math.round(iv.duration_seconds * 1000);
+    }
+  }
+  for (const c of out.values()) c.ordersVisited = 1;
+  const last = input.intervals[input.intervals.length - 1];
+  if (last) getOrCreate(out, last.status_group_id ?? NO_ID, emptyKpiCell).ordersNow = 1;
+  return out;
+}
+
+/** Adds `from` (times `sign`) into `into`, group by group. */
+export function addKpiCells(into: KpiCells, from: KpiCells, sign: 1 | -1): void {
+  for (const [groupId, cell] of from) {
+    const c = getOrCreate(into, groupId, emptyKpiCell);
+    c.ordersNow += sign * cell.ordersNow;
+    c.ordersVisited += sign * cell.ordersVisited;
+    c.closedMs += sign * cell.closedMs;
+    c.openIntervals += sign * cell.openIntervals;
+    c.openStartedMs += sign * cell.openStartedMs;
+  }
+}
+
+/** True when a KPI cell counts nothing (its row is deleted / not written). */
+export function isEmptyKpiCell(c: KpiCell): boolean {
+  return (
+    c.ordersNow === 0 &&
+    c.ordersVisited === 0 &&
+    c.closedMs === 0 &&
+    c.openIntervals === 0 &&
+    c.openStartedMs === 0
+  );
+}
+
+/** The row of one KPI cell of project `projectId`. */
+export function groupKpiRowOf(projectId: string, groupId: number, c: KpiCell): GroupKpiRow {
+  return {
+    project_id: projectId,
+    group_id: groupId,
+    orders_now: c.ordersNow,
+    orders_visited: c.ordersVisited,
+    closed_ms: c.closedMs,
+    open_intervals: c.openIntervals,
+    open_started_ms: c.openStartedMs,
+  };
 }

@@ -69,6 +69,7 @@ export {
 } from "./duration-histogram.js";
 export {
   addCells,
+  addKpiCells,
   type CellKey,
   type Cells,
   cellKeyText,
@@ -78,11 +79,17 @@ export {
   type DurationStatsRow,
   durationStatsRowOf,
   emptyStatsCell,
+  type GroupKpiRow,
+  groupKpiRowOf,
   histogramJson,
   isEmptyCell,
+  isEmptyKpiCell,
+  type KpiCell,
+  type KpiCells,
   NO_ID,
   type OrderStatsInput,
   orderContribution,
+  orderKpiContribution,
   type StatsCell,
   ZoneBuckets,
 } from "./duration-stats.js";

@@ -571,7 +571,14 @@ class EventsBatch {
         .execute();
       await writeRows(this.db, schema, "order_cycle_metrics", cycles);
       await writeOrdersCurrent(this.db, schema, currents);
-      await applyDurationStatsLive(this.db, schema, projectId, timeZone, statsBefore.values(), statsAfter);
+      await applyDurationStatsLive(
+        this.db,
+        schema,
+        projectId,
+        timeZone,
+        [...statsBefore.values()],
+        statsAfter,
+      );
       if (flipKeys.length > 0) {
         await sql`
           UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v, status_group_id = f.g

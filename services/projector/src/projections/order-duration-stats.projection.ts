@@ -20,6 +20,7 @@
  */
 import {
   addCells,
+  addKpiCells,
   type BucketGranularity,
   type CellKey,
   type Cells,
@@ -27,9 +28,14 @@ import {
   type DurationBasis,
   type DurationHistogram,
   durationStatsRowOf,
+  type GroupKpiRow,
+  groupKpiRowOf,
   isEmptyCell,
+  isEmptyKpiCell,
+  type KpiCells,
   type OrderStatsInput,
   orderContribution,
+  orderKpiContribution,
   ZoneBuckets,
 } from "@pulse/domain";
 import type { ReadModels } from "@pulse/infra";
@@ -79,6 +85,7 @@ export async function loadOrderStatsInputs(
       "status_group_id",
       "started_at",
       "ended_at",
+      "duration_seconds",
       "working_seconds",
       "is_urgent",
     ])
@@ -93,6 +100,7 @@ export async function loadOrderStatsInputs(
       status_group_id: r.status_group_id,
       started_at: isoOrNull(r.started_at)!,
       ended_at: isoOrNull(r.ended_at),
+      duration_seconds: r.duration_seconds,
       working_seconds: r.working_seconds,
       is_urgent: r.is_urgent,
     });
@@ -141,8 +149,9 @@ export async function loadProjectTimeZone(db: Kysely<ReadModels>, projectId: str
 
 /**
  * Live store: adds `after − before` (each order's new and previous contribution) into the stored
- * `rm.order_duration_stats` rows of project `projectId` inside the caller's transaction — loads the
- * rows of the touched keys, adds the delta, upserts the changed rows and deletes those left empty.
+ * `rm.order_duration_stats` and `rm.order_group_kpi` rows of project `projectId` inside the caller's
+ * transaction — loads the rows of the touched keys, adds the delta, upserts the changed rows and
+ * deletes those left empty.
  * @throws the Postgres error (the caller rolls the batch back).
  */
 export async function applyDurationStatsLive(
@@ -150,9 +159,10 @@ export async function applyDurationStatsLive(
   schema: string,
   projectId: string,
   timeZone: string | null,
-  before: Iterable<OrderStatsInput>,
-  after: Iterable<OrderStatsInput>,
+  before: readonly OrderStatsInput[],
+  after: readonly OrderStatsInput[],
 ): Promise<void> {
+  await applyGroupKpiLive(db, schema, projectId, before, after);
   const buckets = ZoneBuckets.of(timeZone);
   const delta: Cells = new Map();
   for (const input of before) addCells(delta, orderContribution(input, buckets), -1);
@@ -241,4 +251,46 @@ export async function applyDurationStatsLive(
 function localIso(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** Live store of `rm.order_group_kpi`: adds `after − before` into the stored rows (see {@link applyDurationStatsLive}). */
+async function applyGroupKpiLive(
+  db: Kysely<ReadModels>,
+  schema: string,
+  projectId: string,
+  before: readonly OrderStatsInput[],
+  after: readonly OrderStatsInput[],
+): Promise<void> {
+  const delta: KpiCells = new Map();
+  for (const input of before) addKpiCells(delta, orderKpiContribution(input), -1);
+  for (const input of after) addKpiCells(delta, orderKpiContribution(input), 1);
+  for (const [k, cell] of delta) if (isEmptyKpiCell(cell)) delta.delete(k);
+  if (delta.size === 0) return;
+  const stored = await sql<GroupKpiRow>`
+    SELECT * FROM ${sql.id(schema, "order_group_kpi")}
+    WHERE project_id = ${projectId} AND group_id = ANY(${[...delta.keys()]}::int8[])`.execute(db);
+  const merged: KpiCells = new Map();
+  for (const r of stored.rows) {
+    merged.set(Number(r.group_id), {
+      ordersNow: Number(r.orders_now),
+      ordersVisited: Number(r.orders_visited),
+      closedMs: Number(r.closed_ms),
+      openIntervals: Number(r.open_intervals),
+      openStartedMs: Number(r.open_started_ms),
+    });
+  }
+  addKpiCells(merged, delta, 1);
+  const empty = [...merged].filter(([, c]) => isEmptyKpiCell(c)).map(([g]) => g);
+  if (empty.length > 0) {
+    await sql`
+      DELETE FROM ${sql.id(schema, "order_group_kpi")}
+      WHERE project_id = ${projectId} AND group_id = ANY(${empty}::int8[])`.execute(db);
+  }
+  await writeRows(
+    db,
+    schema,
+    "order_group_kpi",
+    [...merged].filter(([, c]) => !isEmptyKpiCell(c)).map(([g, c]) => groupKpiRowOf(projectId, g, c)),
+    { keys: ["project_id", "group_id"], action: "replace" },
+  );
 }

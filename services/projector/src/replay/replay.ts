@@ -699,10 +699,12 @@ export async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promis
     statRows.push(row);
     if (statRows.length >= chunk) {
       await writer.submit("order_duration_stats", statRows);
+      await writer.submit("order_group_kpi", [...stats.kpiRows()]);
       statRows = [];
     }
   }
   await writer.submit("order_duration_stats", statRows);
+  await writer.submit("order_group_kpi", [...stats.kpiRows()]);
   await writer.drain();
   for (let i = 0; i < fixes.length; i += chunk) {
     const part = fixes.slice(i, i + chunk);

@@ -206,7 +206,7 @@ export async function insertEvents(
 }
 
 /**
- * Rebuilds the analytics aggregates (`rm.order_duration_stats`) of project `projectId` from its
+ * Rebuilds the analytics and board aggregates (`rm.order_duration_stats`, `rm.order_group_kpi`) of project `projectId` from its
  * stored intervals, group SLA rows, cycles and orders — as the projector derives them (the domain's
  * `DurationStatsAccumulator`) — for tests that seed the read models directly instead of projecting
  * events. Replaces the project's aggregate rows.
@@ -253,6 +253,7 @@ export async function rebuildDurationStats(db: Kysely<Database>, projectId: stri
       status_group_id: r.status_group_id,
       started_at: r.started_at.toISOString(),
       ended_at: iso(r.ended_at),
+      duration_seconds: r.duration_seconds,
       working_seconds: r.working_seconds,
       is_urgent: r.is_urgent,
     });
@@ -289,4 +290,7 @@ export async function rebuildDurationStats(db: Kysely<Database>, projectId: stri
       .values(rows.slice(i, i + 1000))
       .execute();
   }
+  await db.deleteFrom("rm.order_group_kpi").where("project_id", "=", projectId).execute();
+  const kpi = [...acc.kpiRows()];
+  if (kpi.length > 0) await db.insertInto("rm.order_group_kpi").values(kpi).execute();
 }

@@ -5,6 +5,7 @@
 
 export { statusDurationsFromIntervals } from "../analytics/analytics.intervals.js";
 export { statusDurations } from "../analytics/analytics.repository.js";
+export { boardKpiFromAggregates, boardKpiFromIntervals, listOrders } from "../orders/orders.repository.js";
 export {
   seedApiToken,
   seedMemberships,

@@ -2174,6 +2174,11 @@ export interface paths {
                                 urgent_source: string;
                             }[];
                             kpi: {
+                                /**
+                                 * @description aggregates: the projector's per-group counters (the unfiltered board, as_of after the project's last status change); intervals: re-aggregated from the filtered orders' intervals. Both exact, at as_of
+                                 * @enum {string}
+                                 */
+                                computed_from: "aggregates" | "intervals";
                                 groups: {
                                     group_id: number | null;
                                     group_name: string | null;
