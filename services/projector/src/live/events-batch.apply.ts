@@ -242,7 +242,22 @@ class EventsBatch {
 
     await writeDeadLetters(this.db, schema, deadLetters);
 
+    // A project's time zone cuts its analytics buckets and its default working calendar: a change
+    // of it recomputes the project's order rows and aggregates like a settings change.
+    const registrations = positioned.filter((p) => p.event.type === "project.registered");
+    const zonesBefore = new Map<string, string | null>();
+    for (const r of registrations)
+      if (!zonesBefore.has(r.event.project_id))
+        zonesBefore.set(r.event.project_id, await loadProjectTimeZone(this.db, r.event.project_id));
     await applyLive(this.db, schema, projectsProjection, positioned);
+    if (this.opts.produceNotices) {
+      for (const [projectId, before] of zonesBefore) {
+        const after = await loadProjectTimeZone(this.db, projectId);
+        const trigger = registrations.findLast((r) => r.event.project_id === projectId);
+        if (before !== null && after !== before && trigger)
+          await this.requestRecomputeFor(trigger.event, null);
+      }
+    }
     await applyLive(this.db, schema, crmUsersProjection, positioned);
     await applyLive(this.db, schema, dealsProjection, positioned);
 
