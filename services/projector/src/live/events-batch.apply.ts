@@ -17,7 +17,7 @@ import {
   loadDictionaries,
   type ProjectDictionary,
 } from "../projections/dictionary.projection.js";
-import { loadProjectTimeZone } from "../projections/order-duration-stats.projection.js";
+import { durationStatsOnRows, loadProjectTimeZone } from "../projections/order-duration-stats.projection.js";
 import { orderItemsProjection } from "../projections/order-items.projection.js";
 import { orderOverridesProjection } from "../projections/order-overrides.projection.js";
 import {
@@ -27,7 +27,6 @@ import {
   ordersChangedBySync,
   orderUpdatedNotice,
   recomputeOrderRows,
-  type StatusEventsContext,
   statusEventOf,
 } from "../projections/order-status.projection.js";
 import {
@@ -38,7 +37,7 @@ import {
   writeStates,
 } from "../projections/projection.js";
 import { decodeForProjection } from "../projections/projection-decode.js";
-import { PROJECTIONS } from "../projections/registry.js";
+import { PROJECTIONS, type ProjectionContext } from "../projections/registry.js";
 import {
   isSettingsEvent,
   loadAnalyticsSettings,
@@ -218,7 +217,7 @@ class EventsBatch {
       }
     }
     const phonesBefore = await loadLinkedPhonesBefore(this.db, positioned);
-    const context: StatusEventsContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
+    const context: ProjectionContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
     // A project's time zone cuts its analytics buckets and its default working calendar: a change
     // of it recomputes the project's order rows and aggregates like a settings change.
     const registrations = positioned.filter((p) => p.event.type === "project.registered");
@@ -392,10 +391,15 @@ class EventsBatch {
   ): Promise<void> {
     if (orders.size === 0) return;
     const settings = await loadAnalyticsSettings(this.db, projectId);
-    for (const row of await recomputeOrderRows(this.db, this.opts.schema, projectId, [...orders.keys()], {
-      dict,
-      settings,
-    })) {
+    const { schema } = this.opts;
+    for (const row of await recomputeOrderRows(
+      this.db,
+      schema,
+      projectId,
+      [...orders.keys()],
+      { dict, settings },
+      durationStatsOnRows(this.db, schema, projectId),
+    )) {
       this.notices.set(orderKey(projectId, row.order_id), { row, seq: orders.get(row.order_id)!, reason });
     }
   }

@@ -43,6 +43,7 @@ import { type Kysely, sql } from "kysely";
 import { getOrCreate } from "../collections.js";
 import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { OrderRows } from "./order-status.projection.js";
 
 /** A `rm.order_duration_stats` row. */
 export type DurationStatsRow = RowOf<"order_duration_stats">;
@@ -145,6 +146,31 @@ export async function loadProjectTimeZone(db: Kysely<ReadModels>, projectId: str
     .where("project_id", "=", projectId)
     .executeTakeFirst();
   return row?.time_zone ?? null;
+}
+
+/**
+ * The live store's hook on the order rows (`onRows` of `recomputeOrderRows`): before a chunk of
+ * orders' new rows replace the stored ones, moves the aggregates of project `projectId` by the new
+ * minus the stored contribution of each order ({@link applyDurationStatsLive}); orders without new
+ * rows keep nothing. The project's zone is read once per hook.
+ */
+export function durationStatsOnRows(
+  db: Kysely<ReadModels>,
+  schema: string,
+  projectId: string,
+): (orderIds: readonly number[], rows: readonly OrderRows[]) => Promise<void> {
+  let timeZone: Promise<string | null> | undefined;
+  return async (orderIds, rows) => {
+    timeZone ??= loadProjectTimeZone(db, projectId);
+    const before = await loadOrderStatsInputs(db, projectId, orderIds);
+    const after = rows.map((r) => ({
+      intervals: r.intervals,
+      groups: r.groups,
+      cycles: r.cycles,
+      isUrgent: r.current.is_urgent,
+    }));
+    await applyDurationStatsLive(db, schema, projectId, await timeZone, [...before.values()], after);
+  };
 }
 
 /**

@@ -20,12 +20,6 @@ import {
   resolutionChange,
   resolveInDictionary,
 } from "./dictionary.projection.js";
-import {
-  applyDurationStatsLive,
-  loadOrderStatsInputs,
-  loadProjectTimeZone,
-  type OrderStatsInput,
-} from "./order-duration-stats.projection.js";
 import { loadOrderItems, type OrderItemsState, urgencyItems } from "./order-items.projection.js";
 import { loadOrderOverrides, type OrderOverridesRow, overridesOf } from "./order-overrides.projection.js";
 import { loadRowsByIds, type Projection } from "./projection.js";
@@ -383,11 +377,12 @@ const ORDER_CHUNK = 1000;
  * Live store of the order rows: recomputes the rows of the given orders of one project from all
  * their stored events ({@link orderRowsOf}, with `inputs`' dictionary and settings and the orders'
  * stored items and overrides) and replaces them in `schema` — intervals, group SLA and cycle metrics
- * deleted and inserted per order, `orders_current` upserted, the aggregates (`rm.order_duration_stats`,
- * `rm.order_group_kpi`) moved by the orders' new minus stored contributions, and the `is_effective` /
- * resolved group of the stored events whose value changed rewritten. The replay derives the same rows once per
- * order from its memory store. Returns the `orders_current` rows that changed (what the live
- * projector's `order_updated` notices report), in order id order.
+ * deleted and inserted per order, `orders_current` upserted, and the `is_effective` / resolved group
+ * of the stored events whose value changed rewritten. The replay derives the same rows once per
+ * order from its memory store. `onRows` (optional) sees each chunk's new rows before they replace
+ * the stored ones (a read model derived from the order rows can read the old ones then). Returns
+ * the `orders_current` rows that changed (what the live projector's `order_updated` notices
+ * report), in order id order.
  * @throws the Postgres error (the caller rolls the batch back).
  */
 export async function recomputeOrderRows(
@@ -396,16 +391,14 @@ export async function recomputeOrderRows(
   projectId: string,
   orderIds: readonly number[],
   inputs: Pick<OrderRowsInputs, "dict" | "settings">,
+  onRows?: (orderIds: readonly number[], rows: readonly OrderRows[]) => Promise<void>,
 ): Promise<OrdersCurrentRow[]> {
   const ids = [...new Set(orderIds)].sort((a, b) => a - b);
   const changed: OrdersCurrentRow[] = [];
-  const timeZone = ids.length === 0 ? null : await loadProjectTimeZone(db, projectId);
   for (let i = 0; i < ids.length; i += ORDER_CHUNK) {
     const chunk = ids.slice(i, i + ORDER_CHUNK);
     const events = await loadOrderEvents(db, projectId, chunk);
     const before = await loadOrdersCurrent(db, projectId, chunk);
-    const statsBefore = await loadOrderStatsInputs(db, projectId, chunk);
-    const statsAfter: OrderStatsInput[] = [];
     const items = await loadOrderItems(db, projectId, chunk);
     const overrides = await loadOrderOverrides(db, projectId, chunk);
     const intervals: IntervalRow[] = [];
@@ -415,6 +408,7 @@ export async function recomputeOrderRows(
     const flipKeys: string[] = [];
     const flipValues: boolean[] = [];
     const flipGroups: (number | null)[] = [];
+    const all: OrderRows[] = [];
     for (const orderId of chunk) {
       const list = events.get(orderId);
       if (!list || list.length === 0) continue;
@@ -423,16 +417,11 @@ export async function recomputeOrderRows(
         items: items.get(orderId),
         overrides: overrides.get(orderId),
       });
+      all.push(rows);
       for (const row of rows.intervals) intervals.push(row);
       for (const row of rows.groups) groups.push(row);
       for (const row of rows.cycles) cycles.push(row);
       currents.push(rows.current);
-      statsAfter.push({
-        intervals: rows.intervals,
-        groups: rows.groups,
-        cycles: rows.cycles,
-        isUrgent: rows.current.is_urgent,
-      });
       for (const e of list) {
         const eff = rows.effective.get(e.dedup_key) ?? true;
         const group = rows.eventGroups.get(e.dedup_key) ?? null;
@@ -444,6 +433,7 @@ export async function recomputeOrderRows(
       }
       if (ordersCurrentChanged(before.get(orderId), rows.current)) changed.push(rows.current);
     }
+    await onRows?.(chunk, all);
     for (const [table, rows] of [
       ["order_status_intervals", intervals],
       ["order_group_sla", groups],
@@ -453,7 +443,6 @@ export async function recomputeOrderRows(
       await writeRows(db, schema, table, rows as RowOf<typeof table>[]);
     }
     await writeOrdersCurrent(db, schema, currents);
-    await applyDurationStatsLive(db, schema, projectId, timeZone, [...statsBefore.values()], statsAfter);
     if (flipKeys.length > 0) {
       await sql`
         UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v, status_group_id = f.g
