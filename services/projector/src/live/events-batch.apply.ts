@@ -17,6 +17,7 @@ import {
   loadDictionaries,
   type ProjectDictionary,
 } from "../projections/dictionary.projection.js";
+import { durationStatsOnRows, loadProjectTimeZone } from "../projections/order-duration-stats.projection.js";
 import { orderItemsProjection } from "../projections/order-items.projection.js";
 import { orderOverridesProjection } from "../projections/order-overrides.projection.js";
 import {
@@ -217,7 +218,22 @@ class EventsBatch {
     }
     const phonesBefore = await loadLinkedPhonesBefore(this.db, positioned);
     const context: ProjectionContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
+    // A project's time zone cuts its analytics buckets and its default working calendar: a change
+    // of it recomputes the project's order rows and aggregates like a settings change.
+    const registrations = positioned.filter((p) => p.event.type === "project.registered");
+    const zonesBefore = new Map<string, string | null>();
+    for (const r of registrations)
+      if (!zonesBefore.has(r.event.project_id))
+        zonesBefore.set(r.event.project_id, await loadProjectTimeZone(this.db, r.event.project_id));
     const { changed } = await applyLiveChain(this.db, schema, PROJECTIONS, positioned, context);
+    if (this.opts.produceNotices) {
+      for (const [projectId, before] of zonesBefore) {
+        const after = await loadProjectTimeZone(this.db, projectId);
+        const trigger = registrations.findLast((r) => r.event.project_id === projectId);
+        if (before !== null && after !== before && trigger)
+          await this.requestRecomputeFor(trigger.event, null);
+      }
+    }
     const changedOf = <S>(p: { readonly name: string; rows(state: S): unknown }) =>
       (changed.get(p.name) ?? new Map()) as ChangedStates<S>;
 
@@ -375,10 +391,15 @@ class EventsBatch {
   ): Promise<void> {
     if (orders.size === 0) return;
     const settings = await loadAnalyticsSettings(this.db, projectId);
-    for (const row of await recomputeOrderRows(this.db, this.opts.schema, projectId, [...orders.keys()], {
-      dict,
-      settings,
-    })) {
+    const { schema } = this.opts;
+    for (const row of await recomputeOrderRows(
+      this.db,
+      schema,
+      projectId,
+      [...orders.keys()],
+      { dict, settings },
+      durationStatsOnRows(this.db, schema, projectId),
+    )) {
       this.notices.set(orderKey(projectId, row.order_id), { row, seq: orders.get(row.order_id)!, reason });
     }
   }
