@@ -3,15 +3,13 @@ import type { Database, ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { readCheckpoint, writeCheckpoint } from "../checkpoints.repository.js";
 import { getOrCreate } from "../collections.js";
-import { applyConversationEvents } from "../projections/conversations.projection.js";
-import { crmUsersProjection } from "../projections/crm-users.projection.js";
+import { applyShiftDealsLive, loadLinkedPhonesBefore } from "../projections/conversations.projection.js";
 import {
   type DeadLetterRow,
   deadLetterRow,
   writeDeadLetters,
 } from "../projections/dead-letters.projection.js";
-import { dealEventKeysProjection } from "../projections/deal-event-keys.projection.js";
-import { dealsProjection } from "../projections/deals-current.projection.js";
+import { dealContactsProjection, type LeadContacts } from "../projections/deal-contacts.projection.js";
 import {
   dictionaryProjection,
   emptyDictionary,
@@ -35,17 +33,18 @@ import {
   ordersChangedBySync,
   orderUpdatedNotice,
   recomputeOrderRows,
+  type StatusEventsContext,
   statusEventOf,
 } from "../projections/order-status.projection.js";
 import {
   applyLive,
   applyLiveChain,
+  type ChangedStates,
   type PositionedEvent,
-  type PositionedInput,
   writeStates,
 } from "../projections/projection.js";
 import { decodeForProjection } from "../projections/projection-decode.js";
-import { projectsProjection } from "../projections/projects.projection.js";
+import { PROJECTIONS } from "../projections/registry.js";
 import {
   isSettingsEvent,
   loadAnalyticsSettings,
@@ -53,7 +52,6 @@ import {
   type SettingsEvent,
   settingsProjection,
 } from "../projections/settings.projection.js";
-import { WEBHOOK_STATS_CHAIN } from "../projections/webhook-stats.projection.js";
 import { requestRecompute } from "../recompute/recompute.requests.js";
 import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "../replay/replay-diff.js";
 import { inSchema } from "../replay/table-writer.js";
@@ -107,10 +105,11 @@ type Decoded =
  * checkpoint to the batch's last sequence and, unless replaying, writes `order_updated` notices to
  * `ops.outbox` — all in `trx`, so the rows and the checkpoint commit together (STYLE.md rule 4).
  *
- * Order read models are recomputed per affected order from all its stored events with the pure
- * domain rules; a dedup-key conflict is a late duplicate (stored again after the stream's duplicate
- * window: no row changes). Each webhook delivery among the events is counted in `webhook_stats` from
- * whether its events were new to the read models (`DeliveryTally`).
+ * Every read model is a declaration of `projections/` applied by the projection model's live store
+ * (`applyLive`, `applyLiveChain`); this function only orders them. The order rows are recomputed per
+ * affected order (`recomputeOrderRows`); a dedup-key conflict is a late duplicate (no row changes).
+ * Each webhook delivery among the events is counted in `webhook_stats` from the facts the dedup
+ * declarations emit (whether its events were new: `WEBHOOK_STATS_CHAIN`).
  * A `dictionary.statuses_synced` is applied at its stream position: the events before it resolve
  * against the old dictionary, the ones after against the new one; a sync that changes the group or
  * closing flag of a status in use recomputes (see `EventsBatch.applySync`).
@@ -198,7 +197,6 @@ class EventsBatch {
     const deadLetters: DeadLetterRow[] = [];
     const positioned: PositionedEvent[] = [];
     const statusEvents: PositionedEvent[] = [];
-    const itemEvents: { seq: number; event: EventOfType<"order.items_fetched"> }[] = [];
     const overrideEvents: { seq: number; event: EventOfType<"order.overrides_changed"> }[] = [];
     for (const item of items) {
       if (item.event === null) {
@@ -209,64 +207,63 @@ class EventsBatch {
       const event = item.event;
       positioned.push({ seq: item.msg.seq, event });
       if (statusEventOf(event)) statusEvents.push({ seq: item.msg.seq, event });
-      if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
     }
 
     await writeDeadLetters(this.db, schema, deadLetters);
+    if (positioned.length === 0) return;
 
-    await applyLive(this.db, schema, projectsProjection, positioned);
-    await applyLive(this.db, schema, crmUsersProjection, positioned);
-    // Before the deal and status tables: the leads declaration loads its facts from them.
-    await this.applyLeads(positioned);
-    await applyLive(this.db, schema, dealsProjection, positioned);
-
-    // Items and overrides are stored first; their orders are recomputed after the status events'.
-    const extra = await this.applyItemsAndOverrides(itemEvents, overrideEvents);
-
-    // What the dedup read models say about each webhook event (new or not), for the delivery tally.
-    const facts: PositionedInput[] = [];
-    await applyLive(this.db, schema, dealEventKeysProjection, positioned, { emitted: facts });
-
+    // What the declarations read besides their own states: the dictionaries (status events), and the
+    // linked leads' phones before the segment (shift deals).
     if (statusEvents.length > 0) {
-      const projects = new Set(statusEvents.map((e) => e.event.project_id));
-      await this.dictionariesOf(projects);
+      await this.dictionariesOf(statusEvents.map((e) => e.event.project_id));
       for (const { event } of statusEvents) {
         const d = statusEventOf(event)!.data;
         if (!isKnownStatus(this.dictionary(event.project_id), d.status_id, d.status_group_id))
           this.requestRefresh(event.project_id, d.status_id);
       }
-      const stored = await applyLive(this.db, schema, orderStatusEventsProjection, statusEvents, {
-        context: { dictionaryOf: (projectId) => this.dictionary(projectId) },
-        emitted: facts,
-      });
-      this.outcome.lateDuplicates += statusEvents.length - stored.size;
-      const touched = new Map<string, Map<number, number>>();
-      for (const { key, state, seq } of stored.values())
-        getOrCreate(touched, key.projectId, () => new Map<number, number>()).set(state.order_id, seq);
-      for (const [projectId, orders] of touched) {
-        await this.recomputeOrders(projectId, orders, this.dictionary(projectId), "status_changed");
-        for (const orderId of orders.keys()) extra.touched.get(projectId)?.delete(orderId);
+    }
+    const phonesBefore = await loadLinkedPhonesBefore(this.db, positioned);
+    const context: StatusEventsContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
+    // Before the chain: the leads declaration loads its facts from the deal, status and contact
+    // tables the chain writes.
+    const synced = await this.applyLeads(positioned);
+    const { changed } = await applyLiveChain(this.db, schema, PROJECTIONS, positioned, context);
+    for (const projectId of synced) await refreshManagerNames(this.db, schema, projectId);
+    const changedOf = <S>(p: { readonly name: string; rows(state: S): unknown }) =>
+      (changed.get(p.name) ?? new Map()) as ChangedStates<S>;
+
+    // The derived rows: orders whose events, items or overrides changed, then the shift deals.
+    const stored = changedOf(orderStatusEventsProjection);
+    this.outcome.lateDuplicates += statusEvents.length - stored.size;
+    const byEvents = new Map<string, Map<number, number>>();
+    for (const { key, state, seq } of stored.values())
+      getOrCreate(byEvents, key.projectId, () => new Map<number, number>()).set(state.order_id, seq);
+    const byContext = new Map<string, Map<number, number>>();
+    for (const name of [orderItemsProjection.name, orderOverridesProjection.name]) {
+      for (const { key, seq } of (changed.get(name) ?? new Map()).values()) {
+        if (byEvents.get(key.projectId)?.has(key.id as number)) continue;
+        getOrCreate(byContext, key.projectId, () => new Map<number, number>()).set(key.id as number, seq);
       }
     }
-    if (extra.touched.size > 0) {
-      await this.dictionariesOf(extra.touched.keys());
-      for (const [projectId, touched] of extra.touched) {
-        await this.recomputeOrders(projectId, touched, this.dictionary(projectId), "order_context_changed");
-      }
-    }
-    await extra.finish();
-    // Last: the shift deal rows read the status events and deal snapshots written above.
-    await applyConversationEvents(this.db, schema, positioned, facts);
-    await applyLiveChain(this.db, schema, WEBHOOK_STATS_CHAIN, facts);
+    const overridesDiff = await this.overridesDiff(overrideEvents);
+    await this.dictionariesOf([...byEvents.keys(), ...byContext.keys()]);
+    for (const [projectId, orders] of byEvents)
+      await this.recomputeOrders(projectId, orders, this.dictionary(projectId), "status_changed");
+    for (const [projectId, orders] of byContext)
+      await this.recomputeOrders(projectId, orders, this.dictionary(projectId), "order_context_changed");
+    await overridesDiff();
+    const contacts = new Map<string, LeadContacts>();
+    for (const [key, c] of changedOf(dealContactsProjection)) contacts.set(key, c.state);
+    await applyShiftDealsLive(this.db, schema, positioned, contacts, phonesBefore);
   }
 
   /**
    * Applies the `rm.leads` / `rm.sales` declaration to a segment with each project's current lead
-   * context (settings and users as stored now; the CRM users of the segment are already written),
-   * then renames the managers of the projects whose users were synced in the segment.
+   * context (settings and users as stored now). Returns the projects whose users the segment syncs:
+   * their managers are renamed after the chain wrote the users ({@link refreshManagerNames}).
    */
-  private async applyLeads(positioned: readonly PositionedEvent[]): Promise<void> {
+  private async applyLeads(positioned: readonly PositionedEvent[]): Promise<Set<string>> {
     const contexts = new Map<string, LeadContext>();
     const synced = new Set<string>();
     const declaration = leadsProjection((p) => contexts.get(p) ?? DEFAULT_LEAD_CONTEXT);
@@ -276,31 +273,20 @@ class EventsBatch {
       contexts.set(event.project_id, await loadLeadContext(this.db, event.project_id));
     }
     if (contexts.size > 0) await applyLive(this.db, this.opts.schema, declaration, positioned);
-    for (const projectId of synced) await refreshManagerNames(this.db, this.opts.schema, projectId);
+    return synced;
   }
 
   /**
-   * Stores `order.items_fetched` / `order.overrides_changed` rows (stream order; see
-   * `evolveOrderItems`, `overridesRow`) and returns the orders to recompute per project (order id →
-   * causing stream position). In live mode, `finish()` (to call after the recomputation) writes one
-   * `ops.replays` row per overrides event — status `done`, the diff of that order (an override is
-   * recomputed in place, no replay) — so the API's `replay_url` of an override works.
+   * In live mode, for the segment's `order.overrides_changed` (already stored, their orders not yet
+   * recomputed): loads the orders' diff states now and returns the step to run after the
+   * recomputation, which writes one `ops.replays` row per overrides event — status `done`, the diff
+   * of that order (an override is recomputed in place, no replay) — so the API's `replay_url` of an
+   * override works. A no-op step otherwise.
    */
-  private async applyItemsAndOverrides(
-    itemEvents: readonly { seq: number; event: EventOfType<"order.items_fetched"> }[],
+  private async overridesDiff(
     overrideEvents: readonly { seq: number; event: EventOfType<"order.overrides_changed"> }[],
-  ): Promise<{ touched: Map<string, Map<number, number>>; finish: () => Promise<void> }> {
-    const touched = new Map<string, Map<number, number>>();
-    const none = { touched, finish: async () => undefined };
-    if (itemEvents.length === 0 && overrideEvents.length === 0) return none;
-    const { schema } = this.opts;
-    const changed = [
-      ...(await applyLive(this.db, schema, orderItemsProjection, itemEvents)).values(),
-      ...(await applyLive(this.db, schema, orderOverridesProjection, overrideEvents)).values(),
-    ];
-    for (const { key, seq } of changed)
-      getOrCreate(touched, key.projectId, () => new Map<number, number>()).set(key.id, seq);
-    if (!this.opts.produceNotices || overrideEvents.length === 0) return { touched, finish: none.finish };
+  ): Promise<() => Promise<void>> {
+    if (!this.opts.produceNotices || overrideEvents.length === 0) return async () => undefined;
     const before = new Map<string, Awaited<ReturnType<typeof loadOrderDiffStates>>>();
     for (const { event } of overrideEvents) {
       const p = event.project_id;
@@ -341,7 +327,7 @@ class EventsBatch {
         .onConflict((oc) => oc.column("id").doNothing())
         .execute();
     };
-    return { touched, finish };
+    return finish;
   }
 
   /**

@@ -161,19 +161,24 @@ export interface MemoryStore {
 /**
  * Replay store of a chain of declarations: folds `event` into each store in order; the facts a
  * declaration emits are folded into the declarations after it (at the same stream position), as
- * {@link applyLiveChain} does per batch. Returns the emitted facts (for a caller that counts them).
+ * {@link applyLiveChain} does per batch; `onChange` hears each state that changed (store, memory key).
+ * Returns the emitted facts (for a caller that counts them).
  */
 export function evolveChain(
   stores: readonly MemoryStore[],
   event: ProjectionInput,
   seq: number,
   context?: unknown,
+  onChange?: (store: MemoryStore, key: string) => void,
 ): PositionedInput[] {
   const inputs: PositionedInput[] = [{ seq, event }];
   const emitted: PositionedInput[] = [];
-  for (const { projection, states } of stores) {
+  for (const store of stores) {
     const n = inputs.length;
-    for (let i = 0; i < n; i++) evolveInto(projection, states, inputs[i]!.event, seq, context, emitted);
+    for (let i = 0; i < n; i++) {
+      const k = evolveInto(store.projection, store.states, inputs[i]!.event, seq, context, emitted);
+      if (k !== null) onChange?.(store, k);
+    }
     for (const f of emitted.splice(0)) inputs.push(f);
   }
   return inputs.slice(1);
@@ -259,10 +264,16 @@ export async function applyLive<E extends ProjectionInput, S, Id extends string 
   return changed;
 }
 
+/** What {@link applyLiveChain} did: the facts emitted, and each declaration's changed states (by name). */
+export interface LiveChainOutcome {
+  readonly emitted: PositionedInput[];
+  readonly changed: Map<string, ChangedStates<unknown>>;
+}
+
 /**
- * Live store of a chain of declarations: applies `items` to each in order ({@link applyLive}), the
- * facts a declaration emits joining the inputs of the declarations after it (stream order kept);
- * the replay's {@link evolveChain} folds the same chain event by event. Returns the emitted facts.
+ * Live store of a chain of declarations: applies `items` to each in order ({@link applyLive}, with
+ * `context`), the facts a declaration emits joining the inputs of the declarations after it (stream
+ * order kept); the replay's {@link evolveChain} folds the same chain event by event.
  * @throws the Postgres error (the caller rolls the batch back).
  */
 export async function applyLiveChain(
@@ -271,17 +282,17 @@ export async function applyLiveChain(
   chain: readonly AnyProjection[],
   items: readonly PositionedInput[],
   context?: unknown,
-): Promise<PositionedInput[]> {
+): Promise<LiveChainOutcome> {
   let inputs: PositionedInput[] = [...items];
-  const all: PositionedInput[] = [];
+  const outcome: LiveChainOutcome = { emitted: [], changed: new Map() };
   for (const p of chain) {
     const emitted: PositionedInput[] = [];
-    await applyLive(db, schema, p, inputs, { context, emitted });
+    outcome.changed.set(p.name, await applyLive(db, schema, p, inputs, { context, emitted }));
     if (emitted.length === 0) continue;
-    for (const f of emitted) all.push(f);
+    for (const f of emitted) outcome.emitted.push(f);
     inputs = [...inputs, ...emitted].sort((a, b) => a.seq - b.seq);
   }
-  return all;
+  return outcome;
 }
 
 /** Writes changed states live: `p.write`, else each table's rows with `p.upsert` of that table. */

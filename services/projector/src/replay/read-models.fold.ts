@@ -2,12 +2,11 @@ import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse
 import type { DecodeResult } from "@pulse/events";
 import { getOrCreate } from "../collections.js";
 import { ConversationsFold } from "../projections/conversations.projection.js";
-import { type CrmUserRow, crmUsersProjection } from "../projections/crm-users.projection.js";
+import type { CrmUserRow } from "../projections/crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "../projections/dead-letters.projection.js";
-import { type DealEventKeyRow, dealEventKeysProjection } from "../projections/deal-event-keys.projection.js";
-import { type DealRow, dealsProjection } from "../projections/deals-current.projection.js";
+import type { DealEventKeyRow } from "../projections/deal-event-keys.projection.js";
+import type { DealRow } from "../projections/deals-current.projection.js";
 import {
-  dictionaryProjection,
   emptyDictionary,
   type ProjectDictionary,
   resolveInDictionary,
@@ -19,50 +18,39 @@ import {
   leadContextOf,
   leadsProjection,
 } from "../projections/leads.projection.js";
-import { type OrderItemsState, orderItemsProjection } from "../projections/order-items.projection.js";
-import {
-  type OrderOverridesRow,
-  orderOverridesProjection,
-} from "../projections/order-overrides.projection.js";
+import type { OrderItemsState } from "../projections/order-items.projection.js";
+import type { OrderOverridesRow } from "../projections/order-overrides.projection.js";
 import {
   type OrderRows,
   orderKey,
   orderRowsOf,
-  orderStatusEventsProjection,
   type StatusEventsContext,
   type StoredOrderEvent,
 } from "../projections/order-status.projection.js";
 import {
-  type AnyProjection,
   evolveChain,
   evolveInMemory,
   type MemoryStore,
-  type PositionedInput,
   rowsOf,
   stateKey,
   type TableRows,
 } from "../projections/projection.js";
-import { type ProjectRow, projectsProjection } from "../projections/projects.projection.js";
-import {
-  SETTINGS_KINDS,
-  type SettingsState,
-  settingsProjection,
-} from "../projections/settings.projection.js";
+import type { ProjectRow } from "../projections/projects.projection.js";
+import { PROJECTIONS } from "../projections/registry.js";
+import { SETTINGS_KINDS, type SettingsState } from "../projections/settings.projection.js";
 import { type ShiftDealRow, shiftSettingsOf } from "../projections/shift-deals.projection.js";
 import {
   type DeliveryRow,
   decodeReceipts,
   receiptFacts,
   type StatsRow,
-  webhookDeliveriesProjection,
-  webhookStatsProjection,
 } from "../projections/webhook-stats.projection.js";
 import type { StreamMessage } from "../stream-message.js";
 
 /**
  * The read models folded in memory from the streams, in stream order — the replay's fast path.
- * It folds the same declarations as the live projector (`events-batch.apply.ts`) with the memory
- * store of the projection model (`evolveInMemory`, `evolveChain`): dedup by `(project, dedup_key)`
+ * It folds every event through the same declarations as the live projector (`PROJECTIONS`, with the
+ * memory store of the projection model: `evolveChain`): dedup by `(project, dedup_key)`
  * (`order_status_events`, `deal_event_keys`, `messages`), webhook deliveries counted once (the
  * `webhook_deliveries` → `webhook_stats` chain), groups resolved against the
  * dictionary at the event's stream position and re-resolved with the final dictionary
@@ -71,6 +59,17 @@ import type { StreamMessage } from "../stream-message.js";
  * ({@link orderRows}) from all of each order's events with the final dictionary — which is what the
  * live projector's per-order recomputation converges to.
  */
+/** The declarations whose rows `writeFold` (`replay.ts`) writes itself, not from {@link ReadModelsFold.projectionRows}. */
+const WRITTEN_APART: ReadonlySet<string> = new Set([
+  "order_status_events",
+  "deal_event_keys",
+  "webhook_deliveries",
+  "webhook_stats",
+  "messages",
+  "analysis_results",
+  "deal_contacts",
+]);
+
 export class ReadModelsFold {
   /** The states of the keyed projections (memory key `{project}\u0000{id}`, see `stateKey`). */
   readonly projects = new Map<string, ProjectRow>();
@@ -88,11 +87,6 @@ export class ReadModelsFold {
   private readonly dealKeys = new Map<string, DealEventKeyRow>();
   /** Stored status events by `(project, dedup_key)` memory key (`orderStatusEventsProjection`). */
   private readonly statusEvents = new Map<string, StoredOrderEvent>();
-  /** The webhook tally's chain with its states. */
-  private readonly webhookStores: readonly MemoryStore[] = [
-    { projection: webhookDeliveriesProjection, states: this.deliveries },
-    { projection: webhookStatsProjection, states: this.stats },
-  ];
   /** The dictionary of a project at the stream position being folded. */
   private readonly statusContext: StatusEventsContext = {
     dictionaryOf: (projectId) => this.dictionary(projectId),
@@ -114,6 +108,11 @@ export class ReadModelsFold {
   private readonly leadContexts = new Map<string, LeadContext>();
   /** Messages, contacts, analysis results and what the shift deal rows are built from. */
   readonly conversations = new ConversationsFold();
+  /** Every declaration of `PROJECTIONS` with its states (a declaration not named here gets its own map). */
+  private readonly stores: readonly MemoryStore[] = PROJECTIONS.map((projection) => ({
+    projection,
+    states: this.statesOf(projection.name),
+  }));
   /** The last message folded per stream (its seq and time become the checkpoint). */
   lastEvent: StreamMessage | null = null;
   lastReceipt: StreamMessage | null = null;
@@ -145,17 +144,39 @@ export class ReadModelsFold {
     return this.dictionaries.get(stateKey(projectId, projectId)) ?? emptyDictionary(projectId);
   }
 
-  /** Each keyed projection with its in-memory states, in the order their rows are written. */
-  private keyed(): [AnyProjection, Map<string, unknown>][] {
+  /** The named state maps of the declarations whose states this fold reads (by declaration name). */
+  private statesOf(name: string): Map<string, unknown> {
+    const named: Record<string, Map<string, unknown>> = {
+      projects: this.projects,
+      dictionary: this.dictionaries,
+      settings: this.settings,
+      crm_users: this.users,
+      deals_current: this.deals,
+      order_items: this.items,
+      order_overrides: this.overrides,
+      deal_event_keys: this.dealKeys,
+      order_status_events: this.statusEvents,
+      messages: this.conversations.messages,
+      analysis_results: this.conversations.results,
+      deal_contacts: this.conversations.contacts,
+      webhook_deliveries: this.deliveries,
+      webhook_stats: this.stats,
+    };
+    return named[name] ?? new Map();
+  }
+
+  /**
+   * The rows of the final states of every declaration the replay writes at the end in one go
+   * (for its `COPY`), declaration by declaration — all but those `writeFold` writes itself:
+   * `order_status_events` (streamed while reading), the dedup keys, the webhook tally and the
+   * conversation tables.
+   */
+  projectionRows(): TableRows[] {
     return [
-      [projectsProjection, this.projects],
-      [dictionaryProjection, this.dictionaries],
-      [crmUsersProjection, this.users],
-      [dealsProjection, this.deals],
-      [settingsProjection, this.settings],
-      [orderItemsProjection, this.items],
-      [orderOverridesProjection, this.overrides],
-      [this.leadsDeclaration, this.leads],
+      ...this.stores
+        .filter((s) => !WRITTEN_APART.has(s.projection.name))
+        .map(({ projection, states }) => rowsOf(projection, states.values())),
+      rowsOf(this.leadsDeclaration, this.leads.values()),
     ];
   }
 
@@ -178,11 +199,6 @@ export class ReadModelsFold {
     return ctx;
   }
 
-  /** The rows of every keyed projection's final states (for the replay's `COPY`), table by table. */
-  projectionRows(): TableRows[] {
-    return this.keyed().map(([p, states]) => rowsOf(p, states.values()));
-  }
-
   /** `deal_event_keys` rows, in stream order of first sight. */
   get dealEventKeys(): DealEventKeyRow[] {
     return [...this.dealKeys.values()];
@@ -202,10 +218,10 @@ export class ReadModelsFold {
     this.onStoredEvent?.(stored);
   }
 
-  /** Folds facts the dedup declarations emitted into the webhook tally's chain. */
-  private tally(facts: readonly PositionedInput[]): void {
-    for (const f of facts) evolveChain(this.webhookStores, f.event, f.seq);
-  }
+  /** Hears a changed state during {@link evolveChain}: a new stored status event joins its order. */
+  private readonly onChange = (store: MemoryStore, key: string): void => {
+    if (store.states === this.statusEvents) this.storeStatusEvent(this.statusEvents.get(key)!);
+  };
 
   /**
    * Re-resolves the group of every stored event with its project's final dictionary (SPEC "Group
@@ -237,30 +253,9 @@ export class ReadModelsFold {
       this.deadLetters.push(deadLetterRow(this.eventsStream, msg, r.reason));
       return;
     }
-    const event = r.event;
-    const facts: PositionedInput[] = [];
-    if (
-      evolveInMemory(
-        orderStatusEventsProjection,
-        this.statusEvents,
-        event,
-        msg.seq,
-        this.statusContext,
-        facts,
-      )
-    )
-      this.storeStatusEvent(this.statusEvents.get(stateKey(event.project_id, event.dedup_key))!);
-    evolveInMemory(dealEventKeysProjection, this.dealKeys, event, msg.seq, undefined, facts);
-    evolveInMemory(projectsProjection, this.projects, event, msg.seq);
-    evolveInMemory(dictionaryProjection, this.dictionaries, event, msg.seq);
-    evolveInMemory(crmUsersProjection, this.users, event, msg.seq);
-    evolveInMemory(orderItemsProjection, this.items, event, msg.seq);
-    evolveInMemory(orderOverridesProjection, this.overrides, event, msg.seq);
-    evolveInMemory(settingsProjection, this.settings, event, msg.seq);
-    this.conversations.apply(event, msg.seq, facts);
-    evolveInMemory(dealsProjection, this.deals, event, msg.seq);
-    evolveInMemory(this.leadsDeclaration, this.leads, event, msg.seq);
-    if (facts.length > 0) this.tally(facts);
+    evolveChain(this.stores, r.event, msg.seq, this.statusContext, this.onChange);
+    this.conversations.apply(r.event);
+    evolveInMemory(this.leadsDeclaration, this.leads, r.event, msg.seq);
   }
 
   /** Folds one receipts-stream message (stream order). */
@@ -270,7 +265,7 @@ export class ReadModelsFold {
     const r = decodeReceipts(msg.data);
     if (r.ok) {
       for (const receipt of r.receipts)
-        for (const f of receiptFacts(receipt)) evolveChain(this.webhookStores, f, msg.seq);
+        for (const f of receiptFacts(receipt)) evolveChain(this.stores, f, msg.seq);
     } else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
   }
 
