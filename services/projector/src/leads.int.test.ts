@@ -301,6 +301,19 @@ describe("amoCRM leads and sales over the fixture corpus", () => {
     assert.ok(rows.filter((r) => r.is_lost).every((r) => r.loss_reason_id !== null));
   });
 
+  test("given a manager renamed by a users sync, when applied, then the leads and sales name the manager anew", async () => {
+    const users = json("users.json") as { _embedded: { users: { id: number; name: string }[] } };
+    const renamed = users._embedded.users.map((u) =>
+      u.id === 11840231 ? { user_id: u.id, name: "Айгерим Сейтова" } : { user_id: u.id, name: u.name },
+    );
+    await waitForCheckpoint(env.db, await publish(aUsersSynced(renamed, P)));
+    const mine = (await sales()).filter((r) => r.manager_id === 11840231);
+    assert.equal(mine.length, expected.sales.by_manager["11840231"]);
+    assert.ok(mine.every((r) => r.manager_name === "Айгерим Сейтова"));
+    const leadsOf = (await leads()).filter((r) => r.manager_id === 11840231);
+    assert.ok(leadsOf.length > 0 && leadsOf.every((r) => r.manager_name === "Айгерим Сейтова"));
+  });
+
   test("given the live tables, when replayed, then the replay equals them row for row", async () => {
     const replay = await replayReadModels(deps(), { swap: false });
     try {
