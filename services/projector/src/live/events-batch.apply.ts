@@ -33,7 +33,6 @@ import {
   ordersChangedBySync,
   orderUpdatedNotice,
   recomputeOrderRows,
-  type StatusEventsContext,
   statusEventOf,
 } from "../projections/order-status.projection.js";
 import {
@@ -44,7 +43,7 @@ import {
   writeStates,
 } from "../projections/projection.js";
 import { decodeForProjection } from "../projections/projection-decode.js";
-import { PROJECTIONS } from "../projections/registry.js";
+import { PROJECTIONS, type ProjectionContext } from "../projections/registry.js";
 import {
   isSettingsEvent,
   loadAnalyticsSettings,
@@ -224,7 +223,7 @@ class EventsBatch {
       }
     }
     const phonesBefore = await loadLinkedPhonesBefore(this.db, positioned);
-    const context: StatusEventsContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
+    const context: ProjectionContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
     // Before the chain: the leads declaration loads its facts from the deal, status and contact
     // tables the chain writes.
     const synced = await this.applyLeads(positioned);

@@ -1,7 +1,7 @@
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.crm_users` row: one CRM user (manager) of a project. */
@@ -42,15 +42,6 @@ export async function loadCrmUsers(
 ): Promise<Map<number, CrmUserRow>> {
   const rows = await db.selectFrom("crm_users").selectAll().where("project_id", "=", projectId).execute();
   return new Map(rows.map((r) => [r.user_id, r]));
-}
-
-/** Upserts `rm.crm_users` rows. */
-export async function writeCrmUsers(
-  db: Kysely<ReadModels>,
-  schema: string,
-  rows: readonly CrmUserRow[],
-): Promise<void> {
-  await writeRows(db, schema, "crm_users", rows, { keys: ["project_id", "user_id"], action: "replace" });
 }
 
 /**

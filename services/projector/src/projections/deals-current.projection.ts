@@ -2,7 +2,7 @@ import type { DomainEvent, EventOfType, LeadSnapshot } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { configure } from "safe-stable-stringify";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
 import { loadRowsByIds, type Projection } from "./projection.js";
 
 /** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
@@ -141,15 +141,6 @@ export async function loadDeals(
     out.set(r.lead_id, { ...r, tags: canonicalJson(r.tags), custom_fields: canonicalJson(r.custom_fields) });
   }
   return out;
-}
-
-/** Upserts `deals_current` rows. */
-export async function writeDeals(
-  db: Kysely<ReadModels>,
-  schema: string,
-  rows: readonly DealRow[],
-): Promise<void> {
-  await writeRows(db, schema, "deals_current", rows, { keys: ["project_id", "lead_id"], action: "replace" });
 }
 
 /** The events that carry a deal input ({@link dealInputOf}). */

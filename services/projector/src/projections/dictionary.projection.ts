@@ -7,7 +7,7 @@ import {
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.statuses` row. */
@@ -176,22 +176,6 @@ export async function loadDictionaries(
   for (const g of groups) building.get(g.project_id)?.groups.set(g.group_id, { ...g });
   for (const [projectId, b] of building) out.set(projectId, makeDictionary(projectId, b.statuses, b.groups));
   return out;
-}
-
-/** Upserts every status and group row of `dict` into `schema` (a sync touches a few dozen rows). */
-export async function writeDictionary(
-  db: Kysely<ReadModels>,
-  schema: string,
-  dict: ProjectDictionary,
-): Promise<void> {
-  await writeRows(db, schema, "statuses", [...dict.statuses.values()], {
-    keys: ["project_id", "group_id", "status_id"],
-    action: "replace",
-  });
-  await writeRows(db, schema, "status_groups", [...dict.groups.values()], {
-    keys: ["project_id", "group_id"],
-    action: "replace",
-  });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { UrgencyOrderItem } from "@pulse/domain";
 import type { EventOfType, OrderItem } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
 import { loadRowsByIds, type Projection } from "./projection.js";
 
 /** A `rm.order_items` row (`items` as JSON text) plus the parsed items for the urgency rules. */
@@ -62,15 +62,6 @@ export async function loadOrderItems(
     out.set(r.order_id, { row: { ...r, items: JSON.stringify(items) }, items });
   }
   return out;
-}
-
-/** Upserts `rm.order_items` rows (unique by project and order within one call). */
-export async function writeOrderItems(
-  db: Kysely<ReadModels>,
-  schema: string,
-  rows: readonly RowOf<"order_items">[],
-): Promise<void> {
-  await writeRows(db, schema, "order_items", rows, { keys: ["project_id", "order_id"], action: "replace" });
 }
 
 /**

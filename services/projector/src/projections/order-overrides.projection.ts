@@ -2,7 +2,7 @@ import type { OrderOverrides } from "@pulse/domain";
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
 import { loadRowsByIds, type Projection } from "./projection.js";
 
 /** A `rm.order_overrides` row (`urgent` `null` = follow the rules). */
@@ -55,19 +55,6 @@ export async function loadOrderOverrides(
   return new Map(
     (await loadRowsByIds(db, "order_overrides", projectId, "order_id", orderIds)).map((r) => [r.order_id, r]),
   );
-}
-
-/** Upserts `rm.order_overrides` rows (unique by project and order within one call). */
-export async function writeOrderOverrides(
-  db: Kysely<ReadModels>,
-  schema: string,
-  rows: readonly OrderOverridesRow[],
-): Promise<void> {
-  // `urgent` is nullable in the table; the writer sends `null` as SQL NULL.
-  await writeRows(db, schema, "order_overrides", rows, {
-    keys: ["project_id", "order_id"],
-    action: "replace",
-  });
 }
 
 /**

@@ -379,8 +379,10 @@ const ORDER_CHUNK = 1000;
  * stored items and overrides) and replaces them in `schema` — intervals, group SLA and cycle metrics
  * deleted and inserted per order, `orders_current` upserted, and the `is_effective` / resolved group
  * of the stored events whose value changed rewritten. The replay derives the same rows once per
- * order from its memory store. Returns the `orders_current` rows that changed (what the live
- * projector's `order_updated` notices report), in order id order.
+ * order from its memory store. `onRows` (optional) sees each chunk's new rows before they replace
+ * the stored ones (a read model derived from the order rows can read the old ones then). Returns
+ * the `orders_current` rows that changed (what the live projector's `order_updated` notices
+ * report), in order id order.
  * @throws the Postgres error (the caller rolls the batch back).
  */
 export async function recomputeOrderRows(
@@ -389,6 +391,7 @@ export async function recomputeOrderRows(
   projectId: string,
   orderIds: readonly number[],
   inputs: Pick<OrderRowsInputs, "dict" | "settings">,
+  onRows?: (orderIds: readonly number[], rows: readonly OrderRows[]) => Promise<void>,
 ): Promise<OrdersCurrentRow[]> {
   const ids = [...new Set(orderIds)].sort((a, b) => a - b);
   const changed: OrdersCurrentRow[] = [];
@@ -405,6 +408,7 @@ export async function recomputeOrderRows(
     const flipKeys: string[] = [];
     const flipValues: boolean[] = [];
     const flipGroups: (number | null)[] = [];
+    const all: OrderRows[] = [];
     for (const orderId of chunk) {
       const list = events.get(orderId);
       if (!list || list.length === 0) continue;
@@ -413,6 +417,7 @@ export async function recomputeOrderRows(
         items: items.get(orderId),
         overrides: overrides.get(orderId),
       });
+      all.push(rows);
       for (const row of rows.intervals) intervals.push(row);
       for (const row of rows.groups) groups.push(row);
       for (const row of rows.cycles) cycles.push(row);
@@ -428,6 +433,7 @@ export async function recomputeOrderRows(
       }
       if (ordersCurrentChanged(before.get(orderId), rows.current)) changed.push(rows.current);
     }
+    await onRows?.(chunk, all);
     for (const [table, rows] of [
       ["order_status_intervals", intervals],
       ["order_group_sla", groups],

@@ -1,7 +1,7 @@
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** A `rm.projects` row (public fields only; secrets never reach the stream). */
@@ -41,15 +41,6 @@ export async function loadProjects(
   for (const r of rows)
     out.set(r.project_id, { ...r, registered_at: new Date(r.registered_at).toISOString() });
   return out;
-}
-
-/** Upserts `rm.projects` rows. */
-export async function writeProjects(
-  db: Kysely<ReadModels>,
-  schema: string,
-  rows: readonly ProjectRow[],
-): Promise<void> {
-  await writeRows(db, schema, "projects", rows, { keys: ["project_id"], action: "replace" });
 }
 
 /**

@@ -13,7 +13,7 @@ import { dictionaryProjection } from "./dictionary.projection.js";
 import { messagesProjection } from "./messages.projection.js";
 import { orderItemsProjection } from "./order-items.projection.js";
 import { orderOverridesProjection } from "./order-overrides.projection.js";
-import { orderStatusEventsProjection } from "./order-status.projection.js";
+import { orderStatusEventsProjection, type StatusEventsContext } from "./order-status.projection.js";
 import type { AnyProjection } from "./projection.js";
 import { projectsProjection } from "./projects.projection.js";
 import { settingsProjection } from "./settings.projection.js";
@@ -44,3 +44,11 @@ export const PROJECTIONS: readonly AnyProjection[] = [
   dealContactsProjection,
   ...WEBHOOK_STATS_CHAIN,
 ];
+
+/**
+ * The one context object both stores hand to every declaration's `evolve` (each reads its own
+ * members): the live batch builds it from what it loaded for the batch's projects, the replay from
+ * its in-memory states at the event's stream position. A declaration that needs more (e.g. a
+ * project's settings) adds a member here and both builders fill it.
+ */
+export type ProjectionContext = StatusEventsContext;

@@ -6,7 +6,7 @@ import {
 import type { DomainEvent, EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
 import type { Projection } from "./projection.js";
 
 /** The `settings.*_changed` event types and the `rm.settings.kind` each one writes. */
@@ -75,15 +75,6 @@ export function settingsRow(event: SettingsEvent, seq: number): { row: SettingsR
     },
     data,
   };
-}
-
-/** Upserts `rm.settings` rows (unique by project and kind within one call). */
-export async function writeSettings(
-  db: Kysely<ReadModels>,
-  schema: string,
-  rows: readonly SettingsRow[],
-): Promise<void> {
-  await writeRows(db, schema, "settings", rows, { keys: ["project_id", "kind"], action: "replace" });
 }
 
 /**

@@ -90,11 +90,6 @@ export function statsKey(row: Pick<StatsRow, "project_id" | "source" | "day">): 
   return `${row.project_id}\u0000${row.source}\u0000${row.day}`;
 }
 
-/** Key of a delivery ledger row: project, delivery id. */
-export function deliveryKey(projectId: string, deliveryId: string): string {
-  return `${projectId}\u0000${deliveryId}`;
-}
-
 function later(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;

@@ -24,7 +24,6 @@ import {
   type OrderRows,
   orderKey,
   orderRowsOf,
-  type StatusEventsContext,
   type StoredOrderEvent,
 } from "../projections/order-status.projection.js";
 import {
@@ -36,7 +35,7 @@ import {
   type TableRows,
 } from "../projections/projection.js";
 import type { ProjectRow } from "../projections/projects.projection.js";
-import { PROJECTIONS } from "../projections/registry.js";
+import { PROJECTIONS, type ProjectionContext } from "../projections/registry.js";
 import { SETTINGS_KINDS, type SettingsState } from "../projections/settings.projection.js";
 import { type ShiftDealRow, shiftSettingsOf } from "../projections/shift-deals.projection.js";
 import {
@@ -88,7 +87,7 @@ export class ReadModelsFold {
   /** Stored status events by `(project, dedup_key)` memory key (`orderStatusEventsProjection`). */
   private readonly statusEvents = new Map<string, StoredOrderEvent>();
   /** The dictionary of a project at the stream position being folded. */
-  private readonly statusContext: StatusEventsContext = {
+  private readonly statusContext: ProjectionContext = {
     dictionaryOf: (projectId) => this.dictionary(projectId),
   };
   readonly deadLetters: DeadLetterRow[] = [];
