@@ -17,6 +17,13 @@ import {
   loadDictionaries,
   type ProjectDictionary,
 } from "../projections/dictionary.projection.js";
+import {
+  DEFAULT_LEAD_CONTEXT,
+  type LeadContext,
+  leadsProjection,
+  loadLeadContext,
+  refreshManagerNames,
+} from "../projections/leads.projection.js";
 import { durationStatsOnRows, loadProjectTimeZone } from "../projections/order-duration-stats.projection.js";
 import { orderItemsProjection } from "../projections/order-items.projection.js";
 import { orderOverridesProjection } from "../projections/order-overrides.projection.js";
@@ -225,7 +232,11 @@ class EventsBatch {
     for (const r of registrations)
       if (!zonesBefore.has(r.event.project_id))
         zonesBefore.set(r.event.project_id, await loadProjectTimeZone(this.db, r.event.project_id));
+    // Before the chain: the leads declaration loads its facts from the deal, status and contact
+    // tables the chain writes.
+    const synced = await this.applyLeads(positioned);
     const { changed } = await applyLiveChain(this.db, schema, PROJECTIONS, positioned, context);
+    for (const projectId of synced) await refreshManagerNames(this.db, schema, projectId);
     if (this.opts.produceNotices) {
       for (const [projectId, before] of zonesBefore) {
         const after = await loadProjectTimeZone(this.db, projectId);
@@ -260,6 +271,24 @@ class EventsBatch {
     const contacts = new Map<string, LeadContacts>();
     for (const [key, c] of changedOf(dealContactsProjection)) contacts.set(key, c.state);
     await applyShiftDealsLive(this.db, schema, positioned, contacts, phonesBefore);
+  }
+
+  /**
+   * Applies the `rm.leads` / `rm.sales` declaration to a segment with each project's current lead
+   * context (settings and users as stored now). Returns the projects whose users the segment syncs:
+   * their managers are renamed after the chain wrote the users ({@link refreshManagerNames}).
+   */
+  private async applyLeads(positioned: readonly PositionedEvent[]): Promise<Set<string>> {
+    const contexts = new Map<string, LeadContext>();
+    const synced = new Set<string>();
+    const declaration = leadsProjection((p) => contexts.get(p) ?? DEFAULT_LEAD_CONTEXT);
+    for (const { event } of positioned) {
+      if (event.type === "dictionary.users_synced") synced.add(event.project_id);
+      if (!declaration.eventTypes.has(event.type as never) || contexts.has(event.project_id)) continue;
+      contexts.set(event.project_id, await loadLeadContext(this.db, event.project_id));
+    }
+    if (contexts.size > 0) await applyLive(this.db, this.opts.schema, declaration, positioned);
+    return synced;
   }
 
   /**

@@ -25,7 +25,9 @@ import { WEBHOOK_STATS_CHAIN } from "./webhook-stats.projection.js";
  * so in a live segment they change nothing; the replay folds them in stream order like the rest.
  * The derived rows (order rows, shift deals) are recomputed from these declarations' states:
  * `recomputeOrderRows` / `applyShiftDealsLive` live, `ReadModelsFold.orderRows` / `shiftDeals` in a
- * replay.
+ * replay. The amoCRM leads declaration (`leadsProjection`, `rm.leads` / `rm.sales`) is applied beside
+ * this list: its rows read the project's lead settings and users (live: as stored now, replay: the
+ * final ones), and live it loads its facts before this chain writes the deal and status tables.
  */
 export const PROJECTIONS: readonly AnyProjection[] = [
   projectsProjection,

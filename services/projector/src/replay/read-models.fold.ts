@@ -11,6 +11,13 @@ import {
   type ProjectDictionary,
   resolveInDictionary,
 } from "../projections/dictionary.projection.js";
+import {
+  LEAD_SETTINGS_KINDS,
+  type LeadContext,
+  type LeadFacts,
+  leadContextOf,
+  leadsProjection,
+} from "../projections/leads.projection.js";
 import type { OrderItemsState } from "../projections/order-items.projection.js";
 import type { OrderOverridesRow } from "../projections/order-overrides.projection.js";
 import {
@@ -21,6 +28,7 @@ import {
 } from "../projections/order-status.projection.js";
 import {
   evolveChain,
+  evolveInMemory,
   type MemoryStore,
   rowsOf,
   stateKey,
@@ -89,6 +97,14 @@ export class ReadModelsFold {
   readonly items = new Map<string, OrderItemsState>();
   /** Order key → its overrides (latest `order.overrides_changed`). */
   readonly overrides = new Map<string, OrderOverridesRow>();
+  /** Lead key → the amoCRM lead's facts (`rm.leads` / `rm.sales`, see `leadsProjection`). */
+  readonly leads = new Map<string, LeadFacts>();
+  /**
+   * The leads declaration of this fold: its rows (written after the last message) read each
+   * project's final settings and users ({@link leadContext}).
+   */
+  private readonly leadsDeclaration = leadsProjection((projectId) => this.leadContext(projectId));
+  private readonly leadContexts = new Map<string, LeadContext>();
   /** Messages, contacts, analysis results and what the shift deal rows are built from. */
   readonly conversations = new ConversationsFold();
   /** Every declaration of `PROJECTIONS` with its states (a declaration not named here gets its own map). */
@@ -155,9 +171,31 @@ export class ReadModelsFold {
    * conversation tables.
    */
   projectionRows(): TableRows[] {
-    return this.stores
-      .filter((s) => !WRITTEN_APART.has(s.projection.name))
-      .map(({ projection, states }) => rowsOf(projection, states.values()));
+    return [
+      ...this.stores
+        .filter((s) => !WRITTEN_APART.has(s.projection.name))
+        .map(({ projection, states }) => rowsOf(projection, states.values())),
+      rowsOf(this.leadsDeclaration, this.leads.values()),
+    ];
+  }
+
+  /**
+   * The lead context of a project as of the end of the fold: its final `rm.settings` rows of the
+   * lead kinds and its final CRM users' names (cached: call it only after the last message).
+   */
+  leadContext(projectId: string): LeadContext {
+    const known = this.leadContexts.get(projectId);
+    if (known) return known;
+    const stored: Record<string, unknown> = {};
+    for (const kind of LEAD_SETTINGS_KINDS) {
+      const s = this.settings.get(stateKey(projectId, kind));
+      if (s) stored[kind] = s.data;
+    }
+    const names = new Map<number, string>();
+    for (const [id, u] of this.users.get(stateKey(projectId, projectId)) ?? []) names.set(id, u.name);
+    const ctx = leadContextOf(stored, names);
+    this.leadContexts.set(projectId, ctx);
+    return ctx;
   }
 
   /** `deal_event_keys` rows, in stream order of first sight. */
@@ -216,6 +254,7 @@ export class ReadModelsFold {
     }
     evolveChain(this.stores, r.event, msg.seq, this.statusContext, this.onChange);
     this.conversations.apply(r.event);
+    evolveInMemory(this.leadsDeclaration, this.leads, r.event, msg.seq);
   }
 
   /** Folds one receipts-stream message (stream order). */
