@@ -225,6 +225,30 @@ test("given an admin of the project, when the SLA grid's normal limit of group 1
   await page.context().close();
 });
 
+test("given the recorded orders and an SLA grid set on the Settings page, when the board is opened for the fixture period, then it lists many orders with an SLA bar per group and KPI tiles", async () => {
+  const page = await signedIn("kyiv-admin");
+  await page.goto(`${stack.queryUrl}/p/${PROJECT}/settings`);
+  await page.getByTestId("sla-normal-1").waitFor({ timeout: 30_000 });
+  // Limits a shop could use: a new order is confirmed within 4 h of work, made within 16 h.
+  await page.getByTestId("sla-normal-1").fill("04:00");
+  await page.getByTestId("sla-normal-2").fill("16:00");
+  await page.getByTestId("sla-save").click();
+  await page.locator('[data-testid="recompute"][data-state="done"]').waitFor({ timeout: 120_000 });
+
+  await page.goto(`${stack.queryUrl}/p/${PROJECT}/orders?${RANGE}`);
+  const rows = page.locator("tr[data-order-id]");
+  await rows.nth(9).waitFor({ timeout: 30_000 });
+  assert.ok((await rows.count()) >= 10, "a page of orders");
+  assert.ok(
+    (await page
+      .locator("tr[data-order-id] .sla-over, tr[data-order-id] .sla-ok, tr[data-order-id] .sla-near")
+      .count()) > 0,
+    "SLA states are shown on the board",
+  );
+  await screenshot(page, "orders");
+  await page.context().close();
+});
+
 test("given a viewer of the project, when it uses the dashboard, then Settings and Users are neither in the navigation nor open, and no answer it receives carries a secret", async () => {
   const page = await signedIn("kyiv-viewer");
   const bodies: string[] = [];

@@ -2703,6 +2703,13 @@ export interface paths {
                                 is_urgent: boolean;
                                 /** @description true when the interval had not ended by as_of */
                                 open_at_as_of: boolean;
+                                /** @description the interval up to min(ended_at, as_of) cut by the group's working calendar: ascending, touching, alternating working and non-working */
+                                segments: {
+                                    end: string;
+                                    start: string;
+                                    /** @description true for working time of the group's calendar */
+                                    working: boolean;
+                                }[];
                                 seq: number;
                                 sla_limit_seconds: number | null;
                                 /** @description as GroupTime.sla_near_at, for the interval's group */
