@@ -11,11 +11,13 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { seedMemberships, seedUser } from "@pulse/query/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { feed, loadDeliveries } from "./support/fixture-deliveries.js";
+import { feed, loadDeliveries, loadEvolutionDeliveries } from "./support/fixture-deliveries.js";
 import { ADMIN_TOKEN, fixturesDir, post, type Stack, startStack, WEBHOOK_SECRET } from "./support/stack.js";
 
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const PROJECT = "shop-kyiv";
+/** The amoCRM demo project with WhatsApp chats (fixtures amocrm/, evolution/; Asia/Almaty). */
+const ACADEMY = "demoacademy";
 const PASSWORD = "dashboard-pages-password";
 /** The fixture period (shop-kyiv's deliveries run from 2026-10-12 to 2026-11-06, Europe/Kyiv). */
 const RANGE = "from=2026-10-12&to=2026-11-06";
@@ -27,20 +29,30 @@ let browser: Browser;
 before(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`headless Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
-  stack = await startStack("e2epages", [PROJECT]);
+  stack = await startStack("e2epages", [PROJECT, ACADEMY]);
   const statuses = await feed(
     (d) => post(stack.ingestUrl, d),
     loadDeliveries(fixturesDir, new Set([PROJECT])),
     4,
   );
   assert.deepEqual([...statuses.keys()], [200], `fixture answers: ${JSON.stringify([...statuses])}`);
+  // demoacademy: amoCRM deals and their WhatsApp chats (Evolution API), for the shift report.
+  const academy = await feed(
+    (d) => post(stack.ingestUrl, d),
+    [...loadDeliveries(fixturesDir, new Set([ACADEMY])), ...loadEvolutionDeliveries(fixturesDir)],
+    4,
+  );
+  assert.ok(
+    [...academy.keys()].every((status) => status >= 200 && status < 300),
+    `demoacademy fixture answers: ${JSON.stringify([...academy])}`,
+  );
   await stack.settled();
   const admin = await seedUser(stack.env.db, {
     login: "kyiv-admin",
     password: PASSWORD,
     displayName: "Kyiv Admin",
   });
-  await seedMemberships(stack.env.db, admin, [PROJECT], "admin");
+  await seedMemberships(stack.env.db, admin, [PROJECT, ACADEMY], "admin");
   const viewer = await seedUser(stack.env.db, {
     login: "kyiv-viewer",
     password: PASSWORD,
@@ -310,7 +322,6 @@ test("given the recorded deliveries, when an admin opens Webhooks, Shifts and Di
   await page.goto(`${stack.queryUrl}/p/${PROJECT}/shifts`);
   await page.getByTestId("shift-report").waitFor({ timeout: 30_000 });
   await page.getByTestId("shift-deals").waitFor({ timeout: 30_000 });
-  await screenshot(page, "shifts");
 
   await page.goto(`${stack.queryUrl}/p/${PROJECT}/dialogs?interest=hot`);
   await page.getByTestId("dialogs-total").waitFor({ timeout: 30_000 });
@@ -325,6 +336,15 @@ test("given the recorded deliveries, when an admin opens Webhooks, Shifts and Di
     { status: 200, type: "text/csv; charset=utf-8" },
     "the session cookie downloads the CSV",
   );
+
+  // demoacademy (amoCRM deals and WhatsApp chats): the shift report of three fixture days has rows
+  // per manager; the screenshots show this project.
+  await page.goto(`${stack.queryUrl}/p/${ACADEMY}/shifts?from=2026-10-27&to=2026-10-29`);
+  await page.getByTestId("shift-report").locator("tr[data-manager-id]").first().waitFor({ timeout: 30_000 });
+  await page.getByTestId("shift-deals").waitFor({ timeout: 30_000 });
+  await screenshot(page, "shifts");
+  await page.goto(`${stack.queryUrl}/p/${ACADEMY}/dialogs`);
+  await page.getByTestId("dialogs-total").waitFor({ timeout: 30_000 });
   await screenshot(page, "dialogs");
   await page.context().close();
 });

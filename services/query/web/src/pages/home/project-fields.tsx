@@ -164,7 +164,7 @@ export function ProjectFieldsForm({ projectId }: { projectId: string }) {
           {t("edit.save")}
         </button>
         {saved && !dirty ? (
-          <output className="notice" data-testid="project-saved">
+          <output className="saved" data-testid="project-saved">
             {t("edit.saved")}
           </output>
         ) : null}
