@@ -9,6 +9,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { type Analyst, AnalystConfig, createAnalyst } from "@pulse/analyst";
+import { createLogger, loadConfig } from "@pulse/infra";
+import { waitFor } from "@pulse/infra/testing";
 import { seedMemberships, seedUser } from "@pulse/query/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { feed, loadDeliveries, loadEvolutionDeliveries } from "./support/fixture-deliveries.js";
@@ -25,6 +28,8 @@ const SCREENSHOT_DIR = join(import.meta.dirname, "..", "docs", "screenshots");
 
 let stack: Stack;
 let browser: Browser;
+/** The analyst with its offline rules (no LLM configured), answering on-demand runs. */
+let analyst: Analyst | undefined;
 
 before(async () => {
   if (!existsSync(CHROMIUM))
@@ -47,6 +52,14 @@ before(async () => {
     `demoacademy fixture answers: ${JSON.stringify([...academy])}`,
   );
   await stack.settled();
+  analyst = createAnalyst({
+    nats: stack.env.nats,
+    db: stack.env.db,
+    config: loadConfig(AnalystConfig, { ...stack.env.env, ANALYST_TICK_SECONDS: "0", LLM_BASE_URL: "" }),
+    logger: createLogger("e2e-analyst", process.env["TEST_LOG_LEVEL"] ?? "silent"),
+    clock: () => new Date(),
+  });
+  await analyst.start();
   const admin = await seedUser(stack.env.db, {
     login: "kyiv-admin",
     password: PASSWORD,
@@ -74,6 +87,7 @@ before(async () => {
 });
 
 after(async () => {
+  await analyst?.stop();
   await browser?.close();
   await stack?.close();
 });
@@ -343,8 +357,30 @@ test("given the recorded deliveries, when an admin opens Webhooks, Shifts and Di
   await page.getByTestId("shift-report").locator("tr[data-manager-id]").first().waitFor({ timeout: 30_000 });
   await page.getByTestId("shift-deals").waitFor({ timeout: 30_000 });
   await screenshot(page, "shifts");
+  // The analyst scores the dialogs of those days (offline rules); the list then shows them.
+  const run = await fetch(`${stack.queryUrl}/api/analysis/run`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      project: ACADEMY,
+      from: "2026-10-26T17:00:00.000Z",
+      to: "2026-10-29T17:00:00.000Z",
+      minIncoming: 1,
+    }),
+  });
+  assert.equal(run.status, 202, await run.text());
+  await waitFor(
+    "scored dialogs of demoacademy",
+    async () => {
+      await stack.settled();
+      const list = await stack.get<{ total: number }>(`/api/dialogs/analysis?project=${ACADEMY}`);
+      return list.total > 0;
+    },
+    120_000,
+  );
   await page.goto(`${stack.queryUrl}/p/${ACADEMY}/dialogs`);
   await page.getByTestId("dialogs-total").waitFor({ timeout: 30_000 });
+  assert.doesNotMatch(await page.getByTestId("dialogs-total").innerText(), /^0 /);
   await screenshot(page, "dialogs");
   await page.context().close();
 });
