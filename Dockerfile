@@ -18,6 +18,7 @@ COPY services/query/package.json ./services/query/
 COPY services/analyst/package.json ./services/analyst/
 COPY services/query/web/package.json ./services/query/web/
 COPY tests/package.json ./tests/
+COPY tools/local-stack/package.json ./tools/local-stack/
 RUN pnpm install --frozen-lockfile
 COPY tsconfig.json tsconfig.base.json ./
 COPY scripts/build.mjs ./scripts/
@@ -48,6 +49,7 @@ COPY services/query/package.json ./services/query/
 COPY services/analyst/package.json ./services/analyst/
 COPY services/query/web/package.json ./services/query/web/
 COPY tests/package.json ./tests/
+COPY tools/local-stack/package.json ./tools/local-stack/
 # Production dependencies of the four services (and the workspace packages they use) only.
 RUN pnpm install --frozen-lockfile --prod --filter "{./services/*}..."
 COPY --from=build /app/packages/events/dist ./packages/events/dist

@@ -42,6 +42,22 @@ export function loadDeliveries(
   return out.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0));
 }
 
+/**
+ * The recorded Evolution API (WhatsApp) deliveries of `demoacademy`'s chats
+ * (`evolution/webhooks.jsonl`, one body per line), in recorded order.
+ */
+export function loadEvolutionDeliveries(fixturesDir: string): Delivery[] {
+  return readFileSync(join(fixturesDir, "evolution/webhooks.jsonl"), "utf8")
+    .split("\n")
+    .filter((line) => line.trim().length > 0)
+    .map((line) => ({
+      path: "/webhooks/evolution/demoacademy",
+      contentType: "application/json",
+      headers: {},
+      body: line,
+    }));
+}
+
 /** A deterministic shuffle (mulberry32 + Fisher–Yates). */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
   const a = [...items];

@@ -217,6 +217,7 @@ export {
   type StatusDictionaryIndex,
   type StatusGroupSource,
 } from "./status-resolution.js";
+export { type TimelineSegment, timelineSegments } from "./timeline-segments.js";
 export {
   isUrgentOrder,
   parseUrgentRules,

@@ -16,7 +16,8 @@
  *   project register … --import-since ISO|date   (register, then import: catch-up keycrm|amocrm)
  *   secrets rotate
  *   user create --login L [--owner] [--display-name N] [--password-file F | --password-env VAR] \
- *     [--member project:admin|viewer …] [--api-token-env VAR]   (uses DATABASE_URL; prompts without both)
+ *     [--member project:admin|viewer …] [--api-token-env VAR] [--if-absent]
+ *     (uses DATABASE_URL; prompts without a password option)
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -175,6 +176,7 @@ export function buildCli(
       "--api-token-env <var>",
       "also store this variable's value (e.g. ADMIN_TOKEN) as an admin API token",
     )
+    .option("--if-absent", "when the login exists, change nothing and exit 0 (bootstrap on every start)")
     .action(async (opts: UserCreateOptions) => {
       if (withUsers === undefined) throw new CliError("account commands are not available here");
       await withUsers((ctx) => userCreateCommand(ctx, opts));

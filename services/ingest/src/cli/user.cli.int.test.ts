@@ -122,6 +122,28 @@ describe("CLI: user create", () => {
     assert.equal(n.length, 1);
   });
 
+  test("given --if-absent and a login that exists, when run again (a bootstrap on every start), then exit 0, nothing changes and nothing secret is printed", async () => {
+    const before = await env.db.selectFrom("auth.users").selectAll().execute();
+    const again = await cli(
+      [
+        "user",
+        "create",
+        "--login",
+        "olga",
+        "--owner",
+        "--password-env",
+        "PW",
+        "--api-token-env",
+        "ADMIN_TOKEN",
+        "--if-absent",
+      ],
+      { PW: "yet-another-password-1", ADMIN_TOKEN: "another-admin-token-0123456789" },
+    );
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /^user exists: olga \(id [0-9A-Z]{26}\); nothing changed\n$/);
+    assert.deepEqual(await env.db.selectFrom("auth.users").selectAll().execute(), before);
+  });
+
   test("given no password option, when the prompt gets two different answers, then it refuses", async () => {
     const answers = ["first-password-123", "other-password-123"];
     await assert.rejects(

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { AccountError, createAccount } from "@pulse/query";
+import { AccountError, createAccount, findUserByLogin } from "@pulse/query";
 import { CliError } from "./cli.commands.js";
 
 /** What `user create` needs: the database, the environment, where lines go, the clock. */
@@ -24,6 +24,8 @@ export interface UserCreateOptions {
   /** `project:role` pairs, e.g. `shop-kyiv:admin`. */
   member?: string[];
   apiTokenEnv?: string;
+  /** When the login exists already: change nothing and succeed (a one-shot bootstrap run on every start). */
+  ifAbsent?: boolean;
 }
 
 /**
@@ -76,10 +78,19 @@ async function passwordOf(ctx: UserCliContext, opts: UserCreateOptions): Promise
  * database is migrated first), audited as `cli`. `--owner` makes the instance owner, the first
  * account of an installation. `--api-token-env ADMIN_TOKEN` also stores that variable's value,
  * hashed, as the user's admin API token for every project (how a former `ADMIN_TOKEN` keeps working
- * for scripts). Prints the new user's id and login — never the password or the token.
+ * for scripts). Prints the new user's id and login — never the password or the token. With
+ * `--if-absent`, an existing login is left as it is (nothing is read or written but the lookup) and
+ * its id returned, so a deployment can run the command on every start.
  * @throws CliError for invalid options, a login that exists, or an unreadable password.
  */
 export async function userCreateCommand(ctx: UserCliContext, opts: UserCreateOptions): Promise<string> {
+  if (opts.ifAbsent === true) {
+    const existing = await findUserByLogin(ctx.db, opts.login);
+    if (existing !== undefined) {
+      ctx.out(`user exists: ${opts.login} (id ${existing.id}); nothing changed`);
+      return existing.id;
+    }
+  }
   const memberships = (opts.member ?? []).map((pair) => {
     const m = /^([a-z0-9][a-z0-9_-]*):(admin|viewer)$/.exec(pair);
     if (!m?.[1] || !m[2]) throw new CliError(`invalid --member "${pair}": project:admin or project:viewer`);

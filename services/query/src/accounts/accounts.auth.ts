@@ -1,5 +1,6 @@
 import type { Database } from "@pulse/infra";
 import type { Kysely } from "kysely";
+import { LRUCache } from "lru-cache";
 import type { Authenticator, Principal, Role, SessionAuthenticator } from "../http/auth.plugin.js";
 import {
   type ApiTokenRow,
@@ -71,23 +72,74 @@ function tokenUsable(token: ApiTokenRow): boolean {
   return token.revoked_at === null;
 }
 
+/** How long a resolved API token is reused without reading `auth.api_tokens` again, milliseconds. */
+export const TOKEN_CACHE_TTL_MS = 5000;
+/** Most API tokens kept resolved at once (least recently used ones leave first). */
+export const TOKEN_CACHE_MAX = 1000;
+
+/**
+ * An {@link Authenticator} with a cache of resolved tokens; `invalidate()` forgets them all (call it
+ * after any change of tokens, users or memberships in this process).
+ */
+export type CachedAuthenticator = Authenticator & { invalidate(): void };
+
 /**
  * The API-token {@link Authenticator} over `auth.api_tokens`: looks the SHA-256 of the presented
- * value up, refuses revoked tokens and inactive users, records `last_used_at` (`clock`), and
- * returns the user's principal narrowed to the token's projects and role.
+ * value up, refuses revoked tokens and inactive users, records `last_used_at` (`clock`, at most
+ * once a minute per token), and returns the user's principal narrowed to the token's projects and
+ * role.
+ *
+ * Resolved principals are kept in a bounded LRU cache (`lru-cache`; `max` entries, each for `ttlMs`,
+ * keyed by the token's SHA-256; unknown or refused tokens are never cached), so a busy bearer
+ * client costs no token and membership look-ups per request. This process calls `invalidate()`
+ * after every change of tokens, users or memberships (revocation takes effect at once here); other
+ * processes (the CLI, other query replicas) converge within `ttlMs`.
  */
-export function apiTokenAuthenticator(db: Kysely<Database>, clock: () => Date): Authenticator {
-  return async (value) => {
-    const found = await findApiToken(db, sha256Hex(value));
-    if (found === undefined || !tokenUsable(found.token) || !found.user.active) return null;
+export function apiTokenAuthenticator(
+  db: Kysely<Database>,
+  clock: () => Date,
+  opts: { readonly ttlMs?: number; readonly max?: number } = {},
+): CachedAuthenticator {
+  const cache = new LRUCache<string, { principal: Principal; touchedAt: number }>({
+    max: opts.max ?? TOKEN_CACHE_MAX,
+    ttl: opts.ttlMs ?? TOKEN_CACHE_TTL_MS,
+  });
+  // Bumped by invalidate(): a look-up that began before a change does not cache what it read.
+  let invalidations = 0;
+  const authenticate = async (value: string): Promise<Principal | null> => {
+    const hash = sha256Hex(value);
     const now = clock();
+    const hit = cache.get(hash);
+    if (hit !== undefined) {
+      if (now.getTime() - hit.touchedAt >= TOUCH_EVERY_MS && hit.principal.tokenId !== undefined) {
+        hit.touchedAt = now.getTime();
+        await touchApiToken(db, hit.principal.tokenId, now);
+      }
+      return hit.principal;
+    }
+    const generation = invalidations;
+    const found = await findApiToken(db, hash);
+    if (found === undefined || !tokenUsable(found.token) || !found.user.active) return null;
     const last = found.token.last_used_at;
+    let touchedAt = last?.getTime() ?? Number.NEGATIVE_INFINITY;
     if (last === null || now.getTime() - last.getTime() >= TOUCH_EVERY_MS) {
       await touchApiToken(db, found.token.id, now);
+      touchedAt = now.getTime();
     }
-    const principal = await principalOfUser(db, found.user, found.token);
-    return { ...principal, tokenId: found.token.id };
+    const principal: Principal = {
+      ...(await principalOfUser(db, found.user, found.token)),
+      tokenId: found.token.id,
+    };
+    // A change made while this look-up ran must not be overwritten by what it read before.
+    if (generation === invalidations) cache.set(hash, { principal, touchedAt });
+    return principal;
   };
+  return Object.assign(authenticate, {
+    invalidate() {
+      invalidations++;
+      cache.clear();
+    },
+  });
 }
 
 /**

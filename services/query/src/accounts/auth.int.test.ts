@@ -325,6 +325,31 @@ describe("API tokens", () => {
     const item = (list.json() as unknown as Record<string, unknown>[]).find((t) => t["id"] === id);
     assert.equal(typeof item?.["revoked_at"], "string");
   });
+
+  test("given a viewer's token already in use (resolved once, so cached), when its user leaves the project, then the next request no longer sees the project; back in, it does again", async () => {
+    const vera = await signIn(VIEWER);
+    const veraId = String((vera.me["user"] as Record<string, unknown>)["id"]);
+    const made = await call("POST", "/api/tokens", {
+      ...vera,
+      body: { name: "ro", role: "viewer", projects: ["shop"] },
+    });
+    assert.equal(made.status, 201);
+    const token = String(made.json()["token"]);
+    const seen = async () =>
+      ((await call("GET", "/api/projects", { token })).json()["items"] as { project_id: string }[]).map(
+        (p) => p.project_id,
+      );
+    assert.deepEqual(await seen(), ["shop"]);
+    const adam = await signIn(ADMIN);
+    assert.equal((await call("DELETE", `/api/projects/shop/members/${veraId}`, { ...adam })).status, 204);
+    assert.deepEqual(await seen(), [], "the membership change holds from the next request");
+    const back = await call("PUT", `/api/projects/shop/members/${veraId}`, {
+      ...adam,
+      body: { role: "viewer" },
+    });
+    assert.equal(back.status, 200);
+    assert.deepEqual(await seen(), ["shop"]);
+  });
 });
 
 describe("SSE", () => {

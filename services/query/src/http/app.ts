@@ -17,7 +17,11 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { apiTokenAuthenticator, sessionAuthenticator } from "../accounts/accounts.auth.js";
+import {
+  apiTokenAuthenticator,
+  type CachedAuthenticator,
+  sessionAuthenticator,
+} from "../accounts/accounts.auth.js";
 import { auditRoutes } from "../accounts/audit.routes.js";
 import { authRoutes, loginRoutes } from "../accounts/auth.routes.js";
 import { createLoginThrottle } from "../accounts/login.throttle.js";
@@ -34,7 +38,7 @@ import { createOrderUpdatesFeeds } from "../live/order-updates.feed.js";
 import { sseRoutes } from "../live/sse.routes.js";
 import { createQueryMetrics, metricsPlugin } from "../metrics.js";
 import { ordersRoutes } from "../orders/orders.routes.js";
-import { projectsRoutes } from "../projects/projects.routes.js";
+import { projectRoutes, projectsRoutes } from "../projects/projects.routes.js";
 import { replaysRoutes } from "../projects/replays.routes.js";
 import { reportsRoutes } from "../reports/reports.routes.js";
 import { dictsRoutes } from "../settings/dicts.routes.js";
@@ -55,6 +59,9 @@ export type QueryApp = FastifyInstance<
   FastifyBaseLogger,
   ZodTypeProvider
 >;
+
+/** Routes whose writes change who may do what (users, memberships, API tokens, passwords). */
+const ACCOUNT_ROUTES = /^\/api\/(users|tokens|auth|projects\/:id\/members)(\/|$)/;
 
 /**
  * Builds the query service's Fastify app (not listening; `server.ts` listens, tests use `inject`
@@ -162,8 +169,22 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
   await app.register(loginRoutes, { prefix: "/api", deps, throttle });
   await app.register(
     async (api) => {
+      const tokens = deps.authenticate === undefined ? apiTokenAuthenticator(deps.db, deps.clock) : null;
+      // Resolved API tokens are cached briefly; a successful change of users, memberships or tokens
+      // forgets them before its answer leaves, so a revocation holds from the next request on.
+      api.addHook("onSend", async (request, reply, payload) => {
+        if (
+          tokens !== null &&
+          request.method !== "GET" &&
+          request.method !== "HEAD" &&
+          reply.statusCode < 400 &&
+          ACCOUNT_ROUTES.test(request.routeOptions.url ?? "")
+        )
+          tokens.invalidate();
+        return payload;
+      });
       await api.register(authPlugin, {
-        authenticate: deps.authenticate ?? apiTokenAuthenticator(deps.db, deps.clock),
+        authenticate: deps.authenticate ?? (tokens as CachedAuthenticator),
         authenticateSession: sessionAuthenticator(deps.db, deps.clock, {
           idleMs: deps.config.SESSION_IDLE_MINUTES * 60_000,
           absoluteMs: deps.config.SESSION_ABSOLUTE_HOURS * 3_600_000,
@@ -175,6 +196,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(tokensRoutes, { deps });
       await api.register(auditRoutes, { deps });
       await api.register(projectsRoutes, { deps });
+      await api.register(projectRoutes, { deps });
       await api.register(ordersRoutes, { deps });
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });

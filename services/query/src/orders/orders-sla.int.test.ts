@@ -442,6 +442,33 @@ describe("GET /api/orders — SLA per order and status group on the total workin
     );
   });
 
+  test("given the re-entry order's timeline, when read, then each interval is cut into working and non-working segments by its group's calendar (the 13–14 local lunch; Delivery 24/7), the working ones adding up to working_seconds", async () => {
+    const body = await timeline(2007);
+    const cut = (i: TimelineResponse["intervals"][number] | undefined) =>
+      i?.segments.map((s) => [s.start.slice(11, 16), s.end.slice(11, 16), s.working]);
+    assert.deepEqual(
+      body.intervals.map((i) => cut(i)),
+      [
+        [["06:00", "08:00", true]],
+        [["08:00", "09:00", true]],
+        [["09:00", "09:30", true]],
+        [
+          ["09:30", "10:00", true],
+          ["10:00", "11:00", false],
+          ["11:00", "12:00", true],
+        ],
+      ],
+    );
+    for (const i of body.intervals) {
+      const working = i.segments
+        .filter((s) => s.working)
+        .reduce((a, s) => a + Date.parse(s.end) - Date.parse(s.start), 0);
+      assert.equal(working / 1000, i.working_seconds);
+    }
+    const early = await timeline(2007, "2026-10-12T08:30:00Z");
+    assert.deepEqual(cut(early.intervals[1]), [["08:00", "08:30", true]], "an open interval is cut at asOf");
+  });
+
   test("given the re-entry order's timeline, when read, then each interval shows the group total's state when it ended (or at asOf) and agrees with the list", async () => {
     const body = await timeline(2007);
     assert.deepEqual(

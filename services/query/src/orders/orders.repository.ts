@@ -1,4 +1,4 @@
-import { workingSeconds } from "@pulse/domain";
+import { timelineSegments, workingSeconds } from "@pulse/domain";
 import type { Database } from "@pulse/infra";
 import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from "kysely";
 import { isoOrNull } from "../http/api.schemas.js";
@@ -16,6 +16,7 @@ import type {
   SlaStateValue,
   TimelineEvent,
   TimelineInterval,
+  TimelineSegment,
 } from "./orders.schemas.js";
 import { groupSlaStateAt } from "./sla-state.sql.js";
 
@@ -135,6 +136,27 @@ function workingSecondsAsOf(
   const end = closed && i.ended_at !== null ? i.ended_at : asOf;
   if (end <= i.started_at) return 0;
   return workingSeconds({ start: i.started_at.getTime(), end: end.getTime() }, calendars(i.status_group_id));
+}
+
+/**
+ * The working and non-working parts of an interval up to `min(ended_at, asOf)` under its group's
+ * calendar ({@link timelineSegments}), instants as ISO strings.
+ */
+function intervalSegments(
+  i: { started_at: Date; ended_at: Date | null; status_group_id: number | null },
+  asOf: Date,
+  calendars: GroupCalendars,
+): TimelineSegment[] {
+  const end = i.ended_at !== null && i.ended_at <= asOf ? i.ended_at : asOf;
+  if (end <= i.started_at) return [];
+  return timelineSegments(
+    { start: i.started_at.getTime(), end: end.getTime() },
+    calendars(i.status_group_id),
+  ).map((s) => ({
+    start: new Date(s.start).toISOString(),
+    end: new Date(s.end).toISOString(),
+    working: s.working,
+  }));
 }
 
 /** `rm.orders_current as oc` restricted by `f` (the SLA-state filter judged at `asOf`). */
@@ -673,6 +695,7 @@ export async function orderTimeline(
           working_seconds: workingSecondsAsOf(i, asOf, calendars),
           sla_near_at: isoOrNull(i.sla_near_at),
           sla_over_at: isoOrNull(i.sla_over_at),
+          segments: intervalSegments(i, asOf, calendars),
         })),
       };
     });

@@ -284,6 +284,21 @@ export const TimelineEvent = z.object({
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
 /** One interval `[started_at, ended_at)` of the order in one status, measured to `as_of`. */
+export const TimelineSegment = z
+  .object({
+    start: Instant,
+    end: Instant,
+    working: z.boolean().describe("true for working time of the group's calendar"),
+  })
+  .describe("a part of an interval, [start, end)");
+/** See {@link TimelineSegment}. */
+export type TimelineSegment = z.infer<typeof TimelineSegment>;
+
+/**
+ * One status interval of an order's timeline, with `segments`: the interval (to `as_of` while open)
+ * cut by its group's working calendar into working and non-working parts (`@pulse/domain`
+ * `timelineSegments`); the working parts add up to `working_seconds`.
+ */
 export const TimelineInterval = z.object({
   seq: z.number().int(),
   status_id: CrmId,
@@ -303,6 +318,12 @@ export const TimelineInterval = z.object({
   ),
   sla_near_at: Instant.nullable().describe("as GroupTime.sla_near_at, for the interval's group"),
   sla_over_at: Instant.nullable().describe("as GroupTime.sla_over_at, for the interval's group"),
+  segments: z
+    .array(TimelineSegment)
+    .describe(
+      "the interval up to min(ended_at, as_of) cut by the group's working calendar: ascending, touching, " +
+        "alternating working and non-working",
+    ),
 });
 /** See {@link TimelineInterval}. */
 export type TimelineInterval = z.infer<typeof TimelineInterval>;

@@ -339,54 +339,79 @@ function Percent({ value }: { value: number | null }) {
   return <>{value === null ? "—" : `${value.toFixed(1)} %`}</>;
 }
 
-/** Per status group: the denominators, the time statistics and the SLA of the orders that visited. */
+/**
+ * Per status group: the denominators, the time statistics and the SLA of the orders that visited.
+ * SLA columns appear only when some group had an SLA to judge; a group without one says so once
+ * instead of "0 (—)" in each column.
+ */
 function GroupTable({ block, lang, unknownLabel }: { block: Block; lang: string; unknownLabel: string }) {
   const { t } = useTranslation("analytics");
   const d = (s: number) => formatDuration(s, lang);
+  const anySla = block.groups.some((g) => g.sla.judged > 0);
   return (
-    <table data-testid="group-table">
-      <caption>{t("groupTable")}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("group")}</th>
-          <th scope="col">{t("ordersVisited")}</th>
-          <th scope="col">{t("intervals")}</th>
-          <th scope="col">{t("total")}</th>
-          <th scope="col">{t("short.mean")}</th>
-          <th scope="col">{t("short.median")}</th>
-          <th scope="col">{t("short.p90")}</th>
-          <th scope="col">{t("slaJudged")}</th>
-          <th scope="col">{t("sla.ok")}</th>
-          <th scope="col">{t("sla.near")}</th>
-          <th scope="col">{t("sla.over")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {block.groups.map((g) => (
-          <tr key={groupKey(g)} data-group-id={groupKey(g)}>
-            <th scope="row">{g.group_name ?? (g.group_id === null ? unknownLabel : `#${g.group_id}`)}</th>
-            <td data-col="orders">{g.orders_visited}</td>
-            <td data-col="intervals">{g.intervals}</td>
-            <td data-col="total">{d(g.total_seconds)}</td>
-            <td data-col="mean">{d(g.mean_seconds)}</td>
-            <td data-col="median">{d(g.median_seconds)}</td>
-            <td data-col="p90">{d(g.p90_seconds)}</td>
-            <td data-col="judged">{g.sla.judged}</td>
-            <td className="sla-ok">
-              <span className="dot" aria-hidden="true" /> {g.sla.ok} (<Percent value={g.sla.ok_percent} />)
-            </td>
-            <td className="sla-near">
-              <span className="dot" aria-hidden="true" /> {g.sla.near} (<Percent value={g.sla.near_percent} />
-              )
-            </td>
-            <td className="sla-over">
-              <span className="dot" aria-hidden="true" /> {g.sla.over} (<Percent value={g.sla.over_percent} />
-              )
-            </td>
+    <>
+      <table data-testid="group-table">
+        <caption>{t("groupTable")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("group")}</th>
+            <th scope="col">{t("ordersVisited")}</th>
+            <th scope="col">{t("intervals")}</th>
+            <th scope="col">{t("total")}</th>
+            <th scope="col">{t("short.mean")}</th>
+            <th scope="col">{t("short.median")}</th>
+            <th scope="col">{t("short.p90")}</th>
+            {anySla ? (
+              <>
+                <th scope="col">{t("slaJudged")}</th>
+                <th scope="col">{t("sla.ok")}</th>
+                <th scope="col">{t("sla.near")}</th>
+                <th scope="col">{t("sla.over")}</th>
+              </>
+            ) : null}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {block.groups.map((g) => (
+            <tr key={groupKey(g)} data-group-id={groupKey(g)}>
+              <th scope="row">{g.group_name ?? (g.group_id === null ? unknownLabel : `#${g.group_id}`)}</th>
+              <td data-col="orders">{g.orders_visited}</td>
+              <td data-col="intervals">{g.intervals}</td>
+              <td data-col="total">{d(g.total_seconds)}</td>
+              <td data-col="mean">{d(g.mean_seconds)}</td>
+              <td data-col="median">{d(g.median_seconds)}</td>
+              <td data-col="p90">{d(g.p90_seconds)}</td>
+              {!anySla ? null : g.sla.judged === 0 ? (
+                <td colSpan={4} className="muted" data-col="no-sla">
+                  {t("noSlaSet")}
+                </td>
+              ) : (
+                <>
+                  <td data-col="judged">{g.sla.judged}</td>
+                  <td className="sla-ok">
+                    <span className="dot" aria-hidden="true" /> {g.sla.ok} (
+                    <Percent value={g.sla.ok_percent} />)
+                  </td>
+                  <td className="sla-near">
+                    <span className="dot" aria-hidden="true" /> {g.sla.near} (
+                    <Percent value={g.sla.near_percent} />)
+                  </td>
+                  <td className="sla-over">
+                    <span className="dot" aria-hidden="true" /> {g.sla.over} (
+                    <Percent value={g.sla.over_percent} />)
+                  </td>
+                </>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {anySla ? null : (
+        <p className="muted small" data-testid="no-sla">
+          {t("noSlaAtAll")}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -427,11 +452,10 @@ function StatusTable({ block, lang }: { block: Block; lang: string }) {
   );
 }
 
-/** Full cycles per rule over the period. */
+/** Full cycles per rule over the period (the page shows it only when there is at least one). */
 function CycleTable({ block, lang }: { block: Block; lang: string }) {
   const { t } = useTranslation("analytics");
   const d = (s: number) => formatDuration(s, lang);
-  if (block.cycles.length === 0) return <p className="muted">{t("noCycles")}</p>;
   return (
     <table data-testid="cycle-table">
       <caption>{t("cycleTable")}</caption>
@@ -628,14 +652,22 @@ function AnalyticsPage() {
           <h2>{t("byStatus")}</h2>
           <StatusTable block={data.data.period} lang={lang} />
           <h2>{t("fullCycle")}</h2>
-          <SeriesChart
-            id="cycle-series"
-            title={t("cycleSeriesTitle", { metric: t(`metrics.${q.metric}`) })}
-            series={cycleSeries(data.data.buckets, q.metric)}
-            lang={lang}
-            emptyText={t("noCycles")}
-          />
-          <CycleTable block={data.data.period} lang={lang} />
+          {data.data.period.cycles.length === 0 ? (
+            <p className="muted" data-testid="no-cycles">
+              {t("noCycles")}
+            </p>
+          ) : (
+            <>
+              <SeriesChart
+                id="cycle-series"
+                title={t("cycleSeriesTitle", { metric: t(`metrics.${q.metric}`) })}
+                series={cycleSeries(data.data.buckets, q.metric)}
+                lang={lang}
+                emptyText={t("noCycles")}
+              />
+              <CycleTable block={data.data.period} lang={lang} />
+            </>
+          )}
           <h2>{t("totalsTitle")}</h2>
           <BucketTotals data={data.data} lang={lang} />
           {q.urgency === "all" ? (

@@ -188,11 +188,12 @@ function Kpi({ data }: { data: OrderListResponse }) {
           <p className="muted">—</p>
         ) : (
           <>
-            <div style={{ height: 120 }} aria-hidden="true">
+            {/* One 22 px row per group, so every group's name fits beside its bar. */}
+            <div style={{ height: Math.max(80, chart.length * 22 + 8) }} aria-hidden="true">
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={chart} layout="vertical" margin={{ left: 8, right: 8, top: 4, bottom: 4 }}>
                   <XAxis type="number" hide />
-                  <YAxis type="category" dataKey="name" width={110} tick={{ fontSize: 12 }} />
+                  <YAxis type="category" dataKey="name" width={110} interval={0} tick={{ fontSize: 12 }} />
                   <Tooltip
                     formatter={(_v, _n, item) => formatDuration(item.payload.seconds, i18n.language)}
                   />

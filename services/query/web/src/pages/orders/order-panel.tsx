@@ -17,8 +17,9 @@ type Interval = TimelineResponse["intervals"][number];
 
 /**
  * One interval of the timeline: its status, its span in the project's time zone, and a bar whose
- * length is its wall-clock time, split into the working part (solid) and the non-working part
- * (hatched: outside the group's working calendar), coloured by the SLA state it ended with.
+ * length is its wall-clock time, drawn as the API's segments in order: working parts solid,
+ * non-working parts (nights, days off, holidays of the group's calendar) hatched, each labelled with
+ * its span and duration; coloured by the SLA state it ended with.
  */
 function IntervalRow({
   interval,
@@ -52,20 +53,28 @@ function IntervalRow({
           {interval.open_at_as_of ? t("now") : formatInstant(interval.ended_at, timeZone, lang)}
         </span>
       </div>
-      <div className="segments" style={{ width: `${width}%` }}>
-        <span
-          className="segment working"
-          data-kind="working"
-          style={{ flexGrow: working }}
-          title={`${t("working")}: ${formatDuration(working, lang)}`}
-        />
-        <span
-          className="segment off"
-          data-kind="non-working"
-          style={{ flexGrow: wall - working }}
-          title={`${t("nonWorking")}: ${formatDuration(wall - working, lang)}`}
-        />
-      </div>
+      <ol
+        className="segments"
+        aria-label={t("segmentsLabel")}
+        data-testid="segments"
+        style={{ width: `${width}%` }}
+      >
+        {interval.segments.map((seg) => {
+          const seconds = Math.max((Date.parse(seg.end) - Date.parse(seg.start)) / 1000, 0);
+          const label = `${seg.working ? t("working") : t("nonWorking")}: ${formatInstant(seg.start, timeZone, lang)} – ${formatInstant(seg.end, timeZone, lang)} (${formatDuration(seconds, lang)})`;
+          return (
+            <li
+              key={seg.start}
+              className={`segment ${seg.working ? "working" : "off"}`}
+              data-kind={seg.working ? "working" : "non-working"}
+              style={{ flexGrow: seconds }}
+              title={label}
+            >
+              <span className="sr-only">{label}</span>
+            </li>
+          );
+        })}
+      </ol>
       <div className="small muted">
         {t("working")}: {formatDuration(working, lang)} · {t("nonWorking")}:{" "}
         {formatDuration(wall - working, lang)}

@@ -21,10 +21,16 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDb, ensureDatabase, migrate } from "../db/db.js";
-import { connectNats, ensureStreams, type Nats } from "../nats/connection.js";
+import {
+  connectNats,
+  createDb,
+  ensureDatabase,
+  ensureStreams,
+  migrate,
+  type Nats,
+  SERVICE_NODE_FLAGS,
+} from "@pulse/infra";
 import { feedFixtures } from "./feed.js";
-import { SERVICE_NODE_FLAGS } from "./node-flags.js";
 import { printReport, printShiftReport } from "./report.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
