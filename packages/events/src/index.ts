@@ -32,8 +32,20 @@ export {
   utcMs,
   YEAR_ONE_MS,
 } from "./instant.js";
+export {
+  ApiHealth,
+  apiHealthKey,
+  healthBucketName,
+  IntegrationApi,
+  IntegrationError,
+  NotificationStats,
+  NotificationTestReply,
+  NotificationTestRequest,
+  notificationStatsKey,
+  notificationTestSubject,
+} from "./integrations.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";
-export { OrderUpdatedNotice } from "./notices.js";
+export { OrderUpdatedNotice, SaleNotice } from "./notices.js";
 export {
   DealCreated,
   DealDeleted,
@@ -74,6 +86,8 @@ export {
   receiptSubject,
   receiptsWildcard,
   type SubjectRoot,
+  saleUpdatesSubject,
+  saleUpdatesWildcard,
   subjectToken,
   updatesWildcard,
 } from "./subjects.js";

@@ -4,7 +4,7 @@
  * was ever captured, §4) and publishes every message as `chat.message_received`.
  */
 import type { ChatMessageReceived } from "@pulse/events";
-import { type CrmHttpClient, createCrmHttpClient } from "../crm/crm-http.client.js";
+import { type CrmHttpClient, type CrmHttpOptions, createCrmHttpClient } from "../crm/crm-http.client.js";
 import {
   RadistContactsPage,
   radistChatsToRead,
@@ -57,6 +57,8 @@ export interface RadistPollerDeps extends PollerDeps {
     >;
   http?: CrmHttpClient;
   fetch?: typeof fetch;
+  /** Told the outcome of every API attempt of the default client (integration health). */
+  onAttempt?: CrmHttpOptions["onAttempt"];
   newId: () => string;
 }
 
@@ -104,6 +106,7 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
       minRetryDelayMs: config.CRM_RETRY_MIN_DELAY_MS,
       log: deps.logger,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
     });
 
   async function poll(run: PollRun): Promise<RadistPollResult> {
