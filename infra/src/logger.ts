@@ -1,4 +1,4 @@
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 
 /**
  * Paths pino blanks in every log line: tokens, secrets, API keys and auth headers, wherever a
@@ -38,9 +38,17 @@ export const REDACT_PATHS = [
   "apiKey",
 ];
 
-/** Creates the process logger: JSON lines on stdout, secrets redacted, `service` on every line. */
-export function createLogger(service: string, level = process.env["LOG_LEVEL"] ?? "info"): Logger {
-  return pino({ name: service, level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } });
+/**
+ * Creates the process logger: JSON lines on stdout (or on `destination`, which tests use to read
+ * what was logged), secrets redacted, `service` on every line.
+ */
+export function createLogger(
+  service: string,
+  level = process.env["LOG_LEVEL"] ?? "info",
+  destination?: DestinationStream,
+): Logger {
+  const options = { name: service, level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 /** Strips the query string from a URL for logging (secrets travel in webhook query strings). */

@@ -56,6 +56,21 @@ export {
 export { CrmId, CrmKind, EventSource, IsoInstant, ProjectId, toIsoInstant } from "./primitives.js";
 export { ProjectRegistered, TimeZoneName } from "./project.events.js";
 export {
+  isKnownTimeZone,
+  PROJECT_COMMAND_TIMEOUT_MS,
+  PROJECT_COMMANDS_QUEUE,
+  ProjectCommandDone,
+  ProjectCommandRefused,
+  ProjectCommandReply,
+  ProjectPatch,
+  ProjectShowRequest,
+  ProjectUpdateRequest,
+  ProjectView,
+  projectCommandsWildcard,
+  projectShowSubject,
+  projectUpdateSubject,
+} from "./project-commands.js";
+export {
   DELIVERY_OUTCOMES,
   DeliveryOutcome,
   MAX_RECEIPTS_PER_MESSAGE,

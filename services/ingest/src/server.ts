@@ -23,6 +23,7 @@ import { type AmocrmEventsPoller, createAmocrmEventsPoller } from "./pollers/amo
 import { createKeycrmOrdersPoller, type KeycrmOrdersPoller } from "./pollers/keycrm-orders.poller.js";
 import { openPollerCheckpoints } from "./pollers/poller-checkpoints.store.js";
 import { createRadistPoller, type RadistPoller } from "./pollers/radist.poller.js";
+import { startProjectCommands } from "./projects/project-commands.js";
 import { openProjectRegistry, type ProjectRegistry } from "./projects/project-registry.js";
 import { secretsKeyringFromEnv } from "./projects/secrets.js";
 import { eventIdFactory } from "./publishing/event-id.js";
@@ -72,7 +73,8 @@ export const INGEST_NATS_OPTIONS = { noAsyncTraces: true } as const satisfies Pa
  * streams, opens the project registry (KV watch), builds the app, creates one CRM HTTP client for
  * every CRM caller (one rate limiter per project), starts the dictionary worker, the items and
  * contacts workers (when enabled), the amoCRM catch-up and Radist pollers (when their interval is
- * not 0) — all of them only when `INGEST_BACKGROUND_WORKERS` is on — and listens on
+ * not 0) — all of them only when `INGEST_BACKGROUND_WORKERS` is on —, answers project commands
+ * (`{root}.cmd.*.project.*`, `projects/project-commands.ts`) and listens on
  * `INGEST_HOST`:`INGEST_PORT`/`PORT` (port 0 = any free port).
  * @throws on invalid configuration, when NATS is unreachable, or when the port is taken.
  */
@@ -131,6 +133,17 @@ export async function startIngest(
     const contactsWorker = config.CONTACTS_WORKER_ENABLED
       ? createDealContactsWorker({ ...fetchDeps, refetchAfterMinutes: config.CONTACTS_REFETCH_AFTER_MINUTES })
       : null;
+    // Project edits from the query API (PATCH /api/projects/{id}) arrive as core-NATS requests.
+    const projectCommands = await startProjectCommands({
+      nats,
+      eventsStream: config.EVENTS_STREAM,
+      scheme: { root: config.SUBJECT_ROOT },
+      keyring,
+      logger,
+      clock: () => new Date(),
+      newId,
+    });
+    cleanup.push(() => projectCommands.close());
     const checkpoints = await openPollerCheckpoints(nats.js, config.EVENTS_STREAM);
     const pollerDeps = { nats, config, logger, registry, checkpoints, newId };
     const amocrmCatchup = createAmocrmEventsPoller({ ...pollerDeps, http });
@@ -208,6 +221,7 @@ export async function startIngest(
           saleNotifications?.close(),
         ]);
         testResponder?.unsubscribe();
+        await projectCommands.close();
         await health.close();
         await registry.close();
         await nats.nc.drain();

@@ -109,7 +109,15 @@ export async function readProjects(
   return { projects, invalid };
 }
 
-function decodeRecord(entry: KvEntry, keyring: SecretsKeyring, log?: Logger): ProjectRecord | undefined {
+/**
+ * Opens one KV entry of the bucket into its record (`undefined` when it does not open, fails the
+ * schema, or its id differs from its key; a failed decryption is logged when `log` is given).
+ */
+export function decodeRecord(
+  entry: KvEntry,
+  keyring: SecretsKeyring,
+  log?: Logger,
+): ProjectRecord | undefined {
   try {
     const { record } = openStoredProjectRecord(keyring, entry.json());
     return record.project_id === entry.key ? record : undefined;
@@ -248,8 +256,16 @@ export interface RegisterProjectInput {
 /**
  * Builds the `project.registered` event of a record: public fields and fingerprints only.
  * Dedup key `project:{project}:{sha256 of the data}` — re-registering unchanged settings is one fact.
+ * With `revision` (the record's KV revision, for edits through the API) the key is
+ * `project:{project}:{sha256}:r{revision}`, so a field set back to an earlier value is a new fact
+ * while a retried publish of one stored revision is still one.
  */
-export function projectRegisteredEvent(record: ProjectRecord, now: Date, id: string): ProjectRegistered {
+export function projectRegisteredEvent(
+  record: ProjectRecord,
+  now: Date,
+  id: string,
+  revision?: number,
+): ProjectRegistered {
   const data = {
     project_id: record.project_id,
     name: record.name,
@@ -267,7 +283,7 @@ export function projectRegisteredEvent(record: ProjectRecord, now: Date, id: str
     project_id: record.project_id,
     occurred_at: now.toISOString(),
     recorded_at: now.toISOString(),
-    dedup_key: `project:${record.project_id}:${sha256Hex(JSON.stringify(data))}`,
+    dedup_key: `project:${record.project_id}:${sha256Hex(JSON.stringify(data))}${revision === undefined ? "" : `:r${revision}`}`,
     source: "cli",
     raw: null,
     data,

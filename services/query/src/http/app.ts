@@ -35,7 +35,7 @@ import { createOrderUpdatesFeeds } from "../live/order-updates.feed.js";
 import { sseRoutes } from "../live/sse.routes.js";
 import { createQueryMetrics, metricsPlugin } from "../metrics.js";
 import { ordersRoutes } from "../orders/orders.routes.js";
-import { projectsRoutes } from "../projects/projects.routes.js";
+import { projectRoutes, projectsRoutes } from "../projects/projects.routes.js";
 import { replaysRoutes } from "../projects/replays.routes.js";
 import { reportsRoutes } from "../reports/reports.routes.js";
 import { dictsRoutes } from "../settings/dicts.routes.js";
@@ -176,6 +176,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(tokensRoutes, { deps });
       await api.register(auditRoutes, { deps });
       await api.register(projectsRoutes, { deps });
+      await api.register(projectRoutes, { deps });
       await api.register(ordersRoutes, { deps });
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });

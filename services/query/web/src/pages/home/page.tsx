@@ -3,10 +3,12 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, unwrap } from "../../api/client.ts";
 import type { Project } from "../../api/types.ts";
+import { useAuth } from "../../auth/auth-context.tsx";
 import { formatAgo, formatInstant } from "../../format/time.ts";
 import { useProjects } from "../../shell/projects.ts";
 import { ErrorNotice, Loading } from "../../shell/status.tsx";
 import type { PageModule } from "../page.types.ts";
+import { ProjectFieldsForm } from "./project-fields.tsx";
 
 /** Freshness of each webhook source of a project: when the last request and the last new event came. */
 function Freshness({ project }: { project: Project }) {
@@ -49,6 +51,7 @@ function Freshness({ project }: { project: Project }) {
 
 function ProjectCard({ project }: { project: Project }) {
   const { t } = useTranslation("home");
+  const { allows } = useAuth();
   return (
     <section
       className="card"
@@ -72,6 +75,12 @@ function ProjectCard({ project }: { project: Project }) {
       </dl>
       <h3 className="muted">{t("freshness")}</h3>
       <Freshness project={project} />
+      {allows("admin", project.project_id) ? (
+        <details className="edit-project">
+          <summary>{t("edit.open")}</summary>
+          <ProjectFieldsForm projectId={project.project_id} />
+        </details>
+      ) : null}
     </section>
   );
 }
@@ -96,7 +105,10 @@ function HomePage() {
   );
 }
 
-/** `/`: the projects the user may see, with kind, time zone and freshness of each webhook source. */
+/**
+ * `/`: the projects the user may see, with kind, time zone and freshness of each webhook source;
+ * a project's admins (and the owner) edit its fields there.
+ */
 export const page: PageModule = {
   id: "home",
   scope: "global",
