@@ -69,6 +69,7 @@ export {
   projectCommandsWildcard,
   projectShowSubject,
   projectUpdateSubject,
+  TelegramPatch,
 } from "./project-commands.js";
 export {
   DELIVERY_OUTCOMES,
