@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { type SaleNotice, saleUpdatesSubject } from "@pulse/events";
+import { type SaleRecordedNotice, saleUpdatesSubject } from "@pulse/events";
 import { waitFor } from "@pulse/infra/testing";
 import { type FakeTelegram, startFakeTelegram } from "@pulse/ingest/testing";
 import { seedMemberships, seedUser } from "@pulse/query/testing";
@@ -106,8 +106,8 @@ test("given an admin on the Integrations page, when it saves the Telegram settin
   assert.equal(test1?.chatId, CHAT);
   assert.equal(test1?.text, "[test] New sale 5 000 KZT — Test team — test");
 
-  const notice: SaleNotice = {
-    type: "sale_won",
+  const notice: SaleRecordedNotice = {
+    type: "sale_recorded",
     project_id: PROJECT,
     lead_id: 501,
     event_seq: 1,
@@ -116,10 +116,11 @@ test("given an admin on the Integrations page, when it saves the Telegram settin
     currency: "KZT",
     product: "Flagship course",
     pipeline_id: null,
-    manager: null,
-    client_name: "Client",
-    client_phone: null,
+    manager_id: null,
+    manager_name: null,
+    contact_name: "Client",
     team: "Arystan",
+    confidence: "high",
     utm_source: "arystan",
     utm_campaign: "rm_almaty",
     utm_content: null,

@@ -62,7 +62,7 @@ export function isKnownTimeZone(zone: string): boolean {
  * Changes to a project's Telegram sale notifications (every member optional; absent = unchanged):
  * `bot_token` — **write-only** (never answered, never logged; `<bot id>:<secret>`), `chat_id` (a
  * numeric chat id or `@channel`), `template` (`null` = the default; placeholders `{team}`,
- * `{client}`, `{phone}`, `{amount}`, `{product}`, `{campaign}`, `{source}`, `{manager}`,
+ * `{client}`, `{amount}`, `{product}`, `{campaign}`, `{source}`, `{manager}`,
  * `{lead_id}`, `{sold_at}`), `enabled`. The first patch must give `bot_token` and `chat_id`.
  */
 export const TelegramPatch = z.strictObject({

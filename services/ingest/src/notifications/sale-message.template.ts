@@ -3,20 +3,19 @@
  * outbound notification of a sale; issue 15 item 6: team, client, amount, product, campaign).
  * Pure: no I/O, no clock.
  */
-import type { SaleNotice } from "@pulse/events";
+import type { SaleRecordedNotice } from "@pulse/events";
 
 /**
  * The template used when a project sets none. Plain text (sent without `parse_mode`, so client names
  * with `*` or `<` need no escaping).
  */
 export const DEFAULT_SALE_TEMPLATE =
-  "💰 New sale: {amount}\nTeam: {team}\nClient: {client} {phone}\nProduct: {product}\nCampaign: {campaign}";
+  "💰 New sale: {amount}\nTeam: {team}\nClient: {client}\nProduct: {product}\nCampaign: {campaign}";
 
 /** The placeholders a template may use; anything else in braces is left as written. */
 export const SALE_TEMPLATE_PLACEHOLDERS = [
   "team",
   "client",
-  "phone",
   "amount",
   "product",
   "campaign",
@@ -49,19 +48,18 @@ export function formatAmount(amount: number | null, currency: string | null): st
 
 /** The value of each placeholder for a sale (missing values are `—`). */
 export function saleTemplateValues(
-  sale: SaleNotice,
+  sale: SaleRecordedNotice,
 ): Record<(typeof SALE_TEMPLATE_PLACEHOLDERS)[number], string> {
   const v = (s: string | null | undefined) =>
     s === null || s === undefined || s.trim() === "" ? MISSING : s;
   return {
     team: v(sale.team),
-    client: v(sale.client_name),
-    phone: sale.client_phone ?? "",
+    client: v(sale.contact_name),
     amount: formatAmount(sale.amount, sale.currency),
     product: v(sale.product),
     campaign: v(sale.utm_campaign),
     source: v(sale.utm_source),
-    manager: v(sale.manager),
+    manager: v(sale.manager_name),
     lead_id: String(sale.lead_id),
     sold_at: sale.sold_at,
   };
@@ -73,7 +71,7 @@ export function saleTemplateValues(
  * left with trailing spaces are trimmed, and the text is cut to {@link TELEGRAM_TEXT_LIMIT}
  * characters (with `…`). Never fails.
  */
-export function renderSaleMessage(template: string | null, sale: SaleNotice): string {
+export function renderSaleMessage(template: string | null, sale: SaleRecordedNotice): string {
   const values: Record<string, string> = saleTemplateValues(sale);
   const text = (template ?? DEFAULT_SALE_TEMPLATE)
     .replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name] ?? whole)
@@ -84,9 +82,9 @@ export function renderSaleMessage(template: string | null, sale: SaleNotice): st
 }
 
 /** A sale-shaped example for test messages (`POST /api/notifications/test`), marked as a test. */
-export function testSaleNotice(projectId: string, at: Date): SaleNotice {
+export function testSaleNotice(projectId: string, at: Date): SaleRecordedNotice {
   return {
-    type: "sale_won",
+    type: "sale_recorded",
     project_id: projectId,
     lead_id: 0,
     event_seq: 0,
@@ -95,10 +93,11 @@ export function testSaleNotice(projectId: string, at: Date): SaleNotice {
     currency: "KZT",
     product: "Test message from Pulse",
     pipeline_id: null,
-    manager: null,
-    client_name: "Test client",
-    client_phone: null,
+    manager_id: null,
+    manager_name: null,
+    contact_name: "Test client",
     team: "Test team",
+    confidence: "high",
     utm_source: null,
     utm_campaign: "test",
     utm_content: null,

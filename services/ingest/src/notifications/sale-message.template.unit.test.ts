@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { SaleNotice } from "@pulse/events";
+import type { SaleRecordedNotice } from "@pulse/events";
 import {
   DEFAULT_SALE_TEMPLATE,
   formatAmount,
@@ -8,8 +8,8 @@ import {
   TELEGRAM_TEXT_LIMIT,
 } from "./sale-message.template.js";
 
-const sale: SaleNotice = {
-  type: "sale_won",
+const sale: SaleRecordedNotice = {
+  type: "sale_recorded",
   project_id: "demoacademy",
   lead_id: 31512345,
   event_seq: 42,
@@ -18,10 +18,11 @@ const sale: SaleNotice = {
   currency: "KZT",
   product: "Flagship course",
   pipeline_id: 7001,
-  manager: "Айгерим",
-  client_name: "Асель Нурланова",
-  client_phone: "+77011234567",
+  manager_id: 5001,
+  manager_name: "Айгерим",
+  contact_name: "Асель Нурланова",
   team: "Kenesary",
+  confidence: "medium",
   utm_source: "fb_kenesary",
   utm_campaign: "tripwire_dec",
   utm_content: "video-3",
@@ -46,10 +47,10 @@ describe("renderSaleMessage", () => {
   test("given a template with team, client, amount, product and campaign, then each placeholder is the sale's value", () => {
     assert.equal(
       renderSaleMessage(
-        "{team}: {client} {phone} paid {amount} for {product} ({campaign}, {source}) — {manager} #{lead_id}",
+        "{team}: {client} paid {amount} for {product} ({campaign}, {source}) — {manager} #{lead_id}",
         sale,
       ),
-      "Kenesary: Асель Нурланова +77011234567 paid 490 000 KZT for Flagship course (tripwire_dec, fb_kenesary) — Айгерим #31512345",
+      "Kenesary: Асель Нурланова paid 490 000 KZT for Flagship course (tripwire_dec, fb_kenesary) — Айгерим #31512345",
     );
   });
   test("given no template, then the default one is used", () => {
@@ -59,20 +60,29 @@ describe("renderSaleMessage", () => {
     assert.match(text, /Team: Kenesary/);
     assert.match(text, /Campaign: tripwire_dec/);
   });
-  test("given a sale without team, campaign or phone, then a dash stands for the missing values and no trailing spaces remain", () => {
-    const text = renderSaleMessage(null, { ...sale, team: null, utm_campaign: "  ", client_phone: null });
-    assert.match(text, /Team: —/);
-    assert.match(text, /Campaign: —/);
-    assert.match(text, /Client: Асель Нурланова$/m, "no trailing space where the phone was");
+  test("given a sale without team, campaign or product, then a dash stands for the missing values and no trailing spaces remain", () => {
+    const text = renderSaleMessage("{team} \nCampaign: {campaign}\nProduct: {product}  ", {
+      ...sale,
+      team: null,
+      utm_campaign: "  ",
+      product: null,
+    });
+    assert.equal(text, "—\nCampaign: —\nProduct: —");
   });
   test("given unknown placeholders or braces, then they stay as written", () => {
     assert.equal(renderSaleMessage("{unknown} {Team} {} {team}", sale), "{unknown} {Team} {} Kenesary");
   });
   test("given values that look like placeholders, then they are not expanded again", () => {
-    assert.equal(renderSaleMessage("{client}/{team}", { ...sale, client_name: "{team}" }), "{team}/Kenesary");
+    assert.equal(
+      renderSaleMessage("{client}/{team}", { ...sale, contact_name: "{team}" }),
+      "{team}/Kenesary",
+    );
   });
   test("given a text over Telegram's limit, then it is cut to the limit with an ellipsis", () => {
-    const text = renderSaleMessage("x".repeat(2000) + "{client}", { ...sale, client_name: "y".repeat(3000) });
+    const text = renderSaleMessage("x".repeat(2000) + "{client}", {
+      ...sale,
+      contact_name: "y".repeat(3000),
+    });
     assert.equal(text.length, TELEGRAM_TEXT_LIMIT);
     assert.ok(text.endsWith("…"));
   });

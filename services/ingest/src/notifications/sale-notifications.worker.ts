@@ -1,13 +1,14 @@
 /**
  * The sale notification worker: a durable JetStream consumer (`sale-notifier`) of the projector's
- * `sale_won` notices (`{root}.updates.*.sale`, updates stream) that sends each new sale to the
+ * `sale_recorded` notices (`{root}.updates.*.sale`, updates stream; `@pulse/events` `notices.ts`) that sends each new sale to the
  * project's Telegram chat (SPEC "amoCRM deals": optional outbound notification, never inside the
  * webhook request). At most once per sale, across restarts, redeliveries and replays:
  *
  * 1. **claim** — `create` of the ledger key `{project}.{lead_id}` in the KV bucket
  *    `{EVENTS_STREAM}_NOTIFIED` (fails when the key exists: the sale was claimed before — by this
- *    delivery's earlier attempt, an earlier notice of the same lead won again, or a replayed
- *    notice — and nothing is sent);
+ *    delivery's earlier attempt, an earlier notice of the same lead, or a replayed notice — and
+ *    nothing is sent). The key is the lead, not `(lead, sold_at)`: a lead won, reopened and won
+ *    again is one sale (SPEC "amoCRM deals", issue 15 item 2: "never two"), so it is announced once;
  * 2. **send** — Bot API `sendMessage` with retries (429 honouring `retry_after`, 5xx, network);
  * 3. **record** — the key becomes `sent` (with the message id) or `failed` (refused, or retries
  *    exhausted: never resent), the counts of `{EVENTS_STREAM}_HEALTH` follow, then the notice is
@@ -18,7 +19,7 @@
  */
 import { AckPolicy, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
-import { SaleNotice, type SubjectRoot, saleUpdatesWildcard } from "@pulse/events";
+import { SaleRecordedNotice, type SubjectRoot, saleUpdatesSubject } from "@pulse/events";
 import { isNotFound, type Logger, type Nats } from "@pulse/infra";
 import { z } from "zod";
 import type { IntegrationHealthRecorder } from "../health/integration-health.store.js";
@@ -105,7 +106,7 @@ export function createSaleNotificationsWorker(deps: SaleNotificationsWorkerDeps)
 
   const entry = (
     state: NotificationLedgerEntry["state"],
-    notice: SaleNotice,
+    notice: SaleRecordedNotice,
     extra: Partial<NotificationLedgerEntry> = {},
   ) =>
     JSON.stringify({
@@ -118,9 +119,9 @@ export function createSaleNotificationsWorker(deps: SaleNotificationsWorkerDeps)
     } satisfies NotificationLedgerEntry);
 
   async function handle(msg: JsMsg): Promise<void> {
-    let notice: SaleNotice;
+    let notice: SaleRecordedNotice;
     try {
-      const parsed = SaleNotice.safeParse(msg.json());
+      const parsed = SaleRecordedNotice.safeParse(msg.json());
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "not a sale notice");
       notice = parsed.data;
     } catch (error) {
@@ -205,7 +206,7 @@ export function createSaleNotificationsWorker(deps: SaleNotificationsWorkerDeps)
   }
 
   async function ensureConsumer(): Promise<void> {
-    const filter = saleUpdatesWildcard(deps.scheme);
+    const filter = saleUpdatesSubject(deps.scheme, "*");
     try {
       const info = await deps.nats.jsm.consumers.info(updatesStream, SALE_NOTIFIER_DURABLE);
       if (info.config.filter_subject !== filter || info.config.ack_wait !== ackWaitMs * 1_000_000)

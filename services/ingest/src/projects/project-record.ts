@@ -30,7 +30,7 @@ export type RadistSettings = z.infer<typeof RadistSettings>;
  * Telegram sale notifications of a project (SPEC "amoCRM deals": optional outbound notification):
  * `bot_token` (secret: sealed in KV, sent only in the Bot API's URL path, never logged, never shown
  * to anyone — write-only), `chat_id` (numeric id or `@channel`), `template` (placeholders
- * `{team}`, `{client}`, `{phone}`, `{amount}`, `{product}`, `{campaign}`, `{source}`, `{manager}`,
+ * `{team}`, `{client}`, `{amount}`, `{product}`, `{campaign}`, `{source}`, `{manager}`,
  * `{lead_id}`, `{sold_at}`; `null` = the default template) and `enabled`.
  */
 export const TelegramSettings = z.object({
