@@ -6,32 +6,17 @@
  * can open the sealed bot token. Test messages never touch the sale ledger.
  */
 import type { Subscription } from "@nats-io/transport-node";
-import {
-  NotificationTestReply,
-  NotificationTestRequest,
-  notificationTestSubject,
-  type SubjectRoot,
-} from "@pulse/events";
-import type { Logger, Nats } from "@pulse/infra";
-import type { IntegrationHealthRecorder } from "../health/integration-health.store.js";
+import { NotificationTestReply, NotificationTestRequest, notificationTestSubject } from "@pulse/events";
 import { ingestMetrics } from "../metrics.js";
-import type { ProjectRegistry } from "../projects/project-registry.js";
 import { renderSaleMessage, testSaleNotice } from "./sale-message.template.js";
-import type { TelegramCallSettings } from "./sale-notifications.worker.js";
+import type { SaleNotificationsWorkerDeps } from "./sale-notifications.worker.js";
 import { sendTelegramMessage, TelegramApiError } from "./telegram.client.js";
 
-/** Dependencies of {@link startNotificationTestResponder}. */
-export interface NotificationTestResponderDeps {
-  nats: Nats;
-  scheme: SubjectRoot;
-  registry: ProjectRegistry;
-  health: IntegrationHealthRecorder;
-  /** Bot API settings; a test retries at most twice so the caller's request does not time out. */
-  telegram: TelegramCallSettings;
-  logger: Logger;
-  clock?: () => Date;
-  fetch?: typeof fetch;
-}
+/**
+ * Dependencies of {@link startNotificationTestResponder}: those of the sale worker but its stream
+ * and ack wait; a test retries at most twice so the caller's request does not time out.
+ */
+export type NotificationTestResponderDeps = Omit<SaleNotificationsWorkerDeps, "eventsStream" | "ackWaitMs">;
 
 /**
  * Sends the test message of one project and returns the reply (never throws): `not_configured`

@@ -6,6 +6,7 @@
  * error message.
  */
 import pRetry from "p-retry";
+import { sleep } from "../crm/crm-http.client.js";
 
 /** A failed `sendMessage`: the HTTP status (null = no answer), the Bot API's `description` and `retry_after` (s). */
 export class TelegramApiError extends Error {
@@ -123,17 +124,5 @@ export async function sendTelegramMessage(opts: TelegramSendOptions): Promise<nu
       const { retry, waitMs } = telegramRetryDecision(error, maxDelay);
       if (retry && waitMs !== null && retriesLeft > 0) await sleep(waitMs, opts.signal);
     },
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
   });
 }
