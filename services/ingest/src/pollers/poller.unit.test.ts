@@ -115,12 +115,13 @@ describe("createPoller", () => {
       { nats: fakeNats(), config, logger, registry, checkpoints, clock: () => NOW },
     );
     await assert.rejects(poller.runOnce("p1"), /page 2 failed/);
-    assert.equal(checkpoints.saved["demo.p1"], undefined);
+    const stored = () => checkpoints.saved["demo.p1"];
+    assert.equal(stored(), undefined, "no checkpoint after a failed run");
     assert.equal(new Date(seenFrom).toISOString(), "2026-12-07T11:00:00.000Z", "first run: now − lookback");
     fail = false;
     await poller.runOnce("p1", { since: new Date("2026-12-01T00:00:00.000Z") });
     assert.equal(new Date(seenFrom).toISOString(), "2026-12-01T00:00:00.000Z");
-    assert.equal(checkpoints.saved["demo.p1"]?.last_run_started_at, NOW.toISOString());
+    assert.equal(stored()?.last_run_started_at, NOW.toISOString());
   });
 
   test("given an unknown or ineligible project, then runOnce fails naming the requirement", async () => {
