@@ -77,7 +77,7 @@ export const integrationsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
         apis,
         webhooks,
         notifications: {
-          configured: t !== null && t.bot_token_set && t.chat_id !== "",
+          configured: Boolean(t?.bot_token_set && t.chat_id !== ""),
           enabled: t?.enabled ?? false,
           bot_token_set: t?.bot_token_set ?? false,
           chat_id: admin ? (t?.chat_id ?? null) : null,
