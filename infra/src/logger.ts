@@ -23,6 +23,11 @@ export const REDACT_PATHS = [
   "*.webhook_secret_sha256",
   "*.*.webhook_secret_sha256",
   "*.*.*.api_key",
+  // Telegram bot tokens of sale notifications (project records, settings writes).
+  "bot_token",
+  "*.bot_token",
+  "*.*.bot_token",
+  "*.*.*.bot_token",
   "*.SECRETS_KEY",
   "*.SECRETS_KEY_PREVIOUS",
   "api_token",

@@ -33,10 +33,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Starts the stack; `projects` are registered (KeyCRM ones from the fixtures' projects.json). */
+/**
+ * Starts the stack; `projects` are registered (KeyCRM ones from the fixtures' projects.json);
+ * `extraEnv` adds or overrides service variables (e.g. `TELEGRAM_API_URL` of a local Bot API).
+ */
 export async function startStack(
   label: string,
   projects: ("shop-kyiv" | "shop-lviv" | "demoacademy")[],
+  extraEnv: Record<string, string> = {},
 ): Promise<Stack> {
   const env = await createTestEnv(label);
   await seedOwnerToken(env.db, ADMIN_TOKEN);
@@ -50,6 +54,7 @@ export async function startStack(
     ...INGEST_WITHOUT_CRM_CALLS,
     SLA_TICK_SECONDS: "3600",
     TRUST_RECORDED_RECEIVED_AT: "true",
+    ...extraEnv,
   };
   try {
     return await startOn(env, vars, label, projects);

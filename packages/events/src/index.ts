@@ -32,8 +32,20 @@ export {
   utcMs,
   YEAR_ONE_MS,
 } from "./instant.js";
+export {
+  ApiHealth,
+  apiHealthKey,
+  healthBucketName,
+  IntegrationApi,
+  IntegrationError,
+  NotificationStats,
+  NotificationTestReply,
+  NotificationTestRequest,
+  notificationStatsKey,
+  notificationTestSubject,
+} from "./integrations.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";
-export { OrderUpdatedNotice } from "./notices.js";
+export { OrderUpdatedNotice, SaleRecordedNotice } from "./notices.js";
 export {
   DealCreated,
   DealDeleted,
@@ -57,6 +69,7 @@ export {
   projectCommandsWildcard,
   projectShowSubject,
   projectUpdateSubject,
+  TelegramPatch,
 } from "./project-commands.js";
 export {
   DELIVERY_OUTCOMES,
@@ -96,6 +109,7 @@ export {
   receiptSubject,
   receiptsWildcard,
   type SubjectRoot,
+  saleUpdatesSubject,
   subjectToken,
   updatesWildcard,
 } from "./subjects.js";

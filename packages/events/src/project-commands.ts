@@ -59,12 +59,42 @@ export function isKnownTimeZone(zone: string): boolean {
 }
 
 /**
+ * Changes to a project's Telegram sale notifications (every member optional; absent = unchanged):
+ * `bot_token` — **write-only** (never answered, never logged; `<bot id>:<secret>`), `chat_id` (a
+ * numeric chat id or `@channel`), `template` (`null` = the default; placeholders `{team}`,
+ * `{client}`, `{amount}`, `{product}`, `{campaign}`, `{source}`, `{manager}`,
+ * `{lead_id}`, `{sold_at}`), `enabled`. The first patch must give `bot_token` and `chat_id`.
+ */
+export const TelegramPatch = z.strictObject({
+  bot_token: z
+    .string()
+    .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,200}$/, "a Telegram bot token: <bot id>:<secret>")
+    .optional()
+    .describe("Telegram bot token, write-only (never answered)"),
+  chat_id: z
+    .string()
+    .regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{4,64})$/, "a chat id (-100…) or @channel")
+    .optional(),
+  template: z
+    .string()
+    .min(1)
+    .max(2000)
+    .nullable()
+    .optional()
+    .describe("message template; null = the default"),
+  enabled: z.boolean().optional(),
+});
+/** See {@link TelegramPatch}. */
+export type TelegramPatch = z.infer<typeof TelegramPatch>;
+
+/**
  * The editable fields of a project; every member optional (absent = unchanged):
  * - `base_url`: the CRM API root (KeyCRM Open API root or the amoCRM account URL), `null` = none;
  * - `api_token`: the CRM API token — **write-only**: it is never answered, only whether it is set
  *   and its fingerprint; `null` removes it;
  * - `time_zone`: an IANA name or `±hh:mm` ({@link isKnownTimeZone});
- * - `active`: whether webhooks and pollers of the project are served.
+ * - `active`: whether webhooks and pollers of the project are served;
+ * - `telegram`: sale notifications ({@link TelegramPatch}); `null` removes them.
  * Unknown members are rejected (a strict object), so a typo is a 400, not a silent no-op.
  */
 export const ProjectPatch = z.strictObject({
@@ -86,6 +116,7 @@ export const ProjectPatch = z.strictObject({
     .optional()
     .describe("IANA time zone (Europe/Kyiv) or ±hh:mm"),
   active: z.boolean().optional().describe("false stops webhooks and pollers of the project"),
+  telegram: TelegramPatch.nullable().optional().describe("Telegram sale notifications; null removes them"),
 });
 /** See {@link ProjectPatch}. */
 export type ProjectPatch = z.infer<typeof ProjectPatch>;
@@ -105,6 +136,20 @@ export const ProjectView = z.object({
   api_token_set: z.boolean().describe("whether a CRM API token is stored (its value is never answered)"),
   api_token_fingerprint: z.string().nullable().describe("first 12 hex characters of the token's SHA-256"),
   webhook_secret_fingerprint: z.string().describe("first 12 hex characters of the webhook secret's SHA-256"),
+  telegram: z
+    .object({
+      chat_id: z.string(),
+      template: z.string().nullable(),
+      enabled: z.boolean(),
+      bot_token_set: z.boolean(),
+      bot_token_fingerprint: z
+        .string()
+        .nullable()
+        .describe("first 12 hex characters of the bot token's SHA-256"),
+    })
+    .nullable()
+    .optional()
+    .describe("Telegram sale notifications (the bot token only as set/fingerprint); null = off"),
 });
 /** See {@link ProjectView}. */
 export type ProjectView = z.infer<typeof ProjectView>;

@@ -70,8 +70,39 @@ export {
   radistTime,
   radistWhatsappConnections,
 } from "./crm/radist.mapper.js";
+export {
+  type CallOutcome,
+  createIntegrationHealthRecorder,
+  type IntegrationHealthRecorder,
+  mergeApiHealth,
+  type NotificationChange,
+  openIntegrationHealth,
+} from "./health/integration-health.store.js";
 export { buildIngestApp, type IngestAppDeps } from "./http/app.js";
 export { IngestConfig } from "./ingest.config.js";
+export {
+  sendTestNotification,
+  startNotificationTestResponder,
+} from "./notifications/notification-test.responder.js";
+export {
+  DEFAULT_SALE_TEMPLATE,
+  formatAmount,
+  renderSaleMessage,
+  SALE_TEMPLATE_PLACEHOLDERS,
+} from "./notifications/sale-message.template.js";
+export {
+  createSaleNotificationsWorker,
+  NotificationLedgerEntry,
+  notifiedBucketName,
+  SALE_NOTIFIER_DURABLE,
+  type SaleNotificationsWorker,
+  type SaleNotificationsWorkerDeps,
+} from "./notifications/sale-notifications.worker.js";
+export {
+  sendTelegramMessage,
+  TelegramApiError,
+  telegramRetryDecision,
+} from "./notifications/telegram.client.js";
 export {
   AMOCRM_EVENTS_POLLER,
   type AmocrmCatchupResult,
@@ -80,6 +111,15 @@ export {
   amocrmCatchupEligible,
   createAmocrmEventsPoller,
 } from "./pollers/amocrm-events.poller.js";
+export {
+  createPoller,
+  type PollCounts,
+  type Poller,
+  type PollerDeps,
+  type PollerSpec,
+  type PollOptions,
+  type PollRun,
+} from "./pollers/poller.js";
 export {
   createPollerScheduler,
   type PollerScheduler,

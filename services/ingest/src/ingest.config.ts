@@ -44,6 +44,12 @@ const flag = (fallback: "true" | "false") =>
  * | `RADIST_POLL_INTERVAL_SECONDS` | `300` | Radist.Online poll period; `0` = off |
  * | `RADIST_LOOKBACK_HOURS` | `72` | each poll reads messages from `checkpoint − lookback` (late messages) |
  * | `RADIST_MIN_REQUEST_INTERVAL_MS` | `200` | per-project spacing of Radist API calls |
+ * | `HEALTH_FLUSH_MS` | `1000` | how often recorded API outcomes and notification counts are written to `{EVENTS_STREAM}_HEALTH` |
+ * | `SALE_NOTIFICATIONS_ENABLED` | `true` | run the Telegram sale notification worker (durable `sale-notifier`) and answer test requests |
+ * | `TELEGRAM_API_URL` | `https://api.telegram.org` | Bot API root (`/bot{token}/sendMessage`) |
+ * | `TELEGRAM_RETRIES` | `5` | retries of a `sendMessage` on 429 (honouring `retry_after`), 5xx and network errors |
+ * | `TELEGRAM_RETRY_MIN_DELAY_MS` | `1000` | first backoff delay of those retries |
+ * | `TELEGRAM_HTTP_TIMEOUT_MS` | `10000` | timeout of one Bot API request |
  */
 export const IngestConfig = BaseConfig.extend({
   INGEST_HOST: z.string().default("0.0.0.0"),
@@ -77,6 +83,12 @@ export const IngestConfig = BaseConfig.extend({
   RADIST_POLL_INTERVAL_SECONDS: int(0, 7 * 86_400).default(300),
   RADIST_LOOKBACK_HOURS: int(0, 90 * 24).default(72),
   RADIST_MIN_REQUEST_INTERVAL_MS: int(0, 60_000).default(200),
+  HEALTH_FLUSH_MS: int(0, 600_000).default(1000),
+  SALE_NOTIFICATIONS_ENABLED: flag("true"),
+  TELEGRAM_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+  TELEGRAM_RETRIES: int(0, 20).default(5),
+  TELEGRAM_RETRY_MIN_DELAY_MS: int(0, 60_000).default(1000),
+  TELEGRAM_HTTP_TIMEOUT_MS: int(100, 120_000).default(10_000),
 });
 /** The parsed ingest configuration (see {@link IngestConfig} for variables and defaults). */
 export type IngestConfig = z.infer<typeof IngestConfig>;

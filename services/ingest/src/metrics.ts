@@ -35,6 +35,11 @@ export interface IngestMetrics {
   readonly crmRequests: Counter<"api" | "project" | "status">;
   /** `pulse_crm_throttle_wait_seconds{api}`: time a CRM call waited for the per-project limiter. */
   readonly crmThrottleWait: Histogram<"api">;
+  /**
+   * `pulse_sale_notifications_total{project,outcome}`: sale notifications by outcome (`sent`,
+   * `failed`, `unconfirmed`, `skipped` = already claimed, `test_sent`, `test_failed`).
+   */
+  readonly saleNotifications: Counter<"project" | "outcome">;
 }
 
 /** Creates a fresh set of ingest metrics in a new registry (the process uses {@link ingestMetrics}). */
@@ -72,6 +77,12 @@ export function createIngestMetrics(): IngestMetrics {
       help: "Time a CRM/chat API call waited for its per-project rate limiter, seconds",
       labelNames: ["api"] as const,
       buckets: [0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    saleNotifications: new Counter({
+      name: "pulse_sale_notifications_total",
+      help: "Telegram sale notifications by project and outcome (sent, failed, unconfirmed, skipped, test_sent, test_failed)",
+      labelNames: ["project", "outcome"] as const,
       registers: [registry],
     }),
   };

@@ -6,11 +6,19 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConnectionOptions } from "@nats-io/transport-node";
+import type { IntegrationApi } from "@pulse/events";
 import { connectNats, createLogger, ensureStreams, type Logger, loadConfig } from "@pulse/infra";
 import type { FastifyInstance } from "fastify";
-import { createProjectCrmHttpClient } from "./crm/crm-http.client.js";
+import { type CrmHttpOptions, createProjectCrmHttpClient } from "./crm/crm-http.client.js";
+import { type IntegrationHealthRecorder, openIntegrationHealth } from "./health/integration-health.store.js";
 import { buildIngestApp } from "./http/app.js";
 import { IngestConfig } from "./ingest.config.js";
+import { crmLabelsOf } from "./metrics.js";
+import { startNotificationTestResponder } from "./notifications/notification-test.responder.js";
+import {
+  createSaleNotificationsWorker,
+  type SaleNotificationsWorker,
+} from "./notifications/sale-notifications.worker.js";
 import { type AmocrmEventsPoller, createAmocrmEventsPoller } from "./pollers/amocrm-events.poller.js";
 import { createKeycrmOrdersPoller, type KeycrmOrdersPoller } from "./pollers/keycrm-orders.poller.js";
 import { openPollerCheckpoints } from "./pollers/poller-checkpoints.store.js";
@@ -44,6 +52,10 @@ export interface RunningIngest {
   radistPoller: RadistPoller;
   /** KeyCRM order-list catch-up; periodic unless `KEYCRM_CATCHUP_INTERVAL_SECONDS` = 0. */
   keycrmCatchup: KeycrmOrdersPoller;
+  /** Telegram sale notifications (`SALE_NOTIFICATIONS_ENABLED`). */
+  saleNotifications: SaleNotificationsWorker | null;
+  /** Integration health and notification counts (`{EVENTS_STREAM}_HEALTH`). */
+  health: IntegrationHealthRecorder;
   /** Stops HTTP (in-flight requests finish), the workers, pollers and registry watch, then drains NATS. */
   close(): Promise<void>;
 }
@@ -85,7 +97,22 @@ export async function startIngest(
     const registry = await openProjectRegistry(nats.js, config.EVENTS_STREAM, logger, keyring);
     const metricsToken = (opts.env ?? process.env)["METRICS_TOKEN"] || undefined;
     const app = await buildIngestApp({ nats, config, logger, registry, metricsToken });
-    const http = createProjectCrmHttpClient(config, (p) => registry.get(p)?.record.kind, logger);
+    const health = await openIntegrationHealth(nats.js, config.EVENTS_STREAM, {
+      flushMs: config.HEALTH_FLUSH_MS,
+      log: logger,
+    });
+    // Every CRM/Radist attempt is recorded for `GET /api/integrations/health`.
+    const onAttempt: CrmHttpOptions["onAttempt"] = (key, outcome, at) => {
+      const { api, project } = crmLabelsOf(key);
+      health.recordCall(project, api as IntegrationApi, outcome, at);
+    };
+    const http = createProjectCrmHttpClient(
+      config,
+      (p) => registry.get(p)?.record.kind,
+      logger,
+      undefined,
+      onAttempt,
+    );
     const worker = createDictionaryWorker({ nats, config, logger, registry, http });
     const ulid = eventIdFactory();
     const newId = () => ulid(Date.now());
@@ -120,7 +147,30 @@ export async function startIngest(
     const checkpoints = await openPollerCheckpoints(nats.js, config.EVENTS_STREAM);
     const pollerDeps = { nats, config, logger, registry, checkpoints, newId };
     const amocrmCatchup = createAmocrmEventsPoller({ ...pollerDeps, http });
-    const radistPoller = createRadistPoller(pollerDeps);
+    const radistPoller = createRadistPoller({ ...pollerDeps, onAttempt });
+    const telegram = {
+      apiUrl: config.TELEGRAM_API_URL,
+      retries: config.TELEGRAM_RETRIES,
+      minRetryDelayMs: config.TELEGRAM_RETRY_MIN_DELAY_MS,
+      maxRetryDelayMs: 60_000,
+      timeoutMs: config.TELEGRAM_HTTP_TIMEOUT_MS,
+    };
+    const scheme = { root: config.SUBJECT_ROOT };
+    const saleNotifications = config.SALE_NOTIFICATIONS_ENABLED
+      ? createSaleNotificationsWorker({
+          nats,
+          eventsStream: config.EVENTS_STREAM,
+          scheme,
+          registry,
+          health,
+          telegram,
+          logger,
+        })
+      : null;
+    const testResponder =
+      config.SALE_NOTIFICATIONS_ENABLED && config.INGEST_BACKGROUND_WORKERS
+        ? startNotificationTestResponder({ nats, scheme, registry, health, telegram, logger })
+        : null;
     const keycrmCatchup = createKeycrmOrdersPoller({ ...pollerDeps, http });
     cleanup.push(
       () => app.close(),
@@ -130,6 +180,9 @@ export async function startIngest(
       () => amocrmCatchup.close(),
       () => radistPoller.close(),
       () => keycrmCatchup.close(),
+      async () => saleNotifications?.close(),
+      async () => testResponder?.unsubscribe(),
+      () => health.close(),
       () => registry.close(),
     );
     if (config.INGEST_BACKGROUND_WORKERS) {
@@ -139,6 +192,7 @@ export async function startIngest(
       amocrmCatchup.start();
       radistPoller.start();
       keycrmCatchup.start();
+      await saleNotifications?.start();
     }
     // Listening is the last step: once /health answers, the caller owns a fully started ingest.
     const url = await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT ?? config.PORT });
@@ -153,6 +207,8 @@ export async function startIngest(
       amocrmCatchup,
       radistPoller,
       keycrmCatchup,
+      saleNotifications,
+      health,
       async close() {
         await app.close();
         await Promise.all([
@@ -162,8 +218,11 @@ export async function startIngest(
           amocrmCatchup.close(),
           radistPoller.close(),
           keycrmCatchup.close(),
+          saleNotifications?.close(),
         ]);
+        testResponder?.unsubscribe();
         await projectCommands.close();
+        await health.close();
         await registry.close();
         await nats.nc.drain();
       },

@@ -43,6 +43,12 @@ export interface CrmHttpOptions {
   maxRetryDelayMs?: number;
   log: Logger;
   fetch?: typeof fetch;
+  /**
+   * Told the outcome of every attempt (integration health): the HTTP status, or `null` with the
+   * error's name and message when no answer came (network error, timeout); not called when the
+   * caller aborted. Must not throw nor block (it runs on the request path).
+   */
+  onAttempt?: (limiterKey: string, outcome: { status: number | null; message?: string }, at: Date) => void;
 }
 
 /** See {@link createCrmHttpClient}. */
@@ -107,9 +113,14 @@ export function createCrmHttpClient(opts: CrmHttpOptions): CrmHttpClient {
         signal: request.signal,
       }).catch((error: unknown) => {
         ingestMetrics.crmRequests.inc({ ...labels, status: crmStatusClass(null) });
+        if (!signal?.aborted) {
+          const e = error as Error;
+          opts.onAttempt?.(limiterKey, { status: null, message: `${e.name}: ${e.message}` }, new Date());
+        }
         throw error;
       });
       ingestMetrics.crmRequests.inc({ ...labels, status: crmStatusClass(res.status) });
+      opts.onAttempt?.(limiterKey, { status: res.status }, new Date());
       if (!res.ok) {
         await res.arrayBuffer().catch(() => undefined);
         throw new CrmHttpError(res.status, url, retryAfterMs(res.headers.get("retry-after")));
@@ -192,6 +203,7 @@ export function createProjectCrmHttpClient(
   kindOf: (projectId: string) => CrmKind | undefined,
   log: Logger,
   fetchImpl?: typeof fetch,
+  onAttempt?: CrmHttpOptions["onAttempt"],
 ): CrmHttpClient {
   return createCrmHttpClient({
     minIntervalMs: (projectId) =>
@@ -203,6 +215,7 @@ export function createProjectCrmHttpClient(
     minRetryDelayMs: config.CRM_RETRY_MIN_DELAY_MS,
     log,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(onAttempt ? { onAttempt } : {}),
   });
 }
 
@@ -261,7 +274,11 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Waits `ms` milliseconds, or less when `signal` aborts (then it resolves, never rejects): the wait
+ * of an honoured `Retry-After` / `retry_after` between two attempts.
+ */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {

@@ -4,8 +4,6 @@
  * (amoCRM gives up after 5 attempts, Digital-Pipeline hooks are sent once, some never arrive —
  * formats/amocrm.md §5) join the stream, and the ones that did arrive are JetStream duplicates.
  */
-import type { SubjectRoot } from "@pulse/events";
-import type { Logger, Nats } from "@pulse/infra";
 import {
   AMOCRM_STATUS_EVENT_TYPE,
   amocrmEventsPage,
@@ -13,10 +11,9 @@ import {
 } from "../crm/amocrm-events.mapper.js";
 import type { CrmHttpClient } from "../crm/crm-http.client.js";
 import type { IngestConfig } from "../ingest.config.js";
-import type { ProjectRecord, ProjectRegistry } from "../projects/project-registry.js";
-import { publishEvents } from "../publishing/event.publisher.js";
-import { createPollerScheduler, crmApiPollEligible, type PollerScheduler } from "./poller.scheduler.js";
-import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
+import type { ProjectRecord } from "../projects/project-registry.js";
+import { createPoller, type Poller, type PollerDeps, type PollRun } from "./poller.js";
+import { crmApiPollEligible } from "./poller.scheduler.js";
 
 /** Checkpoint name of the catch-up in `{EVENTS_STREAM}_POLLERS`. */
 export const AMOCRM_EVENTS_POLLER = "amocrm-events";
@@ -43,39 +40,19 @@ export interface AmocrmCatchupResult {
 }
 
 /** Dependencies of {@link createAmocrmEventsPoller}. */
-export interface AmocrmEventsPollerDeps {
-  nats: Nats;
-  config: Pick<
-    IngestConfig,
-    | "SUBJECT_ROOT"
-    | "PUBLISH_TIMEOUT_MS"
-    | "WEBHOOK_RETRY_AFTER_SECONDS"
-    | "AMOCRM_CATCHUP_INTERVAL_SECONDS"
-    | "AMOCRM_CATCHUP_LOOKBACK_HOURS"
-  >;
-  logger: Logger;
-  registry: ProjectRegistry;
+export interface AmocrmEventsPollerDeps extends PollerDeps {
+  config: PollerDeps["config"] &
+    Pick<IngestConfig, "AMOCRM_CATCHUP_INTERVAL_SECONDS" | "AMOCRM_CATCHUP_LOOKBACK_HOURS">;
   /** The CRM client shared with the other amoCRM callers (one limiter per project). */
   http: CrmHttpClient;
-  checkpoints: PollerCheckpoints;
-  clock?: () => Date;
   newId: () => string;
 }
 
-/** The catch-up poller; see {@link createAmocrmEventsPoller}. */
-export interface AmocrmEventsPoller {
-  /** Starts the periodic runs (`AMOCRM_CATCHUP_INTERVAL_SECONDS`; 0 = none). */
-  start(): void;
-  /**
-   * Runs the catch-up of one project now. `since` overrides the window start (backfill).
-   * @throws Error for an unknown project or one that is not an active amoCRM project with base URL
-   *   and token; CrmHttpError when the API fails after retries; ServiceUnavailableError when JetStream
-   *   does not persist. The checkpoint moves only after a complete run.
-   */
-  runOnce(projectId: string, opts?: { since?: Date }): Promise<AmocrmCatchupResult>;
-  idle(): Promise<void>;
-  close(): Promise<void>;
-}
+/**
+ * The catch-up poller (`start` runs every `AMOCRM_CATCHUP_INTERVAL_SECONDS`, 0 = none; `runOnce`
+ * with `since` overrides the window start: a backfill).
+ */
+export type AmocrmEventsPoller = Poller<AmocrmCatchupResult>;
 
 /** True for a project the catch-up can read: active amoCRM with a base URL and an API token. */
 export function amocrmCatchupEligible(record: ProjectRecord | undefined): record is ProjectRecord {
@@ -96,32 +73,12 @@ export function amocrmCatchupEligible(record: ProjectRecord | undefined): record
  * projector's dedup-key check.
  */
 export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEventsPoller {
-  const { config } = deps;
-  const clock = deps.clock ?? (() => new Date());
-  const scheme: SubjectRoot = { root: config.SUBJECT_ROOT };
-  const lookbackMs = config.AMOCRM_CATCHUP_LOOKBACK_HOURS * 3_600_000;
-
-  async function run(record: ProjectRecord, signal: AbortSignal, since?: Date): Promise<AmocrmCatchupResult> {
-    const startedAt = clock();
-    const fromMs = await runWindowStartMs(deps.checkpoints, AMOCRM_EVENTS_POLLER, record.project_id, {
-      startedAt,
-      lookbackMs,
-      since,
-    });
-    const fromSeconds = Math.max(0, Math.floor(fromMs / 1000));
+  async function poll(run: PollRun): Promise<AmocrmCatchupResult> {
+    const { record } = run;
+    const fromSeconds = Math.max(0, Math.floor(run.fromMs / 1000));
     const base = (record.base_url ?? "").replace(/\/+$/, "");
-    const result: AmocrmCatchupResult = {
-      projectId: record.project_id,
-      from: new Date(fromSeconds * 1000).toISOString(),
-      pages: 0,
-      items: 0,
-      published: 0,
-      duplicates: 0,
-      skipped: 0,
-    };
-    // Items skipped as implausible, by reason, logged once per run with one example.
-    const implausible = new Map<string, number>();
-    let implausibleExample: string | null = null;
+    let pages = 0;
+    let items = 0;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({
         "filter[type]": AMOCRM_STATUS_EVENT_TYPE,
@@ -133,72 +90,48 @@ export function createAmocrmEventsPoller(deps: AmocrmEventsPollerDeps): AmocrmEv
         record.project_id,
         `${base}/api/v4/events?${query}`,
         record.api_token ?? "",
-        signal,
+        run.signal,
       );
-      const { items, hasNext } = amocrmEventsPage(body);
-      result.pages++;
-      result.items += items.length;
-      const fetchedAt = clock();
+      const answer = amocrmEventsPage(body);
+      pages++;
+      items += answer.items.length;
+      const fetchedAt = run.now();
       const events = [];
-      for (const item of items) {
+      for (const item of answer.items) {
         const mapped = amocrmStatusEvent(record.project_id, item, { fetchedAt, newId: deps.newId });
         if (mapped.ok && Date.parse(mapped.event.data.status_changed_at) >= fromSeconds * 1000)
           events.push(mapped.event);
-        else {
-          result.skipped++;
-          if (!mapped.ok && mapped.detail !== undefined) {
-            implausible.set(mapped.reason, (implausible.get(mapped.reason) ?? 0) + 1);
-            implausibleExample ??= mapped.detail;
-          }
-        }
+        else if (!mapped.ok && mapped.detail !== undefined) run.skip(mapped.reason, mapped.detail);
+        else run.skip();
       }
-      const outcome = await publishEvents(deps.nats.js, scheme, events, {
-        timeoutMs: config.PUBLISH_TIMEOUT_MS,
-        retryAfterSeconds: config.WEBHOOK_RETRY_AFTER_SECONDS,
-      });
-      result.published += outcome.accepted;
-      result.duplicates += outcome.duplicates;
-      if (!hasNext || items.length === 0) break;
+      await run.publish(events);
+      if (!answer.hasNext || answer.items.length === 0) break;
     }
-    if (implausible.size > 0)
-      deps.logger.warn(
-        { project: record.project_id, skipped: Object.fromEntries(implausible), example: implausibleExample },
-        "amocrm events: items skipped as implausible",
-      );
-    await saveRunCheckpoint(deps.checkpoints, AMOCRM_EVENTS_POLLER, record.project_id, {
-      startedAt,
-      finishedAt: clock(),
-      published: result.published,
-      duplicates: result.duplicates,
-    });
-    return result;
+    return {
+      projectId: record.project_id,
+      from: new Date(fromSeconds * 1000).toISOString(),
+      pages,
+      items,
+      ...run.counts,
+    };
   }
 
-  const scheduler: PollerScheduler = createPollerScheduler({
-    name: AMOCRM_EVENTS_POLLER,
-    intervalMs: config.AMOCRM_CATCHUP_INTERVAL_SECONDS * 1000,
-    projects: () => deps.registry.list().filter(amocrmCatchupEligible),
-    run: (record, signal) => run(record, signal),
-    summary: (r) => ({
-      pages: r.pages,
-      published: r.published,
-      duplicates: r.duplicates,
-      skipped: r.skipped,
-    }),
-    log: deps.logger,
-  });
-
-  return {
-    start: () => scheduler.start(),
-    async runOnce(projectId, opts = {}) {
-      const record = deps.registry.get(projectId)?.record;
-      if (!amocrmCatchupEligible(record))
-        throw new Error(
-          `project ${projectId} is not an active amoCRM project with a base URL and an API token`,
-        );
-      return run(record, scheduler.signal, opts.since);
+  return createPoller(
+    {
+      name: AMOCRM_EVENTS_POLLER,
+      intervalSeconds: deps.config.AMOCRM_CATCHUP_INTERVAL_SECONDS,
+      lookbackHours: deps.config.AMOCRM_CATCHUP_LOOKBACK_HOURS,
+      eligible: amocrmCatchupEligible,
+      requirement: "an active amoCRM project with a base URL and an API token",
+      skippedMessage: "amocrm events: items skipped as implausible",
+      poll,
+      summary: (r) => ({
+        pages: r.pages,
+        published: r.published,
+        duplicates: r.duplicates,
+        skipped: r.skipped,
+      }),
     },
-    idle: () => scheduler.idle(),
-    close: () => scheduler.close(),
-  };
+    deps,
+  );
 }

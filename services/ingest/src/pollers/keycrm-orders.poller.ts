@@ -7,8 +7,6 @@
  * formats/keycrm.md §6.5). The order list gives the current status only: transitions between two
  * runs that no webhook delivered stay unknown.
  */
-import type { SubjectRoot } from "@pulse/events";
-import type { Logger, Nats } from "@pulse/infra";
 import type { CrmHttpClient } from "../crm/crm-http.client.js";
 import {
   KEYCRM_ORDER_PAGE_LIMIT,
@@ -17,10 +15,9 @@ import {
   keycrmUpdatedBetween,
 } from "../crm/keycrm-orders.mapper.js";
 import type { IngestConfig } from "../ingest.config.js";
-import type { ProjectRecord, ProjectRegistry } from "../projects/project-registry.js";
-import { publishEvents } from "../publishing/event.publisher.js";
-import { createPollerScheduler, crmApiPollEligible, type PollerScheduler } from "./poller.scheduler.js";
-import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
+import type { ProjectRecord } from "../projects/project-registry.js";
+import { createPoller, type Poller, type PollerDeps, type PollOptions, type PollRun } from "./poller.js";
+import { crmApiPollEligible } from "./poller.scheduler.js";
 
 /** Checkpoint name of the KeyCRM catch-up in `{EVENTS_STREAM}_POLLERS`. */
 export const KEYCRM_ORDERS_POLLER = "keycrm-orders";
@@ -59,44 +56,24 @@ export interface KeycrmCatchupProgress {
 }
 
 /** Dependencies of {@link createKeycrmOrdersPoller}. */
-export interface KeycrmOrdersPollerDeps {
-  nats: Nats;
-  config: Pick<
-    IngestConfig,
-    | "SUBJECT_ROOT"
-    | "PUBLISH_TIMEOUT_MS"
-    | "WEBHOOK_RETRY_AFTER_SECONDS"
-    | "KEYCRM_CATCHUP_INTERVAL_SECONDS"
-    | "KEYCRM_CATCHUP_LOOKBACK_HOURS"
-  >;
-  logger: Logger;
-  registry: ProjectRegistry;
+export interface KeycrmOrdersPollerDeps extends PollerDeps {
+  config: PollerDeps["config"] &
+    Pick<IngestConfig, "KEYCRM_CATCHUP_INTERVAL_SECONDS" | "KEYCRM_CATCHUP_LOOKBACK_HOURS">;
   /** The CRM client shared with the other KeyCRM callers (one limiter per project: 60 requests/min). */
   http: CrmHttpClient;
-  checkpoints: PollerCheckpoints;
-  clock?: () => Date;
   newId: () => string;
 }
 
-/** The import/catch-up; see {@link createKeycrmOrdersPoller}. */
-export interface KeycrmOrdersPoller {
-  /** Starts the periodic runs (`KEYCRM_CATCHUP_INTERVAL_SECONDS`; 0 = none). */
-  start(): void;
-  /**
-   * Runs one project now. `since` overrides the window start (import); `onPage` is told the
-   * progress after every page.
-   * @throws Error for an unknown project or one that is not an active KeyCRM project with base URL
-   *   and token; CrmHttpError when the API fails after retries; Error for a page that is not a
-   *   Laravel page; ServiceUnavailableError when JetStream does not persist. The checkpoint moves only
-   *   after a complete run.
-   */
-  runOnce(
-    projectId: string,
-    opts?: { since?: Date; onPage?: (progress: KeycrmCatchupProgress) => void },
-  ): Promise<KeycrmCatchupResult>;
-  idle(): Promise<void>;
-  close(): Promise<void>;
+/** Options of one KeyCRM run: `since` overrides the window start (import); `onPage` is told the progress after every page. */
+export interface KeycrmCatchupOptions extends PollOptions {
+  onPage?: (progress: KeycrmCatchupProgress) => void;
 }
+
+/**
+ * The import/catch-up (`start` runs every `KEYCRM_CATCHUP_INTERVAL_SECONDS`, 0 = none). `runOnce`
+ * also throws Error for a page that is not a Laravel page.
+ */
+export type KeycrmOrdersPoller = Poller<KeycrmCatchupResult, KeycrmCatchupOptions>;
 
 /** True for a project the catch-up can read: active KeyCRM with a base URL and an API token. */
 export function keycrmCatchupEligible(record: ProjectRecord | undefined): record is ProjectRecord {
@@ -122,37 +99,16 @@ export function keycrmCatchupEligible(record: ProjectRecord | undefined): record
  * by the next run (its window starts before this run's start).
  */
 export function createKeycrmOrdersPoller(deps: KeycrmOrdersPollerDeps): KeycrmOrdersPoller {
-  const { config } = deps;
-  const clock = deps.clock ?? (() => new Date());
-  const scheme: SubjectRoot = { root: config.SUBJECT_ROOT };
-  const lookbackMs = config.KEYCRM_CATCHUP_LOOKBACK_HOURS * 3_600_000;
   const limit = KEYCRM_ORDER_PAGE_LIMIT;
 
-  async function run(
-    record: ProjectRecord,
-    signal: AbortSignal,
-    opts: { since?: Date; onPage?: (progress: KeycrmCatchupProgress) => void } = {},
-  ): Promise<KeycrmCatchupResult> {
-    const startedAt = clock();
-    const fromMs = await runWindowStartMs(deps.checkpoints, KEYCRM_ORDERS_POLLER, record.project_id, {
-      startedAt,
-      lookbackMs,
-      since: opts.since,
-    });
-    const from = new Date(Math.max(0, Math.floor(fromMs / 1000) * 1000));
-    const to = new Date(Math.floor(startedAt.getTime() / 1000) * 1000);
+  async function poll(run: PollRun, opts: KeycrmCatchupOptions): Promise<KeycrmCatchupResult> {
+    const { record } = run;
+    const from = new Date(Math.max(0, Math.floor(run.fromMs / 1000) * 1000));
+    const to = new Date(Math.floor(run.startedAt.getTime() / 1000) * 1000);
     const base = (record.base_url ?? "").replace(/\/+$/, "");
-    const result: KeycrmCatchupResult = {
-      projectId: record.project_id,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      pages: 0,
-      orders: 0,
-      published: 0,
-      duplicates: 0,
-      skipped: 0,
-      rereads: 0,
-    };
+    let pages = 0;
+    let orders = 0;
+    let rereads = 0;
     let page = 1;
     let lastTotal: number | null = null;
     for (let requests = 0; requests < MAX_REQUESTS; requests++) {
@@ -166,84 +122,59 @@ export function createKeycrmOrdersPoller(deps: KeycrmOrdersPollerDeps): KeycrmOr
         record.project_id,
         `${base}/order?${query}`,
         record.api_token ?? "",
-        signal,
+        run.signal,
       );
       const { rows, total, hasNext } = keycrmOrdersPage(body);
-      result.pages++;
-      result.orders += rows.length;
-      const fetchedAt = clock();
+      pages++;
+      orders += rows.length;
+      const fetchedAt = run.now();
       const events = [];
       for (const row of rows) {
         const mapped = keycrmOrderRowEvent(record.project_id, row, { fetchedAt, newId: deps.newId });
         if (mapped.ok) events.push(mapped.event);
-        else {
-          result.skipped++;
-          deps.logger.warn(
-            { poller: KEYCRM_ORDERS_POLLER, project: record.project_id, page, reason: mapped.reason },
-            "order row skipped",
-          );
-        }
+        else run.skip(mapped.reason, `page ${page}`);
       }
-      const outcome = await publishEvents(deps.nats.js, scheme, events, {
-        timeoutMs: config.PUBLISH_TIMEOUT_MS,
-        retryAfterSeconds: config.WEBHOOK_RETRY_AFTER_SECONDS,
-      });
-      result.published += outcome.accepted;
-      result.duplicates += outcome.duplicates;
-      opts.onPage?.({
-        page,
-        total,
-        orders: result.orders,
-        published: result.published,
-        duplicates: result.duplicates,
-        skipped: result.skipped,
-      });
+      await run.publish(events);
+      opts.onPage?.({ page, total, orders, ...run.counts });
       const shrunk = lastTotal !== null && total !== null && total < lastTotal ? lastTotal - total : 0;
       if (total !== null) lastTotal = total;
       if (shrunk > 0 && page > 1) {
-        result.rereads++;
+        rereads++;
         page = Math.max(1, page - Math.ceil(shrunk / limit));
         continue;
       }
       if (!hasNext || rows.length === 0) break;
       page++;
     }
-    await saveRunCheckpoint(deps.checkpoints, KEYCRM_ORDERS_POLLER, record.project_id, {
-      startedAt,
-      finishedAt: clock(),
-      published: result.published,
-      duplicates: result.duplicates,
-    });
-    return result;
+    return {
+      projectId: record.project_id,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      pages,
+      orders,
+      ...run.counts,
+      rereads,
+    };
   }
 
-  const scheduler: PollerScheduler = createPollerScheduler({
-    name: KEYCRM_ORDERS_POLLER,
-    intervalMs: config.KEYCRM_CATCHUP_INTERVAL_SECONDS * 1000,
-    projects: () => deps.registry.list().filter(keycrmCatchupEligible),
-    run: (record, signal) => run(record, signal),
-    summary: (r) => ({
-      pages: r.pages,
-      orders: r.orders,
-      published: r.published,
-      duplicates: r.duplicates,
-      skipped: r.skipped,
-      rereads: r.rereads,
-    }),
-    log: deps.logger,
-  });
-
-  return {
-    start: () => scheduler.start(),
-    async runOnce(projectId, opts = {}) {
-      const record = deps.registry.get(projectId)?.record;
-      if (!keycrmCatchupEligible(record))
-        throw new Error(
-          `project ${projectId} is not an active KeyCRM project with a base URL and an API token`,
-        );
-      return run(record, scheduler.signal, opts);
+  return createPoller(
+    {
+      name: KEYCRM_ORDERS_POLLER,
+      intervalSeconds: deps.config.KEYCRM_CATCHUP_INTERVAL_SECONDS,
+      lookbackHours: deps.config.KEYCRM_CATCHUP_LOOKBACK_HOURS,
+      eligible: keycrmCatchupEligible,
+      requirement: "an active KeyCRM project with a base URL and an API token",
+      skippedMessage: "keycrm orders: rows skipped (the webhook route would reject them)",
+      poll,
+      summary: (r) => ({
+        pages: r.pages,
+        orders: r.orders,
+        published: r.published,
+        duplicates: r.duplicates,
+        skipped: r.skipped,
+        rereads: r.rereads,
+      }),
     },
-    idle: () => scheduler.idle(),
-    close: () => scheduler.close(),
-  };
+    deps,
+  );
 }

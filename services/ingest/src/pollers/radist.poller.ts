@@ -3,9 +3,8 @@
  * formats/radist-online.md §2 — polling is the path with independent confirmations; no webhook body
  * was ever captured, §4) and publishes every message as `chat.message_received`.
  */
-import type { ChatMessageReceived, SubjectRoot } from "@pulse/events";
-import type { Logger, Nats } from "@pulse/infra";
-import { type CrmHttpClient, createCrmHttpClient } from "../crm/crm-http.client.js";
+import type { ChatMessageReceived } from "@pulse/events";
+import { type CrmHttpClient, type CrmHttpOptions, createCrmHttpClient } from "../crm/crm-http.client.js";
 import {
   RadistContactsPage,
   radistChatsToRead,
@@ -13,14 +12,8 @@ import {
   radistWhatsappConnections,
 } from "../crm/radist.mapper.js";
 import type { IngestConfig } from "../ingest.config.js";
-import {
-  type ProjectRecord,
-  type ProjectRegistry,
-  projectPhoneRegion,
-} from "../projects/project-registry.js";
-import { publishEvents } from "../publishing/event.publisher.js";
-import { createPollerScheduler, type PollerScheduler } from "./poller.scheduler.js";
-import { type PollerCheckpoints, runWindowStartMs, saveRunCheckpoint } from "./poller-checkpoints.store.js";
+import { type ProjectRecord, projectPhoneRegion } from "../projects/project-registry.js";
+import { createPoller, type PollCounts, type Poller, type PollerDeps, type PollRun } from "./poller.js";
 
 /** Checkpoint name of the poller in `{EVENTS_STREAM}_POLLERS`. */
 export const RADIST_POLLER = "radist";
@@ -51,43 +44,29 @@ export interface RadistPollResult {
 }
 
 /** Dependencies of {@link createRadistPoller}. `http` defaults to a client of its own. */
-export interface RadistPollerDeps {
-  nats: Nats;
-  config: Pick<
-    IngestConfig,
-    | "SUBJECT_ROOT"
-    | "PUBLISH_TIMEOUT_MS"
-    | "WEBHOOK_RETRY_AFTER_SECONDS"
-    | "RADIST_POLL_INTERVAL_SECONDS"
-    | "RADIST_LOOKBACK_HOURS"
-    | "RADIST_MIN_REQUEST_INTERVAL_MS"
-    | "CRM_HTTP_TIMEOUT_MS"
-    | "CRM_RETRIES"
-    | "CRM_RETRY_MIN_DELAY_MS"
-  >;
-  logger: Logger;
-  registry: ProjectRegistry;
-  checkpoints: PollerCheckpoints;
+export interface RadistPollerDeps extends PollerDeps {
+  config: PollerDeps["config"] &
+    Pick<
+      IngestConfig,
+      | "RADIST_POLL_INTERVAL_SECONDS"
+      | "RADIST_LOOKBACK_HOURS"
+      | "RADIST_MIN_REQUEST_INTERVAL_MS"
+      | "CRM_HTTP_TIMEOUT_MS"
+      | "CRM_RETRIES"
+      | "CRM_RETRY_MIN_DELAY_MS"
+    >;
   http?: CrmHttpClient;
   fetch?: typeof fetch;
-  clock?: () => Date;
+  /** Told the outcome of every API attempt of the default client (integration health). */
+  onAttempt?: CrmHttpOptions["onAttempt"];
   newId: () => string;
 }
 
-/** The poller; see {@link createRadistPoller}. */
-export interface RadistPoller {
-  /** Starts the periodic runs (`RADIST_POLL_INTERVAL_SECONDS`; 0 = none). */
-  start(): void;
-  /**
-   * Polls one project now; `since` overrides the window start (backfill).
-   * @throws Error for an unknown project or one without active Radist settings; CrmHttpError when
-   *   the API fails after retries; ServiceUnavailableError when JetStream does not persist. The checkpoint
-   *   moves only after a complete run.
-   */
-  runOnce(projectId: string, opts?: { since?: Date }): Promise<RadistPollResult>;
-  idle(): Promise<void>;
-  close(): Promise<void>;
-}
+/**
+ * The poller (`start` runs every `RADIST_POLL_INTERVAL_SECONDS`, 0 = none; `runOnce` with `since`
+ * overrides the window start: a backfill). `runOnce` throws for a project without active Radist settings.
+ */
+export type RadistPoller = Poller<RadistPollResult>;
 
 /** True for a project the poller reads: active, with Radist settings. */
 export function radistEligible(record: ProjectRecord | undefined): record is ProjectRecord {
@@ -118,9 +97,6 @@ export function radistEligible(record: ProjectRecord | undefined): record is Pro
  */
 export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
   const { config } = deps;
-  const clock = deps.clock ?? (() => new Date());
-  const scheme: SubjectRoot = { root: config.SUBJECT_ROOT };
-  const lookbackMs = config.RADIST_LOOKBACK_HOURS * 3_600_000;
   const http =
     deps.http ??
     createCrmHttpClient({
@@ -130,23 +106,20 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
       minRetryDelayMs: config.CRM_RETRY_MIN_DELAY_MS,
       log: deps.logger,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
     });
 
-  async function run(record: ProjectRecord, signal: AbortSignal, since?: Date): Promise<RadistPollResult> {
+  async function poll(run: PollRun): Promise<RadistPollResult> {
+    const { record, signal } = run;
     const settings = record.radist;
     if (!settings) throw new Error(`project ${record.project_id} has no Radist settings`);
-    const startedAt = clock();
-    const windowStart = await runWindowStartMs(deps.checkpoints, RADIST_POLLER, record.project_id, {
-      startedAt,
-      lookbackMs,
-      since,
-    });
+    const windowStart = run.fromMs;
     const limiter = `radist:${record.project_id}`;
     const headers = { "x-api-key": settings.api_key };
     const base = `${settings.base_url.replace(/\/+$/, "")}/companies/${settings.company_id}/messaging`;
     const get = (path: string) => http.getJsonWith(limiter, `${base}${path}`, headers, signal);
     const region = projectPhoneRegion(record);
-    const result: RadistPollResult = {
+    const result: Omit<RadistPollResult, keyof PollCounts> = {
       projectId: record.project_id,
       from: new Date(windowStart).toISOString(),
       contactPages: 0,
@@ -154,9 +127,6 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
       chatsSkipped: 0,
       messagePages: 0,
       messages: 0,
-      published: 0,
-      duplicates: 0,
-      skipped: 0,
     };
 
     const connections = new Set(
@@ -164,10 +134,6 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
         ? settings.connection_ids
         : radistWhatsappConnections(await get("/chats/sources/")),
     );
-
-    // Skipped messages by reason, logged once per run with one example (README "Plausibility rules").
-    const skips = new Map<string, number>();
-    let skipExample: string | null = null;
 
     const readChat = async (chat: ReturnType<typeof radistChatsToRead>[number]) => {
       const seen = new Set<string>();
@@ -186,7 +152,7 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
             ? (body as { data: unknown[] }).data
             : [];
         result.messagePages++;
-        const fetchedAt = clock();
+        const fetchedAt = run.now();
         let fresh = 0;
         let oldest: string | null = null;
         for (const item of list) {
@@ -196,9 +162,8 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
             phoneRegion: region,
           });
           if (!mapped.ok) {
-            result.skipped++;
-            skips.set(mapped.reason, (skips.get(mapped.reason) ?? 0) + 1);
-            skipExample ??= mapped.detail ?? null;
+            // Skipped messages by reason, logged once per run with one example (README "Plausibility rules").
+            run.skip(mapped.reason, mapped.detail ?? null);
             continue;
           }
           const e = mapped.event;
@@ -213,12 +178,7 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
         until = oldest;
       }
       result.messages += events.length;
-      const outcome = await publishEvents(deps.nats.js, scheme, events, {
-        timeoutMs: config.PUBLISH_TIMEOUT_MS,
-        retryAfterSeconds: config.WEBHOOK_RETRY_AFTER_SECONDS,
-      });
-      result.published += outcome.accepted;
-      result.duplicates += outcome.duplicates;
+      await run.publish(events);
     };
 
     let cursor: string | null = null;
@@ -247,43 +207,25 @@ export function createRadistPoller(deps: RadistPollerDeps): RadistPoller {
       cursor = next;
     }
 
-    if (skips.size > 0)
-      deps.logger.warn(
-        { project: record.project_id, skipped: Object.fromEntries(skips), example: skipExample },
-        "radist: messages skipped as malformed or implausible",
-      );
-    await saveRunCheckpoint(deps.checkpoints, RADIST_POLLER, record.project_id, {
-      startedAt,
-      finishedAt: clock(),
-      published: result.published,
-      duplicates: result.duplicates,
-    });
-    return result;
+    return { ...result, ...run.counts };
   }
 
-  const scheduler: PollerScheduler = createPollerScheduler({
-    name: RADIST_POLLER,
-    intervalMs: config.RADIST_POLL_INTERVAL_SECONDS * 1000,
-    projects: () => deps.registry.list().filter(radistEligible),
-    run: (record, signal) => run(record, signal),
-    summary: (r) => ({
-      chats: r.chats,
-      messages: r.messages,
-      published: r.published,
-      duplicates: r.duplicates,
-    }),
-    log: deps.logger,
-  });
-
-  return {
-    start: () => scheduler.start(),
-    async runOnce(projectId, opts = {}) {
-      const record = deps.registry.get(projectId)?.record;
-      if (!radistEligible(record))
-        throw new Error(`project ${projectId} is not active or has no Radist settings`);
-      return run(record, scheduler.signal, opts.since);
+  return createPoller(
+    {
+      name: RADIST_POLLER,
+      intervalSeconds: config.RADIST_POLL_INTERVAL_SECONDS,
+      lookbackHours: config.RADIST_LOOKBACK_HOURS,
+      eligible: radistEligible,
+      requirement: "active or has no Radist settings",
+      skippedMessage: "radist: messages skipped as malformed or implausible",
+      poll,
+      summary: (r) => ({
+        chats: r.chats,
+        messages: r.messages,
+        published: r.published,
+        duplicates: r.duplicates,
+      }),
     },
-    idle: () => scheduler.idle(),
-    close: () => scheduler.close(),
-  };
+    deps,
+  );
 }

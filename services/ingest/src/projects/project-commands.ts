@@ -64,12 +64,22 @@ export function projectView(record: ProjectRecord): ProjectView {
     api_token_set: record.api_token !== null,
     api_token_fingerprint: record.api_token === null ? null : fingerprint(record.api_token),
     webhook_secret_fingerprint: record.webhook_secret_sha256.slice(0, 12),
+    telegram: record.telegram
+      ? {
+          chat_id: record.telegram.chat_id,
+          template: record.telegram.template,
+          enabled: record.telegram.enabled,
+          bot_token_set: true,
+          bot_token_fingerprint: fingerprint(record.telegram.bot_token),
+        }
+      : null,
   };
 }
 
 /**
- * The record with `patch` applied (absent members keep their value; `null` clears `base_url` or
- * `api_token`), validated.
+ * The record with `patch` applied (absent members keep their value; `null` clears `base_url`,
+ * `api_token` or `telegram`; a `telegram` patch is merged into the current settings, a new block
+ * defaulting to the default template and enabled), validated.
  * @throws ZodError when the result is not a valid {@link ProjectRecord}; Error for an unknown zone.
  */
 export function applyProjectPatch(record: ProjectRecord, patch: ProjectPatch): ProjectRecord {
@@ -79,6 +89,18 @@ export function applyProjectPatch(record: ProjectRecord, patch: ProjectPatch): P
     ...(patch.api_token === undefined ? {} : { api_token: patch.api_token }),
     ...(patch.time_zone === undefined ? {} : { time_zone: patch.time_zone }),
     ...(patch.active === undefined ? {} : { active: patch.active }),
+    ...(patch.telegram === undefined
+      ? {}
+      : patch.telegram === null
+        ? { telegram: undefined }
+        : {
+            telegram: {
+              template: null,
+              enabled: true,
+              ...record.telegram,
+              ...Object.fromEntries(Object.entries(patch.telegram).filter(([, v]) => v !== undefined)),
+            },
+          }),
   });
   assertTimeZone(next.time_zone);
   return next;

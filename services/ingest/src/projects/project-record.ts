@@ -27,6 +27,22 @@ export const RadistSettings = z.object({
 export type RadistSettings = z.infer<typeof RadistSettings>;
 
 /**
+ * Telegram sale notifications of a project (SPEC "amoCRM deals": optional outbound notification):
+ * `bot_token` (secret: sealed in KV, sent only in the Bot API's URL path, never logged, never shown
+ * to anyone — write-only), `chat_id` (numeric id or `@channel`), `template` (placeholders
+ * `{team}`, `{client}`, `{amount}`, `{product}`, `{campaign}`, `{source}`, `{manager}`,
+ * `{lead_id}`, `{sold_at}`; `null` = the default template) and `enabled`.
+ */
+export const TelegramSettings = z.object({
+  bot_token: z.string().regex(/^\d{1,20}:[A-Za-z0-9_-]{20,200}$/, "a Telegram bot token: <bot id>:<secret>"),
+  chat_id: z.string().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{4,64})$/, "a chat id (-100…) or @channel"),
+  template: z.string().min(1).max(2000).nullable(),
+  enabled: z.boolean(),
+});
+/** See {@link TelegramSettings}. */
+export type TelegramSettings = z.infer<typeof TelegramSettings>;
+
+/**
  * One project as ingest holds it in memory (key = `project_id`). In KV its secrets are sealed
  * (AES-256-GCM, `project-secrets.ts`): the stored JSON holds envelopes, never these values.
  * `webhook_secret_sha256` is the lowercase hex SHA-256 of the webhook secret (the secret itself is
@@ -35,6 +51,7 @@ export type RadistSettings = z.infer<typeof RadistSettings>;
  * (`https://<subdomain>.amocrm.ru`); `null` when the CRM API is not used.
  * `phone_region` (optional): see {@link PhoneRegionCode}; absent = `KZ` (`DEFAULT_PHONE_REGION`).
  * `radist` (optional): Radist.Online access ({@link RadistSettings}); absent = not polled.
+ * `telegram` (optional): sale notifications ({@link TelegramSettings}); absent = off.
  */
 export const ProjectRecord = z.object({
   project_id: ProjectId,
@@ -47,6 +64,7 @@ export const ProjectRecord = z.object({
   api_token: z.string().min(1).max(4096).nullable(),
   phone_region: PhoneRegionCode.optional(),
   radist: RadistSettings.optional(),
+  telegram: TelegramSettings.optional(),
 });
 /** See {@link ProjectRecord}. */
 export type ProjectRecord = z.infer<typeof ProjectRecord>;

@@ -14,7 +14,12 @@ import { ProjectRecord, type RadistSettings } from "./project-record.js";
 import { openStoredProjectRecord, sealProjectRecord } from "./project-secrets.js";
 import { processSecretsKeyring, type SecretsKeyring } from "./secrets.js";
 
-export { ProjectRecord, RADIST_DEFAULT_BASE_URL, RadistSettings } from "./project-record.js";
+export {
+  ProjectRecord,
+  RADIST_DEFAULT_BASE_URL,
+  RadistSettings,
+  TelegramSettings,
+} from "./project-record.js";
 
 /** The phone region of a project: its `phone_region`, else `KZ` (`DEFAULT_PHONE_REGION`). */
 export function projectPhoneRegion(record: Pick<ProjectRecord, "phone_region">): PhoneRegion {

@@ -9,7 +9,8 @@
  *   its digest is sealed too, because an unsalted SHA-256 of a secret an operator chose can be
  *   guessed offline by anyone who reads the bucket. Opening it costs nothing on the webhook path:
  *   the registry opens records when they change, never per request;
- * - `radist.api_key` — the Radist.Online API key.
+ * - `radist.api_key` — the Radist.Online API key;
+ * - `telegram.bot_token` — the Telegram bot token of sale notifications.
  * A new secret field (e.g. a bot token) is sealed by adding it to {@link sealProjectRecord} and
  * {@link openStoredProjectRecord}.
  *
@@ -52,6 +53,14 @@ export function sealProjectRecord(keyring: SecretsKeyring, record: ProjectRecord
           },
         }
       : {}),
+    ...(record.telegram
+      ? {
+          telegram: {
+            ...record.telegram,
+            bot_token: encryptSecret(keyring, record.telegram.bot_token, aadOf(id, "telegram.bot_token")),
+          },
+        }
+      : {}),
   };
 }
 
@@ -90,6 +99,11 @@ export function openStoredProjectRecord(keyring: SecretsKeyring, stored: unknown
   if (typeof radist === "object" && radist !== null) {
     const r = radist as Record<string, unknown>;
     opened["radist"] = { ...r, api_key: open(r["api_key"], "radist.api_key") };
+  }
+  const telegram = raw["telegram"];
+  if (typeof telegram === "object" && telegram !== null) {
+    const t = telegram as Record<string, unknown>;
+    opened["telegram"] = { ...t, bot_token: open(t["bot_token"], "telegram.bot_token") };
   }
   return { record: ProjectRecord.parse(opened), stale };
 }

@@ -7,6 +7,12 @@ import { fileURLToPath } from "node:url";
 
 export { catalogueMismatches } from "./catalogue-check.js";
 export {
+  type FakeTelegram,
+  startFakeTelegram,
+  type TelegramRequest,
+  type TelegramScript,
+} from "./fake-telegram.server.js";
+export {
   type FixtureCrm,
   type FixtureCrmOptions,
   type FixtureCrmRequest,

@@ -33,6 +33,7 @@ import { analyticsRoutes } from "../analytics/analytics.routes.js";
 import { dashboardRoutes } from "../dashboard/dashboard.routes.js";
 import type { QueryDeps } from "../deps.js";
 import { dialogsRoutes } from "../dialogs/dialogs.routes.js";
+import { integrationsRoutes } from "../integrations/integrations.routes.js";
 import { natsPlugin } from "../live/nats.plugin.js";
 import { createOrderUpdatesFeeds } from "../live/order-updates.feed.js";
 import { sseRoutes } from "../live/sse.routes.js";
@@ -200,6 +201,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(ordersRoutes, { deps });
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });
+      await api.register(integrationsRoutes, { deps });
       await api.register(sseRoutes, { deps, feeds, counters: metrics.live });
       await api.register(settingsRoutes, { deps });
       await api.register(replaysRoutes, { deps });

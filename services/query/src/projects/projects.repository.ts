@@ -43,3 +43,16 @@ export async function projectExists(db: Kysely<Database>, projectId: string): Pr
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The CRM kind of a project (`keycrm` | `amocrm`), or null when `rm.projects` does not have it.
+ * @throws the Postgres error when the query fails.
+ */
+export async function projectKind(db: Kysely<Database>, projectId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("rm.projects")
+    .select("kind")
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  return row?.kind ?? null;
+}

@@ -45,7 +45,25 @@ export async function webhookStats(
   const totals = await base
     .select(COUNTERS.map((c) => sql<number>`COALESCE(sum(${sql.ref(c)}), 0)::float8`.as(c)))
     .executeTakeFirstOrThrow();
-  const latest = await project
+  const freshness = await webhookFreshness(db, f.projectId, f.source);
+  return { rows, totals: totals as WebhookStatsTotals, freshness };
+}
+
+/**
+ * Data freshness of each webhook source of a project (optionally one `source`): the latest receive
+ * time of any request and of an accepted one, over all days (ISO-8601 UTC, null when none), sorted
+ * by source. Also the webhook part of `GET /api/integrations/health`.
+ * @throws the Postgres error when the query fails.
+ */
+export async function webhookFreshness(
+  db: Kysely<Database>,
+  projectId: string,
+  source?: string,
+): Promise<WebhookFreshness[]> {
+  const latest = await db
+    .selectFrom("rm.webhook_stats")
+    .where("project_id", "=", projectId)
+    .$if(source !== undefined, (qb) => qb.where("source", "=", source as string))
     .select([
       "source",
       sql<Date | null>`max(last_received_at)`.as("last_received_at"),
@@ -54,10 +72,9 @@ export async function webhookStats(
     .groupBy("source")
     .orderBy("source")
     .execute();
-  const freshness = latest.map((r) => ({
+  return latest.map((r) => ({
     source: r.source,
     last_received_at: iso(r.last_received_at),
     last_accepted_at: iso(r.last_accepted_at),
   }));
-  return { rows, totals: totals as WebhookStatsTotals, freshness };
 }

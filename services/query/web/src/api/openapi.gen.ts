@@ -2043,6 +2043,400 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Integration health: CRM/Radist API reachability and token, webhook freshness, notifications */
+        get: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            apis: {
+                                /**
+                                 * @description `crm` = the project's KeyCRM/amoCRM API; `radist` = Radist.Online
+                                 * @enum {string}
+                                 */
+                                api: "crm" | "radist";
+                                /** @description call attempts recorded */
+                                calls: number;
+                                /** @description time of the last attempt */
+                                checked_at: string | null;
+                                /** @description the project has access configured (base URL and token / API key) */
+                                configured: boolean;
+                                /** @description attempts without a 2xx answer */
+                                failures: number;
+                                last_error: {
+                                    at: string;
+                                    message: string;
+                                    /** @description HTTP status of the answer; null = no answer (network, timeout) */
+                                    status: number | null;
+                                } | null;
+                                /** @description time of the last 2xx answer */
+                                last_success_at: string | null;
+                                /** @description the last call got an HTTP answer; null = never called */
+                                reachable: boolean | null;
+                                /** @description false after a 401/403, true after a 2xx, null before either */
+                                token_valid: boolean | null;
+                            }[];
+                            /** @description the project's CRM: keycrm | amocrm */
+                            kind: string;
+                            notifications: {
+                                bot_token_set: boolean;
+                                /** @description admins only; null for viewers */
+                                chat_id: string | null;
+                                /** @description Telegram settings exist (bot token and chat id) */
+                                configured: boolean;
+                                enabled: boolean;
+                                failed: number;
+                                last_error: {
+                                    at: string;
+                                    message: string;
+                                    /** @description HTTP status of the answer; null = no answer (network, timeout) */
+                                    status: number | null;
+                                } | null;
+                                last_sent_at: string | null;
+                                sent: number;
+                                /** @description admins only; null = the default template (or a viewer) */
+                                template: string | null;
+                                test_sent: number;
+                                /** @description claimed but not confirmed before a restart: never resent */
+                                unconfirmed: number;
+                            };
+                            project_id: string;
+                            webhooks: {
+                                last_accepted_at: string | null;
+                                last_received_at: string | null;
+                                source: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test sale notification to the project's Telegram chat (admin) */
+        post: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the Bot API's message id */
+                            message_id: number | null;
+                            project_id: string;
+                            /** @enum {boolean} */
+                            sent: true;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders": {
         parameters: {
             query?: never;
@@ -3091,6 +3485,15 @@ export interface paths {
                             kind: "keycrm" | "amocrm";
                             name: string;
                             project_id: string;
+                            /** @description Telegram sale notifications (the bot token only as set/fingerprint); null = off */
+                            telegram?: {
+                                /** @description first 12 hex characters of the bot token's SHA-256 */
+                                bot_token_fingerprint: string | null;
+                                bot_token_set: boolean;
+                                chat_id: string;
+                                enabled: boolean;
+                                template: string | null;
+                            } | null;
                             time_zone: string;
                             /** @description first 12 hex characters of the webhook secret's SHA-256 */
                             webhook_secret_fingerprint: string;
@@ -3238,6 +3641,15 @@ export interface paths {
                         api_token?: string | null;
                         /** @description CRM API root (http/https URL); null = the CRM API is not used */
                         base_url?: string | null;
+                        /** @description Telegram sale notifications; null removes them */
+                        telegram?: {
+                            /** @description Telegram bot token, write-only (never answered) */
+                            bot_token?: string;
+                            chat_id?: string;
+                            enabled?: boolean;
+                            /** @description message template; null = the default */
+                            template?: string | null;
+                        } | null;
                         /** @description IANA time zone (Europe/Kyiv) or ±hh:mm */
                         time_zone?: string;
                     };
@@ -3261,6 +3673,15 @@ export interface paths {
                             kind: "keycrm" | "amocrm";
                             name: string;
                             project_id: string;
+                            /** @description Telegram sale notifications (the bot token only as set/fingerprint); null = off */
+                            telegram?: {
+                                /** @description first 12 hex characters of the bot token's SHA-256 */
+                                bot_token_fingerprint: string | null;
+                                bot_token_set: boolean;
+                                chat_id: string;
+                                enabled: boolean;
+                                template: string | null;
+                            } | null;
                             time_zone: string;
                             /** @description first 12 hex characters of the webhook secret's SHA-256 */
                             webhook_secret_fingerprint: string;

@@ -6,7 +6,7 @@ import type { PageModule } from "./page.types.ts";
  *
  * Navigation order (the `nav.order` each page declares):
  *   10 home · 20 orders (board and order panel) · 30 analytics · 40 shifts (and dialogs) ·
- *   50 webhooks · 60 settings · 70 users (owner) · login has no entry.
+ *   50 webhooks · 55 integrations · 60 settings · 70 users (owner) · login has no entry.
  */
 const modules = import.meta.glob<{ page: PageModule }>("./*/page.tsx", { eager: true });
 
