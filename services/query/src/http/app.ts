@@ -37,6 +37,7 @@ import { ordersRoutes } from "../orders/orders.routes.js";
 import { projectsRoutes } from "../projects/projects.routes.js";
 import { replaysRoutes } from "../projects/replays.routes.js";
 import { reportsRoutes } from "../reports/reports.routes.js";
+import { salesRoutes } from "../sales/sales.routes.js";
 import { dictsRoutes } from "../settings/dicts.routes.js";
 import { settingsRoutes } from "../settings/settings.routes.js";
 import { shiftsRoutes } from "../shifts/shifts.routes.js";
@@ -70,7 +71,8 @@ export type QueryApp = FastifyInstance<
  *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE), `GET|PUT /api/settings/*` and
  *   `GET|PUT /api/orders/:orderId/overrides` (writes: admins only), `GET /api/replays[/:id]`,
  *   `GET /api/analytics/status-durations`; dialogs and shifts: `GET /api/dialogs/analysis|stats|export.csv`,
- *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin).
+ *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin); amoCRM sales and leads:
+ *   `GET /api/sales[/export.csv|/stats]`, `GET /api/leads/qualification|funnel`, `GET /api/leads/:leadId/attribution`.
  * Every route declares zod request and response schemas, from which the OpenAPI document is made.
  * Errors are RFC 9457 problem details from one handler; a request with U+0000 in a string is a 400
  * before any route runs (`nul-guard.ts`). Closing the app ends open SSE streams and
@@ -186,6 +188,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(shiftsRoutes, { deps });
       await api.register(reportsRoutes, { deps });
       await api.register(analysisRoutes, { deps });
+      await api.register(salesRoutes, { deps });
     },
     { prefix: "/api" },
   );
