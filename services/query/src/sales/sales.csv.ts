@@ -5,7 +5,7 @@ import type { SaleItem } from "./sales.schemas.js";
 
 /**
  * Columns of the sales export, in order: `[header, value]`. Values are strings (`""` for null):
- * instants ISO-8601 UTC, amounts as plain numbers (no grouping). Free-text cells (names, UTM values,
+ * instants ISO-8601 UTC, amounts as plain numbers (no grouping), phones E.164 as they are (like the dialogs export). Free-text cells (names, UTM values,
  * products) go through the dialogs export's formula guard ({@link text}).
  */
 export const SALES_CSV_COLUMNS: readonly (readonly [string, (s: SaleItem) => string])[] = [
@@ -19,7 +19,7 @@ export const SALES_CSV_COLUMNS: readonly (readonly [string, (s: SaleItem) => str
   ["manager_id", (s) => (s.manager_id === null ? "" : String(s.manager_id))],
   ["manager_name", (s) => text(s.manager_name)],
   ["contact_name", (s) => text(s.contact_name)],
-  ["phone", (s) => text(s.phone)],
+  ["phone", (s) => s.phone ?? ""],
   ["email", (s) => text(s.email)],
   ["utm_source", (s) => text(s.utm_source)],
   ["utm_medium", (s) => text(s.utm_medium)],
