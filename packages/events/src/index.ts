@@ -33,7 +33,7 @@ export {
   YEAR_ONE_MS,
 } from "./instant.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";
-export { OrderUpdatedNotice } from "./notices.js";
+export { OrderUpdatedNotice, SaleRecordedNotice } from "./notices.js";
 export {
   DealCreated,
   DealDeleted,
@@ -74,6 +74,7 @@ export {
   receiptSubject,
   receiptsWildcard,
   type SubjectRoot,
+  saleUpdatesSubject,
   subjectToken,
   updatesWildcard,
 } from "./subjects.js";

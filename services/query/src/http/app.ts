@@ -68,7 +68,7 @@ export type QueryApp = FastifyInstance<
  *   `GET /api/auth/me`, `POST /api/auth/logout|password`; users, members, API tokens and the audit
  *   log (`users.routes.ts`, `members.routes.ts`, `tokens.routes.ts`, `audit.routes.ts`); `GET /api/projects`,
  *   `GET /api/orders`, `GET /api/orders/:orderId/timeline`, `GET /api/dicts/statuses`,
- *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE), `GET|PUT /api/settings/*` and
+ *   `GET /api/webhooks/stats`, `GET /api/stream/orders` and `GET /api/stream/sales` (SSE), `GET|PUT /api/settings/*` and
  *   `GET|PUT /api/orders/:orderId/overrides` (writes: admins only), `GET /api/replays[/:id]`,
  *   `GET /api/analytics/status-durations`; dialogs and shifts: `GET /api/dialogs/analysis|stats|export.csv`,
  *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin); amoCRM sales and leads:
@@ -145,7 +145,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
 
   await app.register(FastifySSEPlugin, { retryDelay: 2000 });
   const metrics = createQueryMetrics(deps);
-  const feeds = createOrderUpdatesFeeds({
+  const feedOptions = {
     nats: deps.nats,
     eventsStream: deps.config.EVENTS_STREAM,
     subjectRoot: deps.config.SUBJECT_ROOT,
@@ -153,8 +153,10 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
     graceMs: deps.config.SSE_FEED_GRACE_MS,
     replayBufferFrames: deps.config.SSE_REPLAY_BUFFER_FRAMES,
     maxReplayFrames: deps.config.SSE_CLIENT_MAX_QUEUED_FRAMES,
-  });
-  metrics.countFeeds(() => feeds.feedCount);
+  };
+  const feeds = createOrderUpdatesFeeds(feedOptions);
+  const salesFeeds = createOrderUpdatesFeeds({ ...feedOptions, kind: "sale" });
+  metrics.countFeeds(() => feeds.feedCount + salesFeeds.feedCount);
   await app.register(natsPlugin, { feeds });
 
   await app.register(dashboardRoutes, deps.dashboardDir === undefined ? {} : { dir: deps.dashboardDir });
@@ -180,7 +182,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(ordersRoutes, { deps });
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });
-      await api.register(sseRoutes, { deps, feeds, counters: metrics.live });
+      await api.register(sseRoutes, { deps, feeds, salesFeeds, counters: metrics.live });
       await api.register(settingsRoutes, { deps });
       await api.register(replaysRoutes, { deps });
       await api.register(analyticsRoutes, { deps });
