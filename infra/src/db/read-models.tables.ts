@@ -514,6 +514,111 @@ export const READ_MODEL_DECLARATIONS = {
   ),
 
   /**
+   * `rm.leads` — one row per amoCRM lead with its qualification, outcome and ad-team attribution
+   * (SPEC "amoCRM deals"; `services/projector/src/projections/leads.projection.ts`):
+   * - pipeline / stage / manager (`manager_name` from `rm.crm_users`), `price` (the lead's budget);
+   * - the UTM values after the duplicate-field precedence (`readUtm` of `@pulse/domain`),
+   *   `utm_conflicts` = `[{key, field_id, value, duplicate_field_id, duplicate_value}]` where the
+   *   primary and a duplicate field disagree;
+   * - attribution of `utm_source`: `team` (null when none or ambiguous), `confidence`
+   *   (`high` | `medium` | `low`), `matched_rule` (`exact_utm_source` | `fb_team` | `pattern` | null),
+   *   `matched_pattern` (the pattern or utm_source text that matched), `is_ambiguous` and
+   *   `candidate_teams` (the teams an ambiguous source points at);
+   * - `is_qualified` / `qualified_at` (first entry into a qualified stage, by the project's
+   *   `qualified_stages`), `is_won` / `won_at` (in 142 now; `won_at` = the latest entry into 142),
+   *   `is_lost` / `lost_at` / `loss_reason` (in 143 now);
+   * - the main contact (`deal_contacts`): name, first phone (E.164), first e-mail.
+   */
+  leads: table(
+    {
+      project_id: text(),
+      lead_id: int8(),
+      name: text().nullable(),
+      pipeline_id: int8().nullable(),
+      status_id: int8().nullable(),
+      manager_id: int8().nullable(),
+      manager_name: text().nullable(),
+      price: float8().nullable(),
+      lead_created_at: timestamptz().nullable(),
+      utm_source: text().nullable(),
+      utm_medium: text().nullable(),
+      utm_campaign: text().nullable(),
+      utm_content: text().nullable(),
+      utm_term: text().nullable(),
+      utm_referrer: text().nullable(),
+      fbclid: text().nullable(),
+      utm_conflicts: jsonb(),
+      team: text().nullable(),
+      confidence: text(),
+      matched_rule: text().nullable(),
+      matched_pattern: text().nullable(),
+      is_ambiguous: bool(),
+      candidate_teams: textArray(),
+      is_qualified: bool(),
+      qualified_at: timestamptz().nullable(),
+      is_won: bool(),
+      won_at: timestamptz().nullable(),
+      is_lost: bool(),
+      lost_at: timestamptz().nullable(),
+      loss_reason: text().nullable(),
+      contact_id: int8().nullable(),
+      contact_name: text().nullable(),
+      contact_phone: text().nullable(),
+      contact_email: text().nullable(),
+      deleted: bool(),
+      last_event_seq: int8(),
+    },
+    {
+      primaryKey: ["project_id", "lead_id"],
+      indexes: [{ columns: ["project_id", "lead_created_at"] }],
+    },
+  ),
+
+  /**
+   * `rm.sales` — one row per amoCRM lead that is in 142 (won) now (SPEC "amoCRM deals"): a lead won,
+   * reopened and won again is one sale; a reopened lead has no row. `amount` = the lead's price, or
+   * the pipeline product's price when the price is 0 or missing (`price_source` `lead` | `product`
+   * | `none`); `currency` and `product` from the pipeline's product (`pipeline_products` settings);
+   * `sold_at` = the time of the latest entry into 142; manager, pipeline, contact, UTM values and
+   * the attribution as in `rm.leads`.
+   */
+  sales: table(
+    {
+      project_id: text(),
+      lead_id: int8(),
+      sold_at: timestamptz(),
+      amount: float8(),
+      currency: text(),
+      price_source: text(),
+      product: text().nullable(),
+      pipeline_id: int8().nullable(),
+      manager_id: int8().nullable(),
+      manager_name: text().nullable(),
+      contact_id: int8().nullable(),
+      contact_name: text().nullable(),
+      contact_phone: text().nullable(),
+      contact_email: text().nullable(),
+      utm_source: text().nullable(),
+      utm_medium: text().nullable(),
+      utm_campaign: text().nullable(),
+      utm_content: text().nullable(),
+      utm_term: text().nullable(),
+      utm_referrer: text().nullable(),
+      fbclid: text().nullable(),
+      team: text().nullable(),
+      confidence: text(),
+      matched_rule: text().nullable(),
+      matched_pattern: text().nullable(),
+      is_ambiguous: bool(),
+      last_event_seq: int8(),
+    },
+    {
+      primaryKey: ["project_id", "lead_id"],
+      indexes: [{ columns: ["project_id", "sold_at"] }],
+    },
+  ),
+
+  /**
    * `rm.webhook_stats` — per project, source and UTC day of the receive time (SPEC "Webhook statistics
    * count deliveries"): `received` = `accepted` + `duplicate` + `ignored` + `rejected` +
    * `unauthorized` + `failed` (one outcome per HTTP request); `events_stored` (new events of accepted

@@ -6,11 +6,15 @@ import { OrderItemsFetched } from "./items.events.js";
 import { DealCreated, DealDeleted, DealUpdated, OrderStatusChanged } from "./order.events.js";
 import { ProjectRegistered } from "./project.events.js";
 import {
+  AdTeamsChanged,
   CycleRulesChanged,
   OrderOverridesChanged,
+  PipelineProductsChanged,
+  QualifiedStagesChanged,
   ShiftSettingsChanged,
   SlaChanged,
   UrgentRulesChanged,
+  UtmFieldsChanged,
   WorkingHoursChanged,
 } from "./settings.events.js";
 
@@ -33,6 +37,10 @@ export const DomainEvent = z.discriminatedUnion("type", [
   CycleRulesChanged,
   UrgentRulesChanged,
   ShiftSettingsChanged,
+  QualifiedStagesChanged,
+  PipelineProductsChanged,
+  UtmFieldsChanged,
+  AdTeamsChanged,
   ChatMessageReceived,
   DealContactsLinked,
   DialogScored,

@@ -56,11 +56,18 @@ export {
   type WebhookStatsCounter,
 } from "./receipts.js";
 export {
+  AdTeamSettings,
+  AdTeamsChanged,
   CycleRulesChanged,
   OrderOverridesChanged,
+  PipelineProduct,
+  PipelineProductsChanged,
+  QualifiedStagesChanged,
   ShiftSettingsChanged,
   SlaChanged,
   UrgentRulesChanged,
+  UtmFieldsChanged,
+  UtmKey,
   WorkingCalendarSettings,
   WorkingHoursChanged,
 } from "./settings.events.js";

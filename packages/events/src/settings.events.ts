@@ -138,3 +138,119 @@ export const OrderOverridesChanged = defineEvent(
 );
 /** See {@link OrderOverridesChanged}. */
 export type OrderOverridesChanged = z.infer<typeof OrderOverridesChanged>;
+
+/**
+ * `settings.qualified_stages_changed` v1 — which amoCRM stages qualify a lead (SPEC "amoCRM deals":
+ * per stage a setting `is_qualified_stage`). `stages` lists `(pipeline_id, status_id,
+ * is_qualified)` entries that override the default — 142 (won) qualified in every pipeline, every
+ * other stage not. A stage absent from the list keeps its default. Changing it recomputes
+ * `is_qualified` / `qualified_at` of every lead of the project over history.
+ * Dedup key `settings:{project}:qualified_stages:{version}`.
+ */
+export const QualifiedStagesChanged = defineEvent(
+  "settings.qualified_stages_changed",
+  1,
+  z.object({
+    ...SettingsChange,
+    stages: z.array(z.object({ pipeline_id: CrmId, status_id: CrmId, is_qualified: z.boolean() })),
+  }),
+);
+/** See {@link QualifiedStagesChanged}. */
+export type QualifiedStagesChanged = z.infer<typeof QualifiedStagesChanged>;
+
+/**
+ * One pipeline's product (SPEC "amoCRM deals": a won lead with price 0 sells at the pipeline's
+ * product price): `name` (e.g. "Express course"), `price` in major units of `currency` (ISO 4217,
+ * e.g. `KZT`), the sale's product name and currency for every won lead of the pipeline.
+ */
+export const PipelineProduct = z.object({
+  pipeline_id: CrmId,
+  name: z.string().min(1).max(200),
+  price: z.number().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+/** See {@link PipelineProduct}. */
+export type PipelineProduct = z.infer<typeof PipelineProduct>;
+
+/**
+ * `settings.pipeline_products_changed` v1 — the product of each amoCRM pipeline (one entry per
+ * pipeline). A pipeline without an entry has no product: its sales carry the lead's price only and
+ * the currency `default_currency`. Dedup key `settings:{project}:pipeline_products:{version}`.
+ */
+export const PipelineProductsChanged = defineEvent(
+  "settings.pipeline_products_changed",
+  1,
+  z.object({
+    ...SettingsChange,
+    default_currency: z.string().regex(/^[A-Z]{3}$/),
+    products: z.array(PipelineProduct),
+  }),
+);
+/** See {@link PipelineProductsChanged}. */
+export type PipelineProductsChanged = z.infer<typeof PipelineProductsChanged>;
+
+/** The UTM keys read from an amoCRM lead (SPEC "amoCRM deals", UTM). */
+export const UtmKey = z.enum([
+  "utm_source",
+  "utm_medium",
+  "utm_campaign",
+  "utm_content",
+  "utm_term",
+  "utm_referrer",
+  "fbclid",
+]);
+/** See {@link UtmKey}. */
+export type UtmKey = z.infer<typeof UtmKey>;
+
+/**
+ * `settings.utm_fields_changed` v1 — the account's custom-field ids of each UTM key, in precedence
+ * order: the first id is the primary (tracking) field, the others duplicates (e.g. `utm_source`:
+ * `[434731, 1037547]`). The precedence rule itself is `readUtm` of `@pulse/domain`.
+ * Dedup key `settings:{project}:utm_fields:{version}`.
+ */
+export const UtmFieldsChanged = defineEvent(
+  "settings.utm_fields_changed",
+  1,
+  z.object({
+    ...SettingsChange,
+    fields: z.object({
+      utm_source: z.array(CrmId),
+      utm_medium: z.array(CrmId),
+      utm_campaign: z.array(CrmId),
+      utm_content: z.array(CrmId),
+      utm_term: z.array(CrmId),
+      utm_referrer: z.array(CrmId),
+      fbclid: z.array(CrmId),
+    }),
+  }),
+);
+/** See {@link UtmFieldsChanged}. */
+export type UtmFieldsChanged = z.infer<typeof UtmFieldsChanged>;
+
+/**
+ * One ad team of the "team constructor" (SPEC "amoCRM deals", attribution): `name`, its own
+ * `utm_source` (exact match → `high`), case-insensitive `patterns` (→ `medium`), and how the
+ * dashboard shows it (`colour` `#rrggbb`, `emoji`).
+ */
+export const AdTeamSettings = z.object({
+  name: z.string().min(1).max(100),
+  utm_source: z.string().max(200),
+  patterns: z.array(z.string().min(1).max(200)),
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  emoji: z.string().max(16),
+});
+/** See {@link AdTeamSettings}. */
+export type AdTeamSettings = z.infer<typeof AdTeamSettings>;
+
+/**
+ * `settings.ad_teams_changed` v1 — the project's ad teams (order = display and tie order). Changing
+ * them recomputes the attribution of every lead and sale over history.
+ * Dedup key `settings:{project}:ad_teams:{version}`.
+ */
+export const AdTeamsChanged = defineEvent(
+  "settings.ad_teams_changed",
+  1,
+  z.object({ ...SettingsChange, teams: z.array(AdTeamSettings) }),
+);
+/** See {@link AdTeamsChanged}. */
+export type AdTeamsChanged = z.infer<typeof AdTeamsChanged>;

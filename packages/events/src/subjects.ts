@@ -56,6 +56,14 @@ export function aggregateOf(event: DomainEvent): { kind: string; id: string } {
       return { kind: "settings", id: "urgent_rules" };
     case "settings.shifts_changed":
       return { kind: "settings", id: "shifts" };
+    case "settings.qualified_stages_changed":
+      return { kind: "settings", id: "qualified_stages" };
+    case "settings.pipeline_products_changed":
+      return { kind: "settings", id: "pipeline_products" };
+    case "settings.utm_fields_changed":
+      return { kind: "settings", id: "utm_fields" };
+    case "settings.ad_teams_changed":
+      return { kind: "settings", id: "ad_teams" };
     case "chat.message_received":
       return { kind: "chat", id: subjectToken(event.data.phone ?? event.data.chat_id) };
     case "deal.contacts_linked":

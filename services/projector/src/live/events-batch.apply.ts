@@ -26,6 +26,13 @@ import {
   type ProjectDictionary,
   resolutionChange,
 } from "../projections/dictionary.projection.js";
+import {
+  DEFAULT_LEAD_CONTEXT,
+  type LeadContext,
+  leadsProjection,
+  loadLeadContext,
+  refreshManagerNames,
+} from "../projections/leads.projection.js";
 import { messageKey } from "../projections/messages.projection.js";
 import { loadOrderItems, orderItemsProjection } from "../projections/order-items.projection.js";
 import { loadOrderOverrides, orderOverridesProjection } from "../projections/order-overrides.projection.js";
@@ -238,6 +245,8 @@ class EventsBatch {
 
     await applyLive(this.db, schema, projectsProjection, positioned);
     await applyLive(this.db, schema, crmUsersProjection, positioned);
+    // Before the deal and status tables: the leads declaration loads its facts from them.
+    await this.applyLeads(positioned);
     await applyLive(this.db, schema, dealsProjection, positioned);
 
     // Items and overrides are stored first; their orders are recomputed after the status events'.
@@ -306,6 +315,24 @@ class EventsBatch {
     }
     // Last: the shift deal rows read the status events and deal snapshots written above.
     await applyConversationEvents(this.db, schema, positioned);
+  }
+
+  /**
+   * Applies the `rm.leads` / `rm.sales` declaration to a segment with each project's current lead
+   * context (settings and users as stored now; the CRM users of the segment are already written),
+   * then renames the managers of the projects whose users were synced in the segment.
+   */
+  private async applyLeads(positioned: readonly PositionedEvent[]): Promise<void> {
+    const contexts = new Map<string, LeadContext>();
+    const synced = new Set<string>();
+    const declaration = leadsProjection((p) => contexts.get(p) ?? DEFAULT_LEAD_CONTEXT);
+    for (const { event } of positioned) {
+      if (event.type === "dictionary.users_synced") synced.add(event.project_id);
+      if (!declaration.eventTypes.has(event.type as never) || contexts.has(event.project_id)) continue;
+      contexts.set(event.project_id, await loadLeadContext(this.db, event.project_id));
+    }
+    if (contexts.size > 0) await applyLive(this.db, this.opts.schema, declaration, positioned);
+    for (const projectId of synced) await refreshManagerNames(this.db, this.opts.schema, projectId);
   }
 
   /**

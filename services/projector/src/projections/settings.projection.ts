@@ -16,6 +16,10 @@ export const SETTINGS_KINDS = {
   "settings.cycle_changed": "cycle",
   "settings.urgent_rules_changed": "urgent_rules",
   "settings.shifts_changed": "shifts",
+  "settings.qualified_stages_changed": "qualified_stages",
+  "settings.pipeline_products_changed": "pipeline_products",
+  "settings.utm_fields_changed": "utm_fields",
+  "settings.ad_teams_changed": "ad_teams",
 } as const;
 
 /** A settings event type. */
@@ -28,7 +32,8 @@ export type SettingsEvent = EventOfType<SettingsEventType>;
  * affects are recomputed over all history"): the order read models depend on working hours, SLA,
  * cycle and urgent rules; the shift deal tables (`rm.shift_deals`) on the shift settings — the
  * rebuild lays every shift out anew with the new zone, start hour and length, so the live tables
- * equal a replay again.
+ * equal a replay again; the amoCRM lead and sale tables (`rm.leads`, `rm.sales`) on the qualified
+ * stages, pipeline products, UTM field ids and ad teams.
  */
 export const RECOMPUTE_EVENT_TYPES: ReadonlySet<string> = new Set([
   "settings.working_hours_changed",
@@ -36,6 +41,10 @@ export const RECOMPUTE_EVENT_TYPES: ReadonlySet<string> = new Set([
   "settings.cycle_changed",
   "settings.urgent_rules_changed",
   "settings.shifts_changed",
+  "settings.qualified_stages_changed",
+  "settings.pipeline_products_changed",
+  "settings.utm_fields_changed",
+  "settings.ad_teams_changed",
 ]);
 
 /** True when `event` is one of the `settings.*_changed` events. */

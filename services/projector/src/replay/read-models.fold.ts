@@ -11,6 +11,13 @@ import {
   type ProjectDictionary,
   resolveInDictionary,
 } from "../projections/dictionary.projection.js";
+import {
+  LEAD_SETTINGS_KINDS,
+  type LeadContext,
+  type LeadFacts,
+  leadContextOf,
+  leadsProjection,
+} from "../projections/leads.projection.js";
 import { messageKey } from "../projections/messages.projection.js";
 import { type OrderItemsState, orderItemsProjection } from "../projections/order-items.projection.js";
 import {
@@ -83,6 +90,14 @@ export class ReadModelsFold {
   readonly items = new Map<string, OrderItemsState>();
   /** Order key → its overrides (latest `order.overrides_changed`). */
   readonly overrides = new Map<string, OrderOverridesRow>();
+  /** Lead key → the amoCRM lead's facts (`rm.leads` / `rm.sales`, see `leadsProjection`). */
+  readonly leads = new Map<string, LeadFacts>();
+  /**
+   * The leads declaration of this fold: its rows (written after the last message) read each
+   * project's final settings and users ({@link leadContext}).
+   */
+  private readonly leadsDeclaration = leadsProjection((projectId) => this.leadContext(projectId));
+  private readonly leadContexts = new Map<string, LeadContext>();
   /** Messages, contacts, analysis results and what the shift deal rows are built from. */
   readonly conversations = new ConversationsFold();
   /** The last message folded per stream (its seq and time become the checkpoint). */
@@ -127,7 +142,27 @@ export class ReadModelsFold {
       [settingsProjection, this.settings],
       [orderItemsProjection, this.items],
       [orderOverridesProjection, this.overrides],
+      [this.leadsDeclaration, this.leads],
     ];
+  }
+
+  /**
+   * The lead context of a project as of the end of the fold: its final `rm.settings` rows of the
+   * lead kinds and its final CRM users' names (cached: call it only after the last message).
+   */
+  leadContext(projectId: string): LeadContext {
+    const known = this.leadContexts.get(projectId);
+    if (known) return known;
+    const stored: Record<string, unknown> = {};
+    for (const kind of LEAD_SETTINGS_KINDS) {
+      const s = this.settings.get(stateKey(projectId, kind));
+      if (s) stored[kind] = s.data;
+    }
+    const names = new Map<number, string>();
+    for (const [id, u] of this.users.get(stateKey(projectId, projectId)) ?? []) names.set(id, u.name);
+    const ctx = leadContextOf(stored, names);
+    this.leadContexts.set(projectId, ctx);
+    return ctx;
   }
 
   /** The rows of every keyed projection's final states (for the replay's `COPY`), table by table. */
@@ -212,6 +247,7 @@ export class ReadModelsFold {
     evolveInMemory(settingsProjection, this.settings, event, msg.seq);
     this.conversations.apply(event, msg.seq);
     evolveInMemory(dealsProjection, this.deals, event, msg.seq);
+    evolveInMemory(this.leadsDeclaration, this.leads, event, msg.seq);
   }
 
   /** Counts a stored event of a webhook delivery (`isNew`: its fact was unknown before it). */

@@ -6,7 +6,10 @@
  */
 import {
   cycleRulesToJson,
+  DEFAULT_AD_TEAM_SETTINGS,
+  DEFAULT_SALES_SETTINGS,
   DEFAULT_SHIFT_SETTINGS,
+  DEFAULT_UTM_FIELD_IDS,
   DEFAULT_WORKING_CALENDAR,
   EMPTY_SLA_SETTINGS,
   type OrderOverrides,
@@ -27,12 +30,16 @@ import { ValidationError } from "@pulse/infra";
 import type { z } from "zod";
 import type { ProblemIssue } from "../http/problem.handler.js";
 import {
+  AdTeamsBody,
   CycleSettings,
   type OrderOverridesBody,
+  PipelineProductsBody,
+  QualifiedStagesBody,
   type SettingsKind,
   ShiftSettingsBody,
   SlaSettingsBody,
   UrgentRulesSettings,
+  UtmFieldsBody,
   WorkingHoursSettings,
 } from "./settings.schemas.js";
 
@@ -169,6 +176,125 @@ export const SHIFTS_KIND: SettingsKindSpec<typeof ShiftSettingsBody> = {
       if (!(error instanceof SettingsError)) throw error;
       throw new SettingsError(error.issues.map((i) => ({ ...i, path: SHIFT_PATHS[i.path] ?? i.path })));
     }
+  },
+};
+
+/** Throws a {@link SettingsError} when `issues` is not empty. */
+function throwIssues(issues: SettingsIssue[]): void {
+  if (issues.length > 0) throw new SettingsError(issues);
+}
+
+/**
+ * Qualified stages (SPEC "amoCRM deals"): each `(pipeline_id, status_id)` at most once; entries are
+ * published sorted by pipeline, then stage.
+ */
+export const QUALIFIED_STAGES_KIND: SettingsKindSpec<typeof QualifiedStagesBody> = {
+  kind: "qualified_stages",
+  route: "/settings/qualified-stages",
+  eventType: "settings.qualified_stages_changed",
+  title: "qualified stages",
+  schema: QualifiedStagesBody,
+  defaults: () => ({ stages: [] }),
+  normalize: (settings) => {
+    const issues: SettingsIssue[] = [];
+    const seen = new Set<string>();
+    settings.stages.forEach((st, i) => {
+      const key = `${st.pipeline_id}:${st.status_id}`;
+      if (seen.has(key)) issues.push({ path: `stages[${i}]`, message: `stage ${key} is listed twice` });
+      seen.add(key);
+    });
+    throwIssues(issues);
+    const stages = [...settings.stages].sort(
+      (a, b) => a.pipeline_id - b.pipeline_id || a.status_id - b.status_id,
+    );
+    return { stages };
+  },
+};
+
+/** Pipeline products: one product per pipeline; published sorted by pipeline. */
+export const PIPELINE_PRODUCTS_KIND: SettingsKindSpec<typeof PipelineProductsBody> = {
+  kind: "pipeline_products",
+  route: "/settings/pipeline-products",
+  eventType: "settings.pipeline_products_changed",
+  title: "pipeline products",
+  schema: PipelineProductsBody,
+  defaults: () => ({ default_currency: DEFAULT_SALES_SETTINGS.defaultCurrency, products: [] }),
+  normalize: (settings) => {
+    const issues: SettingsIssue[] = [];
+    const seen = new Set<number>();
+    settings.products.forEach((p, i) => {
+      if (seen.has(p.pipeline_id))
+        issues.push({
+          path: `products[${i}].pipeline_id`,
+          message: `pipeline ${p.pipeline_id} has two products`,
+        });
+      seen.add(p.pipeline_id);
+    });
+    throwIssues(issues);
+    return {
+      default_currency: settings.default_currency,
+      products: [...settings.products].sort((a, b) => a.pipeline_id - b.pipeline_id),
+    };
+  },
+};
+
+/** UTM field ids: every key needs at least one field id; a field id may serve one key only. */
+export const UTM_FIELDS_KIND: SettingsKindSpec<typeof UtmFieldsBody> = {
+  kind: "utm_fields",
+  route: "/settings/utm-fields",
+  eventType: "settings.utm_fields_changed",
+  title: "UTM field ids",
+  schema: UtmFieldsBody,
+  defaults: () => ({
+    fields: Object.fromEntries(
+      Object.entries(DEFAULT_UTM_FIELD_IDS).map(([k, ids]) => [k, [...ids]]),
+    ) as UtmFieldsBody["fields"],
+  }),
+  normalize: (settings) => {
+    const issues: SettingsIssue[] = [];
+    const owner = new Map<number, string>();
+    for (const [key, ids] of Object.entries(settings.fields)) {
+      if (ids.length === 0) issues.push({ path: `fields.${key}`, message: "needs at least one field id" });
+      ids.forEach((id, i) => {
+        const other = owner.get(id);
+        if (other !== undefined && other !== key)
+          issues.push({ path: `fields.${key}[${i}]`, message: `field ${id} is already read as ${other}` });
+        else if (other === key)
+          issues.push({ path: `fields.${key}[${i}]`, message: `field ${id} is listed twice` });
+        owner.set(id, key);
+      });
+    }
+    throwIssues(issues);
+    return settings;
+  },
+};
+
+/**
+ * Ad teams (the team constructor): team names unique (case-insensitive); a team's patterns are
+ * trimmed, empty ones dropped, duplicates removed. A pattern under two teams is allowed — values
+ * matching it are reported as ambiguous (SPEC "pb_agency").
+ */
+export const AD_TEAMS_KIND: SettingsKindSpec<typeof AdTeamsBody> = {
+  kind: "ad_teams",
+  route: "/settings/ad-teams",
+  eventType: "settings.ad_teams_changed",
+  title: "ad teams",
+  schema: AdTeamsBody,
+  defaults: () => ({ teams: DEFAULT_AD_TEAM_SETTINGS.map((t) => ({ ...t, patterns: [...t.patterns] })) }),
+  normalize: (settings) => {
+    const issues: SettingsIssue[] = [];
+    const names = new Set<string>();
+    const teams = settings.teams.map((t, i) => {
+      const name = t.name.trim();
+      if (name === "") issues.push({ path: `teams[${i}].name`, message: "a team needs a name" });
+      if (names.has(name.toLowerCase()))
+        issues.push({ path: `teams[${i}].name`, message: `team ${JSON.stringify(name)} is listed twice` });
+      names.add(name.toLowerCase());
+      const patterns = [...new Set(t.patterns.map((p) => p.trim()).filter((p) => p !== ""))];
+      return { ...t, name, utm_source: t.utm_source.trim(), patterns };
+    });
+    throwIssues(issues);
+    return { teams };
   },
 };
 

@@ -14,13 +14,17 @@ import { requireProject } from "../http/project-scope.js";
 import { projectRecomputeState, requestedRecomputeState } from "./recompute.repository.js";
 import { RecomputeState } from "./recompute.schemas.js";
 import {
+  AD_TEAMS_KIND,
   CYCLE_KIND,
   normalizeOverrides,
+  PIPELINE_PRODUCTS_KIND,
+  QUALIFIED_STAGES_KIND,
   type SettingsKindSpec,
   SHIFTS_KIND,
   SLA_KIND,
   settingsValidationError,
   URGENT_RULES_KIND,
+  UTM_FIELDS_KIND,
   WORKING_HOURS_KIND,
 } from "./settings.kinds.js";
 import { currentSettings, orderExists, orderOverrides } from "./settings.repository.js";
@@ -242,7 +246,8 @@ function registerSettingsKind<S extends z.ZodObject>(
 /**
  * The admin settings API (SPEC "Settings reads/writes … A settings change is itself an event"):
  * - `GET|PUT /settings/working-hours`, `/settings/sla`, `/settings/cycle`, `/settings/urgent-rules`,
- *   `/settings/shifts` — read the current settings (or the defaults, version 0); change them with
+ *   `/settings/shifts`, and for amoCRM sales `/settings/qualified-stages`, `/settings/pipeline-products`,
+ *   `/settings/utm-fields`, `/settings/ad-teams` — read the current settings (or the defaults, version 0); change them with
  *   optimistic concurrency on `version` (publishes `settings.*_changed`, 202);
  * - `GET|PUT /orders/:orderId/overrides` — an order's overrides (publishes `order.overrides_changed`).
  * Reads are open to every principal that may see the project; writes to admins only (403
@@ -255,6 +260,10 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   registerSettingsKind(app, deps, CYCLE_KIND);
   registerSettingsKind(app, deps, URGENT_RULES_KIND);
   registerSettingsKind(app, deps, SHIFTS_KIND);
+  registerSettingsKind(app, deps, QUALIFIED_STAGES_KIND);
+  registerSettingsKind(app, deps, PIPELINE_PRODUCTS_KIND);
+  registerSettingsKind(app, deps, UTM_FIELDS_KIND);
+  registerSettingsKind(app, deps, AD_TEAMS_KIND);
 
   app.get(
     "/orders/:orderId/overrides",

@@ -1,11 +1,15 @@
 import {
+  AdTeamsChanged,
   CrmId,
   CycleRulesChanged,
   OrderOverridesChanged,
+  PipelineProductsChanged,
   ProjectId,
+  QualifiedStagesChanged,
   ShiftSettingsChanged,
   SlaChanged,
   UrgentRulesChanged,
+  UtmFieldsChanged,
   WorkingHoursChanged,
 } from "@pulse/events";
 import { z } from "zod";
@@ -16,7 +20,17 @@ import { RecomputeState } from "./recompute.schemas.js";
  * The settings kinds of a project, as stored in `rm.settings.kind` and used in the dedup key
  * `settings:{project}:{kind}:{version}` of the `settings.{kind}_changed` events.
  */
-export const SettingsKind = z.enum(["working_hours", "sla", "cycle", "urgent_rules", "shifts"]);
+export const SettingsKind = z.enum([
+  "working_hours",
+  "sla",
+  "cycle",
+  "urgent_rules",
+  "shifts",
+  "qualified_stages",
+  "pipeline_products",
+  "utm_fields",
+  "ad_teams",
+]);
 /** See {@link SettingsKind}. */
 export type SettingsKind = z.infer<typeof SettingsKind>;
 
@@ -60,6 +74,36 @@ export type UrgentRulesSettings = z.infer<typeof UrgentRulesSettings>;
 export const ShiftSettingsBody = ShiftSettingsChanged.shape.data.omit(withoutChange);
 /** See {@link ShiftSettingsBody}. */
 export type ShiftSettingsBody = z.infer<typeof ShiftSettingsBody>;
+
+/**
+ * Qualified stages (SPEC "amoCRM deals", `is_qualified_stage`): `stages` = `[{pipeline_id, status_id,
+ * is_qualified}]` overriding the default (142 qualified in every pipeline, others not).
+ */
+export const QualifiedStagesBody = QualifiedStagesChanged.shape.data.omit(withoutChange);
+/** See {@link QualifiedStagesBody}. */
+export type QualifiedStagesBody = z.infer<typeof QualifiedStagesBody>;
+
+/**
+ * Pipeline products: `products` = `[{pipeline_id, name, price, currency}]` (one per pipeline; the price of
+ * a won lead whose price is 0) and `default_currency` for pipelines without a product.
+ */
+export const PipelineProductsBody = PipelineProductsChanged.shape.data.omit(withoutChange);
+/** See {@link PipelineProductsBody}. */
+export type PipelineProductsBody = z.infer<typeof PipelineProductsBody>;
+
+/**
+ * UTM field ids: per key (`utm_source` … `fbclid`) the amoCRM custom-field ids in precedence order (first =
+ * primary; later ones are duplicates read only when the primary is empty, and reported as conflicts when
+ * they differ).
+ */
+export const UtmFieldsBody = UtmFieldsChanged.shape.data.omit(withoutChange);
+/** See {@link UtmFieldsBody}. */
+export type UtmFieldsBody = z.infer<typeof UtmFieldsBody>;
+
+/** Ad teams (the team constructor): `teams` = `[{name, utm_source, patterns, colour, emoji}]`. */
+export const AdTeamsBody = AdTeamsChanged.shape.data.omit(withoutChange);
+/** See {@link AdTeamsBody}. */
+export type AdTeamsBody = z.infer<typeof AdTeamsBody>;
 
 /** The version a settings change is based on. */
 export const BaseVersion = z
