@@ -5198,6 +5198,404 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings/ad-teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current ad teams
+         * @description The project's ad teams as projected into rm.settings, with the version to base a change on; the defaults with version 0 while they were never changed. `recompute` says whether the read models follow them yet: `pending` while the recompute over all history runs, `retrying` after a transient failure (with the error and the next attempt), `failed` when it cannot complete.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the project's current ad teams and their version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed_at: string | null;
+                            /** @description subject of the admin who made the current version */
+                            changed_by: string | null;
+                            /** @description true when the settings were never changed and `settings` are the defaults */
+                            is_default: boolean;
+                            /** @enum {string} */
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
+                            project_id: string;
+                            /** @description whether the read models follow the current settings (see `status`) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            settings: {
+                                teams: {
+                                    colour: string;
+                                    emoji: string;
+                                    name: string;
+                                    patterns: string[];
+                                    utm_source: string;
+                                }[];
+                            };
+                            /** @description current version (as projected into rm.settings); 0 = never changed, defaults apply */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change the ad teams
+         * @description Validates the ad teams with the domain rules (400 `invalid_settings` lists every issue with its JSON-pointer path), checks `version` against the current one (409 `version_conflict`), publishes `settings.ad_teams_changed` with version + 1 and `changed_by` = the caller to the event log, and answers 202 once JetStream has stored it. The projector then recomputes the affected read models over all history (follow `replay_url`); `recompute` is at least `pending`, or `retrying` when an earlier recompute of the project waits for NATS or Postgres. Admins only.
+         */
+        put: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        teams: {
+                            colour: string;
+                            emoji: string;
+                            name: string;
+                            patterns: string[];
+                            utm_source: string;
+                        }[];
+                        /** @description the version this change is based on: `version` from GET (0 while the settings were never changed). Any other value is answered 409 version_conflict and nothing is published */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the change is stored in the event log; read models follow asynchronously */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description id (ULID) of the published event */
+                            event_id: string;
+                            /** @description settings kind, or `order_overrides` */
+                            kind: string;
+                            project_id: string;
+                            /** @description whether the project's read models follow its settings: `pending` after a settings change, `retrying` when an earlier recompute waits for NATS or Postgres (see RecomputeState) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            /** @description id of the recomputation the change triggers (= event_id) */
+                            replay_id: string;
+                            /** @description where to follow the recomputation: GET it until status is done */
+                            replay_url: string;
+                            /** @description events-stream sequence of the event: read models include the change once rm.checkpoints reaches it */
+                            stream_seq: number;
+                            /** @description the version the change created (null for order overrides, which are not versioned) */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description the caller is not an admin (`admin_required`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `version_conflict`: the body's version is not the current one; nothing was published */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `events_unavailable`: the event log did not store the change; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/cycle": {
         parameters: {
             query?: never;
@@ -5234,7 +5632,7 @@ export interface paths {
                             /** @description true when the settings were never changed and `settings` are the defaults */
                             is_default: boolean;
                             /** @enum {string} */
-                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts";
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
                             project_id: string;
                             /** @description whether the read models follow the current settings (see `status`) */
                             recompute: {
@@ -5588,6 +5986,798 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings/pipeline-products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current pipeline products
+         * @description The project's pipeline products as projected into rm.settings, with the version to base a change on; the defaults with version 0 while they were never changed. `recompute` says whether the read models follow them yet: `pending` while the recompute over all history runs, `retrying` after a transient failure (with the error and the next attempt), `failed` when it cannot complete.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the project's current pipeline products and their version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed_at: string | null;
+                            /** @description subject of the admin who made the current version */
+                            changed_by: string | null;
+                            /** @description true when the settings were never changed and `settings` are the defaults */
+                            is_default: boolean;
+                            /** @enum {string} */
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
+                            project_id: string;
+                            /** @description whether the read models follow the current settings (see `status`) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            settings: {
+                                default_currency: string;
+                                products: {
+                                    currency: string;
+                                    name: string;
+                                    pipeline_id: number;
+                                    price: number;
+                                }[];
+                            };
+                            /** @description current version (as projected into rm.settings); 0 = never changed, defaults apply */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change the pipeline products
+         * @description Validates the pipeline products with the domain rules (400 `invalid_settings` lists every issue with its JSON-pointer path), checks `version` against the current one (409 `version_conflict`), publishes `settings.pipeline_products_changed` with version + 1 and `changed_by` = the caller to the event log, and answers 202 once JetStream has stored it. The projector then recomputes the affected read models over all history (follow `replay_url`); `recompute` is at least `pending`, or `retrying` when an earlier recompute of the project waits for NATS or Postgres. Admins only.
+         */
+        put: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        default_currency: string;
+                        products: {
+                            currency: string;
+                            name: string;
+                            pipeline_id: number;
+                            price: number;
+                        }[];
+                        /** @description the version this change is based on: `version` from GET (0 while the settings were never changed). Any other value is answered 409 version_conflict and nothing is published */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the change is stored in the event log; read models follow asynchronously */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description id (ULID) of the published event */
+                            event_id: string;
+                            /** @description settings kind, or `order_overrides` */
+                            kind: string;
+                            project_id: string;
+                            /** @description whether the project's read models follow its settings: `pending` after a settings change, `retrying` when an earlier recompute waits for NATS or Postgres (see RecomputeState) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            /** @description id of the recomputation the change triggers (= event_id) */
+                            replay_id: string;
+                            /** @description where to follow the recomputation: GET it until status is done */
+                            replay_url: string;
+                            /** @description events-stream sequence of the event: read models include the change once rm.checkpoints reaches it */
+                            stream_seq: number;
+                            /** @description the version the change created (null for order overrides, which are not versioned) */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description the caller is not an admin (`admin_required`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `version_conflict`: the body's version is not the current one; nothing was published */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `events_unavailable`: the event log did not store the change; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/qualified-stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current qualified stages
+         * @description The project's qualified stages as projected into rm.settings, with the version to base a change on; the defaults with version 0 while they were never changed. `recompute` says whether the read models follow them yet: `pending` while the recompute over all history runs, `retrying` after a transient failure (with the error and the next attempt), `failed` when it cannot complete.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the project's current qualified stages and their version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed_at: string | null;
+                            /** @description subject of the admin who made the current version */
+                            changed_by: string | null;
+                            /** @description true when the settings were never changed and `settings` are the defaults */
+                            is_default: boolean;
+                            /** @enum {string} */
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
+                            project_id: string;
+                            /** @description whether the read models follow the current settings (see `status`) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            settings: {
+                                stages: {
+                                    is_qualified: boolean;
+                                    pipeline_id: number;
+                                    status_id: number;
+                                }[];
+                            };
+                            /** @description current version (as projected into rm.settings); 0 = never changed, defaults apply */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change the qualified stages
+         * @description Validates the qualified stages with the domain rules (400 `invalid_settings` lists every issue with its JSON-pointer path), checks `version` against the current one (409 `version_conflict`), publishes `settings.qualified_stages_changed` with version + 1 and `changed_by` = the caller to the event log, and answers 202 once JetStream has stored it. The projector then recomputes the affected read models over all history (follow `replay_url`); `recompute` is at least `pending`, or `retrying` when an earlier recompute of the project waits for NATS or Postgres. Admins only.
+         */
+        put: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        stages: {
+                            is_qualified: boolean;
+                            pipeline_id: number;
+                            status_id: number;
+                        }[];
+                        /** @description the version this change is based on: `version` from GET (0 while the settings were never changed). Any other value is answered 409 version_conflict and nothing is published */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the change is stored in the event log; read models follow asynchronously */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description id (ULID) of the published event */
+                            event_id: string;
+                            /** @description settings kind, or `order_overrides` */
+                            kind: string;
+                            project_id: string;
+                            /** @description whether the project's read models follow its settings: `pending` after a settings change, `retrying` when an earlier recompute waits for NATS or Postgres (see RecomputeState) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            /** @description id of the recomputation the change triggers (= event_id) */
+                            replay_id: string;
+                            /** @description where to follow the recomputation: GET it until status is done */
+                            replay_url: string;
+                            /** @description events-stream sequence of the event: read models include the change once rm.checkpoints reaches it */
+                            stream_seq: number;
+                            /** @description the version the change created (null for order overrides, which are not versioned) */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description the caller is not an admin (`admin_required`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `version_conflict`: the body's version is not the current one; nothing was published */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `events_unavailable`: the event log did not store the change; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/shifts": {
         parameters: {
             query?: never;
@@ -5624,7 +6814,7 @@ export interface paths {
                             /** @description true when the settings were never changed and `settings` are the defaults */
                             is_default: boolean;
                             /** @enum {string} */
-                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts";
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
                             project_id: string;
                             /** @description whether the read models follow the current settings (see `status`) */
                             recompute: {
@@ -6016,7 +7206,7 @@ export interface paths {
                             /** @description true when the settings were never changed and `settings` are the defaults */
                             is_default: boolean;
                             /** @enum {string} */
-                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts";
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
                             project_id: string;
                             /** @description whether the read models follow the current settings (see `status`) */
                             recompute: {
@@ -6414,7 +7604,7 @@ export interface paths {
                             /** @description true when the settings were never changed and `settings` are the defaults */
                             is_default: boolean;
                             /** @enum {string} */
-                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts";
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
                             project_id: string;
                             /** @description whether the read models follow the current settings (see `status`) */
                             recompute: {
@@ -6772,6 +7962,408 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings/utm-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current UTM field ids
+         * @description The project's UTM field ids as projected into rm.settings, with the version to base a change on; the defaults with version 0 while they were never changed. `recompute` says whether the read models follow them yet: `pending` while the recompute over all history runs, `retrying` after a transient failure (with the error and the next attempt), `failed` when it cannot complete.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the project's current UTM field ids and their version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed_at: string | null;
+                            /** @description subject of the admin who made the current version */
+                            changed_by: string | null;
+                            /** @description true when the settings were never changed and `settings` are the defaults */
+                            is_default: boolean;
+                            /** @enum {string} */
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
+                            project_id: string;
+                            /** @description whether the read models follow the current settings (see `status`) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            settings: {
+                                fields: {
+                                    fbclid: number[];
+                                    utm_campaign: number[];
+                                    utm_content: number[];
+                                    utm_medium: number[];
+                                    utm_referrer: number[];
+                                    utm_source: number[];
+                                    utm_term: number[];
+                                };
+                            };
+                            /** @description current version (as projected into rm.settings); 0 = never changed, defaults apply */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change the UTM field ids
+         * @description Validates the UTM field ids with the domain rules (400 `invalid_settings` lists every issue with its JSON-pointer path), checks `version` against the current one (409 `version_conflict`), publishes `settings.utm_fields_changed` with version + 1 and `changed_by` = the caller to the event log, and answers 202 once JetStream has stored it. The projector then recomputes the affected read models over all history (follow `replay_url`); `recompute` is at least `pending`, or `retrying` when an earlier recompute of the project waits for NATS or Postgres. Admins only.
+         */
+        put: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fields: {
+                            fbclid: number[];
+                            utm_campaign: number[];
+                            utm_content: number[];
+                            utm_medium: number[];
+                            utm_referrer: number[];
+                            utm_source: number[];
+                            utm_term: number[];
+                        };
+                        /** @description the version this change is based on: `version` from GET (0 while the settings were never changed). Any other value is answered 409 version_conflict and nothing is published */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the change is stored in the event log; read models follow asynchronously */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description id (ULID) of the published event */
+                            event_id: string;
+                            /** @description settings kind, or `order_overrides` */
+                            kind: string;
+                            project_id: string;
+                            /** @description whether the project's read models follow its settings: `pending` after a settings change, `retrying` when an earlier recompute waits for NATS or Postgres (see RecomputeState) */
+                            recompute: {
+                                /** @description attempts started by that recompute so far */
+                                attempts: number;
+                                /** @description error of its last failed attempt, while retrying or failed */
+                                last_error: string | null;
+                                /** @description when it is retried (retrying only) */
+                                next_attempt_at: string | null;
+                                /** @description the newest unfinished (or, when none, the last) recompute of the project, if any */
+                                replay_id: string | null;
+                                /** @description where to follow it */
+                                replay_url: string | null;
+                                /** @enum {string} */
+                                status: "up_to_date" | "pending" | "retrying" | "failed";
+                            };
+                            /** @description id of the recomputation the change triggers (= event_id) */
+                            replay_id: string;
+                            /** @description where to follow the recomputation: GET it until status is done */
+                            replay_url: string;
+                            /** @description events-stream sequence of the event: read models include the change once rm.checkpoints reaches it */
+                            stream_seq: number;
+                            /** @description the version the change created (null for order overrides, which are not versioned) */
+                            version: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description the caller is not an admin (`admin_required`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `version_conflict`: the body's version is not the current one; nothing was published */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description `events_unavailable`: the event log did not store the change; retry later */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/working-hours": {
         parameters: {
             query?: never;
@@ -6808,7 +8400,7 @@ export interface paths {
                             /** @description true when the settings were never changed and `settings` are the defaults */
                             is_default: boolean;
                             /** @enum {string} */
-                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts";
+                            kind: "working_hours" | "sla" | "cycle" | "urgent_rules" | "shifts" | "qualified_stages" | "pipeline_products" | "utm_fields" | "ad_teams";
                             project_id: string;
                             /** @description whether the read models follow the current settings (see `status`) */
                             recompute: {
