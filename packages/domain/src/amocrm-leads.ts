@@ -5,7 +5,8 @@
  * Rules decided here beyond the SPEC text (README "amoCRM sales and attribution"):
  * - **Stage entries** are the lead's status events (webhook `leads[status]`, the creation stage of
  *   `leads[add]`, events-API catch-up), ordered by their time, then stream position. The lead's
- *   current stage is that of the last entry.
+ *   current stage is that of the last entry. A Digital-Pipeline repeat of a change (no time) does
+ *   not count ({@link effectiveStageEntries}).
  * - **Qualified** once it has entered a qualified stage; `qualified_at` is the first such entry
  *   (it stays qualified when it leaves the stage: qualification is a fact about the past).
  * - **Won** while its current stage is 142; `won_at` is the time of the entry into 142 that made it
@@ -162,12 +163,29 @@ export function isQualifiedStage(
   return statusId === WON_STATUS_ID;
 }
 
-/** One entry of a lead into a stage: its time (ISO-8601 UTC), stream position, pipeline and stage. */
+/**
+ * One entry of a lead into a stage: its time (ISO-8601 UTC), stream position, pipeline and stage;
+ * `timeless` when the delivery had no time and the receive time stands in (a Digital-Pipeline body).
+ */
 export interface StageEntry {
   readonly at: string;
   readonly seq: number;
   readonly pipelineId: number | null;
   readonly statusId: number;
+  readonly timeless?: boolean;
+}
+
+/**
+ * The entries that count (fixtures README "DP bodies add nothing new"): a timeless entry is dropped
+ * when an entry with a CRM time into the same stage exists at or before its receive time — it is
+ * that change, delivered again by the Digital Pipeline. A timeless entry without such a match is kept
+ * (the only trace of that change).
+ */
+export function effectiveStageEntries<E extends StageEntry>(entries: readonly E[]): E[] {
+  if (!entries.some((e) => e.timeless)) return [...entries];
+  return entries.filter(
+    (e) => !e.timeless || !entries.some((o) => !o.timeless && o.statusId === e.statusId && o.at <= e.at),
+  );
 }
 
 /** Time order of stage entries: `at`, then stream position. */
@@ -192,7 +210,7 @@ export function qualificationOf(
   overrides: readonly QualifiedStageSetting[],
 ): Qualification {
   let first: StageEntry | null = null;
-  for (const e of entries) {
+  for (const e of effectiveStageEntries(entries)) {
     if (!isQualifiedStage(overrides, e.pipelineId, e.statusId)) continue;
     if (first === null || compareStageEntries(e, first) < 0) first = e;
   }
@@ -212,7 +230,8 @@ export type LeadOutcome =
 /** The outcome of a lead from its stage entries (any order; see {@link LeadOutcome}). */
 export function leadOutcomeOf(entries: readonly StageEntry[]): LeadOutcome {
   let last: StageEntry | null = null;
-  for (const e of entries) if (last === null || compareStageEntries(e, last) > 0) last = e;
+  for (const e of effectiveStageEntries(entries))
+    if (last === null || compareStageEntries(e, last) > 0) last = e;
   if (last?.statusId === WON_STATUS_ID) return { state: "won", at: last.at, pipelineId: last.pipelineId };
   if (last?.statusId === LOST_STATUS_ID) return { state: "lost", at: last.at, pipelineId: last.pipelineId };
   return { state: "open", current: last };

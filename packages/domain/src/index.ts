@@ -12,6 +12,7 @@ export {
   DEFAULT_AD_TEAM_SETTINGS,
   DEFAULT_SALES_SETTINGS,
   DEFAULT_UTM_FIELD_IDS,
+  effectiveStageEntries,
   isQualifiedStage,
   type LeadCustomField,
   type LeadOutcome,

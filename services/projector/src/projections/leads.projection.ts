@@ -22,6 +22,7 @@ import {
   DEFAULT_AD_TEAM_SETTINGS,
   DEFAULT_SALES_SETTINGS,
   DEFAULT_UTM_FIELD_IDS,
+  effectiveStageEntries,
   type LeadCustomField,
   leadOutcomeOf,
   type QualifiedStageSetting,
@@ -210,6 +211,7 @@ export function evolveLeadFacts(facts: LeadFacts | null, event: LeadEvent, seq: 
           pipelineId: d.status_group_id,
           statusId: d.status_id,
           managerId: d.manager_id,
+          timeless: d.time_source === "received",
         },
       ],
     };
@@ -262,7 +264,7 @@ export function leadRowsOf(facts: LeadFacts, ctx: LeadContext = DEFAULT_LEAD_CON
   const snap = facts.snapshot;
   const outcome = leadOutcomeOf(facts.entries);
   let latest: LeadStageEntry | null = null;
-  for (const e of facts.entries)
+  for (const e of effectiveStageEntries(facts.entries))
     if (!latest || e.at > latest.at || (e.at === latest.at && e.seq > latest.seq)) latest = e;
   const pipelineId = latest?.pipelineId ?? snap?.pipeline_id ?? null;
   const statusId = latest?.statusId ?? snap?.status_id ?? null;
@@ -378,6 +380,7 @@ export async function loadLeadFacts(
       pipelineId: r.event_group_id,
       statusId: r.status_id,
       managerId: r.manager_id,
+      timeless: r.time_source === "received",
     });
   }
   const deals = await loadDeals(db, projectId, ids);

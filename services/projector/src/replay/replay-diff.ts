@@ -1,5 +1,6 @@
 import type { Database, ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
+import { diffLeadSchemas, type LeadsDiff } from "./leads-diff.js";
 
 /**
  * One changed value of an order between two versions of the read models.
@@ -25,9 +26,10 @@ export interface DiffChange {
  * The `ops.replays.diff` of a recomputation (the shape the query's `GET /api/replays/:id` serves):
  * `orders_changed` orders of the project whose SLA state, cycle time, current group or closing
  * time differ; `changes` the first {@link DIFF_LIMIT} changes ordered by order, field and group;
- * `truncated` when there were more.
+ * `truncated` when there were more. A project recompute adds the amoCRM leads whose qualification,
+ * attribution or sale changed (`leads_changed`, `lead_changes`, `leads_truncated`: `LeadsDiff`).
  */
-export interface ReplayDiff {
+export interface ReplayDiff extends Partial<LeadsDiff> {
   readonly orders_changed: number;
   readonly changes: DiffChange[];
   readonly truncated: boolean;
@@ -115,7 +117,13 @@ export async function diffSchemas(
           after: r.after,
         },
   );
-  return { orders_changed: count.rows[0]?.n ?? 0, changes: list, truncated: rows.rows.length > limit };
+  const leads = await diffLeadSchemas(db, before, after, projectId, limit);
+  return {
+    orders_changed: count.rows[0]?.n ?? 0,
+    changes: list,
+    truncated: rows.rows.length > limit,
+    ...leads,
+  };
 }
 
 /** What {@link diffSchemas} compares of one order's group, as loaded by {@link loadOrderDiffStates}. */
