@@ -10,8 +10,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { waitFor } from "@pulse/infra/testing";
 import { type FixtureCrm, startFixtureCrm } from "@pulse/ingest/testing";
-import { seedMemberships, seedUser } from "@pulse/query/testing";
+import { openSse, type SseReader, seedMemberships, seedUser } from "@pulse/query/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { feed, loadDeliveries } from "./support/fixture-deliveries.js";
 import { ADMIN_TOKEN, fixturesDir, post, type Stack, startStack } from "./support/stack.js";
@@ -85,6 +86,8 @@ const everWon = new Set(
 let crm: FixtureCrm;
 let stack: Stack;
 let browser: Browser | undefined;
+/** The live sales stream, open from before the feed: every sale the projector announced. */
+let salesStream: SseReader;
 
 before(async () => {
   crm = await startFixtureCrm({ fixturesDir, token: "demo-crm-token" });
@@ -102,6 +105,10 @@ before(async () => {
     }),
   });
   assert.equal(put.status, 202, await put.text());
+  salesStream = await openSse(`${stack.queryUrl}/api/stream/sales?project=${PROJECT}`, {
+    authorization: `Bearer ${ADMIN_TOKEN}`,
+  });
+  assert.equal(salesStream.status, 200);
   const statuses = await feed(
     (d) => post(stack.ingestUrl, d),
     loadDeliveries(fixturesDir, new Set([PROJECT])),
@@ -113,6 +120,7 @@ before(async () => {
 });
 
 after(async () => {
+  salesStream?.close();
   await browser?.close();
   await stack?.close();
   await crm?.close();
@@ -351,6 +359,32 @@ describe("sales reads on the amoCRM fixtures", () => {
     });
     assert.equal(missing.status, 404);
   });
+
+  test("given the live sales stream opened before the feed, when the projector applied it, then every sale was announced as sale_won with its lead's amount", async () => {
+    const all = await stack.get<SalesList>(`/api/sales?project=${PROJECT}&pageSize=200`);
+    const announced = () =>
+      new Set(
+        salesStream.events
+          .filter((e) => e.event === "sale_won")
+          .map((e) => (JSON.parse(e.data) as { lead_id: number }).lead_id),
+      );
+    const want = all.items.map((s) => s.lead_id);
+    await waitFor("every sale announced", async () => want.every((id) => announced().has(id)), 30_000);
+    const last = new Map<number, { amount: number | null; type: string; project_id: string }>();
+    for (const e of salesStream.events.filter((x) => x.event === "sale_won")) {
+      const n = JSON.parse(e.data) as {
+        lead_id: number;
+        amount: number | null;
+        type: string;
+        project_id: string;
+      };
+      last.set(n.lead_id, n);
+    }
+    for (const s of all.items) {
+      assert.equal(last.get(s.lead_id)?.type, "sale_won");
+      assert.equal(last.get(s.lead_id)?.project_id, PROJECT);
+    }
+  });
 });
 
 /** Saves a full-page screenshot of `page` as docs/screenshots/`name`.png when `SCREENSHOTS` is set. */
@@ -360,6 +394,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+let viewerSeeded = false;
+
 /** A browser page signed in as a viewer of demoacademy through the login page. */
 async function viewerPage(): Promise<Page> {
   if (!existsSync(CHROMIUM)) throw new Error(`headless Chromium is required at ${CHROMIUM}`);
@@ -367,12 +403,15 @@ async function viewerPage(): Promise<Page> {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
   });
-  const user = await seedUser(stack.env.db, {
-    login: "amo-viewer",
-    password: PASSWORD,
-    displayName: "Amo Viewer",
-  });
-  await seedMemberships(stack.env.db, user, [PROJECT], "viewer");
+  if (!viewerSeeded) {
+    const user = await seedUser(stack.env.db, {
+      login: "amo-viewer",
+      password: PASSWORD,
+      displayName: "Amo Viewer",
+    });
+    await seedMemberships(stack.env.db, user, [PROJECT], "viewer");
+    viewerSeeded = true;
+  }
   const context = await browser.newContext({ locale: "en-US", viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   await page.goto(`${stack.queryUrl}/login`);
@@ -383,4 +422,116 @@ async function viewerPage(): Promise<Page> {
   return page;
 }
 
-export { screenshot, viewerPage };
+/** The last status webhook body of an open Express lead, moved on into 142 a day after the snapshot. */
+function winningBody(): { leadId: number; body: string } {
+  const open = leadFiles.find(
+    (l) => l.pipeline_id === EXPRESS && l.status_id !== WON && l.status_id !== LOST,
+  );
+  assert.ok(open, "an open Express lead in the fixtures");
+  let last: string | null = null;
+  for (const line of readFileSync(join(amo, "webhooks.jsonl"), "utf8").split("\n")) {
+    if (!line) continue;
+    const r = JSON.parse(line) as { body: string };
+    const params = new URLSearchParams(r.body);
+    if (params.get("leads[status][0][id]") === String(open.id)) last = r.body;
+  }
+  assert.ok(last, `a status webhook of lead ${open.id}`);
+  const params = new URLSearchParams(last);
+  params.set("leads[status][0][old_status_id]", String(open.status_id));
+  params.set("leads[status][0][status_id]", String(WON));
+  params.set("leads[status][0][last_modified]", String(Date.parse("2026-11-08T06:00:00Z") / 1000));
+  return { leadId: open.id, body: params.toString() };
+}
+
+describe("Sales and Qualification pages", () => {
+  test("given the fixture sales, when a viewer opens Sales, then the team table and the history show the API's figures, and a sale won meanwhile appears live", async () => {
+    interface Stat {
+      team: string | null;
+      count: number;
+      revenue: number;
+    }
+    const range = "from=2026-10-01&to=2026-11-30";
+    const api = await stack.get<{ period: { teams: Stat[]; total: Stat } }>(
+      `/api/sales/stats?project=${PROJECT}&${range}&granularity=month`,
+    );
+    const page = await viewerPage();
+    await page.goto(`${stack.queryUrl}/p/${PROJECT}/sales?${range}&granularity=month`);
+    const table = page.getByTestId("team-stats");
+    await table.waitFor();
+    await page.locator('[data-testid="sales-live"][data-state="live"]').waitFor();
+    for (const t of api.period.teams) {
+      const row = table.locator(`tr[data-team="${t.team ?? "none"}"]`);
+      assert.equal(await row.locator('[data-col="count"]').innerText(), String(t.count), `${t.team}`);
+      assert.equal(await row.locator('[data-col="revenue"]').getAttribute("data-value"), String(t.revenue));
+    }
+    const total = page.getByTestId("team-stats-total");
+    assert.equal(await total.locator('[data-col="count"]').innerText(), String(expected.sales.count));
+    const summary = page.getByTestId("sales-summary");
+    assert.equal(await summary.getAttribute("data-total"), String(expected.sales.count));
+    assert.equal(await summary.getAttribute("data-revenue"), String(expected.sales.revenue_kzt));
+    assert.match(
+      (await page.getByTestId("sales-csv").getAttribute("href")) ?? "",
+      /^\/api\/sales\/export\.csv\?project=demoacademy/,
+    );
+    await screenshot(page, "sales");
+
+    const won = winningBody();
+    const status = await post(stack.ingestUrl, {
+      path: `/webhooks/amocrm/${PROJECT}`,
+      contentType: "application/x-www-form-urlencoded",
+      headers: {},
+      body: won.body,
+    });
+    assert.equal(status, 200);
+    await page
+      .locator(`[data-testid="new-sales"] li[data-lead="${won.leadId}"]`)
+      .waitFor({ timeout: 30_000 });
+    await page
+      .locator(`[data-testid="sales-summary"][data-total="${expected.sales.count + 1}"]`)
+      .waitFor({ timeout: 30_000 });
+    await page.context().close();
+  });
+
+  test("given the fixture leads, when a viewer opens Qualification and regroups by keyboard, then the table and the funnel show the API's figures", async () => {
+    interface Row {
+      key: string | null;
+      leads: number;
+      qualified: number;
+      won: number;
+    }
+    const page = await viewerPage();
+    await page.goto(`${stack.queryUrl}/p/${PROJECT}/qualification?by=team`);
+    const table = page.locator('[data-testid="qualification-table"][data-by="team"]');
+    await table.waitFor();
+    const api = await stack.get<{ rows: Row[]; total: Row }>(
+      `/api/leads/qualification?project=${PROJECT}&by=team`,
+    );
+    for (const r of api.rows) {
+      const row = table.locator(`tr[data-key="${r.key ?? ""}"]`);
+      assert.equal(await row.locator('[data-col="leads"]').innerText(), String(r.leads), `${r.key}`);
+      assert.equal(await row.locator('[data-col="qualified"]').innerText(), String(r.qualified));
+      assert.equal(await row.locator('[data-col="won"]').innerText(), String(r.won));
+    }
+    const funnel = await stack.get<{
+      pipeline_id: number;
+      stages: { status_id: number; reached: number; lost: number }[];
+    }>(`/api/leads/funnel?project=${PROJECT}`);
+    const funnelTable = page.getByTestId("funnel-table");
+    await funnelTable.waitFor();
+    assert.equal(await funnelTable.getAttribute("data-pipeline"), String(funnel.pipeline_id));
+    for (const s of funnel.stages) {
+      const row = funnelTable.locator(`tr[data-status="${s.status_id}"]`);
+      assert.equal(await row.locator('[data-col="reached"]').innerText(), String(s.reached));
+      assert.equal(await row.locator('[data-col="lost"]').innerText(), String(s.lost));
+    }
+    await screenshot(page, "qualification");
+    // Keyboard only: choose "Creative" in the grouping and submit the form.
+    await page.focus('select[name="by"]');
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Tab"); // the pipeline
+    await page.keyboard.press("Tab"); // "Show"
+    await page.keyboard.press("Enter");
+    await page.locator('[data-testid="qualification-table"][data-by="creative"]').waitFor();
+    await page.context().close();
+  });
+});

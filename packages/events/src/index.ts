@@ -33,7 +33,7 @@ export {
   YEAR_ONE_MS,
 } from "./instant.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";
-export { OrderUpdatedNotice, SaleRecordedNotice } from "./notices.js";
+export { OrderUpdatedNotice, SaleNotice } from "./notices.js";
 export {
   DealCreated,
   DealDeleted,

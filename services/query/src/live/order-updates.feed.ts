@@ -8,7 +8,7 @@ import {
 import {
   OrderUpdatedNotice,
   orderUpdatesSubject,
-  SaleRecordedNotice,
+  SaleNotice,
   type SubjectRoot,
   saleUpdatesSubject,
   streamPlans,
@@ -35,7 +35,7 @@ export interface OrderUpdatesFeedsOptions {
   /**
    * Which notices the feeds carry (default `order`): `order` = `order_updated` on
    * `orderUpdatesSubject`, framed as `event: order_updated`, coalesced per order; `sale` =
-   * `sale_recorded` on `saleUpdatesSubject`, framed as `event: sale_recorded`, coalesced per lead.
+   * `sale_won` on `saleUpdatesSubject`, framed as `event: sale_won`, coalesced per lead.
    */
   readonly kind?: NoticeKind;
 }
@@ -62,9 +62,9 @@ const NOTICE_KINDS: Record<
   },
   sale: {
     subject: saleUpdatesSubject,
-    event: "sale_recorded",
+    event: "sale_won",
     decode(value) {
-      const p = SaleRecordedNotice.safeParse(value);
+      const p = SaleNotice.safeParse(value);
       return p.success ? { project_id: p.data.project_id, key: p.data.lead_id } : null;
     },
   },

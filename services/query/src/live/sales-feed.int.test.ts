@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { orderUpdatesSubject, type SaleRecordedNotice, saleUpdatesSubject } from "@pulse/events";
+import { orderUpdatesSubject, type SaleNotice, saleUpdatesSubject } from "@pulse/events";
 import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import type { QueryApp } from "../http/app.js";
 import { insertProject } from "../testing/fixtures.js";
 import { anOrderUpdatedNotice, listenQueryApp } from "../testing/query-server.js";
 import { openSse, type SseReader } from "../testing/sse-reader.js";
 
-// The live sales stream: `sale_recorded` notices of the caller's project only, apart from the
+// The live sales stream: `sale_won` notices of the caller's project only, apart from the
 // order notices that share the updates stream, resumable with Last-Event-ID.
 
 const TOKEN = "test-admin-token-0123456789";
@@ -19,9 +19,9 @@ let base = "";
 const readers: SseReader[] = [];
 
 /** A sale notice of `projectId` for lead `leadId` sold for `amount` KZT. */
-function aSale(projectId: string, leadId: number, amount: number): SaleRecordedNotice {
+function aSale(projectId: string, leadId: number, amount: number): SaleNotice {
   return {
-    type: "sale_recorded",
+    type: "sale_won",
     project_id: projectId,
     lead_id: leadId,
     event_seq: leadId,
@@ -30,11 +30,10 @@ function aSale(projectId: string, leadId: number, amount: number): SaleRecordedN
     currency: "KZT",
     product: "Express course",
     pipeline_id: 9001,
-    manager_id: 11840231,
-    manager_name: "Manager One",
-    contact_name: "Client",
+    manager: "Manager One",
+    client_name: "Client",
+    client_phone: "+77011234567",
     team: "Traf4",
-    confidence: "medium",
     utm_source: "proftest",
     utm_campaign: "autumn",
     utm_content: "video_1",
@@ -82,18 +81,18 @@ describe("live sales stream", () => {
     const s1 = await publishSale("shop", 7, 5000);
     // A marker after everything: a stray notice would have arrived before it.
     const s2 = await publishSale("shop", 8, 490000);
-    const got = await sales.take("sale_recorded", 2);
+    const got = await sales.take("sale_won", 2);
     assert.deepEqual(
       got.map((e) => e.id),
       [String(s1), String(s2)],
     );
-    const first = JSON.parse(got[0]?.data ?? "{}") as SaleRecordedNotice;
+    const first = JSON.parse(got[0]?.data ?? "{}") as SaleNotice;
     assert.equal(first.lead_id, 7);
     assert.equal(first.amount, 5000);
     assert.equal(first.team, "Traf4");
     assert.equal(sales.events.filter((e) => e.event === "order_updated").length, 0);
     await orders.take("order_updated", 1);
-    assert.equal(orders.events.filter((e) => e.event === "sale_recorded").length, 0);
+    assert.equal(orders.events.filter((e) => e.event === "sale_won").length, 0);
     sales.close();
     orders.close();
   });
@@ -101,12 +100,12 @@ describe("live sales stream", () => {
   test("given a sales client that disconnected, when it reconnects with Last-Event-ID, then it gets exactly the sales it missed", async () => {
     const first = await open("/api/stream/sales?project=shop");
     const a = await publishSale("shop", 20, 100);
-    await first.take("sale_recorded", 1);
+    await first.take("sale_won", 1);
     first.close();
     const b = await publishSale("shop", 21, 200);
     const c = await publishSale("shop", 22, 300);
     const again = await open("/api/stream/sales?project=shop", { "last-event-id": String(a) });
-    const got = await again.take("sale_recorded", 2);
+    const got = await again.take("sale_won", 2);
     assert.deepEqual(
       got.map((e) => e.id),
       [String(b), String(c)],

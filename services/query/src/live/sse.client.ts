@@ -10,7 +10,7 @@ export interface NoticeFrame {
   /** Updates-stream sequence of the notice: the frame's SSE `id`. */
   readonly seq: number;
   /**
-   * The order the notice is about (the lead, for `sale_recorded`): frames of one order coalesce (only
+   * The order the notice is about (the lead, for `sale_won`): frames of one order coalesce (only
    * the latest is sent).
    */
   readonly orderId: number;

@@ -12,7 +12,7 @@ import { type LiveFeedCounters, SseClient, sseFrame } from "./sse.client.js";
 /** Options of {@link sseRoutes}. */
 export interface SseRouteOptions extends RouteOptions {
   readonly feeds: OrderUpdatesFeeds;
-  /** The feeds of `sale_recorded` notices (`kind: "sale"`), served at `GET /stream/sales`. */
+  /** The feeds of `sale_won` notices (`kind: "sale"`), served at `GET /stream/sales`. */
   readonly salesFeeds: OrderUpdatesFeeds;
   readonly counters: LiveFeedCounters;
 }
@@ -165,12 +165,11 @@ export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (
       exposeHeadRoute: false,
       schema: {
         tags: ["stream"],
-        summary: "Live sale_recorded notices (Server-Sent Events)",
+        summary: "Live sale_won notices (Server-Sent Events)",
         description:
           'text/event-stream of the project\'s new sales (a lead entering 142; SPEC "amoCRM deals"). Each notice: ' +
-          "`event: sale_recorded`, `id:` updates-stream sequence, `data:` the SaleRecordedNotice JSON (lead, " +
-          "sold_at, amount, currency, product, manager, client name, team, confidence, UTM source/campaign/" +
-          "content). Heartbeats, Last-Event-ID resumption, `reset` and `resync` as in GET /api/stream/orders " +
+          "`event: sale_won`, `id:` updates-stream sequence, `data:` the SaleNotice JSON (lead, sold_at, " +
+          "amount, currency, product, pipeline, manager, client name and phone, team, UTM source/campaign/content). Heartbeats, Last-Event-ID resumption, `reset` and `resync` as in GET /api/stream/orders " +
           "(reload the sales list).",
         security: API_SECURITY,
         produces: ["text/event-stream"],

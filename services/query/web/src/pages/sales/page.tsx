@@ -1,4 +1,4 @@
-import type { SaleRecordedNotice } from "@pulse/events";
+import type { SaleNotice } from "@pulse/events";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -29,12 +29,12 @@ type StreamState = "connecting" | "live" | "offline";
 
 /**
  * Follows `GET /api/stream/sales?project=…` (SSE, session cookie) while mounted: each
- * `sale_recorded` notice is handed to `onSale`; `reset`/`resync` and reconnects call `onResync`
+ * `sale_won` notice is handed to `onSale`; `reset`/`resync` and reconnects call `onResync`
  * (reload). Returns the connection state.
  */
 function useSaleStream(
   projectId: string,
-  onSale: (n: SaleRecordedNotice) => void,
+  onSale: (n: SaleNotice) => void,
   onResync: () => void,
 ): StreamState {
   const [state, setState] = useState<StreamState>("connecting");
@@ -52,9 +52,9 @@ function useSaleStream(
       opened = true;
     };
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "offline" : "connecting");
-    source.addEventListener("sale_recorded", (e) => {
+    source.addEventListener("sale_won", (e) => {
       try {
-        latest.current.onSale(JSON.parse((e as MessageEvent<string>).data) as SaleRecordedNotice);
+        latest.current.onSale(JSON.parse((e as MessageEvent<string>).data) as SaleNotice);
       } catch {
         latest.current.onResync();
       }
@@ -190,7 +190,7 @@ function SalesPage() {
   const [params, setParams] = useSearchParams();
   const q = readSalesQuery(params, zonedToday(new Date(), timeZone));
   const [metric, setMetric] = useState<"count" | "revenue">("revenue");
-  const [fresh, setFresh] = useState<SaleRecordedNotice[]>([]);
+  const [fresh, setFresh] = useState<SaleNotice[]>([]);
   const client = useQueryClient();
 
   const filters = {
@@ -285,7 +285,7 @@ function SalesPage() {
               <li key={`${n.lead_id}:${n.sold_at}`} data-lead={n.lead_id}>
                 {t("newSale", {
                   team: teamLabel(n.team),
-                  client: n.contact_name ?? `#${n.lead_id}`,
+                  client: n.client_name ?? `#${n.lead_id}`,
                   amount: formatMoney(n.amount, n.currency, lang),
                   product: n.product ?? "—",
                 })}
