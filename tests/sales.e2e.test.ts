@@ -527,7 +527,8 @@ describe("Sales and Qualification pages", () => {
     await screenshot(page, "qualification");
     // Keyboard only: choose "Creative" in the grouping and submit the form.
     await page.focus('select[name="by"]');
-    await page.keyboard.press("ArrowDown");
+    await page.keyboard.type("Cr"); // type-ahead on the closed select: "Creative"
+    assert.equal(await page.locator('select[name="by"]').inputValue(), "creative");
     await page.keyboard.press("Tab"); // the pipeline
     await page.keyboard.press("Tab"); // "Show"
     await page.keyboard.press("Enter");

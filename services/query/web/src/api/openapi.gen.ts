@@ -9200,8 +9200,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Live sale_recorded notices (Server-Sent Events)
-         * @description text/event-stream of the project's new sales (a lead entering 142; SPEC "amoCRM deals"). Each notice: `event: sale_recorded`, `id:` updates-stream sequence, `data:` the SaleRecordedNotice JSON (lead, sold_at, amount, currency, product, manager, client name, team, confidence, UTM source/campaign/content). Heartbeats, Last-Event-ID resumption, `reset` and `resync` as in GET /api/stream/orders (reload the sales list).
+         * Live sale_won notices (Server-Sent Events)
+         * @description text/event-stream of the project's new sales (a lead entering 142; SPEC "amoCRM deals"). Each notice: `event: sale_won`, `id:` updates-stream sequence, `data:` the SaleNotice JSON (lead, sold_at, amount, currency, product, pipeline, manager, client name and phone, team, UTM source/campaign/content). Heartbeats, Last-Event-ID resumption, `reset` and `resync` as in GET /api/stream/orders (reload the sales list).
          */
         get: {
             parameters: {
