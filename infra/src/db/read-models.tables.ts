@@ -526,7 +526,8 @@ export const READ_MODEL_DECLARATIONS = {
    *   `candidate_teams` (the teams an ambiguous source points at);
    * - `is_qualified` / `qualified_at` (first entry into a qualified stage, by the project's
    *   `qualified_stages`), `is_won` / `won_at` (in 142 now; `won_at` = the latest entry into 142),
-   *   `is_lost` / `lost_at` / `loss_reason` (in 143 now);
+   *   `is_lost` / `lost_at` (in 143 now), `loss_reason_id` / `loss_reason` (its name when the API
+   *   embedded it) as the lead API last gave them (`deal.contacts_linked`; amoCRM sets them on a loss);
    * - the main contact (`deal_contacts`): name, first phone (E.164), first e-mail.
    */
   leads: table(
@@ -561,6 +562,7 @@ export const READ_MODEL_DECLARATIONS = {
       is_lost: bool(),
       lost_at: timestamptz().nullable(),
       loss_reason: text().nullable(),
+      loss_reason_id: int8().nullable(),
       contact_id: int8().nullable(),
       contact_name: text().nullable(),
       contact_phone: text().nullable(),

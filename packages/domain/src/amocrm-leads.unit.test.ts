@@ -5,6 +5,7 @@ import {
   attributionColumns,
   DEFAULT_AD_TEAM_SETTINGS,
   DEFAULT_UTM_FIELD_IDS,
+  effectiveStageEntries,
   isQualifiedStage,
   leadOutcomeOf,
   qualificationOf,
@@ -99,6 +100,19 @@ describe("sale lifecycle", () => {
   test("given a win delivered before an earlier stage change, when the outcome is read, then time order decides", () => {
     const outcome = leadOutcomeOf([entry("5T10:00", 142), entry("4T10:00", 81854618)]);
     assert.equal(outcome.state, "won");
+  });
+
+  test("given a Digital-Pipeline repeat (no time) received after the lead was won, when the outcome is read, then the repeat does not reopen it", () => {
+    const webinar = entry("1T20:00", 81854618);
+    const won = entry("1T20:01", 142);
+    const repeat = { ...entry("1T20:02", 81854618), timeless: true };
+    assert.equal(leadOutcomeOf([webinar, won, repeat]).state, "won");
+    assert.deepEqual(effectiveStageEntries([webinar, won, repeat]), [webinar, won]);
+  });
+
+  test("given a timeless entry that repeats no known change, when filtered, then it counts", () => {
+    const only = { ...entry("1T20:02", 81854618), timeless: true };
+    assert.deepEqual(effectiveStageEntries([entry("1T10:00", 81856842), only]).length, 2);
   });
 
   test("given 143, when the outcome is read, then the lead is lost at that time", () => {

@@ -42,7 +42,10 @@ export type ChatMessageReceived = z.infer<typeof ChatMessageReceived>;
 /**
  * `deal.contacts_linked` v1 — the contacts of an amoCRM lead with all their phones (E.164) and
  * emails, as `GET /api/v4/leads/{id}?with=contacts` + `GET /api/v4/contacts/{id}` returned them.
- * Dedup key `contacts:{project}:{lead}:{sha256 of the contacts}`.
+ * `loss_reason` (optional, added compatibly): the lead's `loss_reason_id` and, when the answer
+ * embedded it (`_embedded.loss_reason`), its name; `null` when the lead has none; absent on events
+ * stored before the field existed (the lead's loss reason is then unknown).
+ * Dedup key `contacts:{project}:{lead}:{sha256 of the contacts and the loss reason}`.
  */
 export const DealContactsLinked = defineEvent(
   "deal.contacts_linked",
@@ -60,6 +63,7 @@ export const DealContactsLinked = defineEvent(
       }),
     ),
     fetched_at: IsoInstant,
+    loss_reason: z.object({ id: CrmId, name: z.string().nullable() }).nullable().optional(),
   }),
 );
 /** See {@link DealContactsLinked}. */

@@ -39,6 +39,7 @@ export {
 export {
   amocrmDealContact,
   amocrmLeadContacts,
+  amocrmLeadLossReason,
   contactsDigest,
   type DealContact,
   dealContactsEvent,

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import type { DomainEvent, EventOfType } from "@pulse/events";
+import type { DomainEvent, DomainEventType, EventOfType } from "@pulse/events";
 import { aUsersSynced, sequentialIds } from "@pulse/events/testing";
 import { createLogger } from "@pulse/infra";
 import {
@@ -22,6 +22,7 @@ import {
   amocrmDealContact,
   amocrmEventsPage,
   amocrmLeadContacts,
+  amocrmLeadLossReason,
   amocrmStatusEvent,
   dealContactsEvent,
   normalizeAmocrmWebhook,
@@ -107,12 +108,12 @@ function contactEvents(): DomainEvent[] {
         "KZ" as Parameters<typeof amocrmDealContact>[2],
       ),
     );
-    return dealContactsEvent(P, lead.id, contacts, SNAPSHOT, newId());
+    return dealContactsEvent(P, lead.id, contacts, SNAPSHOT, newId(), amocrmLeadLossReason(lead));
   });
 }
 
 /** A settings event of this project (`api` source, as the query's settings routes publish it). */
-function settingsEvent<T extends EventOfType<`settings.${string}`>["type"]>(
+function settingsEvent<T extends Extract<DomainEventType, `settings.${string}`>>(
   type: T,
   kind: string,
   data: EventOfType<T>["data"],
@@ -292,6 +293,12 @@ describe("amoCRM leads and sales over the fixture corpus", () => {
     assert.deepEqual(got, want);
     assert.equal(rows.filter((r) => r.is_won).length, 46);
     assert.equal(rows.filter((r) => r.is_lost).length, 54);
+    // The loss reason as the lead files give it (every lost lead has one there).
+    for (const r of rows) {
+      const file = json(`leads/${r.lead_id}.json`) as { loss_reason_id: number | null };
+      assert.equal(r.loss_reason_id, file.loss_reason_id, `lead ${r.lead_id}`);
+    }
+    assert.ok(rows.filter((r) => r.is_lost).every((r) => r.loss_reason_id !== null));
   });
 
   test("given the live tables, when replayed, then the replay equals them row for row", async () => {

@@ -81,14 +81,45 @@ export function amocrmDealContact(contact: unknown, ref: LeadContactRef, region:
 }
 
 /** Lowercase hex SHA-256 of the contacts' JSON: the identity of a lead's contact list. */
-export function contactsDigest(contacts: readonly DealContact[]): string {
-  const canonical = contacts.map((c) => [c.contact_id, c.name, c.is_main, c.phones, c.raw_phones, c.emails]);
+export function contactsDigest(
+  contacts: readonly DealContact[],
+  lossReason: LeadLossReason | null = null,
+): string {
+  const canonical: unknown[] = contacts.map((c) => [
+    c.contact_id,
+    c.name,
+    c.is_main,
+    c.phones,
+    c.raw_phones,
+    c.emails,
+  ]);
+  // A loss reason joins the digest only when there is one: the digest of a lead without one is unchanged.
+  if (lossReason !== null) canonical.push({ loss_reason: [lossReason.id, lossReason.name] });
   return createHash("sha256").update(JSON.stringify(canonical), "utf8").digest("hex");
+}
+
+/** The loss reason of an amoCRM lead: `loss_reason_id` and its name (`null` when not embedded). */
+export type LeadLossReason = NonNullable<DealContactsLinked["data"]["loss_reason"]>;
+
+/**
+ * The loss reason of a lead body (`GET /api/v4/leads/{id}`): its `loss_reason_id` when that is a
+ * positive integer, with the name of the matching `_embedded.loss_reason[]` entry (present only with
+ * `with=loss_reason`, formats/amocrm.md §7.2), else `null` as the name; `null` without a reason.
+ */
+export function amocrmLeadLossReason(lead: unknown): LeadLossReason | null {
+  if (!isRecord(lead) || !safeId(lead["loss_reason_id"])) return null;
+  const id = lead["loss_reason_id"];
+  const embedded = isRecord(lead["_embedded"]) ? lead["_embedded"] : {};
+  const list = Array.isArray(embedded["loss_reason"]) ? embedded["loss_reason"] : [];
+  const entry = list.find((r) => isRecord(r) && r["id"] === id);
+  const name = isRecord(entry) && typeof entry["name"] === "string" ? entry["name"] : null;
+  return { id, name };
 }
 
 /**
  * Builds `deal.contacts_linked` (source `amocrm`, `raw: null`): `occurred_at` = `recorded_at` =
- * `fetched_at`; dedup key `contacts:{project}:{lead}:{sha256 of the contacts}`.
+ * `fetched_at`; dedup key `contacts:{project}:{lead}:{sha256 of the contacts and the loss reason}`
+ * ({@link contactsDigest}); `loss_reason` as given (`undefined`: the field is left out).
  */
 export function dealContactsEvent(
   projectId: string,
@@ -96,6 +127,7 @@ export function dealContactsEvent(
   contacts: DealContact[],
   fetchedAt: Date,
   eventId: string,
+  lossReason?: LeadLossReason | null,
 ): DealContactsLinked {
   const at = fetchedAt.toISOString();
   return {
@@ -105,9 +137,14 @@ export function dealContactsEvent(
     project_id: projectId,
     occurred_at: at,
     recorded_at: at,
-    dedup_key: `contacts:${projectId}:${leadId}:${contactsDigest(contacts)}`,
+    dedup_key: `contacts:${projectId}:${leadId}:${contactsDigest(contacts, lossReason ?? null)}`,
     source: "amocrm",
     raw: null,
-    data: { lead_id: leadId, contacts, fetched_at: at },
+    data: {
+      lead_id: leadId,
+      contacts,
+      fetched_at: at,
+      ...(lossReason === undefined ? {} : { loss_reason: lossReason }),
+    },
   };
 }

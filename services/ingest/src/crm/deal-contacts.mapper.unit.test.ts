@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { DealContactsLinked } from "@pulse/events";
 import { defaultFixturesDir } from "../testing/index.js";
-import { shouldFetchContacts } from "../workers/deal-contacts.worker.js";
+import { contactsTrigger, shouldFetchContacts } from "../workers/deal-contacts.worker.js";
 import type { FetchState } from "../workers/entity-fetch.worker.js";
 import {
   amocrmDealContact,
   amocrmLeadContacts,
+  amocrmLeadLossReason,
   contactsDigest,
   dealContactsEvent,
 } from "./deal-contacts.mapper.js";
@@ -149,4 +150,63 @@ describe("contacts refetch rule", () => {
     assert.equal(shouldFetchContacts(s, t("2026-11-01T05:00:00.000Z"), SIX_H), false));
   test("given a replayed event older than the fetch, when decided, then no fetch", () =>
     assert.equal(shouldFetchContacts(s, t("2026-10-20T00:00:00.000Z"), SIX_H), false));
+  test("given a loss (143) 5 min after the fetch, when decided, then fetch again for its loss reason; an older one not", () => {
+    assert.equal(shouldFetchContacts(s, { ...t("2026-11-01T00:05:00.000Z"), fresh: true }, SIX_H), true);
+    assert.equal(shouldFetchContacts(s, { ...t("2026-10-31T00:05:00.000Z"), fresh: true }, SIX_H), false);
+  });
+  test("given amoCRM status changes, when triggered, then only the one into 143 asks for a fresh read", () => {
+    const change = (status_id: number) =>
+      ({
+        type: "order.status_changed",
+        source: "amocrm",
+        project_id: "p",
+        data: {
+          order_id: 5,
+          status_id,
+          status_group_id: 10350882,
+          status_changed_at: "2026-11-01T00:05:00.000Z",
+        },
+      }) as unknown as Parameters<typeof contactsTrigger>[0];
+    assert.equal(contactsTrigger(change(143))?.fresh, true);
+    assert.equal(contactsTrigger(change(142))?.fresh, undefined);
+  });
+});
+
+describe("loss reason of a lead", () => {
+  const lost = readdirSync(join(dir, "leads"))
+    .map((f) => read(`leads/${f}`) as { id: number; status_id: number; loss_reason_id: number | null })
+    .filter((l) => l.loss_reason_id !== null);
+  test("given the fixture leads, when read, then every lead with a loss_reason_id gives it (without a name: not embedded)", () => {
+    assert.ok(lost.length > 0);
+    for (const l of lost) assert.deepEqual(amocrmLeadLossReason(l), { id: l.loss_reason_id, name: null });
+  });
+  test("given an embedded loss reason, when read, then its name comes with it; no reason gives null", () => {
+    assert.deepEqual(
+      amocrmLeadLossReason({
+        id: 1,
+        loss_reason_id: 9011,
+        _embedded: { loss_reason: [{ id: 9011, name: "Дорого" }] },
+      }),
+      { id: 9011, name: "Дорого" },
+    );
+    assert.equal(amocrmLeadLossReason({ id: 1, loss_reason_id: null }), null);
+    assert.equal(amocrmLeadLossReason({ id: 1, loss_reason_id: "x" }), null);
+  });
+  test("given a loss reason, when the event is built, then it carries it and the key differs from the event without one", () => {
+    const at = new Date("2026-11-07T04:00:00.000Z");
+    const list = contacts.slice(0, 1);
+    const none = dealContactsEvent("demoacademy", 7, list, at, "01J00000000000000000000000");
+    const reason = dealContactsEvent("demoacademy", 7, list, at, "01J00000000000000000000001", {
+      id: 9011,
+      name: null,
+    });
+    assert.ok(DealContactsLinked.safeParse(reason).success);
+    assert.deepEqual(reason.data.loss_reason, { id: 9011, name: null });
+    assert.equal(none.data.loss_reason, undefined);
+    assert.notEqual(reason.dedup_key, none.dedup_key);
+    assert.equal(
+      dealContactsEvent("demoacademy", 7, list, at, "01J00000000000000000000002", null).dedup_key,
+      none.dedup_key,
+    );
+  });
 });

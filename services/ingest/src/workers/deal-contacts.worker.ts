@@ -10,6 +10,7 @@ import type { CrmHttpClient } from "../crm/crm-http.client.js";
 import {
   amocrmDealContact,
   amocrmLeadContacts,
+  amocrmLeadLossReason,
   contactsDigest,
   type DealContact,
   dealContactsEvent,
@@ -37,7 +38,9 @@ export function contactsBucketName(eventsStream: string): string {
  * 2. any later event of the lead at least `refetchAfterMs` after the last fetch → fetch again
  *    (contacts and phones are added or edited while a deal is worked; amoCRM sends no contact
  *    event with the lead, so the lead's own activity is the signal);
- * 3. otherwise nothing. A lead answered 204 (deleted) follows the same rule.
+ * 3. a status change into 143 (lost) after the last fetch → fetch again, for the lead's loss reason
+ *    (SPEC "amoCRM deals": a loss with its reason when the API gives one);
+ * 4. otherwise nothing. A lead answered 204 (deleted) follows the same rule.
  * Unchanged contacts publish nothing new (digest compare; dedup key
  * `contacts:{project}:{lead}:{sha256}`). Default `CONTACTS_REFETCH_AFTER_MINUTES` = 360.
  */
@@ -47,6 +50,7 @@ export function shouldFetchContacts(
   refetchAfterMs: number,
 ): boolean {
   if (!state) return true;
+  if (trigger.fresh === true && trigger.at > state.fetched_at) return true;
   return Date.parse(trigger.at) - Date.parse(state.fetched_at) >= refetchAfterMs;
 }
 
@@ -71,6 +75,7 @@ export function contactsTrigger(event: DomainEvent): FetchTrigger | null {
         entityId: event.data.order_id,
         groupId: event.data.status_group_id,
         at: event.data.status_changed_at,
+        ...(event.data.status_id === 143 ? { fresh: true } : {}),
       };
     default:
       return null;
@@ -127,11 +132,12 @@ export function createDealContactsWorker(deps: DealContactsWorkerDeps): EntityFe
           if (body === null) continue; // 204: the contact was deleted (§7.3)
           contacts.push(amocrmDealContact(body, ref, region));
         }
+        const lossReason = amocrmLeadLossReason(lead);
         return {
           outcome: "fetched",
-          sha256: contactsDigest(contacts),
+          sha256: contactsDigest(contacts, lossReason),
           event: (fetchedAt, id) =>
-            dealContactsEvent(record.project_id, trigger.entityId, contacts, fetchedAt, id),
+            dealContactsEvent(record.project_id, trigger.entityId, contacts, fetchedAt, id, lossReason),
         };
       },
     },

@@ -43,6 +43,8 @@ export interface FetchTrigger {
   entityId: number;
   groupId: number | null;
   at: IsoInstant;
+  /** The event asks for a fresh read whatever the refetch interval (e.g. an amoCRM lead lost: its loss reason). */
+  fresh?: boolean;
 }
 
 /** The group tracking of a state after `trigger`: a newer event with a known group moves it. */

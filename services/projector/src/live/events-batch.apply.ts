@@ -1,12 +1,6 @@
-import {
-  type DomainEvent,
-  type EventOfType,
-  type OrderUpdatedNotice,
-  orderUpdatesSubject,
-  type SubjectRoot,
-} from "@pulse/events";
+import { type DomainEvent, type EventOfType, orderUpdatesSubject, type SubjectRoot } from "@pulse/events";
 import type { Database, ReadModels } from "@pulse/infra";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { readCheckpoint, writeCheckpoint } from "../checkpoints.repository.js";
 import { getOrCreate } from "../collections.js";
 import { applyConversationEvents } from "../projections/conversations.projection.js";
@@ -16,15 +10,14 @@ import {
   deadLetterRow,
   writeDeadLetters,
 } from "../projections/dead-letters.projection.js";
+import { dealEventKeysProjection } from "../projections/deal-event-keys.projection.js";
 import { dealsProjection } from "../projections/deals-current.projection.js";
 import {
-  changedStatusIds,
   dictionaryProjection,
   emptyDictionary,
   isKnownStatus,
   loadDictionaries,
   type ProjectDictionary,
-  resolutionChange,
 } from "../projections/dictionary.projection.js";
 import {
   DEFAULT_LEAD_CONTEXT,
@@ -33,22 +26,24 @@ import {
   loadLeadContext,
   refreshManagerNames,
 } from "../projections/leads.projection.js";
-import { messageKey } from "../projections/messages.projection.js";
-import { loadOrderItems, orderItemsProjection } from "../projections/order-items.projection.js";
-import { loadOrderOverrides, orderOverridesProjection } from "../projections/order-overrides.projection.js";
+import { orderItemsProjection } from "../projections/order-items.projection.js";
+import { orderOverridesProjection } from "../projections/order-overrides.projection.js";
 import {
-  loadOrderEvents,
-  loadOrdersCurrent,
   type OrdersCurrentRow,
   orderKey,
-  orderRowsOf,
-  orderStatusEventRow,
-  ordersCurrentChanged,
-  type StoredOrderEvent,
+  orderStatusEventsProjection,
+  ordersChangedBySync,
+  orderUpdatedNotice,
+  recomputeOrderRows,
   statusEventOf,
-  writeOrdersCurrent,
 } from "../projections/order-status.projection.js";
-import { applyLive, type PositionedEvent, writeStates } from "../projections/projection.js";
+import {
+  applyLive,
+  applyLiveChain,
+  type PositionedEvent,
+  type PositionedInput,
+  writeStates,
+} from "../projections/projection.js";
 import { decodeForProjection } from "../projections/projection-decode.js";
 import { projectsProjection } from "../projections/projects.projection.js";
 import {
@@ -58,16 +53,10 @@ import {
   type SettingsEvent,
   settingsProjection,
 } from "../projections/settings.projection.js";
-import {
-  applyDeliveryInputs,
-  DeliveryTally,
-  insertDealEventKeys,
-  type StatsRow,
-  writeStatsIncrements,
-} from "../projections/webhook-stats.projection.js";
+import { WEBHOOK_STATS_CHAIN } from "../projections/webhook-stats.projection.js";
 import { requestRecompute } from "../recompute/recompute.requests.js";
 import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "../replay/replay-diff.js";
-import { inSchema, writeRows } from "../replay/table-writer.js";
+import { inSchema } from "../replay/table-writer.js";
 import type { StreamMessage } from "../stream-message.js";
 import { loadSoldAt, newSales, saleNoticeOf, saleOutboxRow } from "./sale-notices.js";
 
@@ -111,8 +100,6 @@ export interface EventsBatchOutcome {
 type Decoded =
   | { msg: StreamMessage; event: DomainEvent }
   | { msg: StreamMessage; event: null; reason: string };
-
-const ORDER_CHUNK = 1000;
 
 /**
  * Applies a batch of events-stream messages inside the caller's transaction `trx` (which already
@@ -213,14 +200,9 @@ class EventsBatch {
     const { schema } = this.opts;
     const deadLetters: DeadLetterRow[] = [];
     const positioned: PositionedEvent[] = [];
-    const orders = new Map<string, { seq: number; event: EventOfType<"order.status_changed"> }[]>();
+    const statusEvents: PositionedEvent[] = [];
     const itemEvents: { seq: number; event: EventOfType<"order.items_fetched"> }[] = [];
     const overrideEvents: { seq: number; event: EventOfType<"order.overrides_changed"> }[] = [];
-    // Whether each webhook event was new: status events by `order_status_events`, chat messages by
-    // `messages`, other deal events by `deal_event_keys`.
-    const tally = new DeliveryTally();
-    const dealKeyEvents = new Map<string, DomainEvent[]>();
-    const chatEvents: EventOfType<"chat.message_received">[] = [];
     for (const item of items) {
       if (item.event === null) {
         deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
@@ -229,17 +211,7 @@ class EventsBatch {
       }
       const event = item.event;
       positioned.push({ seq: item.msg.seq, event });
-      const statusEvent = statusEventOf(event);
-      if (statusEvent) {
-        getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event: statusEvent });
-      } else if (
-        event.type === "deal.created" ||
-        event.type === "deal.updated" ||
-        event.type === "deal.deleted"
-      ) {
-        getOrCreate(dealKeyEvents, event.project_id, () => []).push(event);
-      }
-      if (event.type === "chat.message_received") chatEvents.push(event);
+      if (statusEventOf(event)) statusEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
     }
@@ -255,52 +227,29 @@ class EventsBatch {
     // Items and overrides are stored first; their orders are recomputed after the status events'.
     const extra = await this.applyItemsAndOverrides(itemEvents, overrideEvents);
 
-    for (const [projectId, events] of dealKeyEvents) {
-      const fresh = await insertDealEventKeys(
-        this.db,
-        schema,
-        projectId,
-        events.map((e) => e.dedup_key),
-      );
-      for (const e of events) {
-        tally.note(e, fresh.delete(e.dedup_key));
-      }
-    }
+    // What the dedup read models say about each webhook event (new or not), for the delivery tally.
+    const facts: PositionedInput[] = [];
+    await applyLive(this.db, schema, dealEventKeysProjection, positioned, { emitted: facts });
 
-    if (orders.size > 0) {
-      await this.dictionariesOf(orders.keys());
-      for (const [projectId, list] of orders) {
-        const dict = this.dictionary(projectId);
-        const keys = [...new Set(list.map((o) => o.event.dedup_key))];
-        const seen = new Set<string>();
-        for (let i = 0; i < keys.length; i += ORDER_CHUNK) {
-          const existing = await this.db
-            .selectFrom("order_status_events")
-            .select("dedup_key")
-            .where("project_id", "=", projectId)
-            .where("dedup_key", "in", keys.slice(i, i + ORDER_CHUNK))
-            .execute();
-          for (const r of existing) seen.add(r.dedup_key);
-        }
-        const rows: StoredOrderEvent[] = [];
-        const touched = new Map<number, number>();
-        for (const { seq, event } of list) {
-          const d = event.data;
-          if (!isKnownStatus(dict, d.status_id, d.status_group_id))
-            this.requestRefresh(projectId, d.status_id);
-          if (seen.has(event.dedup_key)) {
-            tally.note(event, false);
-            this.outcome.lateDuplicates++;
-            continue;
-          }
-          seen.add(event.dedup_key);
-          tally.note(event, true);
-          rows.push(orderStatusEventRow(event, seq, dict));
-          touched.set(d.order_id, seq);
-        }
-        await writeRows(this.db, schema, "order_status_events", rows);
-        await this.recomputeOrders(projectId, touched, dict, "status_changed");
-        for (const orderId of touched.keys()) extra.touched.get(projectId)?.delete(orderId);
+    if (statusEvents.length > 0) {
+      const projects = new Set(statusEvents.map((e) => e.event.project_id));
+      await this.dictionariesOf(projects);
+      for (const { event } of statusEvents) {
+        const d = statusEventOf(event)!.data;
+        if (!isKnownStatus(this.dictionary(event.project_id), d.status_id, d.status_group_id))
+          this.requestRefresh(event.project_id, d.status_id);
+      }
+      const stored = await applyLive(this.db, schema, orderStatusEventsProjection, statusEvents, {
+        context: { dictionaryOf: (projectId) => this.dictionary(projectId) },
+        emitted: facts,
+      });
+      this.outcome.lateDuplicates += statusEvents.length - stored.size;
+      const touched = new Map<string, Map<number, number>>();
+      for (const { key, state, seq } of stored.values())
+        getOrCreate(touched, key.projectId, () => new Map<number, number>()).set(state.order_id, seq);
+      for (const [projectId, orders] of touched) {
+        await this.recomputeOrders(projectId, orders, this.dictionary(projectId), "status_changed");
+        for (const orderId of orders.keys()) extra.touched.get(projectId)?.delete(orderId);
       }
     }
     if (extra.touched.size > 0) {
@@ -310,14 +259,9 @@ class EventsBatch {
       }
     }
     await extra.finish();
-    if (chatEvents.length > 0) await this.noteChatEvents(tally, chatEvents);
-    if (!tally.empty) {
-      const stats = new Map<string, StatsRow>(tally.events);
-      await applyDeliveryInputs(this.db, schema, stats, tally.inputs());
-      await writeStatsIncrements(this.db, schema, [...stats.values()]);
-    }
     // Last: the shift deal rows read the status events and deal snapshots written above.
-    await applyConversationEvents(this.db, schema, positioned);
+    await applyConversationEvents(this.db, schema, positioned, facts);
+    await applyLiveChain(this.db, schema, WEBHOOK_STATS_CHAIN, facts);
   }
 
   /**
@@ -361,37 +305,6 @@ class EventsBatch {
       }
     }
     for (const projectId of synced) await refreshManagerNames(this.db, this.opts.schema, projectId);
-  }
-
-  /**
-   * Notes in `tally` whether each chat message (stream order) is new: its `(project, source,
-   * message_id)` neither in `messages` yet (read before this segment writes them) nor earlier in
-   * the segment.
-   */
-  private async noteChatEvents(
-    tally: DeliveryTally,
-    events: readonly EventOfType<"chat.message_received">[],
-  ): Promise<void> {
-    const known = new Set<string>();
-    const byProject = new Map<string, string[]>();
-    for (const e of events) getOrCreate(byProject, e.project_id, () => []).push(e.data.message_id);
-    for (const [projectId, ids] of byProject) {
-      const unique = [...new Set(ids)];
-      for (let i = 0; i < unique.length; i += ORDER_CHUNK) {
-        const rows = await this.db
-          .selectFrom("messages")
-          .select(["source", "message_id"])
-          .where("project_id", "=", projectId)
-          .where("message_id", "in", unique.slice(i, i + ORDER_CHUNK))
-          .execute();
-        for (const r of rows) known.add(messageKey(projectId, r.source, r.message_id));
-      }
-    }
-    for (const e of events) {
-      const key = messageKey(e.project_id, e.data.source, e.data.message_id);
-      tally.note(e, !known.has(key));
-      known.add(key);
-    }
   }
 
   /**
@@ -492,26 +405,13 @@ class EventsBatch {
     this.dictionaries.set(projectId, after);
     await writeStates(this.db, this.opts.schema, dictionaryProjection, [after]);
 
-    const changed = [...changedStatusIds(before, after)];
-    if (changed.length === 0) return;
-    const uses = await sql<{
-      order_id: string | number;
-      status_id: string | number;
-      event_group_id: string | number | null;
-    }>`
-      SELECT DISTINCT order_id, status_id, event_group_id FROM ${sql.id(this.opts.schema, "order_status_events")}
-      WHERE project_id = ${projectId} AND status_id = ANY(${changed}::int8[])`.execute(this.trx);
+    const { learned, moved } = await ordersChangedBySync(this.db, this.opts.schema, projectId, before, after);
     const inPlace = new Map<number, number>();
-    let moved = false;
-    for (const r of uses.rows) {
-      const group = r.event_group_id === null ? null : Number(r.event_group_id);
-      const change = resolutionChange(before, after, Number(r.status_id), group);
-      if (change === "none") continue;
-      if (change === "moved") moved = true;
-      if (change === "learned" || !this.opts.produceNotices) inPlace.set(Number(r.order_id), seq);
-    }
+    // In live mode a moved status is recomputed over all history by the scheduler, else in place.
+    for (const orderId of this.opts.produceNotices ? learned : [...learned, ...moved])
+      inPlace.set(orderId, seq);
     await this.recomputeOrders(projectId, inPlace, after, "dictionary_synced");
-    if (moved && this.opts.produceNotices) await this.requestRecomputeFor(event, null);
+    if (moved.length > 0 && this.opts.produceNotices) await this.requestRecomputeFor(event, null);
   }
 
   /**
@@ -535,9 +435,9 @@ class EventsBatch {
   }
 
   /**
-   * Recomputes the intervals, group SLA and `orders_current` of the given orders (order id → the stream
-   * position that caused it) from all their stored events; records a notice for each order whose
-   * `orders_current` row changed.
+   * Recomputes the order rows of the given orders (order id → the stream position that caused it)
+   * with the project's current settings ({@link recomputeOrderRows}); records a notice for each order
+   * whose `orders_current` row changed.
    */
   private async recomputeOrders(
     projectId: string,
@@ -545,78 +445,13 @@ class EventsBatch {
     dict: ProjectDictionary,
     reason: string,
   ): Promise<void> {
-    const ids = [...orders.keys()].sort((a, b) => a - b);
-    const { schema } = this.opts;
-    if (ids.length === 0) return;
+    if (orders.size === 0) return;
     const settings = await loadAnalyticsSettings(this.db, projectId);
-    for (let i = 0; i < ids.length; i += ORDER_CHUNK) {
-      const chunk = ids.slice(i, i + ORDER_CHUNK);
-      const events = await loadOrderEvents(this.db, projectId, chunk);
-      const before = await loadOrdersCurrent(this.db, projectId, chunk);
-      const items = await loadOrderItems(this.db, projectId, chunk);
-      const overrides = await loadOrderOverrides(this.db, projectId, chunk);
-      const intervals = [];
-      const groups = [];
-      const cycles = [];
-      const currents: OrdersCurrentRow[] = [];
-      const flipKeys: string[] = [];
-      const flipValues: boolean[] = [];
-      const flipGroups: (number | null)[] = [];
-      for (const orderId of chunk) {
-        const list = events.get(orderId);
-        if (!list || list.length === 0) continue;
-        const rows = orderRowsOf(list, {
-          dict,
-          settings,
-          items: items.get(orderId),
-          overrides: overrides.get(orderId),
-        });
-        for (const row of rows.intervals) intervals.push(row);
-        for (const row of rows.groups) groups.push(row);
-        for (const row of rows.cycles) cycles.push(row);
-        currents.push(rows.current);
-        for (const e of list) {
-          const eff = rows.effective.get(e.dedup_key) ?? true;
-          const group = rows.eventGroups.get(e.dedup_key) ?? null;
-          if (eff !== e.is_effective || group !== e.status_group_id) {
-            flipKeys.push(e.dedup_key);
-            flipValues.push(eff);
-            flipGroups.push(group);
-          }
-        }
-        if (ordersCurrentChanged(before.get(orderId), rows.current)) {
-          this.notices.set(orderKey(projectId, orderId), {
-            row: rows.current,
-            seq: orders.get(orderId)!,
-            reason,
-          });
-        }
-      }
-      await this.db
-        .deleteFrom("order_status_intervals")
-        .where("project_id", "=", projectId)
-        .where("order_id", "in", chunk)
-        .execute();
-      await writeRows(this.db, schema, "order_status_intervals", intervals);
-      await this.db
-        .deleteFrom("order_group_sla")
-        .where("project_id", "=", projectId)
-        .where("order_id", "in", chunk)
-        .execute();
-      await writeRows(this.db, schema, "order_group_sla", groups);
-      await this.db
-        .deleteFrom("order_cycle_metrics")
-        .where("project_id", "=", projectId)
-        .where("order_id", "in", chunk)
-        .execute();
-      await writeRows(this.db, schema, "order_cycle_metrics", cycles);
-      await writeOrdersCurrent(this.db, schema, currents);
-      if (flipKeys.length > 0) {
-        await sql`
-          UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v, status_group_id = f.g
-          FROM unnest(${flipKeys}::text[], ${flipValues}::bool[], ${flipGroups}::int8[]) AS f(k, v, g)
-          WHERE e.project_id = ${projectId} AND e.dedup_key = f.k`.execute(this.trx);
-      }
+    for (const row of await recomputeOrderRows(this.db, this.opts.schema, projectId, [...orders.keys()], {
+      dict,
+      settings,
+    })) {
+      this.notices.set(orderKey(projectId, row.order_id), { row, seq: orders.get(row.order_id)!, reason });
     }
   }
 
@@ -635,25 +470,11 @@ class EventsBatch {
       (a, b) =>
         a.seq - b.seq || a.row.project_id.localeCompare(b.row.project_id) || a.row.order_id - b.row.order_id,
     );
-    const rows = ordered.map(({ row, seq, reason }) => {
-      const notice: OrderUpdatedNotice = {
-        type: "order_updated",
-        project_id: row.project_id,
-        order_id: row.order_id,
-        event_seq: seq,
-        reason,
-        last_status_id: row.last_status_id,
-        last_status_group_id: row.last_status_group_id,
-        last_changed_at: row.last_changed_at,
-        started_at: row.started_at,
-        closed_at: row.closed_at,
-      };
-      return {
-        subject: orderUpdatesSubject(this.opts.scheme, row.project_id),
-        msg_id: `notice:${seq}:${row.project_id}:${row.order_id}`,
-        payload: JSON.stringify(notice),
-      };
-    });
+    const rows = ordered.map(({ row, seq, reason }) => ({
+      subject: orderUpdatesSubject(this.opts.scheme, row.project_id),
+      msg_id: `notice:${seq}:${row.project_id}:${row.order_id}`,
+      payload: JSON.stringify(orderUpdatedNotice(row, seq, reason)),
+    }));
     await this.trx.insertInto("ops.outbox").values(rows).execute();
     this.outcome.notices += rows.length;
   }

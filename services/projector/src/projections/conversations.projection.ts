@@ -20,7 +20,13 @@ import {
 import type { DealRow } from "./deals-current.projection.js";
 import { type MessageRow, messageRow, messagesProjection } from "./messages.projection.js";
 import type { StoredOrderEvent } from "./order-status.projection.js";
-import { applyLive, evolveInMemory, type PositionedEvent, rowsOf } from "./projection.js";
+import {
+  applyLive,
+  evolveInMemory,
+  type PositionedEvent,
+  type PositionedInput,
+  rowsOf,
+} from "./projection.js";
 import {
   AffectedShiftDeals,
   buildProjectShiftDeals,
@@ -37,7 +43,8 @@ import {
 } from "./shift-deals.projection.js";
 
 /**
- * Applies the conversation side of a batch segment inside the caller's transaction, after the
+ * Applies the conversation side of a batch segment inside the caller's transaction (the facts the
+ * messages declaration emits go to `emitted`), after the
  * segment's status events and deal snapshots are stored (the shift rows read them): inserts messages
  * (first delivery wins), replaces the contacts of linked leads, upserts analysis results, then
  * recomputes the shift deal rows the segment may have changed — the shift of each new message (its
@@ -51,6 +58,7 @@ export async function applyConversationEvents(
   db: Kysely<ReadModels>,
   schema: string,
   items: readonly PositionedEvent[],
+  emitted?: PositionedInput[],
 ): Promise<void> {
   // The rows are written by their projections; the shift rows below read what the segment changed.
   const messages: MessageRow[] = [];
@@ -77,7 +85,7 @@ export async function applyConversationEvents(
   }
   if (messages.length === 0 && linked.size === 0 && results === 0 && updates.length === 0) return;
 
-  await applyLive(db, schema, messagesProjection, items);
+  await applyLive(db, schema, messagesProjection, items, emitted ? { emitted } : {});
   await applyLive(db, schema, analysisResultsProjection, items);
   const oldPhones = new Map<string, string[]>();
   for (const [projectId, leadIds] of linked) {
@@ -155,9 +163,9 @@ export class ConversationsFold {
   /** project → lead → `occurred_at` of its updates */
   readonly updates = new Map<string, Map<number, string[]>>();
 
-  /** Folds one decoded event at stream position `seq` (stream order). */
-  apply(event: DomainEvent, seq: number): void {
-    evolveInMemory(messagesProjection, this.messages, event, seq);
+  /** Folds one decoded event at stream position `seq` (stream order); the messages declaration's facts go to `emitted`. */
+  apply(event: DomainEvent, seq: number, emitted?: PositionedInput[]): void {
+    evolveInMemory(messagesProjection, this.messages, event, seq, undefined, emitted);
     evolveInMemory(dealContactsProjection, this.contacts, event, seq);
     evolveInMemory(analysisResultsProjection, this.results, event, seq);
     const u = dealUpdateOf(event);

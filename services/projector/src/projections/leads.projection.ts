@@ -72,7 +72,8 @@ export interface LeadContact {
 /**
  * The facts of one amoCRM lead (the state of {@link leadsProjection}): stage entries in stream order
  * of first sight (distinct dedup keys), the latest snapshot (`rm.deals_current` row, or null),
- * the main contact (null: none linked), and the stream position of the last fact that changed it.
+ * the main contact (null: none linked), the loss reason as the lead API last gave it (null: none
+ * or never read), and the stream position of the last fact that changed it.
  */
 export interface LeadFacts {
   readonly projectId: string;
@@ -80,6 +81,7 @@ export interface LeadFacts {
   readonly entries: readonly LeadStageEntry[];
   readonly snapshot: DealRow | null;
   readonly contact: LeadContact | null;
+  readonly lossReason: { readonly id: number; readonly name: string | null } | null;
   readonly lastSeq: number;
 }
 
@@ -171,6 +173,7 @@ const emptyFacts = (projectId: string, leadId: number): LeadFacts => ({
   entries: [],
   snapshot: null,
   contact: null,
+  lossReason: null,
   lastSeq: 0,
 });
 
@@ -229,6 +232,15 @@ export function evolveLeadFacts(facts: LeadFacts | null, event: LeadEvent, seq: 
     const contact = mainContactOf(leadContactsOf(event).contacts);
     if (!sameContact(contact, next.contact)) {
       next = { ...next, contact };
+      changed = true;
+    }
+    // Absent on events stored before the field existed: the known reason stays.
+    const reason = event.data.loss_reason;
+    if (reason !== undefined && (reason?.id ?? null) !== (next.lossReason?.id ?? null)) {
+      next = { ...next, lossReason: reason };
+      changed = true;
+    } else if (reason && next.lossReason && reason.name !== next.lossReason.name) {
+      next = { ...next, lossReason: reason };
       changed = true;
     }
   }
@@ -306,7 +318,8 @@ export function leadRowsOf(facts: LeadFacts, ctx: LeadContext = DEFAULT_LEAD_CON
     won_at: outcome.state === "won" ? outcome.at : null,
     is_lost: outcome.state === "lost",
     lost_at: outcome.state === "lost" ? outcome.at : null,
-    loss_reason: null,
+    loss_reason: facts.lossReason?.name ?? null,
+    loss_reason_id: facts.lossReason?.id ?? null,
     contact_id: contact?.contactId ?? null,
     contact_name: contact?.name ?? null,
     contact_phone: contact?.phone ?? null,
@@ -344,8 +357,9 @@ export function leadRowsOf(facts: LeadFacts, ctx: LeadContext = DEFAULT_LEAD_CON
 
 /**
  * Loads the facts of the given leads of one project from the tables the other declarations write:
- * the amoCRM stage entries of `rm.order_status_events`, the `rm.deals_current` row and the main
- * contact of `rm.deal_contacts`. `lastSeq` is the highest stream position among them.
+ * the amoCRM stage entries of `rm.order_status_events`, the `rm.deals_current` row, the main
+ * contact of `rm.deal_contacts`, and the loss reason and last stream position the lead's `rm.leads`
+ * row keeps. `lastSeq` is the highest stream position among them.
  */
 export async function loadLeadFacts(
   db: Kysely<ReadModels>,
@@ -365,6 +379,7 @@ export async function loadLeadFacts(
       "event_group_id",
       "status_id",
       "manager_id",
+      "time_source",
     ])
     .where("project_id", "=", projectId)
     .where("source", "=", "amocrm")
@@ -391,6 +406,13 @@ export async function loadLeadFacts(
     .where("lead_id", "in", ids)
     .orderBy("contact_id")
     .execute();
+  const stored = await db
+    .selectFrom("leads")
+    .select(["lead_id", "loss_reason_id", "loss_reason", "last_event_seq"])
+    .where("project_id", "=", projectId)
+    .where("lead_id", "in", ids)
+    .execute();
+  const storedOf = new Map(stored.map((r) => [r.lead_id, r]));
   const byLead = new Map<number, DealContactRow[]>();
   for (const c of contacts)
     getOrCreate(byLead, c.lead_id, () => []).push({ ...c, fetched_at: isoOrNull(c.fetched_at)! });
@@ -398,8 +420,9 @@ export async function loadLeadFacts(
     const list = entries.get(leadId) ?? [];
     const snapshot = deals.get(leadId) ?? null;
     const linked = byLead.get(leadId);
-    if (list.length === 0 && !snapshot && !linked) continue;
-    let lastSeq = snapshot?.last_event_seq ?? 0;
+    const row = storedOf.get(leadId);
+    if (list.length === 0 && !snapshot && !linked && !row) continue;
+    let lastSeq = Math.max(snapshot?.last_event_seq ?? 0, row?.last_event_seq ?? 0);
     for (const e of list) if (e.seq > lastSeq) lastSeq = e.seq;
     out.set(leadId, {
       projectId,
@@ -407,6 +430,7 @@ export async function loadLeadFacts(
       entries: list,
       snapshot,
       contact: linked ? mainContactOf(linked) : null,
+      lossReason: row?.loss_reason_id != null ? { id: row.loss_reason_id, name: row.loss_reason } : null,
       lastSeq,
     });
   }

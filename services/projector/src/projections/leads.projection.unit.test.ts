@@ -174,6 +174,31 @@ describe("leads projection", () => {
     assert.ok(facts.lastSeq === 2);
   });
 
+  test("given a loss with the API's loss reason, when folded, then the lead carries it; a later read without the field keeps it", () => {
+    const linked = (reason: { id: number; name: string | null } | null | undefined) =>
+      anEvent(
+        "deal.contacts_linked",
+        {
+          lead_id: 7,
+          contacts: [],
+          fetched_at: "2026-10-21T11:00:00.000Z",
+          ...(reason === undefined ? {} : { loss_reason: reason }),
+        },
+        P,
+      );
+    const lost = rowsAfter([
+      created,
+      status(143, "2026-10-21T10:00:00.000Z"),
+      linked({ id: 9011, name: "Дорого" }),
+    ]);
+    assert.equal(lost.lead.is_lost, true);
+    assert.deepEqual([lost.lead.loss_reason_id, lost.lead.loss_reason], [9011, "Дорого"]);
+    const kept = rowsAfter([created, linked({ id: 9011, name: null }), linked(undefined)]);
+    assert.equal(kept.lead.loss_reason_id, 9011);
+    const cleared = rowsAfter([created, linked({ id: 9011, name: null }), linked(null)]);
+    assert.equal(cleared.lead.loss_reason_id, null);
+  });
+
   test("given a deleted won lead, when folded, then it keeps a deleted lead row and has no sale", () => {
     const { lead, sale } = rowsAfter([created, status(142, "2026-10-21T10:00:00.000Z"), aDealDeleted(7, P)]);
     assert.equal(lead.deleted, true);

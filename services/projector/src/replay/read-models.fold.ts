@@ -1,9 +1,10 @@
 import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
-import type { DecodeResult, DomainEvent, EventOfType } from "@pulse/events";
+import type { DecodeResult } from "@pulse/events";
 import { getOrCreate } from "../collections.js";
 import { ConversationsFold } from "../projections/conversations.projection.js";
 import { type CrmUserRow, crmUsersProjection } from "../projections/crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "../projections/dead-letters.projection.js";
+import { type DealEventKeyRow, dealEventKeysProjection } from "../projections/deal-event-keys.projection.js";
 import { type DealRow, dealsProjection } from "../projections/deals-current.projection.js";
 import {
   dictionaryProjection,
@@ -18,7 +19,6 @@ import {
   leadContextOf,
   leadsProjection,
 } from "../projections/leads.projection.js";
-import { messageKey } from "../projections/messages.projection.js";
 import { type OrderItemsState, orderItemsProjection } from "../projections/order-items.projection.js";
 import {
   type OrderOverridesRow,
@@ -28,13 +28,16 @@ import {
   type OrderRows,
   orderKey,
   orderRowsOf,
-  orderStatusEventRow,
+  orderStatusEventsProjection,
+  type StatusEventsContext,
   type StoredOrderEvent,
-  statusEventOf,
 } from "../projections/order-status.projection.js";
 import {
   type AnyProjection,
+  evolveChain,
   evolveInMemory,
+  type MemoryStore,
+  type PositionedInput,
   rowsOf,
   stateKey,
   type TableRows,
@@ -47,21 +50,21 @@ import {
 } from "../projections/settings.projection.js";
 import { type ShiftDealRow, shiftSettingsOf } from "../projections/shift-deals.projection.js";
 import {
-  addStats,
   type DeliveryRow,
   decodeReceipts,
-  foldDeliveryInputs,
-  foldStoredEvent,
-  receiptDeliveryInput,
-  receiptIncrement,
+  receiptFacts,
   type StatsRow,
+  webhookDeliveriesProjection,
+  webhookStatsProjection,
 } from "../projections/webhook-stats.projection.js";
 import type { StreamMessage } from "../stream-message.js";
 
 /**
  * The read models folded in memory from the streams, in stream order — the replay's fast path.
- * It applies the same rules and row builders as the live projector (`events-batch.apply.ts`):
- * dedup by `(project, dedup_key)`, webhook deliveries counted once (ledger), groups resolved against the
+ * It folds the same declarations as the live projector (`events-batch.apply.ts`) with the memory
+ * store of the projection model (`evolveInMemory`, `evolveChain`): dedup by `(project, dedup_key)`
+ * (`order_status_events`, `deal_event_keys`, `messages`), webhook deliveries counted once (the
+ * `webhook_deliveries` → `webhook_stats` chain), groups resolved against the
  * dictionary at the event's stream position and re-resolved with the final dictionary
  * ({@link finalizeGroups}), deals by `evolveDeal`,
  * projects by `evolveProject`, poison to dead letters. Order intervals are derived once at the end
@@ -77,12 +80,23 @@ export class ReadModelsFold {
   /** Order key → its distinct stored events, in stream order. */
   readonly orders = new Map<string, StoredOrderEvent[]>();
   readonly deals = new Map<string, DealRow>();
+  /** `webhook_stats` rows (`webhookStatsProjection`'s states). */
   readonly stats = new Map<string, StatsRow>();
   /** Delivery ledger (`webhook_deliveries`), keyed by project and delivery id. */
   readonly deliveries = new Map<string, DeliveryRow>();
-  /** `deal_event_keys` rows, in stream order of first sight. */
-  readonly dealEventKeys: { project_id: string; dedup_key: string }[] = [];
-  private readonly dealKeys = new Map<string, Set<string>>();
+  /** `deal_event_keys` rows by memory key, in stream order of first sight (`dealEventKeysProjection`). */
+  private readonly dealKeys = new Map<string, DealEventKeyRow>();
+  /** Stored status events by `(project, dedup_key)` memory key (`orderStatusEventsProjection`). */
+  private readonly statusEvents = new Map<string, StoredOrderEvent>();
+  /** The webhook tally's chain with its states. */
+  private readonly webhookStores: readonly MemoryStore[] = [
+    { projection: webhookDeliveriesProjection, states: this.deliveries },
+    { projection: webhookStatsProjection, states: this.stats },
+  ];
+  /** The dictionary of a project at the stream position being folded. */
+  private readonly statusContext: StatusEventsContext = {
+    dictionaryOf: (projectId) => this.dictionary(projectId),
+  };
   readonly deadLetters: DeadLetterRow[] = [];
   /** `{project}\u0000{kind}` → its latest `rm.settings` row and data (stream order). */
   readonly settings = new Map<string, SettingsState>();
@@ -112,7 +126,6 @@ export class ReadModelsFold {
    * `is_effective: true`), so the replay can start writing `order_status_events` while it reads.
    */
   onStoredEvent: ((event: StoredOrderEvent) => void) | null = null;
-  private readonly dedup = new Map<string, Set<string>>();
 
   constructor(
     private readonly eventsStream: string,
@@ -170,23 +183,28 @@ export class ReadModelsFold {
     return this.keyed().map(([p, states]) => rowsOf(p, states.values()));
   }
 
-  /** Folds one status event (an `order.status_changed`, or a lead's creation: {@link statusEventOf}). */
-  private applyStatusEvent(event: EventOfType<"order.status_changed">, msg: StreamMessage): void {
-    const keys = getOrCreate(this.dedup, event.project_id, () => new Set<string>());
-    if (keys.has(event.dedup_key)) {
-      this.noteStored(event, false);
-      return;
-    }
-    keys.add(event.dedup_key);
-    this.noteStored(event, true);
-    const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
+  /** `deal_event_keys` rows, in stream order of first sight. */
+  get dealEventKeys(): DealEventKeyRow[] {
+    return [...this.dealKeys.values()];
+  }
+
+  /**
+   * Adds a status event `orderStatusEventsProjection` just stored (new dedup key) to its order's
+   * events, and hands it to {@link onStoredEvent}.
+   */
+  private storeStatusEvent(stored: StoredOrderEvent): void {
     // Low-cardinality strings are shared: a replay keeps every stored event in memory.
     stored.project_id = this.intern(stored.project_id);
     stored.crm_event = this.intern(stored.crm_event);
     stored.source = this.intern(stored.source);
-    const key = orderKey(event.project_id, event.data.order_id);
+    const key = orderKey(stored.project_id, stored.order_id);
     getOrCreate(this.orders, key, () => []).push(stored);
     this.onStoredEvent?.(stored);
+  }
+
+  /** Folds facts the dedup declarations emitted into the webhook tally's chain. */
+  private tally(facts: readonly PositionedInput[]): void {
+    for (const f of facts) evolveChain(this.webhookStores, f.event, f.seq);
   }
 
   /**
@@ -220,39 +238,29 @@ export class ReadModelsFold {
       return;
     }
     const event = r.event;
-    // Whether a webhook event is new, judged as the live projector does (events-batch.apply.ts).
-    const statusEvent = statusEventOf(event);
-    if (statusEvent) this.applyStatusEvent(statusEvent, msg);
-    else if (
-      event.type === "deal.created" ||
-      event.type === "deal.updated" ||
-      event.type === "deal.deleted"
-    ) {
-      const keys = getOrCreate(this.dealKeys, event.project_id, () => new Set<string>());
-      const isNew = !keys.has(event.dedup_key);
-      if (isNew) {
-        keys.add(event.dedup_key);
-        this.dealEventKeys.push({ project_id: event.project_id, dedup_key: event.dedup_key });
-      }
-      this.noteStored(event, isNew);
-    } else if (event.type === "chat.message_received") {
-      const key = messageKey(event.project_id, event.data.source, event.data.message_id);
-      this.noteStored(event, !this.conversations.messages.has(key));
-    }
+    const facts: PositionedInput[] = [];
+    if (
+      evolveInMemory(
+        orderStatusEventsProjection,
+        this.statusEvents,
+        event,
+        msg.seq,
+        this.statusContext,
+        facts,
+      )
+    )
+      this.storeStatusEvent(this.statusEvents.get(stateKey(event.project_id, event.dedup_key))!);
+    evolveInMemory(dealEventKeysProjection, this.dealKeys, event, msg.seq, undefined, facts);
     evolveInMemory(projectsProjection, this.projects, event, msg.seq);
     evolveInMemory(dictionaryProjection, this.dictionaries, event, msg.seq);
     evolveInMemory(crmUsersProjection, this.users, event, msg.seq);
     evolveInMemory(orderItemsProjection, this.items, event, msg.seq);
     evolveInMemory(orderOverridesProjection, this.overrides, event, msg.seq);
     evolveInMemory(settingsProjection, this.settings, event, msg.seq);
-    this.conversations.apply(event, msg.seq);
+    this.conversations.apply(event, msg.seq, facts);
     evolveInMemory(dealsProjection, this.deals, event, msg.seq);
     evolveInMemory(this.leadsDeclaration, this.leads, event, msg.seq);
-  }
-
-  /** Counts a stored event of a webhook delivery (`isNew`: its fact was unknown before it). */
-  private noteStored(event: DomainEvent, isNew: boolean): void {
-    if (event.delivery) foldStoredEvent(this.deliveries, this.stats, event, isNew);
+    if (facts.length > 0) this.tally(facts);
   }
 
   /** Folds one receipts-stream message (stream order). */
@@ -261,11 +269,8 @@ export class ReadModelsFold {
     this.receiptCount++;
     const r = decodeReceipts(msg.data);
     if (r.ok) {
-      for (const receipt of r.receipts) {
-        const input = receiptDeliveryInput(receipt);
-        if (input) foldDeliveryInputs(this.deliveries, this.stats, [input]);
-        else addStats(this.stats, receiptIncrement(receipt));
-      }
+      for (const receipt of r.receipts)
+        for (const f of receiptFacts(receipt)) evolveChain(this.webhookStores, f, msg.seq);
     } else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
   }
 
