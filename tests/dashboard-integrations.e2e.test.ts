@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { type SaleRecordedNotice, saleUpdatesSubject } from "@pulse/events";
+import { type SaleNotice, saleUpdatesSubject } from "@pulse/events";
 import { waitFor } from "@pulse/infra/testing";
 import { type FakeTelegram, startFakeTelegram } from "@pulse/ingest/testing";
 import { seedMemberships, seedUser } from "@pulse/query/testing";
@@ -31,9 +31,11 @@ before(async () => {
     throw new Error(`headless Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
   telegram = await startFakeTelegram([BOT_TOKEN]);
   stack = await startStack("e2eintegr", [PROJECT], {
-    TELEGRAM_API_URL: telegram.url,
-    TELEGRAM_RETRY_MIN_DELAY_MS: "20",
-    HEALTH_FLUSH_MS: "100",
+    extraEnv: {
+      TELEGRAM_API_URL: telegram.url,
+      TELEGRAM_RETRY_MIN_DELAY_MS: "20",
+      HEALTH_FLUSH_MS: "100",
+    },
   });
   const deliveries = loadDeliveries(fixturesDir, new Set([PROJECT])).slice(0, 5);
   const statuses = await feed((d) => post(stack.ingestUrl, d), deliveries, 2);
@@ -106,8 +108,8 @@ test("given an admin on the Integrations page, when it saves the Telegram settin
   assert.equal(test1?.chatId, CHAT);
   assert.equal(test1?.text, "[test] New sale 5 000 KZT — Test team — test");
 
-  const notice: SaleRecordedNotice = {
-    type: "sale_recorded",
+  const notice: SaleNotice = {
+    type: "sale_won",
     project_id: PROJECT,
     lead_id: 501,
     event_seq: 1,
@@ -116,11 +118,10 @@ test("given an admin on the Integrations page, when it saves the Telegram settin
     currency: "KZT",
     product: "Flagship course",
     pipeline_id: null,
-    manager_id: null,
-    manager_name: null,
-    contact_name: "Client",
+    manager: null,
+    client_name: "Client",
     team: "Arystan",
-    confidence: "high",
+    client_phone: null,
     utm_source: "arystan",
     utm_campaign: "rm_almaty",
     utm_content: null,

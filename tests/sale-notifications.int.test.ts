@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
-import { type SaleRecordedNotice, saleUpdatesSubject } from "@pulse/events";
+import { type SaleNotice, saleUpdatesSubject } from "@pulse/events";
 import { connectNats, createLogger, loadConfig } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
 import {
@@ -66,9 +66,9 @@ async function startRefusingCrm(): Promise<{ url: string; close(): Promise<void>
   };
 }
 
-function sale(lead: number, seq: number, extra: Partial<SaleRecordedNotice> = {}): SaleRecordedNotice {
+function sale(lead: number, seq: number, extra: Partial<SaleNotice> = {}): SaleNotice {
   return {
-    type: "sale_recorded",
+    type: "sale_won",
     project_id: A,
     lead_id: lead,
     event_seq: seq,
@@ -77,11 +77,10 @@ function sale(lead: number, seq: number, extra: Partial<SaleRecordedNotice> = {}
     currency: "KZT",
     product: "Flagship course",
     pipeline_id: 7001,
-    manager_id: 5001,
-    manager_name: "Aigerim",
-    contact_name: `Client ${lead}`,
+    manager: "Aigerim",
+    client_name: `Client ${lead}`,
     team: "Kenesary",
-    confidence: "medium",
+    client_phone: null,
     utm_source: "fb_kenesary",
     utm_campaign: `campaign-${lead}`,
     utm_content: null,
@@ -90,7 +89,7 @@ function sale(lead: number, seq: number, extra: Partial<SaleRecordedNotice> = {}
 }
 
 /** Publishes notices as the projector's outbox relay does (msgID per notice). */
-async function publishSales(notices: SaleRecordedNotice[], msgPrefix: string): Promise<void> {
+async function publishSales(notices: SaleNotice[], msgPrefix: string): Promise<void> {
   const scheme = { root: vars["SUBJECT_ROOT"] as string };
   for (const n of notices)
     await env.nats.js.publish(saleUpdatesSubject(scheme, n.project_id), JSON.stringify(n), {

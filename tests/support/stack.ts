@@ -6,7 +6,13 @@
 import { join } from "node:path";
 import { createLogger, loadConfig } from "@pulse/infra";
 import { createTestEnv, type TestEnv, waitFor } from "@pulse/infra/testing";
-import { dictionaryImportCommand, IngestConfig, projectRegisterCommand, startIngest } from "@pulse/ingest";
+import {
+  catchUpAmocrmCommand,
+  dictionaryImportCommand,
+  IngestConfig,
+  projectRegisterCommand,
+  startIngest,
+} from "@pulse/ingest";
 import { defaultFixturesDir } from "@pulse/ingest/testing";
 import { createProjector, loadProjectorConfig, type Projector } from "@pulse/projector";
 import { buildQueryApp, loadQueryConfig } from "@pulse/query";
@@ -30,17 +36,34 @@ export interface Stack {
   get<T>(path: string): Promise<T>;
   /** Waits until the projector has applied every message of the events stream. */
   settled(): Promise<void>;
+  /**
+   * Runs the amoCRM events catch-up of demoacademy once from `since` (ISO instant): the status
+   * changes only the events API has. Needs the stack started with `crmUrl`.
+   */
+  catchUpAmocrm(since: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/**
- * Starts the stack; `projects` are registered (KeyCRM ones from the fixtures' projects.json);
- * `extraEnv` adds or overrides service variables (e.g. `TELEGRAM_API_URL` of a local Bot API).
- */
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  /**
+   * A fake CRM's base URL (`startFixtureCrm` of `@pulse/ingest/testing`): demoacademy is registered
+   * with `${crmUrl}/demoacademy`, its token and phone region KZ, so {@link Stack.catchUpAmocrm} works.
+   * Background CRM calls stay off either way.
+   */
+  crmUrl?: string;
+  /** Adds or overrides service variables (e.g. `TELEGRAM_API_URL` of a local Bot API). */
+  extraEnv?: Record<string, string>;
+}
+
+/** The API token of demoacademy when the stack has a fake CRM. */
+export const DEMO_CRM_TOKEN = "demo-crm-token";
+
+/** Starts the stack; `projects` are registered (KeyCRM ones from the fixtures' projects.json). */
 export async function startStack(
   label: string,
   projects: ("shop-kyiv" | "shop-lviv" | "demoacademy")[],
-  extraEnv: Record<string, string> = {},
+  options: StackOptions = {},
 ): Promise<Stack> {
   const env = await createTestEnv(label);
   await seedOwnerToken(env.db, ADMIN_TOKEN);
@@ -54,10 +77,10 @@ export async function startStack(
     ...INGEST_WITHOUT_CRM_CALLS,
     SLA_TICK_SECONDS: "3600",
     TRUST_RECORDED_RECEIVED_AT: "true",
-    ...extraEnv,
+    ...options.extraEnv,
   };
   try {
-    return await startOn(env, vars, label, projects);
+    return await startOn(env, vars, label, projects, options);
   } catch (error) {
     await env.close();
     throw error;
@@ -69,6 +92,7 @@ async function startOn(
   vars: Record<string, string>,
   label: string,
   projects: ("shop-kyiv" | "shop-lviv" | "demoacademy")[],
+  options: StackOptions,
 ): Promise<Stack> {
   const logger = createLogger(`e2e-${label}`, process.env["TEST_LOG_LEVEL"] ?? "silent");
   const ingestConfig = loadConfig(IngestConfig, vars);
@@ -85,7 +109,9 @@ async function startOn(
       kind: id === "demoacademy" ? "amocrm" : "keycrm",
       timeZone: zones[id] ?? "UTC",
       webhookSecret: WEBHOOK_SECRET,
-      baseUrl: "http://127.0.0.1:9/unused",
+      ...(id === "demoacademy" && options.crmUrl !== undefined
+        ? { baseUrl: `${options.crmUrl}/demoacademy`, token: DEMO_CRM_TOKEN, phoneRegion: "KZ" }
+        : { baseUrl: "http://127.0.0.1:9/unused" }),
     });
     const file =
       id === "demoacademy"
@@ -129,6 +155,9 @@ async function startOn(
         },
         60_000,
       );
+    },
+    async catchUpAmocrm(since: string) {
+      await catchUpAmocrmCommand(ctx, { project: "demoacademy", since });
     },
     async close() {
       await query.close();

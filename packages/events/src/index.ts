@@ -45,7 +45,7 @@ export {
   notificationTestSubject,
 } from "./integrations.js";
 export { OrderItem, OrderItemsFetched } from "./items.events.js";
-export { OrderUpdatedNotice, SaleRecordedNotice } from "./notices.js";
+export { OrderUpdatedNotice, SaleNotice } from "./notices.js";
 export {
   DealCreated,
   DealDeleted,

@@ -22,33 +22,30 @@ export const OrderUpdatedNotice = z.object({
 export type OrderUpdatedNotice = z.infer<typeof OrderUpdatedNotice>;
 
 /**
- * `sale_recorded` — what the projector announces after a transaction in which a lead became a sale
- * (entered 142: new, or won again after a reopen) committed (SPEC "amoCRM deals"; issue 15 "the live
- * page and SSE announce new sales", "Sale notifications"). Published to `saleUpdatesSubject` with the
- * `Nats-Msg-Id` `sale:{project}:{lead_id}:{sold_at}`, only by the live path (a replay never announces).
- * The fields are the lead's `rm.sales` row after the change: `amount` in `currency` (the lead's price
- * or the pipeline product's price), `team` null when unattributed or ambiguous. `event_seq` is the
- * events-stream sequence that caused it. Consumers: the live sales page (SSE `GET /api/stream/sales`)
- * and the Telegram sale notifier (at most once per `(project_id, lead_id, sold_at)`).
+ * `sale_won` — what the projector's live path announces after a transaction in which an amoCRM lead
+ * became a sale (entered 142, SPEC "amoCRM deals"), on `{root}.updates.{project}.sale`; never
+ * written by a replay or recompute. The sale notification worker of ingest sends it to the
+ * project's Telegram chat, at most once per `(project_id, lead_id)` (a lead won again after a
+ * reopen is the same sale). Amount in the currency's units (`amount` = the lead's price, or the
+ * pipeline's product price when it is 0). Readers accept extra fields.
  */
-export const SaleRecordedNotice = z.object({
-  type: z.literal("sale_recorded"),
+export const SaleNotice = z.looseObject({
+  type: z.literal("sale_won"),
   project_id: ProjectId,
   lead_id: CrmId,
   event_seq: z.number().int().nonnegative(),
   sold_at: IsoInstant,
-  amount: z.number(),
-  currency: z.string(),
+  amount: z.number().nullable(),
+  currency: z.string().nullable(),
   product: z.string().nullable(),
   pipeline_id: CrmId.nullable(),
-  manager_id: CrmId.nullable(),
-  manager_name: z.string().nullable(),
-  contact_name: z.string().nullable(),
+  manager: z.string().nullable(),
+  client_name: z.string().nullable(),
+  client_phone: z.string().nullable(),
   team: z.string().nullable(),
-  confidence: z.enum(["high", "medium", "low"]),
   utm_source: z.string().nullable(),
   utm_campaign: z.string().nullable(),
   utm_content: z.string().nullable(),
 });
-/** See {@link SaleRecordedNotice}. */
-export type SaleRecordedNotice = z.infer<typeof SaleRecordedNotice>;
+/** See {@link SaleNotice}. */
+export type SaleNotice = z.infer<typeof SaleNotice>;

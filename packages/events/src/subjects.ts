@@ -16,7 +16,7 @@ import type { DomainEvent } from "./catalogue.js";
  * | `{root}.events.{project}.dialog.{dialog token}` | events | analyst results |
  * | `{root}.receipts.{project}.{source}` | receipts | the webhook receipts of a project and source, batched per flush window (stats) |
  * | `{root}.updates.{project}.order` | updates | `order_updated` notices for SSE |
- * | `{root}.updates.{project}.sale` | updates | `sale_recorded` notices (live sales page, sale notifications) |
+ * | `{root}.updates.{project}.sale` | updates | `sale_won` notices (live sales page, sale notifications) |
  * | `{root}.cmd.{project}.dictionary.refresh` | (core NATS) | ask the dictionary worker for a refresh |
  *
  * The aggregate id is always the last token, so `{root}.events.{project}.order.15001` holds the
@@ -110,14 +110,19 @@ export function receiptsWildcard(scheme: SubjectRoot): string {
   return `${scheme.root}.receipts.>`;
 }
 
+/** Subject of `sale_won` notices of one project: `{root}.updates.{project}.sale`. */
+export function saleUpdatesSubject(scheme: SubjectRoot, projectId: string): string {
+  return `${scheme.root}.updates.${projectId}.sale`;
+}
+
+/** Filter of every project's `sale_won` notices: `{root}.updates.*.sale`. */
+export function saleUpdatesWildcard(scheme: SubjectRoot): string {
+  return `${scheme.root}.updates.*.sale`;
+}
+
 /** Subject of `order_updated` notices of one project. */
 export function orderUpdatesSubject(scheme: SubjectRoot, projectId: string): string {
   return `${scheme.root}.updates.${projectId}.order`;
-}
-
-/** Subject of `sale_recorded` notices of one project (SSE `GET /api/stream/sales`, sale notifications). */
-export function saleUpdatesSubject(scheme: SubjectRoot, projectId: string): string {
-  return `${scheme.root}.updates.${projectId}.sale`;
 }
 
 /** Wildcard over every update notice. */

@@ -31,7 +31,7 @@ import {
   SERVICE_NODE_FLAGS,
 } from "@pulse/infra";
 import { feedFixtures } from "./feed.js";
-import { printReport, printShiftReport } from "./report.js";
+import { DEMO_PIPELINE_PRODUCTS, printReport, printSalesReport, printShiftReport } from "./report.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const args = new Set(process.argv.slice(2));
@@ -155,6 +155,14 @@ async function main(): Promise<void> {
     catchUp(childEnv);
     await waitForProjector(queryUrl);
     await printReport({ queryUrl, token: adminToken, projects, log: say });
+    await printSalesReport({
+      queryUrl,
+      token: adminToken,
+      project: "demoacademy",
+      from: "2026-10-01",
+      to: "2026-11-30",
+      log: say,
+    });
     // Dialogs are scored once the deals' contacts are linked: a phone-only dialog becomes a deal's
     // dialog then, and a score taken before would belong to a dialog the report no longer lists.
     await waitForContactLinks(nats, base.EVENTS_STREAM);
@@ -395,6 +403,9 @@ async function configureDemoSettings(queryUrl: string): Promise<void> {
   say(
     `configured working hours, urgent rules, SLA grids and cycle rules of ${scenario.projects.length} KeyCRM projects`,
   );
+  // demoacademy's pipeline products: a won lead with price 0 is sold at its pipeline's product price.
+  await put("/api/settings/pipeline-products?project=demoacademy", { version: 0, ...DEMO_PIPELINE_PRODUCTS });
+  say("configured demoacademy's pipeline products (Express course 5 000 KZT, Flagship course 490 000 KZT)");
 }
 
 /** Ingest's deal-contacts worker's durable consumer (ingest's `CONTACTS_WORKER_DURABLE`). */

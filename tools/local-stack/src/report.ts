@@ -226,3 +226,80 @@ export async function printShiftReport(opts: {
   }
   log("");
 }
+
+/** The demo's pipeline products of demoacademy (SPEC "amoCRM deals": Express 5 000 KZT, Flagship 490 000 KZT). */
+export const DEMO_PIPELINE_PRODUCTS = {
+  default_currency: "KZT",
+  products: [
+    { pipeline_id: 10350882, name: "Express course", price: 5000, currency: "KZT" },
+    { pipeline_id: 10418746, name: "Flagship course", price: 490000, currency: "KZT" },
+  ],
+} as const;
+
+interface TeamFigures {
+  team: string | null;
+  count: number;
+  revenue: number;
+  mean_check: number | null;
+}
+interface QualificationRow {
+  key: string | null;
+  leads: number;
+  qualified: number;
+  qualification_rate: number | null;
+  won: number;
+  conversion_rate: number | null;
+  revenue: number;
+}
+
+/**
+ * Prints the amoCRM sales part of the report through `log`, from the query API only: sales per ad
+ * team over local days `[from, to]` (count, revenue, mean check; `GET /api/sales/stats`), then the
+ * qualification table per team and per campaign (`GET /api/leads/qualification`).
+ * @throws when the query API answers an error.
+ */
+export async function printSalesReport(opts: {
+  queryUrl: string;
+  token: string;
+  project: string;
+  from: string;
+  to: string;
+  log: (line: string) => void;
+}): Promise<void> {
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${opts.queryUrl}${path}`, {
+      headers: { authorization: `Bearer ${opts.token}` },
+    });
+    if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const { log, project } = opts;
+  const money = (n: number | null) =>
+    n === null ? "—" : Math.round(n).toLocaleString("en-US").replaceAll(",", " ");
+  const pct = (n: number | null) => (n === null ? "—" : `${n.toFixed(1)} %`);
+  const stats = await get<{ time_zone: string; period: { teams: TeamFigures[]; total: TeamFigures } }>(
+    `/api/sales/stats?project=${project}&from=${opts.from}&to=${opts.to}&granularity=month`,
+  );
+  log("");
+  log(` ${project}: sales per ad team, ${opts.from} … ${opts.to} (${stats.time_zone})`);
+  log("   team                 sales │        revenue │   mean check");
+  for (const r of [...stats.period.teams, { ...stats.period.total, team: "total" }]) {
+    log(
+      `   ${(r.team ?? "no team").padEnd(18).slice(0, 18)} ${String(r.count).padStart(6)} │ ${money(r.revenue).padStart(14)} │ ${money(r.mean_check).padStart(12)}`,
+    );
+  }
+  for (const by of ["team", "campaign"] as const) {
+    const q = await get<{ rows: QualificationRow[]; total: QualificationRow }>(
+      `/api/leads/qualification?project=${project}&by=${by}`,
+    );
+    log("");
+    log(` ${project}: lead qualification per ${by} (rates of all leads of the row)`);
+    log(`   ${by.padEnd(26)} leads qualified   rate   won  conversion`);
+    for (const r of [...q.rows, { ...q.total, key: "total" }]) {
+      log(
+        `   ${(r.key ?? `no ${by}`).padEnd(26).slice(0, 26)} ${String(r.leads).padStart(5)} ${String(r.qualified).padStart(9)} ${pct(r.qualification_rate).padStart(7)} ${String(r.won).padStart(5)} ${pct(r.conversion_rate).padStart(11)}`,
+      );
+    }
+  }
+  log("");
+}

@@ -3,7 +3,7 @@
  * outbound notification of a sale; issue 15 item 6: team, client, amount, product, campaign).
  * Pure: no I/O, no clock.
  */
-import type { SaleRecordedNotice } from "@pulse/events";
+import type { SaleNotice } from "@pulse/events";
 
 /**
  * The template used when a project sets none. Plain text (sent without `parse_mode`, so client names
@@ -48,18 +48,18 @@ export function formatAmount(amount: number | null, currency: string | null): st
 
 /** The value of each placeholder for a sale (missing values are `—`). */
 export function saleTemplateValues(
-  sale: SaleRecordedNotice,
+  sale: SaleNotice,
 ): Record<(typeof SALE_TEMPLATE_PLACEHOLDERS)[number], string> {
   const v = (s: string | null | undefined) =>
     s === null || s === undefined || s.trim() === "" ? MISSING : s;
   return {
     team: v(sale.team),
-    client: v(sale.contact_name),
+    client: v(sale.client_name),
     amount: formatAmount(sale.amount, sale.currency),
     product: v(sale.product),
     campaign: v(sale.utm_campaign),
     source: v(sale.utm_source),
-    manager: v(sale.manager_name),
+    manager: v(sale.manager),
     lead_id: String(sale.lead_id),
     sold_at: sale.sold_at,
   };
@@ -71,7 +71,7 @@ export function saleTemplateValues(
  * left with trailing spaces are trimmed, and the text is cut to {@link TELEGRAM_TEXT_LIMIT}
  * characters (with `…`). Never fails.
  */
-export function renderSaleMessage(template: string | null, sale: SaleRecordedNotice): string {
+export function renderSaleMessage(template: string | null, sale: SaleNotice): string {
   const values: Record<string, string> = saleTemplateValues(sale);
   const text = (template ?? DEFAULT_SALE_TEMPLATE)
     .replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name] ?? whole)
@@ -82,9 +82,9 @@ export function renderSaleMessage(template: string | null, sale: SaleRecordedNot
 }
 
 /** A sale-shaped example for test messages (`POST /api/notifications/test`), marked as a test. */
-export function testSaleNotice(projectId: string, at: Date): SaleRecordedNotice {
+export function testSaleNotice(projectId: string, at: Date): SaleNotice {
   return {
-    type: "sale_recorded",
+    type: "sale_won",
     project_id: projectId,
     lead_id: 0,
     event_seq: 0,
@@ -93,11 +93,10 @@ export function testSaleNotice(projectId: string, at: Date): SaleRecordedNotice 
     currency: "KZT",
     product: "Test message from Pulse",
     pipeline_id: null,
-    manager_id: null,
-    manager_name: null,
-    contact_name: "Test client",
+    manager: null,
+    client_name: "Test client",
     team: "Test team",
-    confidence: "high",
+    client_phone: null,
     utm_source: null,
     utm_campaign: "test",
     utm_content: null,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { SaleRecordedNotice } from "@pulse/events";
+import type { SaleNotice } from "@pulse/events";
 import {
   DEFAULT_SALE_TEMPLATE,
   formatAmount,
@@ -8,8 +8,8 @@ import {
   TELEGRAM_TEXT_LIMIT,
 } from "./sale-message.template.js";
 
-const sale: SaleRecordedNotice = {
-  type: "sale_recorded",
+const sale: SaleNotice = {
+  type: "sale_won",
   project_id: "demoacademy",
   lead_id: 31512345,
   event_seq: 42,
@@ -18,11 +18,10 @@ const sale: SaleRecordedNotice = {
   currency: "KZT",
   product: "Flagship course",
   pipeline_id: 7001,
-  manager_id: 5001,
-  manager_name: "Айгерим",
-  contact_name: "Асель Нурланова",
+  manager: "Айгерим",
+  client_name: "Асель Нурланова",
   team: "Kenesary",
-  confidence: "medium",
+  client_phone: null,
   utm_source: "fb_kenesary",
   utm_campaign: "tripwire_dec",
   utm_content: "video-3",
@@ -74,14 +73,14 @@ describe("renderSaleMessage", () => {
   });
   test("given values that look like placeholders, then they are not expanded again", () => {
     assert.equal(
-      renderSaleMessage("{client}/{team}", { ...sale, contact_name: "{team}" }),
+      renderSaleMessage("{client}/{team}", { ...sale, client_name: "{team}" }),
       "{team}/Kenesary",
     );
   });
   test("given a text over Telegram's limit, then it is cut to the limit with an ellipsis", () => {
     const text = renderSaleMessage("x".repeat(2000) + "{client}", {
       ...sale,
-      contact_name: "y".repeat(3000),
+      client_name: "y".repeat(3000),
     });
     assert.equal(text.length, TELEGRAM_TEXT_LIMIT);
     assert.ok(text.endsWith("…"));

@@ -1,6 +1,6 @@
 /**
  * The sale notification worker: a durable JetStream consumer (`sale-notifier`) of the projector's
- * `sale_recorded` notices (`{root}.updates.*.sale`, updates stream; `@pulse/events` `notices.ts`) that sends each new sale to the
+ * `sale_won` notices (`{root}.updates.*.sale`, updates stream; `@pulse/events` `notices.ts`) that sends each new sale to the
  * project's Telegram chat (SPEC "amoCRM deals": optional outbound notification, never inside the
  * webhook request). At most once per sale, across restarts, redeliveries and replays:
  *
@@ -19,7 +19,7 @@
  */
 import { AckPolicy, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
-import { SaleRecordedNotice, type SubjectRoot, saleUpdatesSubject } from "@pulse/events";
+import { SaleNotice, type SubjectRoot, saleUpdatesSubject } from "@pulse/events";
 import { isNotFound, type Logger, type Nats } from "@pulse/infra";
 import { z } from "zod";
 import type { IntegrationHealthRecorder } from "../health/integration-health.store.js";
@@ -106,7 +106,7 @@ export function createSaleNotificationsWorker(deps: SaleNotificationsWorkerDeps)
 
   const entry = (
     state: NotificationLedgerEntry["state"],
-    notice: SaleRecordedNotice,
+    notice: SaleNotice,
     extra: Partial<NotificationLedgerEntry> = {},
   ) =>
     JSON.stringify({
@@ -119,9 +119,9 @@ export function createSaleNotificationsWorker(deps: SaleNotificationsWorkerDeps)
     } satisfies NotificationLedgerEntry);
 
   async function handle(msg: JsMsg): Promise<void> {
-    let notice: SaleRecordedNotice;
+    let notice: SaleNotice;
     try {
-      const parsed = SaleRecordedNotice.safeParse(msg.json());
+      const parsed = SaleNotice.safeParse(msg.json());
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "not a sale notice");
       notice = parsed.data;
     } catch (error) {

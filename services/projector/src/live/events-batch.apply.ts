@@ -56,6 +56,7 @@ import { requestRecompute } from "../recompute/recompute.requests.js";
 import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "../replay/replay-diff.js";
 import { inSchema } from "../replay/table-writer.js";
 import type { StreamMessage } from "../stream-message.js";
+import { loadSoldAt, newSales, saleNoticeOf, saleOutboxRow } from "./sale-notices.js";
 
 /**
  * Where and how a batch of the events stream is applied.
@@ -172,6 +173,8 @@ export async function applyEventsBatch(
 class EventsBatch {
   private readonly dictionaries = new Map<string, ProjectDictionary>();
   private readonly notices = new Map<string, { row: OrdersCurrentRow; seq: number; reason: string }>();
+  /** `sale_won` notices of the batch (live only), in stream order. */
+  private readonly saleNotices: ReturnType<typeof saleNoticeOf>[] = [];
 
   constructor(
     private readonly trx: Kysely<Database>,
@@ -287,7 +290,32 @@ class EventsBatch {
       if (!declaration.eventTypes.has(event.type as never) || contexts.has(event.project_id)) continue;
       contexts.set(event.project_id, await loadLeadContext(this.db, event.project_id));
     }
-    if (contexts.size > 0) await applyLive(this.db, this.opts.schema, declaration, positioned);
+    if (contexts.size > 0) {
+      // Live only: the sales before the segment, to announce the leads that become a sale in it.
+      const before = new Map<string, Map<number, string>>();
+      if (this.opts.produceNotices) {
+        const leadIds = new Map<string, Set<number>>();
+        for (const { event } of positioned) {
+          if (!declaration.eventTypes.has(event.type as never)) continue;
+          const key = declaration.keyOf(event as never);
+          if (key) getOrCreate(leadIds, key.projectId, () => new Set<number>()).add(key.id);
+        }
+        for (const [projectId, ids] of leadIds)
+          before.set(projectId, await loadSoldAt(this.db, projectId, [...ids]));
+      }
+      const changed = await applyLive(this.db, this.opts.schema, declaration, positioned);
+      if (this.opts.produceNotices) {
+        const after = [...changed.values()].map(({ key, state, seq }) => ({
+          projectId: key.projectId,
+          leadId: key.id,
+          sale: declaration.rows(state).sales?.[0] ?? null,
+          seq,
+        }));
+        for (const n of newSales(before, after)) {
+          if (n.sale) this.saleNotices.push(saleNoticeOf(n.sale, n.seq));
+        }
+      }
+    }
     return synced;
   }
 
@@ -433,8 +461,16 @@ class EventsBatch {
     }
   }
 
-  /** Writes one `order_updated` notice per changed order into `ops.outbox`. */
+  /**
+   * Writes one `order_updated` notice per changed order, then one `sale_won` notice per new sale
+   * (`sale-notices.ts`), into `ops.outbox`.
+   */
   async writeNotices(): Promise<void> {
+    if (this.saleNotices.length > 0) {
+      const sales = this.saleNotices.map((n) => saleOutboxRow(n, this.opts.scheme));
+      await this.trx.insertInto("ops.outbox").values(sales).execute();
+      this.outcome.notices += sales.length;
+    }
     if (this.notices.size === 0) return;
     const ordered = [...this.notices.values()].sort(
       (a, b) =>

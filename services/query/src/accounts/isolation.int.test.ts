@@ -118,7 +118,7 @@ function bValue(path: string, name: string): string {
   if (name === "id" && path.startsWith("/api/users/")) return beaId;
   if (name === "id" && path.startsWith("/api/tokens/")) return beaTokenId;
   if (name === "userId") return beaId;
-  if (name === "orderId") return String(B_ORDER);
+  if (name === "orderId" || name === "leadId") return String(B_ORDER);
   if (name === "shiftId") return "2026-10-12";
   return "x";
 }

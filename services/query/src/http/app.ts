@@ -42,6 +42,7 @@ import { ordersRoutes } from "../orders/orders.routes.js";
 import { projectRoutes, projectsRoutes } from "../projects/projects.routes.js";
 import { replaysRoutes } from "../projects/replays.routes.js";
 import { reportsRoutes } from "../reports/reports.routes.js";
+import { salesRoutes } from "../sales/sales.routes.js";
 import { dictsRoutes } from "../settings/dicts.routes.js";
 import { settingsRoutes } from "../settings/settings.routes.js";
 import { shiftsRoutes } from "../shifts/shifts.routes.js";
@@ -75,10 +76,11 @@ const ACCOUNT_ROUTES = /^\/api\/(users|tokens|auth|projects\/:id\/members)(\/|$)
  *   `GET /api/auth/me`, `POST /api/auth/logout|password`; users, members, API tokens and the audit
  *   log (`users.routes.ts`, `members.routes.ts`, `tokens.routes.ts`, `audit.routes.ts`); `GET /api/projects`,
  *   `GET /api/orders`, `GET /api/orders/:orderId/timeline`, `GET /api/dicts/statuses`,
- *   `GET /api/webhooks/stats`, `GET /api/stream/orders` (SSE), `GET|PUT /api/settings/*` and
+ *   `GET /api/webhooks/stats`, `GET /api/stream/orders` and `GET /api/stream/sales` (SSE), `GET|PUT /api/settings/*` and
  *   `GET|PUT /api/orders/:orderId/overrides` (writes: admins only), `GET /api/replays[/:id]`,
  *   `GET /api/analytics/status-durations`; dialogs and shifts: `GET /api/dialogs/analysis|stats|export.csv`,
- *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin).
+ *   `GET /api/shifts/:shiftId/deals`, `GET /api/reports/shifts|text`, `POST /api/analysis/run` (admin); amoCRM sales and leads:
+ *   `GET /api/sales[/export.csv|/stats]`, `GET /api/leads/qualification|funnel`, `GET /api/leads/:leadId/attribution`.
  * Every route declares zod request and response schemas, from which the OpenAPI document is made.
  * Errors are RFC 9457 problem details from one handler; a request with U+0000 in a string is a 400
  * before any route runs (`nul-guard.ts`). Closing the app ends open SSE streams and
@@ -151,7 +153,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
 
   await app.register(FastifySSEPlugin, { retryDelay: 2000 });
   const metrics = createQueryMetrics(deps);
-  const feeds = createOrderUpdatesFeeds({
+  const feedOptions = {
     nats: deps.nats,
     eventsStream: deps.config.EVENTS_STREAM,
     subjectRoot: deps.config.SUBJECT_ROOT,
@@ -159,8 +161,10 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
     graceMs: deps.config.SSE_FEED_GRACE_MS,
     replayBufferFrames: deps.config.SSE_REPLAY_BUFFER_FRAMES,
     maxReplayFrames: deps.config.SSE_CLIENT_MAX_QUEUED_FRAMES,
-  });
-  metrics.countFeeds(() => feeds.feedCount);
+  };
+  const feeds = createOrderUpdatesFeeds(feedOptions);
+  const salesFeeds = createOrderUpdatesFeeds({ ...feedOptions, kind: "sale" });
+  metrics.countFeeds(() => feeds.feedCount + salesFeeds.feedCount);
   await app.register(natsPlugin, { feeds });
 
   await app.register(dashboardRoutes, deps.dashboardDir === undefined ? {} : { dir: deps.dashboardDir });
@@ -202,7 +206,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(dictsRoutes, { deps });
       await api.register(webhooksRoutes, { deps });
       await api.register(integrationsRoutes, { deps });
-      await api.register(sseRoutes, { deps, feeds, counters: metrics.live });
+      await api.register(sseRoutes, { deps, feeds, salesFeeds, counters: metrics.live });
       await api.register(settingsRoutes, { deps });
       await api.register(replaysRoutes, { deps });
       await api.register(analyticsRoutes, { deps });
@@ -210,6 +214,7 @@ export async function buildQueryApp(deps: QueryDeps): Promise<QueryApp> {
       await api.register(shiftsRoutes, { deps });
       await api.register(reportsRoutes, { deps });
       await api.register(analysisRoutes, { deps });
+      await api.register(salesRoutes, { deps });
     },
     { prefix: "/api" },
   );

@@ -5,7 +5,14 @@ import {
   type MsgRequest,
   type NextMsgRequest,
 } from "@nats-io/jetstream";
-import { OrderUpdatedNotice, orderUpdatesSubject, streamPlans } from "@pulse/events";
+import {
+  OrderUpdatedNotice,
+  orderUpdatesSubject,
+  SaleNotice,
+  type SubjectRoot,
+  saleUpdatesSubject,
+  streamPlans,
+} from "@pulse/events";
 import type { Logger, Nats } from "@pulse/infra";
 import { type NoticeFrame, type SseClient, sseFrame } from "./sse.client.js";
 
@@ -25,7 +32,43 @@ export interface OrderUpdatesFeedsOptions {
   readonly replayBufferFrames: number;
   /** Most frames a reconnect replays; a larger gap gets `resync` instead (`SSE_CLIENT_MAX_QUEUED_FRAMES`). */
   readonly maxReplayFrames: number;
+  /**
+   * Which notices the feeds carry (default `order`): `order` = `order_updated` on
+   * `orderUpdatesSubject`, framed as `event: order_updated`, coalesced per order; `sale` =
+   * `sale_won` on `saleUpdatesSubject`, framed as `event: sale_won`, coalesced per lead.
+   */
+  readonly kind?: NoticeKind;
 }
+
+/** The notices a feed carries (see {@link OrderUpdatesFeedsOptions.kind}). */
+export type NoticeKind = "order" | "sale";
+
+/** Per kind: the project's subject and the decoder of one notice (null: not decodable). */
+const NOTICE_KINDS: Record<
+  NoticeKind,
+  {
+    subject(scheme: SubjectRoot, projectId: string): string;
+    event: string;
+    decode(value: unknown): { project_id: string; key: number } | null;
+  }
+> = {
+  order: {
+    subject: orderUpdatesSubject,
+    event: "order_updated",
+    decode(value) {
+      const p = OrderUpdatedNotice.safeParse(value);
+      return p.success ? { project_id: p.data.project_id, key: p.data.order_id } : null;
+    },
+  },
+  sale: {
+    subject: saleUpdatesSubject,
+    event: "sale_won",
+    decode(value) {
+      const p = SaleNotice.safeParse(value);
+      return p.success ? { project_id: p.data.project_id, key: p.data.lead_id } : null;
+    },
+  },
+};
 
 /** How a client joined: what it must be told first and where its replay came from. */
 export interface JoinOutcome {
@@ -91,20 +134,24 @@ interface FeedEntry {
   feed: ProjectFeed | null;
 }
 
-/** Frames the notice in `m` for the SSE clients of `projectId`, or null when it does not decode. */
-function frameOf(m: JsMsg, projectId: string): NoticeFrame | null {
+/**
+ * Frames the notice in `m` for the SSE clients of `projectId` (`event:` the kind's event name, `id:`
+ * the updates-stream sequence), or null when it does not decode as the kind's notice of that project.
+ */
+function frameOf(m: JsMsg, projectId: string, kind: NoticeKind): NoticeFrame | null {
   const json = m.string();
-  let parsed: ReturnType<typeof OrderUpdatedNotice.safeParse>;
+  const notice = NOTICE_KINDS[kind];
+  let decoded: { project_id: string; key: number } | null;
   try {
-    parsed = OrderUpdatedNotice.safeParse(JSON.parse(json));
+    decoded = notice.decode(JSON.parse(json));
   } catch {
     return null;
   }
-  if (!parsed.success || parsed.data.project_id !== projectId) return null;
+  if (decoded === null || decoded.project_id !== projectId) return null;
   return {
     seq: m.seq,
-    orderId: parsed.data.order_id,
-    bytes: Buffer.from(sseFrame({ id: String(m.seq), event: "order_updated", data: json })),
+    orderId: decoded.key,
+    bytes: Buffer.from(sseFrame({ id: String(m.seq), event: notice.event, data: json })),
   };
 }
 
@@ -125,12 +172,13 @@ export function createOrderUpdatesFeeds(opts: OrderUpdatesFeedsOptions): OrderUp
   const updatesStream = streamPlans(opts.eventsStream, opts.subjectRoot).updates.name;
   const { nats, logger } = opts;
   const feeds = new Map<string, FeedEntry>();
-  const subject = (projectId: string) => orderUpdatesSubject({ root: opts.subjectRoot }, projectId);
+  const kind = opts.kind ?? "order";
+  const subject = (projectId: string) => NOTICE_KINDS[kind].subject({ root: opts.subjectRoot }, projectId);
 
   const skip = (m: JsMsg) =>
     logger.warn(
       { stream: updatesStream, seq: m.seq, subject: m.subject },
-      "skipping undecodable order_updated notice",
+      `skipping undecodable ${NOTICE_KINDS[kind].event} notice`,
     );
 
   async function openFeed(projectId: string, entry: FeedEntry): Promise<ProjectFeed> {
@@ -177,7 +225,7 @@ export function createOrderUpdatesFeeds(opts: OrderUpdatesFeedsOptions): OrderUp
     void (async () => {
       try {
         for await (const m of messages) {
-          const frame = frameOf(m, projectId);
+          const frame = frameOf(m, projectId, kind);
           if (frame === null) {
             skip(m);
             continue;
@@ -258,7 +306,7 @@ export function createOrderUpdatesFeeds(opts: OrderUpdatesFeedsOptions): OrderUp
           coveredUpTo = Math.max(coveredUpTo, lastSeq);
           break;
         }
-        const frame = frameOf(m, projectId);
+        const frame = frameOf(m, projectId, kind);
         if (frame === null) skip(m);
         else frames.push(frame);
         if (frames.length > opts.maxReplayFrames) {

@@ -9,7 +9,10 @@ import { serializeSSEEvent } from "fastify-sse-v2/lib/sse.js";
 export interface NoticeFrame {
   /** Updates-stream sequence of the notice: the frame's SSE `id`. */
   readonly seq: number;
-  /** The order the notice is about: frames of one order coalesce (only the latest is sent). */
+  /**
+   * The order the notice is about (the lead, for `sale_won`): frames of one order coalesce (only
+   * the latest is sent).
+   */
   readonly orderId: number;
   /**
    * The serialised SSE event (`id:`, `event: order_updated`, `data:`, blank line), UTF-8 encoded

@@ -1,4 +1,5 @@
 import { ServiceUnavailableError } from "@pulse/infra";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
@@ -11,6 +12,8 @@ import { type LiveFeedCounters, SseClient, sseFrame } from "./sse.client.js";
 /** Options of {@link sseRoutes}. */
 export interface SseRouteOptions extends RouteOptions {
   readonly feeds: OrderUpdatesFeeds;
+  /** The feeds of `sale_won` notices (`kind: "sale"`), served at `GET /stream/sales`. */
+  readonly salesFeeds: OrderUpdatesFeeds;
   readonly counters: LiveFeedCounters;
 }
 
@@ -50,7 +53,10 @@ export const OrderStreamHeaders = z.looseObject({
  * (`retry: 2000` first). Errors before streaming: 400, 401, 404 problems; 503
  * `updates_unavailable` when the feed's consumer (or a reconnect's replay) cannot be read.
  */
-export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { deps, feeds, counters }) => {
+export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (
+  app,
+  { deps, feeds, salesFeeds, counters },
+) => {
   const limits = {
     flushMs: deps.config.SSE_FLUSH_MS,
     maxQueuedFrames: deps.config.SSE_CLIENT_MAX_QUEUED_FRAMES,
@@ -61,31 +67,19 @@ export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { d
 
   // Ending the responses lets `server.close()` finish: an SSE response never ends by itself.
   app.addHook("preClose", async () => {
-    await feeds.closeAll();
+    await Promise.all([feeds.closeAll(), salesFeeds.closeAll()]);
   });
 
-  app.get(
-    "/stream/orders",
-    {
-      // A HEAD would open a stream whose headers never come: HEAD is not served (404 problem).
-      exposeHeadRoute: false,
-      schema: {
-        tags: ["stream"],
-        summary: "Live order_updated notices (Server-Sent Events)",
-        description:
-          "text/event-stream. Each notice: `event: order_updated`, `id:` updates-stream sequence, `data:` the " +
-          "OrderUpdatedNotice JSON. `event: heartbeat` every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID (or " +
-          "lastEventId) to receive exactly the missed notices. `event: reset` means notices older than the " +
-          "stream's retention were asked for, `event: resync` that the client fell behind and notices up to its " +
-          "`id` were dropped: reload the order list.",
-        security: API_SECURITY,
-        produces: ["text/event-stream"],
-        querystring: OrderStreamQuery,
-        headers: OrderStreamHeaders,
-        response: { 200: z.string().describe("text/event-stream"), ...API_ERRORS, 503: Problem },
-      },
-    },
-    async (request, reply) => {
+  /** The handler streaming the notices of `from` (the caller's project, after its Last-Event-ID). */
+  const streamOf =
+    (from: OrderUpdatesFeeds) =>
+    async (
+      request: FastifyRequest<{
+        Querystring: z.infer<typeof OrderStreamQuery>;
+        Headers: z.infer<typeof OrderStreamHeaders>;
+      }>,
+      reply: FastifyReply,
+    ) => {
       const { project } = request.query;
       await requireProject(deps.db, request, project);
       const afterSeq = request.headers["last-event-id"] ?? request.query.lastEventId;
@@ -96,12 +90,12 @@ export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { d
       const leave = () => {
         if (left) return;
         left = true;
-        feeds.leave(project, client);
+        from.leave(project, client);
         log.info("sse stream closed");
       };
       res.once("close", leave);
       try {
-        const outcome = await feeds.join(project, client, afterSeq, (o) => {
+        const outcome = await from.join(project, client, afterSeq, (o) => {
           // Called once the client is attached and its replay read: the response opens here.
           if (res.destroyed) return [];
           reply.hijack();
@@ -139,7 +133,52 @@ export const sseRoutes: FastifyPluginAsyncZod<SseRouteOptions> = async (app, { d
         if (!reply.sent) reply.hijack();
       }
       return reply;
+    };
+
+  app.get(
+    "/stream/orders",
+    {
+      // A HEAD would open a stream whose headers never come: HEAD is not served (404 problem).
+      exposeHeadRoute: false,
+      schema: {
+        tags: ["stream"],
+        summary: "Live order_updated notices (Server-Sent Events)",
+        description:
+          "text/event-stream. Each notice: `event: order_updated`, `id:` updates-stream sequence, `data:` the " +
+          "OrderUpdatedNotice JSON. `event: heartbeat` every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID (or " +
+          "lastEventId) to receive exactly the missed notices. `event: reset` means notices older than the " +
+          "stream's retention were asked for, `event: resync` that the client fell behind and notices up to its " +
+          "`id` were dropped: reload the order list.",
+        security: API_SECURITY,
+        produces: ["text/event-stream"],
+        querystring: OrderStreamQuery,
+        headers: OrderStreamHeaders,
+        response: { 200: z.string().describe("text/event-stream"), ...API_ERRORS, 503: Problem },
+      },
     },
+    streamOf(feeds),
+  );
+
+  app.get(
+    "/stream/sales",
+    {
+      exposeHeadRoute: false,
+      schema: {
+        tags: ["stream"],
+        summary: "Live sale_won notices (Server-Sent Events)",
+        description:
+          'text/event-stream of the project\'s new sales (a lead entering 142; SPEC "amoCRM deals"). Each notice: ' +
+          "`event: sale_won`, `id:` updates-stream sequence, `data:` the SaleNotice JSON (lead, sold_at, " +
+          "amount, currency, product, pipeline, manager, client name and phone, team, UTM source/campaign/content). Heartbeats, Last-Event-ID resumption, `reset` and `resync` as in GET /api/stream/orders " +
+          "(reload the sales list).",
+        security: API_SECURITY,
+        produces: ["text/event-stream"],
+        querystring: OrderStreamQuery,
+        headers: OrderStreamHeaders,
+        response: { 200: z.string().describe("text/event-stream"), ...API_ERRORS, 503: Problem },
+      },
+    },
+    streamOf(salesFeeds),
   );
 };
 

@@ -14,3 +14,4 @@ export {
   TEST_OWNER_LOGIN,
   TEST_PASSWORD,
 } from "./accounts.fixtures.js";
+export { type OpenSseOptions, openSse, type SseReader } from "./sse-reader.js";

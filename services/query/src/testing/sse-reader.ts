@@ -1,5 +1,5 @@
 /**
- * Test support (not exported by the package): a minimal SSE client over `fetch` that records every
+ * Test support (exported by `@pulse/query/testing` for the end-to-end tests): a minimal SSE client over `fetch` that records every
  * event, parsed by `eventsource-parser`, so tests can assert ids, types and data exactly.
  */
 import { waitFor } from "@pulse/infra/testing";

@@ -2043,14 +2043,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+<<<<<<< HEAD
     "/api/integrations/health": {
+=======
+    "/api/leads/{leadId}/attribution": {
+>>>>>>> wip/h15-reads
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+<<<<<<< HEAD
         /** Integration health: CRM/Radist API reachability and token, webhook freshness, notifications */
+=======
+        /**
+         * One lead's UTM values, conflicts and ad-team attribution
+         * @description rm.leads: the UTM values after the duplicate-field precedence, the conflicts between primary and duplicate fields, team, confidence, matched rule and pattern, ambiguity with the candidate teams, qualification and outcome, and the sale when the lead is one now. 404 `lead_not_found` for a lead the project does not have.
+         */
+>>>>>>> wip/h15-reads
         get: {
             parameters: {
                 query: {
@@ -2058,7 +2069,14 @@ export interface paths {
                     project: string;
                 };
                 header?: never;
+<<<<<<< HEAD
                 path?: never;
+=======
+                path: {
+                    /** @description amoCRM lead id */
+                    leadId: number;
+                };
+>>>>>>> wip/h15-reads
                 cookie?: never;
             };
             requestBody?: never;
@@ -2070,6 +2088,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+<<<<<<< HEAD
                             apis: {
                                 /**
                                  * @description `crm` = the project's KeyCRM/amoCRM API; `radist` = Radist.Online
@@ -2127,6 +2146,52 @@ export interface paths {
                                 last_received_at: string | null;
                                 source: string;
                             }[];
+=======
+                            /** @description the teams an ambiguous source matched */
+                            candidate_teams: string[];
+                            /** @enum {string} */
+                            confidence: "high" | "medium" | "low";
+                            fbclid: string | null;
+                            /** @description the source matched several teams: attributed to none, never guessed */
+                            is_ambiguous: boolean;
+                            is_lost: boolean;
+                            is_qualified: boolean;
+                            is_won: boolean;
+                            lead_created_at: string | null;
+                            lead_id: number;
+                            loss_reason: string | null;
+                            lost_at: string | null;
+                            manager_id: number | null;
+                            manager_name: string | null;
+                            /** @description the pattern or utm_source text that matched */
+                            matched_pattern: string | null;
+                            /** @description exact_utm_source | fb_team | pattern (null: none) */
+                            matched_rule: string | null;
+                            name: string | null;
+                            pipeline_id: number | null;
+                            project_id: string;
+                            /** @description first entry into a qualified stage */
+                            qualified_at: string | null;
+                            /** @description the sale when the lead is in 142 now */
+                            sale: {
+                                amount: number;
+                                currency: string;
+                                product: string | null;
+                                sold_at: string;
+                            } | null;
+                            status_id: number | null;
+                            /** @description null when unattributed or ambiguous */
+                            team: string | null;
+                            utm_campaign: string | null;
+                            /** @description fields whose primary and duplicate custom fields disagree: {key, field_id, value, duplicate_field_id, duplicate_value} */
+                            utm_conflicts: unknown[];
+                            utm_content: string | null;
+                            utm_medium: string | null;
+                            utm_referrer: string | null;
+                            utm_source: string | null;
+                            utm_term: string | null;
+                            won_at: string | null;
+>>>>>>> wip/h15-reads
                         };
                     };
                 };
@@ -2224,13 +2289,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+<<<<<<< HEAD
     "/api/notifications/test": {
+=======
+    "/api/leads/funnel": {
+>>>>>>> wip/h15-reads
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+<<<<<<< HEAD
         get?: never;
         put?: never;
         /** Send a test sale notification to the project's Telegram chat (admin) */
@@ -2239,6 +2309,23 @@ export interface paths {
                 query: {
                     /** @description project id the query is scoped to (required) */
                     project: string;
+=======
+        /**
+         * The pipeline funnel of amoCRM leads
+         * @description Leads created in local days [from, to] through the stages of one pipeline (the status group of their status intervals): entered, reached (this stage or a later one), conversion from the previous stage, median working time in the stage (closed intervals, the pipeline's working calendar) and lost (moved from the stage to 143).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description first local day (project's time zone), inclusive; without from/to: every day (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    from?: string;
+                    /** @description amoCRM pipeline (status group); default: the pipeline with the most leads */
+                    pipeline?: number;
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                    /** @description last local day (project's time zone), inclusive (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    to?: string;
+>>>>>>> wip/h15-reads
                 };
                 header?: never;
                 path?: never;
@@ -2253,11 +2340,36 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+<<<<<<< HEAD
                             /** @description the Bot API's message id */
                             message_id: number | null;
                             project_id: string;
                             /** @enum {boolean} */
                             sent: true;
+=======
+                            /** @description leads of the funnel: created in the period with an interval in the pipeline */
+                            leads: number;
+                            pipeline_id: number | null;
+                            pipeline_name: string | null;
+                            project_id: string;
+                            /** @description the pipeline's open stages in order, then 142 (won), then 143 (lost) */
+                            stages: {
+                                /** @description reached / reached of the previous stage, in % (0.1); null for the first stage or 0 */
+                                conversion_from_previous: number | null;
+                                /** @description leads with at least one interval in this stage */
+                                entered: number;
+                                /** @description leads that went from this stage to 143 (lost) */
+                                lost: number;
+                                /** @description median over leads of their closed working time in this stage (the pipeline's calendar) */
+                                median_working_seconds: number | null;
+                                name: string | null;
+                                /** @description leads that entered this stage or a later one (by stage order; 143 not counted as later) */
+                                reached: number;
+                                sort: number | null;
+                                status_id: number;
+                            }[];
+                            time_zone: string;
+>>>>>>> wip/h15-reads
                         };
                     };
                 };
@@ -2318,7 +2430,161 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details (application/problem+json) */
+<<<<<<< HEAD
                 403: {
+=======
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/qualification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lead qualification and conversion per campaign, creative or team
+         * @description Leads (rm.leads) created in local days [from, to] grouped by utm_campaign, utm_content (creative) or the attributed team: leads, qualified (entered a qualified stage), qualification_rate = qualified / leads, won (a sale now), conversion_rate = won / leads (both in %, denominators named in `denominators`), revenue of those sales.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description campaign: utm_campaign; creative: utm_content; team: the attributed ad team */
+                    by?: "campaign" | "creative" | "team";
+                    /** @description first local day (project's time zone), inclusive; without from/to: every day (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    from?: string;
+                    /** @description only leads now in this pipeline */
+                    pipeline?: number;
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                    /** @description last local day (project's time zone), inclusive (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            by: "campaign" | "creative" | "team";
+                            denominators: {
+                                /** @enum {string} */
+                                conversion_rate: "leads";
+                                /** @enum {string} */
+                                qualification_rate: "leads";
+                            };
+                            project_id: string;
+                            /** @description by leads, descending; the row without a key last */
+                            rows: {
+                                /** @description won / leads, in % (0.1); null when no leads */
+                                conversion_rate: number | null;
+                                /** @description campaign, creative or team; null: leads without one */
+                                key: string | null;
+                                /** @description leads created in the period */
+                                leads: number;
+                                /** @description qualified / leads, in % (0.1); null when no leads */
+                                qualification_rate: number | null;
+                                /** @description of them, leads that have entered a qualified stage */
+                                qualified: number;
+                                /** @description sum of the sales' amounts of these leads */
+                                revenue: number;
+                                /** @description of them, leads in 142 now (sales) */
+                                won: number;
+                            }[];
+                            time_zone: string;
+                            total: {
+                                /** @description won / leads, in % (0.1); null when no leads */
+                                conversion_rate: number | null;
+                                /** @description campaign, creative or team; null: leads without one */
+                                key: string | null;
+                                /** @description leads created in the period */
+                                leads: number;
+                                /** @description qualified / leads, in % (0.1); null when no leads */
+                                qualification_rate: number | null;
+                                /** @description of them, leads that have entered a qualified stage */
+                                qualified: number;
+                                /** @description sum of the sales' amounts of these leads */
+                                revenue: number;
+                                /** @description of them, leads in 142 now (sales) */
+                                won: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+>>>>>>> wip/h15-reads
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2373,6 +2639,7 @@ export interface paths {
                         };
                     };
                 };
+<<<<<<< HEAD
                 /** @description RFC 9457 problem details (application/problem+json) */
                 409: {
                     headers: {
@@ -2431,6 +2698,12 @@ export interface paths {
                 };
             };
         };
+=======
+            };
+        };
+        put?: never;
+        post?: never;
+>>>>>>> wip/h15-reads
         delete?: never;
         options?: never;
         head?: never;
@@ -5007,6 +5280,511 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details (application/problem+json) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales history (amoCRM leads in 142) with filters
+         * @description One row per lead that is a sale now (rm.sales: a won lead reopened is not one, won again it is one sale), newest first. Period: local days (project's time zone) of sold_at, the time of the status change into 142. `total` and `revenue` cover every matching sale, not only the page.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description attribution confidence */
+                    confidence?: "high" | "medium" | "low";
+                    /** @description first local day (project's time zone), inclusive; without from/to: every day (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    from?: string;
+                    /** @description responsible user (manager) id at the sale */
+                    manager?: number;
+                    page?: number;
+                    pageSize?: number;
+                    /** @description amoCRM pipeline id the lead was won in */
+                    pipeline?: number;
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                    /** @description ad team name (as in the teams setting), or `none` for sales attributed to no team */
+                    team?: string;
+                    /** @description last local day (project's time zone), inclusive (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description the lead's price, or the pipeline's product price when the price is 0 */
+                                amount: number;
+                                /** @enum {string} */
+                                confidence: "high" | "medium" | "low";
+                                contact_name: string | null;
+                                currency: string | null;
+                                email: string | null;
+                                /** @description the utm_source matched several teams: attributed to none */
+                                is_ambiguous: boolean;
+                                lead_id: number;
+                                manager_id: number | null;
+                                manager_name: string | null;
+                                /** @description the pattern or utm_source text that matched */
+                                matched_pattern: string | null;
+                                /** @description exact_utm_source | fb_team | pattern (null: none) */
+                                matched_rule: string | null;
+                                /** @description E.164 */
+                                phone: string | null;
+                                pipeline_id: number | null;
+                                pipeline_name: string | null;
+                                /** @description lead (the lead's price) | product (the pipeline's product price) | none */
+                                price_source: string;
+                                /** @description the pipeline's product name */
+                                product: string | null;
+                                /** @description the time of the status change into 142 */
+                                sold_at: string;
+                                /** @description ad team; null when unattributed or ambiguous */
+                                team: string | null;
+                                utm_campaign: string | null;
+                                utm_content: string | null;
+                                utm_medium: string | null;
+                                utm_source: string | null;
+                                utm_term: string | null;
+                            }[];
+                            page: number;
+                            page_size: number;
+                            project_id: string;
+                            /** @description sum of `amount` over every matching sale (all pages) */
+                            revenue: number;
+                            /** @description the zone local days are cut in */
+                            time_zone: string;
+                            /** @description sales matching the filters */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the sales history as CSV
+         * @description The rows of GET /api/sales for the same filters (all of them, newest first), as a streamed `text/csv` attachment: UTF-8 with BOM, header row, CRLF records, RFC 4180 quoting. Free-text cells that start with = + - @ get a leading ' (no formulas).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description attribution confidence */
+                    confidence?: "high" | "medium" | "low";
+                    /** @description field separator: semicolon suits Excel with a comma decimal separator (ru/uk/kk locales) */
+                    delimiter?: "comma" | "semicolon";
+                    /** @description first local day (project's time zone), inclusive; without from/to: every day (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    from?: string;
+                    /** @description responsible user (manager) id at the sale */
+                    manager?: number;
+                    /** @description amoCRM pipeline id the lead was won in */
+                    pipeline?: number;
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                    /** @description ad team name (as in the teams setting), or `none` for sales attributed to no team */
+                    team?: string;
+                    /** @description last local day (project's time zone), inclusive (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; charset=utf-8 with BOM */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales per ad team per day, week or month
+         * @description Sales (rm.sales) counted in the bucket of the local day, week (from Monday) or month of sold_at, in the project's time zone, within local days [from, to]: count, revenue (sum of amount) and mean_check (revenue / count) per team (null: no team — unattributed or ambiguous), per bucket and over the range.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description first local day, inclusive (project's time zone) (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    from: string;
+                    granularity?: "day" | "week" | "month";
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                    /** @description last local day, inclusive (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every bucket of the range, empty ones included */
+                            buckets: {
+                                /** @description local start day of the bucket (YYYY-MM-DD) */
+                                bucket: string;
+                                /** @description teams with a sale in the bucket */
+                                teams: {
+                                    count: number;
+                                    /** @description revenue / count; null without sales */
+                                    mean_check: number | null;
+                                    revenue: number;
+                                    /** @description null: sales attributed to no team */
+                                    team: string | null;
+                                }[];
+                                total: {
+                                    count: number;
+                                    /** @description revenue / count; null without sales */
+                                    mean_check: number | null;
+                                    revenue: number;
+                                    /** @description null: sales attributed to no team */
+                                    team: string | null;
+                                };
+                            }[];
+                            from: string;
+                            /** @enum {string} */
+                            granularity: "day" | "week" | "month";
+                            period: {
+                                teams: {
+                                    count: number;
+                                    /** @description revenue / count; null without sales */
+                                    mean_check: number | null;
+                                    revenue: number;
+                                    /** @description null: sales attributed to no team */
+                                    team: string | null;
+                                }[];
+                                total: {
+                                    count: number;
+                                    /** @description revenue / count; null without sales */
+                                    mean_check: number | null;
+                                    revenue: number;
+                                    /** @description null: sales attributed to no team */
+                                    team: string | null;
+                                };
+                            };
+                            project_id: string;
+                            /** @description every team with a sale in the range, in order of revenue */
+                            teams: (string | null)[];
+                            time_zone: string;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8888,6 +9666,165 @@ export interface paths {
         /**
          * Live order_updated notices (Server-Sent Events)
          * @description text/event-stream. Each notice: `event: order_updated`, `id:` updates-stream sequence, `data:` the OrderUpdatedNotice JSON. `event: heartbeat` every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID (or lastEventId) to receive exactly the missed notices. `event: reset` means notices older than the stream's retention were asked for, `event: resync` that the client fell behind and notices up to its `id` were dropped: reload the order list.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description resume after this updates-stream sequence (for clients that cannot send Last-Event-ID); the header wins */
+                    lastEventId?: string;
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: {
+                    /** @description resume after this updates-stream sequence */
+                    "last-event-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stream/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live sale_won notices (Server-Sent Events)
+         * @description text/event-stream of the project's new sales (a lead entering 142; SPEC "amoCRM deals"). Each notice: `event: sale_won`, `id:` updates-stream sequence, `data:` the SaleNotice JSON (lead, sold_at, amount, currency, product, pipeline, manager, client name and phone, team, UTM source/campaign/content). Heartbeats, Last-Event-ID resumption, `reset` and `resync` as in GET /api/stream/orders (reload the sales list).
          */
         get: {
             parameters: {
