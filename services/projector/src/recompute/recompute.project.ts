@@ -1,4 +1,4 @@
-import { createReadModelSchema, type Database } from "@pulse/infra";
+import { analyzeReadModels, createReadModelSchema, type Database } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "../checkpoints.repository.js";
 import { projectorNames } from "../projector.config.js";
@@ -150,6 +150,7 @@ export async function recomputeProject(
       return { late, diff, rows };
     });
     const lockedSeconds = (performance.now() - lockedAt) / 1000;
+    await analyzeReadModels(db as unknown as Kysely<unknown>, "rm", PROJECT_SCOPED_TABLES);
     const caughtUp = {
       events: early.events + swapped.late.events,
       receipts: early.receipts + swapped.late.receipts,
