@@ -119,6 +119,11 @@ interface GroupStats {
 test("given shop-kyiv's recorded orders, when a viewer opens Analytics for the fixture period, then the chart's bars and the tables show the API's time per group", async () => {
   const api = await stack.get<{
     period: { groups: GroupStats[]; totals: { orders: number; intervals: number } };
+    coverage: {
+      blocks_from_aggregates: number;
+      blocks_from_intervals: number;
+      percentiles: { method: string; max_relative_error: number };
+    };
   }>(`/api/analytics/status-durations?project=${PROJECT}&${RANGE}&granularity=week`);
   const measured = api.period.groups.filter((g) => g.orders_visited > 0);
   assert.ok(measured.length >= 3, `the fixtures measure several groups, got ${measured.length}`);
@@ -165,6 +170,17 @@ test("given shop-kyiv's recorded orders, when a viewer opens Analytics for the f
     await page.locator('[data-testid="period-totals"] [data-col="orders"]').innerText(),
     String(api.period.totals.orders),
   );
+  // What the answer covers: its blocks' sources and, for aggregates, the percentiles' stated error.
+  const coverage = await page.getByTestId("analytics-coverage").innerText();
+  assert.ok(
+    coverage.includes(`${api.coverage.blocks_from_aggregates} blocks from the precomputed aggregates`),
+    coverage,
+  );
+  if (api.coverage.percentiles.method === "histogram") {
+    assert.ok(coverage.includes("within 1 % of the exact values"), coverage);
+  } else {
+    assert.ok(coverage.includes("Median and p90 are exact."), coverage);
+  }
   // One line per measured group in the per-week chart.
   assert.equal(await page.locator('[data-testid="group-series"] .recharts-line').count(), measured.length);
   await page.getByTestId("urgency-table").waitFor({ timeout: 60_000 });

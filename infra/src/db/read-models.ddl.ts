@@ -11,7 +11,7 @@ import {
  * a projector that finds an older version rebuilds every read model from the stream (blue/green)
  * before serving.
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 /**
  * A secondary index of a read model (each table's primary key is part of its `CREATE TABLE`):

@@ -313,7 +313,7 @@ export const READ_MODEL_DECLARATIONS = {
    * group total reaches the near share / exceeds the limit (past or predicted; null = never);
    * `state_if_closed`: `ok` | `near` | `over` of `working_seconds_closed` (final once the order left
    * the group). The partial indexes serve the SLA ticker's scan: running groups whose near / over
-   * instant falls in its window.
+   * instant falls in its window, and the board's SLA KPI (a project's running groups with a limit).
    */
   order_group_sla: table(
     {
@@ -336,6 +336,9 @@ export const READ_MODEL_DECLARATIONS = {
       indexes: [
         { columns: ["near_at"], whereNotNull: ["running_since", "near_at"] },
         { columns: ["over_at"], whereNotNull: ["running_since", "over_at"] },
+        // The board's SLA KPI: the running groups of a project with a limit, counted by instant.
+        { columns: ["project_id", "near_at"], whereNotNull: ["running_since", "limit_seconds"] },
+        { columns: ["project_id", "over_at"], whereNotNull: ["running_since", "limit_seconds"] },
       ],
     },
   ),
@@ -473,6 +476,82 @@ export const READ_MODEL_DECLARATIONS = {
       is_open: bool(),
     },
     { primaryKey: ["project_id", "order_id", "rule_name"] },
+  ),
+
+  /**
+   * `rm.order_duration_stats` — the analytics aggregates (SPEC "Order status analytics": per day,
+   * week, month — and year, for a year's whole period — time per status and group, full cycles,
+   * totals, normal vs urgent), maintained by the projector from each order's derived rows
+   * (`order-duration-stats.projection.ts`) so a read costs the same whatever the project's history.
+   * One row per project × `granularity` (`day` | `week` | `month` | `year`) × `bucket` (the bucket's
+   * first local day in the project's zone) × `dimension` × `is_urgent` (the order's current urgency)
+   * × `basis` (`working` | `wall`). `dimension`: `total` (every interval started in the bucket),
+   * `group` (`group_id`), `status` (`group_id`, `status_id`), `cycle` (`cycle_rule`, cycles ended in
+   * the bucket); `group_id` −1 = unknown group or not applicable, `status_id` −1 = not applicable,
+   * `cycle_rule` '' = not a cycle. Measured (closed, with a duration on the basis) intervals:
+   * `orders` = orders with one in the bucket, `intervals`, `total_ms` = their summed milliseconds;
+   * `open_intervals` / `unmeasured_intervals` (closed without a working duration) are counted;
+   * `histogram` = the per-order sums in ms as a `DurationHistogram` (`@pulse/domain`, ≤ 1 % relative
+   * error on percentiles); `sla_*` (dimension `group`): those orders' SLA state in the group at the
+   * bucket's end (`judged` = with a limit).
+   */
+  order_duration_stats: table(
+    {
+      project_id: text(),
+      granularity: text(),
+      bucket: date(),
+      dimension: text(),
+      group_id: int8(),
+      status_id: int8(),
+      cycle_rule: text(),
+      is_urgent: bool(),
+      basis: text(),
+      orders: int8(),
+      intervals: int8(),
+      total_ms: int8(),
+      open_intervals: int8(),
+      unmeasured_intervals: int8(),
+      histogram: jsonb(),
+      sla_judged: int8(),
+      sla_ok: int8(),
+      sla_near: int8(),
+      sla_over: int8(),
+    },
+    {
+      primaryKey: [
+        "project_id",
+        "granularity",
+        "bucket",
+        "dimension",
+        "group_id",
+        "status_id",
+        "cycle_rule",
+        "is_urgent",
+        "basis",
+      ],
+    },
+  ),
+
+  /**
+   * `rm.order_group_kpi` — the board's KPI counters per project and status group (`group_id` −1 =
+   * unknown), maintained by the projector from each order's intervals
+   * (`order-duration-stats.projection.ts`) so the unfiltered board reads one row per group:
+   * `orders_now` = orders whose latest interval is in the group; `orders_visited` = orders with an
+   * interval in it; `closed_ms` = summed milliseconds of its closed intervals (`duration_seconds`);
+   * `open_intervals` / `open_started_ms` = count and summed `started_at` epoch milliseconds of its open
+   * intervals, so their time up to any `asOf` is `open_intervals × asOf − open_started_ms`.
+   */
+  order_group_kpi: table(
+    {
+      project_id: text(),
+      group_id: int8(),
+      orders_now: int8(),
+      orders_visited: int8(),
+      closed_ms: int8(),
+      open_intervals: int8(),
+      open_started_ms: int8(),
+    },
+    { primaryKey: ["project_id", "group_id"] },
   ),
 
   /** `rm.order_items` — the latest `order.items_fetched` of an order (items as `OrderItem[]` JSON). */

@@ -27,6 +27,12 @@ import {
   resolutionChange,
 } from "../projections/dictionary.projection.js";
 import { messageKey } from "../projections/messages.projection.js";
+import {
+  applyDurationStatsLive,
+  loadOrderStatsInputs,
+  loadProjectTimeZone,
+  type OrderStatsInput,
+} from "../projections/order-duration-stats.projection.js";
 import { loadOrderItems, orderItemsProjection } from "../projections/order-items.projection.js";
 import { loadOrderOverrides, orderOverridesProjection } from "../projections/order-overrides.projection.js";
 import {
@@ -494,9 +500,12 @@ class EventsBatch {
     const { schema } = this.opts;
     if (ids.length === 0) return;
     const settings = await loadAnalyticsSettings(this.db, projectId);
+    const timeZone = await loadProjectTimeZone(this.db, projectId);
     for (let i = 0; i < ids.length; i += ORDER_CHUNK) {
       const chunk = ids.slice(i, i + ORDER_CHUNK);
       const events = await loadOrderEvents(this.db, projectId, chunk);
+      const statsBefore = await loadOrderStatsInputs(this.db, projectId, chunk);
+      const statsAfter: OrderStatsInput[] = [];
       const before = await loadOrdersCurrent(this.db, projectId, chunk);
       const items = await loadOrderItems(this.db, projectId, chunk);
       const overrides = await loadOrderOverrides(this.db, projectId, chunk);
@@ -520,6 +529,12 @@ class EventsBatch {
         for (const row of rows.groups) groups.push(row);
         for (const row of rows.cycles) cycles.push(row);
         currents.push(rows.current);
+        statsAfter.push({
+          intervals: rows.intervals,
+          groups: rows.groups,
+          cycles: rows.cycles,
+          isUrgent: rows.current.is_urgent,
+        });
         for (const e of list) {
           const eff = rows.effective.get(e.dedup_key) ?? true;
           const group = rows.eventGroups.get(e.dedup_key) ?? null;
@@ -556,6 +571,14 @@ class EventsBatch {
         .execute();
       await writeRows(this.db, schema, "order_cycle_metrics", cycles);
       await writeOrdersCurrent(this.db, schema, currents);
+      await applyDurationStatsLive(
+        this.db,
+        schema,
+        projectId,
+        timeZone,
+        [...statsBefore.values()],
+        statsAfter,
+      );
       if (flipKeys.length > 0) {
         await sql`
           UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v, status_group_id = f.g

@@ -256,6 +256,11 @@ export class ReadModelsFold {
     );
   }
 
+  /** The final `time_zone` of a project (`null` when it was never registered). */
+  projectTimeZone(projectId: string): string | null {
+    return this.projects.get(stateKey(projectId, projectId))?.time_zone ?? null;
+  }
+
   /**
    * Derives every order's rows with the final dictionaries, settings, items and overrides; yields the
    * stored events (with `is_effective` set) alongside each order's rows.

@@ -16,6 +16,7 @@ import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "../checkp
 import { applyEventsBatch } from "../live/events-batch.apply.js";
 import { applyReceiptsBatch } from "../live/receipts-batch.apply.js";
 import { writeDeadLetters } from "../projections/dead-letters.projection.js";
+import { DurationStatsAccumulator } from "../projections/order-duration-stats.projection.js";
 import type { StoredOrderEvent } from "../projections/order-status.projection.js";
 import { decodeReceipts } from "../projections/webhook-stats.projection.js";
 import { type ProjectorConfig, projectorNames } from "../projector.config.js";
@@ -660,8 +661,16 @@ export async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promis
   let intervals: RowOf<"order_status_intervals">[] = [];
   let groups: RowOf<"order_group_sla">[] = [];
   let current: RowOf<"orders_current">[] = [];
+  const stats = new DurationStatsAccumulator();
   for (const { events, rows } of fold.orderRows()) {
     for (const e of events) if (!e.is_effective || fold.backfilled.has(e)) fixes.push(e);
+    const projectId = rows.current.project_id;
+    stats.add(projectId, fold.projectTimeZone(projectId), {
+      intervals: rows.intervals,
+      groups: rows.groups,
+      cycles: rows.cycles,
+      isUrgent: rows.current.is_urgent,
+    });
     for (const iv of rows.intervals) intervals.push(iv);
     for (const g of rows.groups) groups.push(g);
     current.push(rows.current);
@@ -687,6 +696,17 @@ export async function writeFold(writer: RowWriter, fold: ReadModelsFold): Promis
   await writer.submit("order_group_sla", groups);
   await writer.submit("orders_current", current);
   await writer.submit("order_cycle_metrics", cycles);
+  let statRows: RowOf<"order_duration_stats">[] = [];
+  for (const row of stats.rows()) {
+    statRows.push(row);
+    if (statRows.length >= chunk) {
+      await writer.submit("order_duration_stats", statRows);
+      await writer.submit("order_group_kpi", [...stats.kpiRows()]);
+      statRows = [];
+    }
+  }
+  await writer.submit("order_duration_stats", statRows);
+  await writer.submit("order_group_kpi", [...stats.kpiRows()]);
   await writer.drain();
   for (let i = 0; i < fixes.length; i += chunk) {
     const part = fixes.slice(i, i + chunk);

@@ -25,7 +25,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
           "that visited, intervals, total, mean, median and p90 of the per-order time (working or wall-clock " +
           "seconds), and per group the SLA ok/near/over of those orders (their total working time in the group, at the " +
           "bucket's end or now). Full cycles from rm.order_cycle_metrics, bucketed by their end. Totals per bucket are the " +
-          "total time of all orders in it. Open intervals are counted but not measured. Computed in SQL.",
+          "total time of all orders in it. Open intervals are counted but not measured. Finished buckets (and a period " +
+          "that is one calendar day, week, month or year) are read from the projector's aggregates: counts, totals and " +
+          "means exact, median and p90 from histograms within 1 % (`percentiles`); other blocks from the intervals. " +
+          "`coverage` states the period, denominators, as_of and the approximation.",
         security: API_SECURITY,
         querystring: StatusDurationsQuery,
         response: { 200: StatusDurationsResponse, ...API_ERRORS },
@@ -55,6 +58,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
         range_end: result.rangeEnd.toISOString(),
         period: result.period,
         buckets: result.buckets,
+        coverage: result.coverage,
       };
     },
   );

@@ -131,8 +131,25 @@ export const DurationTotals = z.object({
 /** See {@link DurationTotals}. */
 export type DurationTotals = z.infer<typeof DurationTotals>;
 
+/**
+ * How the median and p90 of a block were computed: `exact` (`percentile_cont` over the per-order
+ * sums) or `histogram` (the projector's mergeable histograms of the per-order sums, each percentile
+ * within `max_relative_error` of the exact one; counts, totals and means stay exact).
+ */
+export const PercentilesMethod = z
+  .object({
+    method: z.enum(["exact", "histogram"]),
+    max_relative_error: z
+      .number()
+      .describe("bound on |reported − exact| / exact of median_seconds and p90_seconds (0 when exact)"),
+  })
+  .describe("how median_seconds and p90_seconds were computed");
+/** See {@link PercentilesMethod}. */
+export type PercentilesMethod = z.infer<typeof PercentilesMethod>;
+
 /** The statistics of a bucket or of the whole range. */
 export const DurationsBlock = z.object({
+  percentiles: PercentilesMethod,
   totals: DurationTotals,
   groups: z.array(GroupDurations).describe("sorted by group id, unknown group last"),
   statuses: z.array(StatusDurations).describe("sorted by group id, then status id"),
@@ -152,6 +169,40 @@ export const DurationsBucket = DurationsBlock.extend({
 /** See {@link DurationsBucket}. */
 export type DurationsBucket = z.infer<typeof DurationsBucket>;
 
+/** What an analytics answer covers and how it was computed (issue "answers state what they cover"). */
+export const AnalyticsCoverage = z
+  .object({
+    as_of: Instant.describe(
+      "the instant the answer was computed for: SLA of unfinished buckets is judged here",
+    ),
+    range_start: Instant,
+    range_end: Instant.describe("exclusive"),
+    counted: z
+      .string()
+      .describe(
+        "which intervals and cycles count (closed intervals started in the range; cycles ended in it)",
+      ),
+    denominators: z.object({
+      mean_median_p90: z.string(),
+      sla_percent: z.string(),
+      cycles: z.string(),
+    }),
+    percentiles: PercentilesMethod.describe("the least exact method used by any block of the answer"),
+    blocks_from_aggregates: z
+      .number()
+      .int()
+      .describe("buckets (and the period) read from the projector's per-day/week/month/year aggregates"),
+    blocks_from_intervals: z
+      .number()
+      .int()
+      .describe(
+        "buckets (and the period) computed from the intervals: cut by the range, not ended at as_of, or a period that is not one calendar day/week/month/year",
+      ),
+  })
+  .describe("what the answer covers: period, denominators, as_of and the approximation of its percentiles");
+/** See {@link AnalyticsCoverage}. */
+export type AnalyticsCoverage = z.infer<typeof AnalyticsCoverage>;
+
 /** Answer of `GET /api/analytics/status-durations`. */
 export const StatusDurationsResponse = z
   .object({
@@ -166,6 +217,7 @@ export const StatusDurationsResponse = z
     range_end: Instant.describe("00:00 of the day after `to`, exclusive"),
     period: DurationsBlock.describe("the whole range as one bucket (percentiles are not sums of buckets)"),
     buckets: z.array(DurationsBucket).describe("every bucket of the range in order, empty ones included"),
+    coverage: AnalyticsCoverage,
   })
   .describe(
     "time per status and group, full cycles and totals per day/week/month. Intervals count in the bucket of their " +

@@ -13,7 +13,13 @@ import { createTestEnv, type TestEnv } from "@pulse/infra/testing";
 import { QueryConfig } from "../config.js";
 import { buildQueryApp, type QueryApp } from "../http/app.js";
 import { seedOwnerToken } from "../testing/accounts.fixtures.js";
-import { insertEvents, insertGroups, insertOrders, insertProject } from "../testing/fixtures.js";
+import {
+  insertEvents,
+  insertGroups,
+  insertOrders,
+  insertProject,
+  rebuildDurationStats,
+} from "../testing/fixtures.js";
 import type { OrderListResponse, OrderRow, TimelineResponse } from "./orders.schemas.js";
 
 const TOKEN = "test-admin-token-0123456789";
@@ -260,6 +266,8 @@ before(async () => {
       stream_seq: 4,
     },
   ]);
+  // The projector keeps the board's counters; seeded rows need them derived too.
+  await rebuildDurationStats(db, "shop");
 });
 
 after(async () => {

@@ -13,6 +13,7 @@ import {
   insertOrders,
   insertProject,
   insertStatuses,
+  rebuildDurationStats,
 } from "../testing/fixtures.js";
 import type { OrderListResponse, TimelineResponse } from "./orders.schemas.js";
 
@@ -212,6 +213,8 @@ before(async () => {
       last_changed_at: "2026-10-12T09:00:00Z",
     },
   ]);
+  // The projector keeps the board's counters; seeded rows need them derived too.
+  for (const p of ["shop", "other", "amo"]) await rebuildDurationStats(db, p);
 });
 
 after(async () => {

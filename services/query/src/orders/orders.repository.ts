@@ -305,49 +305,9 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         calendars,
       );
 
-      const kpiRows = await trx
-        .selectFrom("rm.order_status_intervals as i")
-        .leftJoin("rm.status_groups as g", (join) =>
-          join.onRef("g.project_id", "=", "i.project_id").onRef("g.group_id", "=", "i.status_group_id"),
-        )
-        .where("i.project_id", "=", q.projectId)
-        .where("i.started_at", "<", q.asOf)
-        .where("i.order_id", "in", filteredOrders(trx, q, q.asOf).select("oc.order_id"))
-        .select([
-          "i.status_group_id as group_id",
-          "g.name as group_name",
-          sql<number>`count(DISTINCT i.order_id)::int`.as("orders_visited"),
-          sql<number>`sum(${measuredSeconds(q.asOf)})::float8`.as("total_seconds"),
-          sql<number>`(sum(${measuredSeconds(q.asOf)}) / count(DISTINCT i.order_id))::float8`.as(
-            "mean_seconds",
-          ),
-        ])
-        .groupBy(["i.status_group_id", "g.name"])
-        .orderBy("i.status_group_id")
-        .execute();
-
-      const slaRows = await trx
-        .selectFrom((eb) =>
-          eb
-            .selectFrom("rm.order_status_intervals as i")
-            .leftJoin("rm.order_group_sla as gs", (join) =>
-              join
-                .onRef("gs.project_id", "=", "i.project_id")
-                .onRef("gs.order_id", "=", "i.order_id")
-                .onRef("gs.group_id", "=", "i.status_group_id"),
-            )
-            .where("i.project_id", "=", q.projectId)
-            .where("i.started_at", "<", q.asOf)
-            .where("i.order_id", "in", filteredOrders(trx, q, q.asOf).select("oc.order_id"))
-            .distinctOn("i.order_id")
-            .select(["i.order_id", groupSlaStateAt("gs", instant(q.asOf)).as("state")])
-            .orderBy("i.order_id")
-            .orderBy("i.seq", "desc")
-            .as("cur"),
-        )
-        .select(["cur.state", sql<number>`count(*)::int`.as("n")])
-        .groupBy("cur.state")
-        .execute();
+      const kpi =
+        (isUnfiltered(q) ? await boardKpiFromAggregates(trx, q.projectId, q.asOf) : null) ??
+        (await boardKpiFromIntervals(trx, q));
 
       const items: OrderRow[] = rows.map((r) => ({
         order_id: r.order_id,
@@ -377,16 +337,166 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         last_event_seq: r.last_event_seq,
         time_by_group: times.get(r.order_id)?.groups ?? [],
       }));
-      const groups: GroupKpi[] = kpiRows.map((k) => ({
-        group_id: k.group_id,
-        group_name: k.group_name,
-        orders_visited: k.orders_visited,
-        total_seconds: k.total_seconds,
-        mean_seconds: k.mean_seconds,
-      }));
-      const kpi = { order_count: total, groups, sla: slaKpi(slaRows) };
-      return { total, items, kpi, nextCursor: next };
+      return { total, items, kpi: { order_count: total, ...kpi }, nextCursor: next };
     });
+}
+
+/** The KPI of {@link listOrders} without `order_count`, and where it was computed from. */
+export type BoardKpi = Omit<OrderKpi, "order_count">;
+
+/** True when the request filters nothing but its project (the board's first view). */
+function isUnfiltered(f: OrderFilter): boolean {
+  return (
+    f.from === undefined &&
+    f.to === undefined &&
+    f.statusId === undefined &&
+    f.groupId === undefined &&
+    f.orderId === undefined &&
+    f.managerId === undefined &&
+    f.slaState === undefined &&
+    f.urgent === undefined
+  );
+}
+
+/**
+ * The KPI of the orders matching `q`, re-aggregated from their intervals (`rm.order_status_intervals`)
+ * and group SLA rows at request time: per group the orders that visited it and their time up to
+ * `asOf`; the SLA state at `asOf` of each order in the group of its latest interval starting before
+ * `asOf`. Its cost grows with the matching orders' history; {@link boardKpiFromAggregates} answers
+ * the unfiltered board instead (the equality test keeps this as its oracle).
+ * @throws the Postgres error when a query fails.
+ */
+export async function boardKpiFromIntervals(trx: Kysely<Database>, q: OrderPageRequest): Promise<BoardKpi> {
+  const kpiRows = await trx
+    .selectFrom("rm.order_status_intervals as i")
+    .leftJoin("rm.status_groups as g", (join) =>
+      join.onRef("g.project_id", "=", "i.project_id").onRef("g.group_id", "=", "i.status_group_id"),
+    )
+    .where("i.project_id", "=", q.projectId)
+    .where("i.started_at", "<", q.asOf)
+    .where("i.order_id", "in", filteredOrders(trx, q, q.asOf).select("oc.order_id"))
+    .select([
+      "i.status_group_id as group_id",
+      "g.name as group_name",
+      sql<number>`count(DISTINCT i.order_id)::int`.as("orders_visited"),
+      sql<number>`sum(${measuredSeconds(q.asOf)})::float8`.as("total_seconds"),
+      sql<number>`(sum(${measuredSeconds(q.asOf)}) / count(DISTINCT i.order_id))::float8`.as("mean_seconds"),
+    ])
+    .groupBy(["i.status_group_id", "g.name"])
+    .orderBy("i.status_group_id")
+    .execute();
+
+  const slaRows = await trx
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("rm.order_status_intervals as i")
+        .leftJoin("rm.order_group_sla as gs", (join) =>
+          join
+            .onRef("gs.project_id", "=", "i.project_id")
+            .onRef("gs.order_id", "=", "i.order_id")
+            .onRef("gs.group_id", "=", "i.status_group_id"),
+        )
+        .where("i.project_id", "=", q.projectId)
+        .where("i.started_at", "<", q.asOf)
+        .where("i.order_id", "in", filteredOrders(trx, q, q.asOf).select("oc.order_id"))
+        .distinctOn("i.order_id")
+        .select(["i.order_id", groupSlaStateAt("gs", instant(q.asOf)).as("state")])
+        .orderBy("i.order_id")
+        .orderBy("i.seq", "desc")
+        .as("cur"),
+    )
+    .select(["cur.state", sql<number>`count(*)::int`.as("n")])
+    .groupBy("cur.state")
+    .execute();
+  const groups: GroupKpi[] = kpiRows.map((k) => ({
+    group_id: k.group_id,
+    group_name: k.group_name,
+    orders_visited: k.orders_visited,
+    total_seconds: k.total_seconds,
+    mean_seconds: k.mean_seconds,
+  }));
+  return { groups, sla: slaKpi(slaRows), computed_from: "intervals" };
+}
+
+/**
+ * The KPI of a project's whole board from the projector's counters, or `null` when they cannot
+ * answer for `asOf` (an interval of the project starts at or after it: the per-interval rules measure
+ * only up to `asOf`). Per group (`rm.order_group_kpi`): orders that visited it and their time —
+ * closed intervals' stored milliseconds plus each open interval's `asOf − started_at` (from the
+ * summed start instants). SLA: the running group of each order (`rm.order_group_sla` rows with
+ * `running_since`, the group of its open latest interval) judged at `asOf` by its stored `near_at` /
+ * `over_at` through the project's partial indexes; orders without a running group with a limit
+ * are `without_sla`. Equal to {@link boardKpiFromIntervals} for an unfiltered request; its cost does
+ * not grow with the project's history.
+ * @throws the Postgres error when a query fails.
+ */
+export async function boardKpiFromAggregates(
+  trx: Kysely<Database>,
+  projectId: string,
+  asOf: Date,
+): Promise<BoardKpi | null> {
+  const latest = await trx
+    .selectFrom("rm.orders_current")
+    .select((eb) => eb.fn.max("last_changed_at").as("at"))
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  if (latest?.at && new Date(latest.at as Date).getTime() >= asOf.getTime()) return null;
+  const rows = await trx
+    .selectFrom("rm.order_group_kpi as k")
+    .leftJoin("rm.status_groups as g", (join) =>
+      join.onRef("g.project_id", "=", "k.project_id").onRef("g.group_id", "=", "k.group_id"),
+    )
+    .where("k.project_id", "=", projectId)
+    .select([
+      "k.group_id",
+      "g.name as group_name",
+      "k.orders_now",
+      "k.orders_visited",
+      "k.closed_ms",
+      "k.open_intervals",
+      "k.open_started_ms",
+    ])
+    .execute();
+  const asOfMs = asOf.getTime();
+  let ordersWithIntervals = 0;
+  const groups: GroupKpi[] = [];
+  for (const r of rows) {
+    ordersWithIntervals += Number(r.orders_now);
+    if (Number(r.orders_visited) === 0) continue;
+    const ms = Number(r.closed_ms) + Number(r.open_intervals) * asOfMs - Number(r.open_started_ms);
+    const groupId = Number(r.group_id) === -1 ? null : Number(r.group_id);
+    groups.push({
+      group_id: groupId,
+      group_name: groupId === null ? null : r.group_name,
+      orders_visited: Number(r.orders_visited),
+      total_seconds: ms / 1000,
+      mean_seconds: ms / 1000 / Number(r.orders_visited),
+    });
+  }
+  groups.sort((a, b) =>
+    a.group_id === b.group_id
+      ? 0
+      : a.group_id === null
+        ? 1
+        : b.group_id === null
+          ? -1
+          : a.group_id - b.group_id,
+  );
+  const at = instant(asOf);
+  const sla = await sql<{ judged: number; near: number; over: number }>`
+    SELECT count(*)::int AS judged,
+           count(*) FILTER (WHERE near_at <= ${at} AND (over_at IS NULL OR over_at > ${at}))::int AS near,
+           count(*) FILTER (WHERE over_at <= ${at})::int AS over
+    FROM rm.order_group_sla
+    WHERE project_id = ${projectId} AND running_since IS NOT NULL AND limit_seconds IS NOT NULL`.execute(trx);
+  const c = sla.rows[0] ?? { judged: 0, near: 0, over: 0 };
+  const states: { state: SlaStateValue | null; n: number }[] = [
+    { state: "ok", n: c.judged - c.near - c.over },
+    { state: "near", n: c.near },
+    { state: "over", n: c.over },
+    { state: null, n: ordersWithIntervals - c.judged },
+  ];
+  return { groups, sla: slaKpi(states), computed_from: "aggregates" };
 }
 
 /** 100 × part / whole rounded to 0.1, or null for an empty whole. */

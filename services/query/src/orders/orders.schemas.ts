@@ -230,6 +230,12 @@ export const OrderKpi = z.object({
   order_count: z.number().int(),
   groups: z.array(GroupKpi),
   sla: SlaKpi,
+  computed_from: z
+    .enum(["aggregates", "intervals"])
+    .describe(
+      "aggregates: the projector's per-group counters (the unfiltered board, as_of after the project's last " +
+        "status change); intervals: re-aggregated from the filtered orders' intervals. Both exact, at as_of",
+    ),
 });
 /** See {@link OrderKpi}. */
 export type OrderKpi = z.infer<typeof OrderKpi>;

@@ -2,6 +2,7 @@
  * Test support (not exported by the package): read-model rows written straight into `rm`, since
  * the projector that normally fills them is tested on its own.
  */
+import { DurationStatsAccumulator, type OrderStatsInput } from "@pulse/domain";
 import type { Database } from "@pulse/infra";
 import type { Kysely } from "kysely";
 
@@ -202,4 +203,94 @@ export async function insertEvents(
       })),
     )
     .execute();
+}
+
+/**
+ * Rebuilds the analytics and board aggregates (`rm.order_duration_stats`, `rm.order_group_kpi`) of project `projectId` from its
+ * stored intervals, group SLA rows, cycles and orders — as the projector derives them (the domain's
+ * `DurationStatsAccumulator`) — for tests that seed the read models directly instead of projecting
+ * events. Replaces the project's aggregate rows.
+ */
+export async function rebuildDurationStats(db: Kysely<Database>, projectId: string): Promise<void> {
+  const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+  const project = await db
+    .selectFrom("rm.projects")
+    .select("time_zone")
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  const inputs = new Map<
+    number,
+    {
+      intervals: OrderStatsInput["intervals"][number][];
+      groups: OrderStatsInput["groups"][number][];
+      cycles: OrderStatsInput["cycles"][number][];
+      isUrgent: boolean;
+    }
+  >();
+  const of = (id: number) => {
+    let v = inputs.get(id);
+    if (!v) {
+      v = { intervals: [], groups: [], cycles: [], isUrgent: false };
+      inputs.set(id, v);
+    }
+    return v;
+  };
+  for (const r of await db
+    .selectFrom("rm.orders_current")
+    .select(["order_id", "is_urgent"])
+    .where("project_id", "=", projectId)
+    .execute())
+    of(r.order_id).isUrgent = r.is_urgent;
+  for (const r of await db
+    .selectFrom("rm.order_status_intervals")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .orderBy("order_id")
+    .orderBy("seq")
+    .execute())
+    of(r.order_id).intervals.push({
+      status_id: r.status_id,
+      status_group_id: r.status_group_id,
+      started_at: r.started_at.toISOString(),
+      ended_at: iso(r.ended_at),
+      duration_seconds: r.duration_seconds,
+      working_seconds: r.working_seconds,
+      is_urgent: r.is_urgent,
+    });
+  for (const r of await db
+    .selectFrom("rm.order_group_sla")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .execute())
+    of(r.order_id).groups.push({
+      group_id: r.group_id,
+      limit_seconds: r.limit_seconds,
+      near_at: iso(r.near_at),
+      over_at: iso(r.over_at),
+    });
+  for (const r of await db
+    .selectFrom("rm.order_cycle_metrics")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .execute())
+    of(r.order_id).cycles.push({
+      rule_name: r.rule_name,
+      ended_at: iso(r.ended_at),
+      wall_seconds: r.wall_seconds,
+      working_seconds: r.working_seconds,
+      is_open: r.is_open,
+    });
+  const acc = new DurationStatsAccumulator();
+  for (const input of inputs.values()) acc.add(projectId, project?.time_zone ?? null, input);
+  await db.deleteFrom("rm.order_duration_stats").where("project_id", "=", projectId).execute();
+  const rows = [...acc.rows()];
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto("rm.order_duration_stats")
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  }
+  await db.deleteFrom("rm.order_group_kpi").where("project_id", "=", projectId).execute();
+  const kpi = [...acc.kpiRows()];
+  if (kpi.length > 0) await db.insertInto("rm.order_group_kpi").values(kpi).execute();
 }

@@ -244,7 +244,7 @@ export interface paths {
         };
         /**
          * Time per status and group, full cycles and totals per day, week or month
-         * @description Closed status intervals of the project that started in the local days [from, to] (the project's time zone), bucketed by the day, week (Monday) or month of their start. Per status and per group: orders that visited, intervals, total, mean, median and p90 of the per-order time (working or wall-clock seconds), and per group the SLA ok/near/over of those orders (their total working time in the group, at the bucket's end or now). Full cycles from rm.order_cycle_metrics, bucketed by their end. Totals per bucket are the total time of all orders in it. Open intervals are counted but not measured. Computed in SQL.
+         * @description Closed status intervals of the project that started in the local days [from, to] (the project's time zone), bucketed by the day, week (Monday) or month of their start. Per status and per group: orders that visited, intervals, total, mean, median and p90 of the per-order time (working or wall-clock seconds), and per group the SLA ok/near/over of those orders (their total working time in the group, at the bucket's end or now). Full cycles from rm.order_cycle_metrics, bucketed by their end. Totals per bucket are the total time of all orders in it. Open intervals are counted but not measured. Finished buckets (and a period that is one calendar day, week, month or year) are read from the projector's aggregates: counts, totals and means exact, median and p90 from histograms within 1 % (`percentiles`); other blocks from the intervals. `coverage` states the period, denominators, as_of and the approximation.
          */
         get: {
             parameters: {
@@ -322,6 +322,13 @@ export interface paths {
                                     /** @description sum of the measured intervals, seconds */
                                     total_seconds: number;
                                 }[];
+                                /** @description how median_seconds and p90_seconds were computed */
+                                percentiles: {
+                                    /** @description bound on |reported − exact| / exact of median_seconds and p90_seconds (0 when exact) */
+                                    max_relative_error: number;
+                                    /** @enum {string} */
+                                    method: "exact" | "histogram";
+                                };
                                 /** @description the bucket's start instant (it may lie before the range: only the range counts) */
                                 start: string;
                                 /** @description sorted by group id, then status id */
@@ -356,6 +363,32 @@ export interface paths {
                                     unmeasured_intervals: number;
                                 };
                             }[];
+                            /** @description what the answer covers: period, denominators, as_of and the approximation of its percentiles */
+                            coverage: {
+                                /** @description the instant the answer was computed for: SLA of unfinished buckets is judged here */
+                                as_of: string;
+                                /** @description buckets (and the period) read from the projector's per-day/week/month/year aggregates */
+                                blocks_from_aggregates: number;
+                                /** @description buckets (and the period) computed from the intervals: cut by the range, not ended at as_of, or a period that is not one calendar day/week/month/year */
+                                blocks_from_intervals: number;
+                                /** @description which intervals and cycles count (closed intervals started in the range; cycles ended in it) */
+                                counted: string;
+                                denominators: {
+                                    cycles: string;
+                                    mean_median_p90: string;
+                                    sla_percent: string;
+                                };
+                                /** @description the least exact method used by any block of the answer */
+                                percentiles: {
+                                    /** @description bound on |reported − exact| / exact of median_seconds and p90_seconds (0 when exact) */
+                                    max_relative_error: number;
+                                    /** @enum {string} */
+                                    method: "exact" | "histogram";
+                                };
+                                /** @description exclusive */
+                                range_end: string;
+                                range_start: string;
+                            };
                             from: string;
                             /** @enum {string} */
                             granularity: "day" | "week" | "month";
@@ -401,6 +434,13 @@ export interface paths {
                                     /** @description sum of the measured intervals, seconds */
                                     total_seconds: number;
                                 }[];
+                                /** @description how median_seconds and p90_seconds were computed */
+                                percentiles: {
+                                    /** @description bound on |reported − exact| / exact of median_seconds and p90_seconds (0 when exact) */
+                                    max_relative_error: number;
+                                    /** @enum {string} */
+                                    method: "exact" | "histogram";
+                                };
                                 /** @description sorted by group id, then status id */
                                 statuses: {
                                     group_id: number | null;
@@ -2136,6 +2176,11 @@ export interface paths {
                                 urgent_source: string;
                             }[];
                             kpi: {
+                                /**
+                                 * @description aggregates: the projector's per-group counters (the unfiltered board, as_of after the project's last status change); intervals: re-aggregated from the filtered orders' intervals. Both exact, at as_of
+                                 * @enum {string}
+                                 */
+                                computed_from: "aggregates" | "intervals";
                                 groups: {
                                     group_id: number | null;
                                     group_name: string | null;

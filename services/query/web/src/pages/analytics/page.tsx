@@ -590,6 +590,18 @@ function AnalyticsPage() {
               zone: data.data.time_zone,
             })}
           </p>
+          <p className="muted" data-testid="analytics-coverage">
+            {t("coverageNote", {
+              asOf: formatInstant(data.data.coverage.as_of, timeZone, lang),
+              aggregates: data.data.coverage.blocks_from_aggregates,
+              intervals: data.data.coverage.blocks_from_intervals,
+            })}{" "}
+            {data.data.coverage.percentiles.method === "histogram"
+              ? t("percentilesApproximate", {
+                  percent: Math.round(data.data.coverage.percentiles.max_relative_error * 1000) / 10,
+                })
+              : t("percentilesExact")}
+          </p>
           <dl className="facts totals" data-testid="period-totals">
             <dt>{t("orders")}</dt>
             <dd data-col="orders">{data.data.period.totals.orders}</dd>
