@@ -158,6 +158,8 @@ async function loadDatabase(admin: Kysely<Database>, url: (name: string) => stri
     return;
   }
   console.log(`${SOURCE_DB} holds no read models: replaying stream ${STREAM} into ${DB_NAME}…`);
+  // The decode workers' JetStream requests wait longer on a busy machine (they inherit this).
+  process.env["NATS_TIMEOUT_MS"] ??= "60000";
   await ensureDatabase(target);
   const vars = {
     ...process.env,
