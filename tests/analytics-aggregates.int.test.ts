@@ -333,8 +333,8 @@ describe("analytics aggregates equal the per-interval computation (shop-kyiv fix
     assert.ok(later.counted > 1000, `${later.counted} group visits compared`);
     const during = await assertSameAnalytics(env, DURING, "live, mid-corpus");
     assert.ok(during.fromAggregates > 0);
-    assert.ok((await assertSameBoardKpi(env, LATER, "live")) > 1000);
-    assert.ok((await assertSameBoardKpi(env, new Date("2026-12-01T00:00:00Z"), "live, other as_of")) > 1000);
+    assert.ok((await assertSameBoardKpi(env, LATER, "live")) > 300);
+    assert.ok((await assertSameBoardKpi(env, new Date("2026-12-01T00:00:00Z"), "live, other as_of")) > 300);
   });
 
   test("given a working-hours change, when the project is recomputed, then the aggregates follow and still equal it", async () => {
@@ -369,7 +369,7 @@ describe("analytics aggregates equal the per-interval computation (shop-kyiv fix
     assert.notEqual(afterChange.rows[0]?.s, before.rows[0]?.s, "working time changed with the calendar");
     const r = await assertSameAnalytics(env, LATER, "recomputed");
     assert.ok(r.fromAggregates > 100);
-    assert.ok((await assertSameBoardKpi(env, LATER, "recomputed")) > 1000);
+    assert.ok((await assertSameBoardKpi(env, LATER, "recomputed")) > 300);
   });
 
   test("given the live aggregates, when the read models are replayed, then the replay writes the same rows and the analytics still equal the oracle", async () => {
@@ -394,6 +394,6 @@ describe("analytics aggregates equal the per-interval computation (shop-kyiv fix
     assert.equal(swapped.swapped, true);
     const r = await assertSameAnalytics(env, LATER, "replayed");
     assert.ok(r.fromAggregates > 100);
-    assert.ok((await assertSameBoardKpi(env, LATER, "replayed")) > 1000);
+    assert.ok((await assertSameBoardKpi(env, LATER, "replayed")) > 300);
   });
 });

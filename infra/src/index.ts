@@ -42,7 +42,7 @@ export {
   type RecomputeSummary,
   recomputeSummary,
 } from "./db/recompute-summary.js";
-export { readSettingsData, readShiftSettings } from "./db/settings.reader.js";
+export { parseShiftSettings, readSettingsData, readShiftSettings } from "./db/settings.reader.js";
 export {
   answerProblem,
   answerRouteNotFound,

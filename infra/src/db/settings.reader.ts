@@ -46,10 +46,20 @@ const StoredShiftSettings = z.looseObject({
  *   Postgres error when the query fails.
  */
 export async function readShiftSettings(db: Kysely<Database>, projectId: string): Promise<ShiftSettings> {
-  const data = (await readSettingsData(db, projectId, "shifts")) ?? {};
+  return parseShiftSettings((await readSettingsData(db, projectId, "shifts")) ?? {});
+}
+
+/**
+ * The shift settings of the `data` of a `rm.settings` row of kind `shifts` (or of a
+ * `settings.shifts_changed`): `{time_zone, start_hour, length_hours, lookback_hours}`, every field
+ * optional, over `DEFAULT_SHIFT_SETTINGS` — the one reading of the query API, the analyst
+ * ({@link readShiftSettings}) and the projector (which reads the row in its own schema).
+ * @throws SettingsError (code `invalid_settings`) as {@link readShiftSettings}.
+ */
+export function parseShiftSettings(data: unknown): ShiftSettings {
   const parsed = StoredShiftSettings.safeParse(data);
   // A field of the wrong type is handed on as is, so that resolveShiftSettings reports it by name.
-  const d = (parsed.success ? parsed.data : data) as Record<string, unknown>;
+  const d = (parsed.success ? parsed.data : (data ?? {})) as Record<string, unknown>;
   const input: { -readonly [K in keyof ShiftSettings]?: ShiftSettings[K] } = {};
   if (d["time_zone"] !== undefined) input.timeZone = d["time_zone"] as string;
   if (d["start_hour"] !== undefined) input.startHour = d["start_hour"] as number;

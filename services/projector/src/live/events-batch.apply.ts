@@ -1,55 +1,44 @@
-import {
-  type DomainEvent,
-  type EventOfType,
-  type OrderUpdatedNotice,
-  orderUpdatesSubject,
-  type SubjectRoot,
-} from "@pulse/events";
+import { type DomainEvent, type EventOfType, orderUpdatesSubject, type SubjectRoot } from "@pulse/events";
 import type { Database, ReadModels } from "@pulse/infra";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { readCheckpoint, writeCheckpoint } from "../checkpoints.repository.js";
 import { getOrCreate } from "../collections.js";
-import { applyConversationEvents } from "../projections/conversations.projection.js";
-import { crmUsersProjection } from "../projections/crm-users.projection.js";
+import { applyShiftDealsLive, loadLinkedPhonesBefore } from "../projections/conversations.projection.js";
 import {
   type DeadLetterRow,
   deadLetterRow,
   writeDeadLetters,
 } from "../projections/dead-letters.projection.js";
-import { dealsProjection } from "../projections/deals-current.projection.js";
+import { dealContactsProjection, type LeadContacts } from "../projections/deal-contacts.projection.js";
 import {
-  changedStatusIds,
   dictionaryProjection,
   emptyDictionary,
   isKnownStatus,
   loadDictionaries,
   type ProjectDictionary,
-  resolutionChange,
 } from "../projections/dictionary.projection.js";
-import { messageKey } from "../projections/messages.projection.js";
+import { loadProjectTimeZone } from "../projections/order-duration-stats.projection.js";
+import { orderItemsProjection } from "../projections/order-items.projection.js";
+import { orderOverridesProjection } from "../projections/order-overrides.projection.js";
 import {
-  applyDurationStatsLive,
-  loadOrderStatsInputs,
-  loadProjectTimeZone,
-  type OrderStatsInput,
-} from "../projections/order-duration-stats.projection.js";
-import { loadOrderItems, orderItemsProjection } from "../projections/order-items.projection.js";
-import { loadOrderOverrides, orderOverridesProjection } from "../projections/order-overrides.projection.js";
-import {
-  loadOrderEvents,
-  loadOrdersCurrent,
   type OrdersCurrentRow,
   orderKey,
-  orderRowsOf,
-  orderStatusEventRow,
-  ordersCurrentChanged,
-  type StoredOrderEvent,
+  orderStatusEventsProjection,
+  ordersChangedBySync,
+  orderUpdatedNotice,
+  recomputeOrderRows,
+  type StatusEventsContext,
   statusEventOf,
-  writeOrdersCurrent,
 } from "../projections/order-status.projection.js";
-import { applyLive, type PositionedEvent, writeStates } from "../projections/projection.js";
+import {
+  applyLive,
+  applyLiveChain,
+  type ChangedStates,
+  type PositionedEvent,
+  writeStates,
+} from "../projections/projection.js";
 import { decodeForProjection } from "../projections/projection-decode.js";
-import { projectsProjection } from "../projections/projects.projection.js";
+import { PROJECTIONS } from "../projections/registry.js";
 import {
   isSettingsEvent,
   loadAnalyticsSettings,
@@ -57,16 +46,9 @@ import {
   type SettingsEvent,
   settingsProjection,
 } from "../projections/settings.projection.js";
-import {
-  applyDeliveryInputs,
-  DeliveryTally,
-  insertDealEventKeys,
-  type StatsRow,
-  writeStatsIncrements,
-} from "../projections/webhook-stats.projection.js";
 import { requestRecompute } from "../recompute/recompute.requests.js";
 import { diffOrderStates, loadOrderDiffStates, replayDiffOf } from "../replay/replay-diff.js";
-import { inSchema, writeRows } from "../replay/table-writer.js";
+import { inSchema } from "../replay/table-writer.js";
 import type { StreamMessage } from "../stream-message.js";
 
 /**
@@ -110,8 +92,6 @@ type Decoded =
   | { msg: StreamMessage; event: DomainEvent }
   | { msg: StreamMessage; event: null; reason: string };
 
-const ORDER_CHUNK = 1000;
-
 /**
  * Applies a batch of events-stream messages inside the caller's transaction `trx` (which already
  * holds the projector lock): skips messages at or before the checkpoint of `schema`, decodes the
@@ -119,10 +99,11 @@ const ORDER_CHUNK = 1000;
  * checkpoint to the batch's last sequence and, unless replaying, writes `order_updated` notices to
  * `ops.outbox` — all in `trx`, so the rows and the checkpoint commit together (STYLE.md rule 4).
  *
- * Order read models are recomputed per affected order from all its stored events with the pure
- * domain rules; a dedup-key conflict is a late duplicate (stored again after the stream's duplicate
- * window: no row changes). Each webhook delivery among the events is counted in `webhook_stats` from
- * whether its events were new to the read models (`DeliveryTally`).
+ * Every read model is a declaration of `projections/` applied by the projection model's live store
+ * (`applyLive`, `applyLiveChain`); this function only orders them. The order rows are recomputed per
+ * affected order (`recomputeOrderRows`); a dedup-key conflict is a late duplicate (no row changes).
+ * Each webhook delivery among the events is counted in `webhook_stats` from the facts the dedup
+ * declarations emit (whether its events were new: `WEBHOOK_STATS_CHAIN`).
  * A `dictionary.statuses_synced` is applied at its stream position: the events before it resolve
  * against the old dictionary, the ones after against the new one; a sync that changes the group or
  * closing flag of a status in use recomputes (see `EventsBatch.applySync`).
@@ -209,14 +190,8 @@ class EventsBatch {
     const { schema } = this.opts;
     const deadLetters: DeadLetterRow[] = [];
     const positioned: PositionedEvent[] = [];
-    const orders = new Map<string, { seq: number; event: EventOfType<"order.status_changed"> }[]>();
-    const itemEvents: { seq: number; event: EventOfType<"order.items_fetched"> }[] = [];
+    const statusEvents: PositionedEvent[] = [];
     const overrideEvents: { seq: number; event: EventOfType<"order.overrides_changed"> }[] = [];
-    // Whether each webhook event was new: status events by `order_status_events`, chat messages by
-    // `messages`, other deal events by `deal_event_keys`.
-    const tally = new DeliveryTally();
-    const dealKeyEvents = new Map<string, DomainEvent[]>();
-    const chatEvents: EventOfType<"chat.message_received">[] = [];
     for (const item of items) {
       if (item.event === null) {
         deadLetters.push(deadLetterRow(this.opts.stream, item.msg, item.reason));
@@ -225,148 +200,80 @@ class EventsBatch {
       }
       const event = item.event;
       positioned.push({ seq: item.msg.seq, event });
-      const statusEvent = statusEventOf(event);
-      if (statusEvent) {
-        getOrCreate(orders, event.project_id, () => []).push({ seq: item.msg.seq, event: statusEvent });
-      } else if (
-        event.type === "deal.created" ||
-        event.type === "deal.updated" ||
-        event.type === "deal.deleted"
-      ) {
-        getOrCreate(dealKeyEvents, event.project_id, () => []).push(event);
-      }
-      if (event.type === "chat.message_received") chatEvents.push(event);
-      if (event.type === "order.items_fetched") itemEvents.push({ seq: item.msg.seq, event });
+      if (statusEventOf(event)) statusEvents.push({ seq: item.msg.seq, event });
       if (event.type === "order.overrides_changed") overrideEvents.push({ seq: item.msg.seq, event });
     }
 
     await writeDeadLetters(this.db, schema, deadLetters);
+    if (positioned.length === 0) return;
 
-    await applyLive(this.db, schema, projectsProjection, positioned);
-    await applyLive(this.db, schema, crmUsersProjection, positioned);
-    await applyLive(this.db, schema, dealsProjection, positioned);
-
-    // Items and overrides are stored first; their orders are recomputed after the status events'.
-    const extra = await this.applyItemsAndOverrides(itemEvents, overrideEvents);
-
-    for (const [projectId, events] of dealKeyEvents) {
-      const fresh = await insertDealEventKeys(
-        this.db,
-        schema,
-        projectId,
-        events.map((e) => e.dedup_key),
-      );
-      for (const e of events) {
-        tally.note(e, fresh.delete(e.dedup_key));
+    // What the declarations read besides their own states: the dictionaries (status events), and the
+    // linked leads' phones before the segment (shift deals).
+    if (statusEvents.length > 0) {
+      await this.dictionariesOf(statusEvents.map((e) => e.event.project_id));
+      for (const { event } of statusEvents) {
+        const d = statusEventOf(event)!.data;
+        if (!isKnownStatus(this.dictionary(event.project_id), d.status_id, d.status_group_id))
+          this.requestRefresh(event.project_id, d.status_id);
       }
     }
+    const phonesBefore = await loadLinkedPhonesBefore(this.db, positioned);
+    const context: StatusEventsContext = { dictionaryOf: (projectId) => this.dictionary(projectId) };
+    // A project's time zone cuts its analytics buckets and its default working calendar: a change
+    // of it recomputes the project's order rows and aggregates like a settings change.
+    const registrations = positioned.filter((p) => p.event.type === "project.registered");
+    const zonesBefore = new Map<string, string | null>();
+    for (const r of registrations)
+      if (!zonesBefore.has(r.event.project_id))
+        zonesBefore.set(r.event.project_id, await loadProjectTimeZone(this.db, r.event.project_id));
+    const { changed } = await applyLiveChain(this.db, schema, PROJECTIONS, positioned, context);
+    if (this.opts.produceNotices) {
+      for (const [projectId, before] of zonesBefore) {
+        const after = await loadProjectTimeZone(this.db, projectId);
+        const trigger = registrations.findLast((r) => r.event.project_id === projectId);
+        if (before !== null && after !== before && trigger)
+          await this.requestRecomputeFor(trigger.event, null);
+      }
+    }
+    const changedOf = <S>(p: { readonly name: string; rows(state: S): unknown }) =>
+      (changed.get(p.name) ?? new Map()) as ChangedStates<S>;
 
-    if (orders.size > 0) {
-      await this.dictionariesOf(orders.keys());
-      for (const [projectId, list] of orders) {
-        const dict = this.dictionary(projectId);
-        const keys = [...new Set(list.map((o) => o.event.dedup_key))];
-        const seen = new Set<string>();
-        for (let i = 0; i < keys.length; i += ORDER_CHUNK) {
-          const existing = await this.db
-            .selectFrom("order_status_events")
-            .select("dedup_key")
-            .where("project_id", "=", projectId)
-            .where("dedup_key", "in", keys.slice(i, i + ORDER_CHUNK))
-            .execute();
-          for (const r of existing) seen.add(r.dedup_key);
-        }
-        const rows: StoredOrderEvent[] = [];
-        const touched = new Map<number, number>();
-        for (const { seq, event } of list) {
-          const d = event.data;
-          if (!isKnownStatus(dict, d.status_id, d.status_group_id))
-            this.requestRefresh(projectId, d.status_id);
-          if (seen.has(event.dedup_key)) {
-            tally.note(event, false);
-            this.outcome.lateDuplicates++;
-            continue;
-          }
-          seen.add(event.dedup_key);
-          tally.note(event, true);
-          rows.push(orderStatusEventRow(event, seq, dict));
-          touched.set(d.order_id, seq);
-        }
-        await writeRows(this.db, schema, "order_status_events", rows);
-        await this.recomputeOrders(projectId, touched, dict, "status_changed");
-        for (const orderId of touched.keys()) extra.touched.get(projectId)?.delete(orderId);
+    // The derived rows: orders whose events, items or overrides changed, then the shift deals.
+    const stored = changedOf(orderStatusEventsProjection);
+    this.outcome.lateDuplicates += statusEvents.length - stored.size;
+    const byEvents = new Map<string, Map<number, number>>();
+    for (const { key, state, seq } of stored.values())
+      getOrCreate(byEvents, key.projectId, () => new Map<number, number>()).set(state.order_id, seq);
+    const byContext = new Map<string, Map<number, number>>();
+    for (const name of [orderItemsProjection.name, orderOverridesProjection.name]) {
+      for (const { key, seq } of (changed.get(name) ?? new Map()).values()) {
+        if (byEvents.get(key.projectId)?.has(key.id as number)) continue;
+        getOrCreate(byContext, key.projectId, () => new Map<number, number>()).set(key.id as number, seq);
       }
     }
-    if (extra.touched.size > 0) {
-      await this.dictionariesOf(extra.touched.keys());
-      for (const [projectId, touched] of extra.touched) {
-        await this.recomputeOrders(projectId, touched, this.dictionary(projectId), "order_context_changed");
-      }
-    }
-    await extra.finish();
-    if (chatEvents.length > 0) await this.noteChatEvents(tally, chatEvents);
-    if (!tally.empty) {
-      const stats = new Map<string, StatsRow>(tally.events);
-      await applyDeliveryInputs(this.db, schema, stats, tally.inputs());
-      await writeStatsIncrements(this.db, schema, [...stats.values()]);
-    }
-    // Last: the shift deal rows read the status events and deal snapshots written above.
-    await applyConversationEvents(this.db, schema, positioned);
+    const overridesDiff = await this.overridesDiff(overrideEvents);
+    await this.dictionariesOf([...byEvents.keys(), ...byContext.keys()]);
+    for (const [projectId, orders] of byEvents)
+      await this.recomputeOrders(projectId, orders, this.dictionary(projectId), "status_changed");
+    for (const [projectId, orders] of byContext)
+      await this.recomputeOrders(projectId, orders, this.dictionary(projectId), "order_context_changed");
+    await overridesDiff();
+    const contacts = new Map<string, LeadContacts>();
+    for (const [key, c] of changedOf(dealContactsProjection)) contacts.set(key, c.state);
+    await applyShiftDealsLive(this.db, schema, positioned, contacts, phonesBefore);
   }
 
   /**
-   * Notes in `tally` whether each chat message (stream order) is new: its `(project, source,
-   * message_id)` neither in `messages` yet (read before this segment writes them) nor earlier in
-   * the segment.
+   * In live mode, for the segment's `order.overrides_changed` (already stored, their orders not yet
+   * recomputed): loads the orders' diff states now and returns the step to run after the
+   * recomputation, which writes one `ops.replays` row per overrides event — status `done`, the diff
+   * of that order (an override is recomputed in place, no replay) — so the API's `replay_url` of an
+   * override works. A no-op step otherwise.
    */
-  private async noteChatEvents(
-    tally: DeliveryTally,
-    events: readonly EventOfType<"chat.message_received">[],
-  ): Promise<void> {
-    const known = new Set<string>();
-    const byProject = new Map<string, string[]>();
-    for (const e of events) getOrCreate(byProject, e.project_id, () => []).push(e.data.message_id);
-    for (const [projectId, ids] of byProject) {
-      const unique = [...new Set(ids)];
-      for (let i = 0; i < unique.length; i += ORDER_CHUNK) {
-        const rows = await this.db
-          .selectFrom("messages")
-          .select(["source", "message_id"])
-          .where("project_id", "=", projectId)
-          .where("message_id", "in", unique.slice(i, i + ORDER_CHUNK))
-          .execute();
-        for (const r of rows) known.add(messageKey(projectId, r.source, r.message_id));
-      }
-    }
-    for (const e of events) {
-      const key = messageKey(e.project_id, e.data.source, e.data.message_id);
-      tally.note(e, !known.has(key));
-      known.add(key);
-    }
-  }
-
-  /**
-   * Stores `order.items_fetched` / `order.overrides_changed` rows (stream order; see
-   * `evolveOrderItems`, `overridesRow`) and returns the orders to recompute per project (order id →
-   * causing stream position). In live mode, `finish()` (to call after the recomputation) writes one
-   * `ops.replays` row per overrides event — status `done`, the diff of that order (an override is
-   * recomputed in place, no replay) — so the API's `replay_url` of an override works.
-   */
-  private async applyItemsAndOverrides(
-    itemEvents: readonly { seq: number; event: EventOfType<"order.items_fetched"> }[],
+  private async overridesDiff(
     overrideEvents: readonly { seq: number; event: EventOfType<"order.overrides_changed"> }[],
-  ): Promise<{ touched: Map<string, Map<number, number>>; finish: () => Promise<void> }> {
-    const touched = new Map<string, Map<number, number>>();
-    const none = { touched, finish: async () => undefined };
-    if (itemEvents.length === 0 && overrideEvents.length === 0) return none;
-    const { schema } = this.opts;
-    const changed = [
-      ...(await applyLive(this.db, schema, orderItemsProjection, itemEvents)).values(),
-      ...(await applyLive(this.db, schema, orderOverridesProjection, overrideEvents)).values(),
-    ];
-    for (const { key, seq } of changed)
-      getOrCreate(touched, key.projectId, () => new Map<number, number>()).set(key.id, seq);
-    if (!this.opts.produceNotices || overrideEvents.length === 0) return { touched, finish: none.finish };
+  ): Promise<() => Promise<void>> {
+    if (!this.opts.produceNotices || overrideEvents.length === 0) return async () => undefined;
     const before = new Map<string, Awaited<ReturnType<typeof loadOrderDiffStates>>>();
     for (const { event } of overrideEvents) {
       const p = event.project_id;
@@ -407,7 +314,7 @@ class EventsBatch {
         .onConflict((oc) => oc.column("id").doNothing())
         .execute();
     };
-    return { touched, finish };
+    return finish;
   }
 
   /**
@@ -443,26 +350,13 @@ class EventsBatch {
     this.dictionaries.set(projectId, after);
     await writeStates(this.db, this.opts.schema, dictionaryProjection, [after]);
 
-    const changed = [...changedStatusIds(before, after)];
-    if (changed.length === 0) return;
-    const uses = await sql<{
-      order_id: string | number;
-      status_id: string | number;
-      event_group_id: string | number | null;
-    }>`
-      SELECT DISTINCT order_id, status_id, event_group_id FROM ${sql.id(this.opts.schema, "order_status_events")}
-      WHERE project_id = ${projectId} AND status_id = ANY(${changed}::int8[])`.execute(this.trx);
+    const { learned, moved } = await ordersChangedBySync(this.db, this.opts.schema, projectId, before, after);
     const inPlace = new Map<number, number>();
-    let moved = false;
-    for (const r of uses.rows) {
-      const group = r.event_group_id === null ? null : Number(r.event_group_id);
-      const change = resolutionChange(before, after, Number(r.status_id), group);
-      if (change === "none") continue;
-      if (change === "moved") moved = true;
-      if (change === "learned" || !this.opts.produceNotices) inPlace.set(Number(r.order_id), seq);
-    }
+    // In live mode a moved status is recomputed over all history by the scheduler, else in place.
+    for (const orderId of this.opts.produceNotices ? learned : [...learned, ...moved])
+      inPlace.set(orderId, seq);
     await this.recomputeOrders(projectId, inPlace, after, "dictionary_synced");
-    if (moved && this.opts.produceNotices) await this.requestRecomputeFor(event, null);
+    if (moved.length > 0 && this.opts.produceNotices) await this.requestRecomputeFor(event, null);
   }
 
   /**
@@ -486,9 +380,9 @@ class EventsBatch {
   }
 
   /**
-   * Recomputes the intervals, group SLA and `orders_current` of the given orders (order id → the stream
-   * position that caused it) from all their stored events; records a notice for each order whose
-   * `orders_current` row changed.
+   * Recomputes the order rows of the given orders (order id → the stream position that caused it)
+   * with the project's current settings ({@link recomputeOrderRows}); records a notice for each order
+   * whose `orders_current` row changed.
    */
   private async recomputeOrders(
     projectId: string,
@@ -496,95 +390,13 @@ class EventsBatch {
     dict: ProjectDictionary,
     reason: string,
   ): Promise<void> {
-    const ids = [...orders.keys()].sort((a, b) => a - b);
-    const { schema } = this.opts;
-    if (ids.length === 0) return;
+    if (orders.size === 0) return;
     const settings = await loadAnalyticsSettings(this.db, projectId);
-    const timeZone = await loadProjectTimeZone(this.db, projectId);
-    for (let i = 0; i < ids.length; i += ORDER_CHUNK) {
-      const chunk = ids.slice(i, i + ORDER_CHUNK);
-      const events = await loadOrderEvents(this.db, projectId, chunk);
-      const statsBefore = await loadOrderStatsInputs(this.db, projectId, chunk);
-      const statsAfter: OrderStatsInput[] = [];
-      const before = await loadOrdersCurrent(this.db, projectId, chunk);
-      const items = await loadOrderItems(this.db, projectId, chunk);
-      const overrides = await loadOrderOverrides(this.db, projectId, chunk);
-      const intervals = [];
-      const groups = [];
-      const cycles = [];
-      const currents: OrdersCurrentRow[] = [];
-      const flipKeys: string[] = [];
-      const flipValues: boolean[] = [];
-      const flipGroups: (number | null)[] = [];
-      for (const orderId of chunk) {
-        const list = events.get(orderId);
-        if (!list || list.length === 0) continue;
-        const rows = orderRowsOf(list, {
-          dict,
-          settings,
-          items: items.get(orderId),
-          overrides: overrides.get(orderId),
-        });
-        for (const row of rows.intervals) intervals.push(row);
-        for (const row of rows.groups) groups.push(row);
-        for (const row of rows.cycles) cycles.push(row);
-        currents.push(rows.current);
-        statsAfter.push({
-          intervals: rows.intervals,
-          groups: rows.groups,
-          cycles: rows.cycles,
-          isUrgent: rows.current.is_urgent,
-        });
-        for (const e of list) {
-          const eff = rows.effective.get(e.dedup_key) ?? true;
-          const group = rows.eventGroups.get(e.dedup_key) ?? null;
-          if (eff !== e.is_effective || group !== e.status_group_id) {
-            flipKeys.push(e.dedup_key);
-            flipValues.push(eff);
-            flipGroups.push(group);
-          }
-        }
-        if (ordersCurrentChanged(before.get(orderId), rows.current)) {
-          this.notices.set(orderKey(projectId, orderId), {
-            row: rows.current,
-            seq: orders.get(orderId)!,
-            reason,
-          });
-        }
-      }
-      await this.db
-        .deleteFrom("order_status_intervals")
-        .where("project_id", "=", projectId)
-        .where("order_id", "in", chunk)
-        .execute();
-      await writeRows(this.db, schema, "order_status_intervals", intervals);
-      await this.db
-        .deleteFrom("order_group_sla")
-        .where("project_id", "=", projectId)
-        .where("order_id", "in", chunk)
-        .execute();
-      await writeRows(this.db, schema, "order_group_sla", groups);
-      await this.db
-        .deleteFrom("order_cycle_metrics")
-        .where("project_id", "=", projectId)
-        .where("order_id", "in", chunk)
-        .execute();
-      await writeRows(this.db, schema, "order_cycle_metrics", cycles);
-      await writeOrdersCurrent(this.db, schema, currents);
-      await applyDurationStatsLive(
-        this.db,
-        schema,
-        projectId,
-        timeZone,
-        [...statsBefore.values()],
-        statsAfter,
-      );
-      if (flipKeys.length > 0) {
-        await sql`
-          UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v, status_group_id = f.g
-          FROM unnest(${flipKeys}::text[], ${flipValues}::bool[], ${flipGroups}::int8[]) AS f(k, v, g)
-          WHERE e.project_id = ${projectId} AND e.dedup_key = f.k`.execute(this.trx);
-      }
+    for (const row of await recomputeOrderRows(this.db, this.opts.schema, projectId, [...orders.keys()], {
+      dict,
+      settings,
+    })) {
+      this.notices.set(orderKey(projectId, row.order_id), { row, seq: orders.get(row.order_id)!, reason });
     }
   }
 
@@ -595,25 +407,11 @@ class EventsBatch {
       (a, b) =>
         a.seq - b.seq || a.row.project_id.localeCompare(b.row.project_id) || a.row.order_id - b.row.order_id,
     );
-    const rows = ordered.map(({ row, seq, reason }) => {
-      const notice: OrderUpdatedNotice = {
-        type: "order_updated",
-        project_id: row.project_id,
-        order_id: row.order_id,
-        event_seq: seq,
-        reason,
-        last_status_id: row.last_status_id,
-        last_status_group_id: row.last_status_group_id,
-        last_changed_at: row.last_changed_at,
-        started_at: row.started_at,
-        closed_at: row.closed_at,
-      };
-      return {
-        subject: orderUpdatesSubject(this.opts.scheme, row.project_id),
-        msg_id: `notice:${seq}:${row.project_id}:${row.order_id}`,
-        payload: JSON.stringify(notice),
-      };
-    });
+    const rows = ordered.map(({ row, seq, reason }) => ({
+      subject: orderUpdatesSubject(this.opts.scheme, row.project_id),
+      msg_id: `notice:${seq}:${row.project_id}:${row.order_id}`,
+      payload: JSON.stringify(orderUpdatedNotice(row, seq, reason)),
+    }));
     await this.trx.insertInto("ops.outbox").values(rows).execute();
     this.outcome.notices += rows.length;
   }

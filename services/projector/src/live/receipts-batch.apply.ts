@@ -6,15 +6,11 @@ import {
   deadLetterRow,
   writeDeadLetters,
 } from "../projections/dead-letters.projection.js";
+import { applyLiveChain, type PositionedInput } from "../projections/projection.js";
 import {
-  addStats,
-  applyDeliveryInputs,
-  type DeliveryInput,
   decodeReceipts,
-  receiptDeliveryInput,
-  receiptIncrement,
-  type StatsRow,
-  writeStatsIncrements,
+  receiptFacts,
+  WEBHOOK_STATS_CHAIN,
 } from "../projections/webhook-stats.projection.js";
 import { inSchema } from "../replay/table-writer.js";
 import type { StreamMessage } from "../stream-message.js";
@@ -69,24 +65,19 @@ export async function applyReceiptsBatch(
     checkpoint,
     fresh.map((m) => m.seq),
   );
-  const stats = new Map<string, StatsRow>();
   const deadLetters: DeadLetterRow[] = [];
-  const ledgerInputs: DeliveryInput[] = [];
+  const facts: PositionedInput[] = [];
   for (const msg of fresh) {
     const r = decodeReceipts(msg.data);
     if (r.ok) {
-      for (const receipt of r.receipts) {
-        const input = receiptDeliveryInput(receipt);
-        if (input) ledgerInputs.push(input);
-        else addStats(stats, receiptIncrement(receipt));
-      }
+      for (const receipt of r.receipts)
+        for (const f of receiptFacts(receipt)) facts.push({ seq: msg.seq, event: f });
     } else {
       deadLetters.push(deadLetterRow(opts.stream, msg, r.reason));
       outcome.poison.add(msg.seq);
     }
   }
-  await applyDeliveryInputs(db, opts.schema, stats, ledgerInputs);
-  await writeStatsIncrements(db, opts.schema, [...stats.values()]);
+  await applyLiveChain(db, opts.schema, WEBHOOK_STATS_CHAIN, facts);
   await writeDeadLetters(db, opts.schema, deadLetters);
   await writeCheckpoint(db, opts.schema, "receipts", last.seq, last.timestamp);
   outcome.checkpointAfter = last.seq;

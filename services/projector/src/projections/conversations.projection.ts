@@ -1,8 +1,9 @@
 /**
- * The conversation read models as one unit — `rm.messages`, `rm.deal_contacts`, `rm.deal_phones`,
- * `rm.analysis_results` and `rm.shift_deals` — for the live projector ({@link applyConversationEvents},
- * per batch inside its transaction) and the replay ({@link ConversationsFold}, in memory). Both apply
- * the same row builders and rules, so a replay equals the live tables.
+ * The shift deal rows (`rm.shift_deals`), derived from the conversation declarations (`messages`,
+ * `deal_contacts` / `deal_phones`, `analysis_results`) and the deals' status events and snapshots:
+ * recomputed per affected row live ({@link applyShiftDealsLive}, per batch inside its transaction)
+ * and built from the final state in a replay ({@link ConversationsFold}). Both use the same row
+ * builder, so a replay equals the live tables.
  */
 import { type ShiftSettings, shiftOf } from "@pulse/domain";
 import type { DomainEvent } from "@pulse/events";
@@ -20,7 +21,7 @@ import {
 import type { DealRow } from "./deals-current.projection.js";
 import { type MessageRow, messageRow, messagesProjection } from "./messages.projection.js";
 import type { StoredOrderEvent } from "./order-status.projection.js";
-import { applyLive, evolveInMemory, type PositionedEvent, rowsOf } from "./projection.js";
+import { type PositionedEvent, rowsOf } from "./projection.js";
 import {
   AffectedShiftDeals,
   buildProjectShiftDeals,
@@ -37,56 +38,56 @@ import {
 } from "./shift-deals.projection.js";
 
 /**
- * Applies the conversation side of a batch segment inside the caller's transaction, after the
- * segment's status events and deal snapshots are stored (the shift rows read them): inserts messages
- * (first delivery wins), replaces the contacts of linked leads, upserts analysis results, then
- * recomputes the shift deal rows the segment may have changed — the shift of each new message (its
- * phone's row and the rows of the deals the phone belongs to), the shift of each deal update plus
- * every shift the deal already has a row in (its state at those ends may change), and for a contacts
- * link every shift with messages of the lead's old or new phones (a phone's chat-only rows move to
- * the lead, or back).
+ * The phones of the leads whose contacts a segment links, as stored before the segment (lead memory
+ * key → sorted phones): what {@link applyShiftDealsLive} needs to move a phone's rows between a lead
+ * and its chat-only rows. Call before the declarations are applied.
+ * @throws the Postgres error.
+ */
+export async function loadLinkedPhonesBefore(
+  db: Kysely<ReadModels>,
+  items: readonly PositionedEvent[],
+): Promise<Map<string, string[]>> {
+  const linked = new Map<string, Set<number>>();
+  for (const { event } of items)
+    if (event.type === "deal.contacts_linked")
+      getOrCreate(linked, event.project_id, () => new Set<number>()).add(event.data.lead_id);
+  const oldPhones = new Map<string, string[]>();
+  for (const [projectId, leadIds] of linked) {
+    for (const [leadId, phones] of await loadLeadPhones(db, projectId, [...leadIds]))
+      oldPhones.set(leadKey(projectId, leadId), phones);
+  }
+  return oldPhones;
+}
+
+/**
+ * Live store of the shift deal rows: after a segment's declarations are applied and its orders
+ * recomputed (the shift rows read the messages, contacts, status events and deal snapshots),
+ * recomputes the rows the segment may have changed — the shift of each message (its phone's row and
+ * the rows of the deals the phone belongs to), the shift of each deal update plus every shift the
+ * deal already has a row in (its state at those ends may change), and for a contacts link
+ * (`contacts`: the changed `dealContactsProjection` states; `oldPhones`: {@link loadLinkedPhonesBefore})
+ * every shift with messages of the lead's old or new phones (a phone's chat-only rows move to the
+ * lead, or back). The replay builds every row from its final state instead
+ * ({@link ConversationsFold.shiftDeals}); both use `buildShiftDealRow`.
  * @throws the Postgres error (the caller rolls the batch back).
  */
-export async function applyConversationEvents(
+export async function applyShiftDealsLive(
   db: Kysely<ReadModels>,
   schema: string,
   items: readonly PositionedEvent[],
+  contacts: ReadonlyMap<string, LeadContacts>,
+  oldPhones: ReadonlyMap<string, readonly string[]>,
 ): Promise<void> {
-  // The rows are written by their projections; the shift rows below read what the segment changed.
   const messages: MessageRow[] = [];
-  const linked = new Map<string, number[]>();
-  let results = 0;
   const updates: { projectId: string; leadId: number; at: string }[] = [];
   for (const { seq, event } of items) {
-    switch (event.type) {
-      case "chat.message_received":
-        messages.push(messageRow(event, seq));
-        break;
-      case "deal.contacts_linked":
-        getOrCreate(linked, event.project_id, () => []).push(event.data.lead_id);
-        break;
-      case "analysis.dialog_scored":
-      case "analysis.dialog_failed":
-        results++;
-        break;
-      default: {
-        const u = dealUpdateOf(event);
-        if (u) updates.push({ projectId: event.project_id, ...u });
-      }
+    if (event.type === "chat.message_received") messages.push(messageRow(event, seq));
+    else {
+      const u = dealUpdateOf(event);
+      if (u) updates.push({ projectId: event.project_id, ...u });
     }
   }
-  if (messages.length === 0 && linked.size === 0 && results === 0 && updates.length === 0) return;
-
-  await applyLive(db, schema, messagesProjection, items);
-  await applyLive(db, schema, analysisResultsProjection, items);
-  const oldPhones = new Map<string, string[]>();
-  for (const [projectId, leadIds] of linked) {
-    for (const [leadId, phones] of await loadLeadPhones(db, projectId, [...new Set(leadIds)]))
-      oldPhones.set(leadKey(projectId, leadId), phones);
-  }
-  const contacts = new Map<string, LeadContacts>();
-  for (const [key, c] of await applyLive(db, schema, dealContactsProjection, items))
-    contacts.set(key, c.state);
+  if (messages.length === 0 && contacts.size === 0 && updates.length === 0) return;
 
   const projects = new Set<string>([
     ...messages.map((m) => m.project_id),
@@ -142,9 +143,8 @@ export async function applyConversationEvents(
 }
 
 /**
- * The conversation read models folded in memory in stream order (the replay's path; see
- * `ReadModelsFold`): messages (first delivery wins), each lead's latest contacts, analysis results by
- * {@link evolveAnalysisResult} and deal updates. The shift
+ * The conversation read models in the replay's memory store (see `ReadModelsFold`): the states of
+ * the messages, contacts and analysis results declarations, and each lead's deal updates. The shift
  * deal rows are built at the end ({@link ConversationsFold.shiftDeals}) from the final state, which
  * is what the live projector's per-batch recomputation converges to.
  */
@@ -155,11 +155,12 @@ export class ConversationsFold {
   /** project → lead → `occurred_at` of its updates */
   readonly updates = new Map<string, Map<number, string[]>>();
 
-  /** Folds one decoded event at stream position `seq` (stream order). */
-  apply(event: DomainEvent, seq: number): void {
-    evolveInMemory(messagesProjection, this.messages, event, seq);
-    evolveInMemory(dealContactsProjection, this.contacts, event, seq);
-    evolveInMemory(analysisResultsProjection, this.results, event, seq);
+  /**
+   * Folds the deal updates of one decoded event (stream order); its messages, contacts and analysis
+   * results are folded by their declarations into {@link messages}, {@link contacts} and
+   * {@link results} (`PROJECTIONS`).
+   */
+  apply(event: DomainEvent): void {
     const u = dealUpdateOf(event);
     if (u) {
       const leads = getOrCreate(this.updates, event.project_id, () => new Map<number, string[]>());

@@ -2,9 +2,8 @@ import type { DomainEvent, EventOfType, LeadSnapshot } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { configure } from "safe-stable-stringify";
-import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
-import type { Projection } from "./projection.js";
+import { loadRowsByIds, type Projection } from "./projection.js";
 
 /** A `rm.deals_current` row (`tags`, `custom_fields` as JSON text). */
 export type DealRow = RowOf<"deals_current">;
@@ -137,21 +136,9 @@ export async function loadDeals(
   leadIds: readonly number[],
 ): Promise<Map<number, DealRow>> {
   const out = new Map<number, DealRow>();
-  if (leadIds.length === 0) return out;
-  const rows = await db
-    .selectFrom("deals_current")
-    .selectAll()
-    .where("project_id", "=", projectId)
-    .where("lead_id", "in", leadIds)
-    .execute();
-  for (const r of rows) {
-    out.set(r.lead_id, {
-      ...r,
-      tags: canonicalJson(r.tags),
-      custom_fields: canonicalJson(r.custom_fields),
-      created_at: isoOrNull(r.created_at),
-      updated_at: isoOrNull(r.updated_at),
-    });
+  for (const r of await loadRowsByIds(db, "deals_current", projectId, "lead_id", leadIds)) {
+    // jsonb comes back parsed: stored again as canonical JSON text, as the row builder writes it.
+    out.set(r.lead_id, { ...r, tags: canonicalJson(r.tags), custom_fields: canonicalJson(r.custom_fields) });
   }
   return out;
 }

@@ -2,7 +2,8 @@ import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
-import type { Projection } from "./projection.js";
+import { loadRowsByIds, type Projection } from "./projection.js";
+import { storedEventFacts } from "./webhook-stats.projection.js";
 
 /** A `rm.messages` row (times as ISO-8601 UTC strings). */
 export type MessageRow = RowOf<"messages">;
@@ -58,6 +59,7 @@ export async function writeMessages(
 /**
  * The `rm.messages` projection: one state per message (key: `{source}\u0000{message_id}`), the first
  * delivery's row ({@link messageRow}); the live write keeps a stored row ({@link writeMessages}).
+ * It emits whether each message was new for the webhook tally ({@link storedEventFacts}).
  */
 export const messagesProjection: Projection<EventOfType<"chat.message_received">, MessageRow, string> = {
   name: "messages",
@@ -67,6 +69,17 @@ export const messagesProjection: Projection<EventOfType<"chat.message_received">
     id: `${event.data.source}\u0000${event.data.message_id}`,
   }),
   evolve: (row, event, seq) => row ?? messageRow(event, seq),
+  emit: (before, after, event) => storedEventFacts(event, after !== before),
   rows: (row) => ({ messages: [row] }),
   write: writeMessages,
+  load: async (db, projectId, ids) => {
+    const wanted = new Set(ids);
+    const messageIds = ids.map((id) => id.slice(id.indexOf("\u0000") + 1));
+    const out = new Map<string, MessageRow>();
+    for (const r of await loadRowsByIds(db, "messages", projectId, "message_id", messageIds)) {
+      const id = `${r.source}\u0000${r.message_id}`;
+      if (wanted.has(id)) out.set(id, r);
+    }
+    return out;
+  },
 };

@@ -3,7 +3,7 @@ import type { EventOfType, OrderItem } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
-import type { Projection } from "./projection.js";
+import { loadRowsByIds, type Projection } from "./projection.js";
 
 /** A `rm.order_items` row (`items` as JSON text) plus the parsed items for the urgency rules. */
 export interface OrderItemsState {
@@ -56,25 +56,10 @@ export async function loadOrderItems(
   orderIds: readonly number[],
 ): Promise<Map<number, OrderItemsState>> {
   const out = new Map<number, OrderItemsState>();
-  if (orderIds.length === 0) return out;
-  const rows = await db
-    .selectFrom("order_items")
-    .selectAll()
-    .where("project_id", "=", projectId)
-    .where("order_id", "in", orderIds)
-    .execute();
-  for (const r of rows) {
+  for (const r of await loadRowsByIds(db, "order_items", projectId, "order_id", orderIds)) {
+    // jsonb comes back parsed: stored again as JSON text, as the row builder writes it.
     const items = (typeof r.items === "string" ? JSON.parse(r.items) : r.items) as OrderItem[];
-    out.set(r.order_id, {
-      row: {
-        project_id: r.project_id,
-        order_id: r.order_id,
-        items: JSON.stringify(items),
-        fetched_at: new Date(r.fetched_at).toISOString(),
-        event_seq: r.event_seq,
-      },
-      items,
-    });
+    out.set(r.order_id, { row: { ...r, items: JSON.stringify(items) }, items });
   }
   return out;
 }

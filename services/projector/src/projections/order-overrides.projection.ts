@@ -2,9 +2,8 @@ import type { OrderOverrides } from "@pulse/domain";
 import type { EventOfType } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
 import type { Kysely } from "kysely";
-import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
-import type { Projection } from "./projection.js";
+import { loadRowsByIds, type Projection } from "./projection.js";
 
 /** A `rm.order_overrides` row (`urgent` `null` = follow the rules). */
 export type OrderOverridesRow = RowOf<"order_overrides">;
@@ -53,23 +52,9 @@ export async function loadOrderOverrides(
   projectId: string,
   orderIds: readonly number[],
 ): Promise<Map<number, OrderOverridesRow>> {
-  const out = new Map<number, OrderOverridesRow>();
-  if (orderIds.length === 0) return out;
-  const rows = await db
-    .selectFrom("order_overrides")
-    .selectAll()
-    .where("project_id", "=", projectId)
-    .where("order_id", "in", orderIds)
-    .execute();
-  for (const r of rows) {
-    out.set(r.order_id, {
-      ...r,
-      cycle_start_at: isoOrNull(r.cycle_start_at),
-      cycle_end_at: isoOrNull(r.cycle_end_at),
-      changed_at: isoOrNull(r.changed_at)!,
-    });
-  }
-  return out;
+  return new Map(
+    (await loadRowsByIds(db, "order_overrides", projectId, "order_id", orderIds)).map((r) => [r.order_id, r]),
+  );
 }
 
 /** Upserts `rm.order_overrides` rows (unique by project and order within one call). */

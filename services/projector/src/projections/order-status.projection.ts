@@ -9,15 +9,27 @@ import {
   type StatusResolver,
   type UrgencyOrderItem,
 } from "@pulse/domain";
-import type { DomainEvent, EventOfType } from "@pulse/events";
+import type { DomainEvent, EventOfType, OrderUpdatedNotice } from "@pulse/events";
 import type { ReadModels } from "@pulse/infra";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { getOrCreate } from "../collections.js";
-import { isoOrNull } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
-import { type ProjectDictionary, resolveInDictionary } from "./dictionary.projection.js";
-import { type OrderItemsState, urgencyItems } from "./order-items.projection.js";
-import { type OrderOverridesRow, overridesOf } from "./order-overrides.projection.js";
+import {
+  changedStatusIds,
+  type ProjectDictionary,
+  resolutionChange,
+  resolveInDictionary,
+} from "./dictionary.projection.js";
+import {
+  applyDurationStatsLive,
+  loadOrderStatsInputs,
+  loadProjectTimeZone,
+  type OrderStatsInput,
+} from "./order-duration-stats.projection.js";
+import { loadOrderItems, type OrderItemsState, urgencyItems } from "./order-items.projection.js";
+import { loadOrderOverrides, type OrderOverridesRow, overridesOf } from "./order-overrides.projection.js";
+import { loadRowsByIds, type Projection } from "./projection.js";
+import { storedEventFacts } from "./webhook-stats.projection.js";
 
 /**
  * A `rm.order_status_events` row as the projector handles it in memory: times as ISO-8601 UTC
@@ -130,6 +142,43 @@ export function orderStatusEventRow(
     is_effective: true,
   };
 }
+
+/** What the `order_status_events` declaration reads besides the event: the project's dictionary now. */
+export interface StatusEventsContext {
+  /** The dictionary of `projectId` at the event's stream position. */
+  dictionaryOf(projectId: string): ProjectDictionary;
+}
+
+/**
+ * The `rm.order_status_events` projection — the dedup of status facts (SPEC "Dedup"; the event's
+ * dedup key doc): one state per `(project, dedup_key)`, the first sight's row
+ * ({@link orderStatusEventRow}, group resolved with the dictionary of `context`); a later event of a
+ * stored key is a late duplicate (stored again after the stream's duplicate window) and changes
+ * nothing. Handles `order.status_changed` and a lead's creation ({@link statusEventOf}). Emits
+ * whether each event was new for the webhook tally ({@link storedEventFacts}). Its `is_effective`
+ * and resolved group are rewritten by the order rows ({@link orderRowsOf}).
+ */
+export const orderStatusEventsProjection: Projection<
+  EventOfType<"order.status_changed" | "deal.created">,
+  StoredOrderEvent,
+  string,
+  StatusEventsContext
+> = {
+  name: "order_status_events",
+  eventTypes: new Set(["order.status_changed", "deal.created"]),
+  keyOf: (event) => (statusEventOf(event) ? { projectId: event.project_id, id: event.dedup_key } : null),
+  evolve: (row, event, seq, context) =>
+    row ?? orderStatusEventRow(statusEventOf(event)!, seq, context.dictionaryOf(event.project_id)),
+  emit: (before, after, event) => storedEventFacts(event, after !== before),
+  rows: (row) => ({ order_status_events: [row] }),
+  load: async (db, projectId, ids) =>
+    new Map(
+      (await loadRowsByIds(db, "order_status_events", projectId, "dedup_key", ids)).map((r) => [
+        r.dedup_key,
+        storedEventOf(r),
+      ]),
+    ),
+};
 
 /**
  * The derived rows of one order: its intervals, its SLA per status group it visited
@@ -278,6 +327,11 @@ export function orderRowsOf(events: readonly StoredOrderEvent[], inputs: OrderRo
   });
 }
 
+/** A stored `order_status_events` row as loaded ({@link loadRowsByIds}) → a {@link StoredOrderEvent}. */
+function storedEventOf(r: RowOf<"order_status_events">): StoredOrderEvent {
+  return { ...r, time_source: r.time_source === "received" ? "received" : "crm" };
+}
+
 /** Loads every stored event of the given orders of one project, grouped by order id. */
 export async function loadOrderEvents(
   db: Kysely<ReadModels>,
@@ -285,23 +339,8 @@ export async function loadOrderEvents(
   orderIds: readonly number[],
 ): Promise<Map<number, StoredOrderEvent[]>> {
   const out = new Map<number, StoredOrderEvent[]>();
-  if (orderIds.length === 0) return out;
-  const rows = await db
-    .selectFrom("order_status_events")
-    .selectAll()
-    .where("project_id", "=", projectId)
-    .where("order_id", "in", orderIds)
-    .execute();
-  for (const r of rows) {
-    const e: StoredOrderEvent = {
-      ...r,
-      status_changed_at: isoOrNull(r.status_changed_at)!,
-      order_created_at: isoOrNull(r.order_created_at),
-      recorded_at: isoOrNull(r.recorded_at)!,
-      time_source: r.time_source === "received" ? "received" : "crm",
-    };
-    getOrCreate(out, r.order_id, () => []).push(e);
-  }
+  for (const r of await loadRowsByIds(db, "order_status_events", projectId, "order_id", orderIds))
+    getOrCreate(out, r.order_id, () => []).push(storedEventOf(r));
   return out;
 }
 
@@ -311,29 +350,9 @@ export async function loadOrdersCurrent(
   projectId: string,
   orderIds: readonly number[],
 ): Promise<Map<number, OrdersCurrentRow>> {
-  const out = new Map<number, OrdersCurrentRow>();
-  if (orderIds.length === 0) return out;
-  const rows = await db
-    .selectFrom("orders_current")
-    .selectAll()
-    .where("project_id", "=", projectId)
-    .where("order_id", "in", orderIds)
-    .execute();
-  for (const r of rows) {
-    out.set(r.order_id, {
-      ...r,
-      order_created_at: isoOrNull(r.order_created_at),
-      started_at: isoOrNull(r.started_at),
-      last_changed_at: isoOrNull(r.last_changed_at),
-      closed_at: isoOrNull(r.closed_at),
-      urgent_since: isoOrNull(r.urgent_since),
-      delivery_entered_at: isoOrNull(r.delivery_entered_at),
-      cycle_started_at: isoOrNull(r.cycle_started_at),
-      cycle_ended_at: isoOrNull(r.cycle_ended_at),
-      sla_next_transition_at: isoOrNull(r.sla_next_transition_at),
-    });
-  }
-  return out;
+  return new Map(
+    (await loadRowsByIds(db, "orders_current", projectId, "order_id", orderIds)).map((r) => [r.order_id, r]),
+  );
 }
 
 /** True when two `orders_current` rows differ in anything this projection writes. */
@@ -355,4 +374,150 @@ export async function writeOrdersCurrent(
     keys: ["project_id", "order_id"],
     action: "replace",
   });
+}
+
+/** Orders per chunk of a live recomputation ({@link recomputeOrderRows}). */
+const ORDER_CHUNK = 1000;
+
+/**
+ * Live store of the order rows: recomputes the rows of the given orders of one project from all
+ * their stored events ({@link orderRowsOf}, with `inputs`' dictionary and settings and the orders'
+ * stored items and overrides) and replaces them in `schema` — intervals, group SLA and cycle metrics
+ * deleted and inserted per order, `orders_current` upserted, the aggregates (`rm.order_duration_stats`,
+ * `rm.order_group_kpi`) moved by the orders' new minus stored contributions, and the `is_effective` /
+ * resolved group of the stored events whose value changed rewritten. The replay derives the same rows once per
+ * order from its memory store. Returns the `orders_current` rows that changed (what the live
+ * projector's `order_updated` notices report), in order id order.
+ * @throws the Postgres error (the caller rolls the batch back).
+ */
+export async function recomputeOrderRows(
+  db: Kysely<ReadModels>,
+  schema: string,
+  projectId: string,
+  orderIds: readonly number[],
+  inputs: Pick<OrderRowsInputs, "dict" | "settings">,
+): Promise<OrdersCurrentRow[]> {
+  const ids = [...new Set(orderIds)].sort((a, b) => a - b);
+  const changed: OrdersCurrentRow[] = [];
+  const timeZone = ids.length === 0 ? null : await loadProjectTimeZone(db, projectId);
+  for (let i = 0; i < ids.length; i += ORDER_CHUNK) {
+    const chunk = ids.slice(i, i + ORDER_CHUNK);
+    const events = await loadOrderEvents(db, projectId, chunk);
+    const before = await loadOrdersCurrent(db, projectId, chunk);
+    const statsBefore = await loadOrderStatsInputs(db, projectId, chunk);
+    const statsAfter: OrderStatsInput[] = [];
+    const items = await loadOrderItems(db, projectId, chunk);
+    const overrides = await loadOrderOverrides(db, projectId, chunk);
+    const intervals: IntervalRow[] = [];
+    const groups: GroupSlaRow[] = [];
+    const cycles: CycleMetricsRow[] = [];
+    const currents: OrdersCurrentRow[] = [];
+    const flipKeys: string[] = [];
+    const flipValues: boolean[] = [];
+    const flipGroups: (number | null)[] = [];
+    for (const orderId of chunk) {
+      const list = events.get(orderId);
+      if (!list || list.length === 0) continue;
+      const rows = orderRowsOf(list, {
+        ...inputs,
+        items: items.get(orderId),
+        overrides: overrides.get(orderId),
+      });
+      for (const row of rows.intervals) intervals.push(row);
+      for (const row of rows.groups) groups.push(row);
+      for (const row of rows.cycles) cycles.push(row);
+      currents.push(rows.current);
+      statsAfter.push({
+        intervals: rows.intervals,
+        groups: rows.groups,
+        cycles: rows.cycles,
+        isUrgent: rows.current.is_urgent,
+      });
+      for (const e of list) {
+        const eff = rows.effective.get(e.dedup_key) ?? true;
+        const group = rows.eventGroups.get(e.dedup_key) ?? null;
+        if (eff !== e.is_effective || group !== e.status_group_id) {
+          flipKeys.push(e.dedup_key);
+          flipValues.push(eff);
+          flipGroups.push(group);
+        }
+      }
+      if (ordersCurrentChanged(before.get(orderId), rows.current)) changed.push(rows.current);
+    }
+    for (const [table, rows] of [
+      ["order_status_intervals", intervals],
+      ["order_group_sla", groups],
+      ["order_cycle_metrics", cycles],
+    ] as const) {
+      await db.deleteFrom(table).where("project_id", "=", projectId).where("order_id", "in", chunk).execute();
+      await writeRows(db, schema, table, rows as RowOf<typeof table>[]);
+    }
+    await writeOrdersCurrent(db, schema, currents);
+    await applyDurationStatsLive(db, schema, projectId, timeZone, [...statsBefore.values()], statsAfter);
+    if (flipKeys.length > 0) {
+      await sql`
+        UPDATE ${sql.id(schema, "order_status_events")} AS e SET is_effective = f.v, status_group_id = f.g
+        FROM unnest(${flipKeys}::text[], ${flipValues}::bool[], ${flipGroups}::int8[]) AS f(k, v, g)
+        WHERE e.project_id = ${projectId} AND e.dedup_key = f.k`.execute(db);
+    }
+  }
+  return changed;
+}
+
+/**
+ * The `order_updated` notice of a changed `orders_current` row (the live feed's wire format,
+ * `OrderUpdatedNotice` of `@pulse/events`): caused by the event at stream position `seq`, for
+ * `reason` (`status_changed`, `order_context_changed`, `dictionary_synced`).
+ */
+export function orderUpdatedNotice(row: OrdersCurrentRow, seq: number, reason: string): OrderUpdatedNotice {
+  return {
+    type: "order_updated",
+    project_id: row.project_id,
+    order_id: row.order_id,
+    event_seq: seq,
+    reason,
+    last_status_id: row.last_status_id,
+    last_status_group_id: row.last_status_group_id,
+    last_changed_at: row.last_changed_at,
+    started_at: row.started_at,
+    closed_at: row.closed_at,
+  };
+}
+
+/**
+ * The orders of `projectId` whose stored status events a dictionary sync (`before` → `after`)
+ * resolves differently ({@link resolutionChange}; only ids whose dictionary rows changed are looked
+ * at, so a refresh that changes nothing costs no query): `learned` — a status that had no group at
+ * all now has one (filled in place); `moved` — a status whose group or closing flag changed (SPEC
+ * "When the dictionary moves a status to another group, the read models follow": a change of the
+ * rules, recomputed over all history). Order ids ascending; an order with statuses of both kinds is
+ * in both lists.
+ * @throws the Postgres error.
+ */
+export async function ordersChangedBySync(
+  db: Kysely<ReadModels>,
+  schema: string,
+  projectId: string,
+  before: ProjectDictionary,
+  after: ProjectDictionary,
+): Promise<{ learned: number[]; moved: number[] }> {
+  const changed = [...changedStatusIds(before, after)];
+  if (changed.length === 0) return { learned: [], moved: [] };
+  const uses = await sql<{
+    order_id: string | number;
+    status_id: string | number;
+    event_group_id: string | number | null;
+  }>`
+    SELECT DISTINCT order_id, status_id, event_group_id FROM ${sql.id(schema, "order_status_events")}
+    WHERE project_id = ${projectId} AND status_id = ANY(${changed}::int8[])`.execute(db);
+  const learned = new Set<number>();
+  const moved = new Set<number>();
+  for (const r of uses.rows) {
+    const group = r.event_group_id === null ? null : Number(r.event_group_id);
+    const change = resolutionChange(before, after, Number(r.status_id), group);
+    if (change === "moved") moved.add(Number(r.order_id));
+    else if (change === "learned") learned.add(Number(r.order_id));
+  }
+  const sorted = (ids: Set<number>) => [...ids].sort((a, b) => a - b);
+  return { learned: sorted(learned), moved: sorted(moved) };
 }

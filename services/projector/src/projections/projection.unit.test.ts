@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { aDealDeleted, aDealEvent, aProjectRegistered } from "@pulse/events/testing";
 import { dealsProjection } from "./deals-current.projection.js";
-import { evolveInto, foldInMemory, rowsOf, stateKey } from "./projection.js";
+import { evolveChain, evolveInto, foldInMemory, type MemoryStore, rowsOf, stateKey } from "./projection.js";
 import { projectsProjection } from "./projects.projection.js";
+import { PROJECTIONS } from "./registry.js";
 
 describe("the projection applier (one evolve loop for both stores)", () => {
   test("given an event the projection does not handle, when evolved, then no state changes", () => {
@@ -34,5 +35,30 @@ describe("the projection applier (one evolve loop for both stores)", () => {
       rows.projects?.map((r) => r.project_id),
       ["a", "b"],
     );
+  });
+
+  test("given the registry, when its declarations are listed, then each name is unique and every declaration that emits facts comes before those that handle them", () => {
+    const names = PROJECTIONS.map((p) => p.name);
+    assert.equal(new Set(names).size, names.length);
+    const factTypes = ["webhook.delivery_input", "webhook.stats_increment"];
+    const firstHandler = Math.min(...factTypes.map((t) => PROJECTIONS.findIndex((p) => p.eventTypes.has(t))));
+    PROJECTIONS.forEach((p, i) => {
+      if (p.emit && !factTypes.some((t) => p.eventTypes.has(t)))
+        assert.ok(i < firstHandler, `${p.name} emits before the tally`);
+    });
+  });
+
+  test("given a chain, when an event is folded, then the facts one declaration emits reach the later ones at the same position", () => {
+    const stores: MemoryStore[] = PROJECTIONS.map((projection) => ({ projection, states: new Map() }));
+    const e = {
+      ...aDealEvent("deal.updated", { lead_id: 4, status_id: 2 }, "p1"),
+      delivery: { id: "d1", source: "amocrm", events: 1 },
+    };
+    const emitted = evolveChain(stores, e, 7, { dictionaryOf: () => undefined });
+    assert.ok(emitted.length >= 2, "the dedup fact and the stats increments");
+    assert.ok(emitted.every((f) => f.seq === 7));
+    const stats = stores.find((s) => s.projection.name === "webhook_stats")!.states;
+    const [row] = [...stats.values()] as { accepted: number; events_stored: number }[];
+    assert.deepEqual([row?.accepted, row?.events_stored], [1, 1]);
   });
 });

@@ -32,11 +32,12 @@ import {
   shiftOf,
 } from "@pulse/domain";
 import type { DomainEvent } from "@pulse/events";
-import type { ReadModels } from "@pulse/infra";
+import { parseShiftSettings, type ReadModels } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { getOrCreate } from "../collections.js";
 import { iso } from "../db-values.js";
 import { type RowOf, writeRows } from "../replay/table-writer.js";
+import { loadRowsByIds } from "./projection.js";
 
 /** A `rm.shift_deals` row (instants ISO-8601 UTC). */
 export type ShiftDealRow = RowOf<"shift_deals">;
@@ -204,19 +205,13 @@ export function dealUpdateOf(event: DomainEvent): { leadId: number; at: string }
 
 /**
  * Shift settings from the `data` of a `rm.settings` row of kind `shifts` (or a
- * `settings.shifts_changed`): `{time_zone, start_hour, length_hours, lookback_hours}` over the SPEC
- * defaults (`resolveShiftSettings`). Settings that do not validate fall back to the defaults: an
+ * `settings.shifts_changed`): the reading the query API and the analyst use (`parseShiftSettings`
+ * of `@pulse/infra`), except that settings which do not validate fall back to the defaults: an
  * event is a fact and the projector does not stop on it (STYLE.md rule 5).
  */
 export function shiftSettingsOf(data: unknown): ShiftSettings {
-  const d = (data !== null && typeof data === "object" ? data : {}) as Record<string, unknown>;
-  const input: { -readonly [K in keyof ShiftSettings]?: ShiftSettings[K] } = {};
-  if (typeof d["time_zone"] === "string") input.timeZone = d["time_zone"];
-  if (typeof d["start_hour"] === "number") input.startHour = d["start_hour"];
-  if (typeof d["length_hours"] === "number") input.lengthHours = d["length_hours"];
-  if (typeof d["lookback_hours"] === "number") input.lookbackHours = d["lookback_hours"];
   try {
-    return resolveShiftSettings(input);
+    return parseShiftSettings(data);
   } catch {
     return resolveShiftSettings();
   }
@@ -325,14 +320,9 @@ export class AffectedShiftDeals {
   }
 }
 
-/** The project's shift settings from `rm.settings` (kind `shifts`), else the defaults. */
+/** The project's shift settings from its `rm.settings` row of kind `shifts` ({@link shiftSettingsOf}). */
 export async function loadShiftSettings(db: Kysely<ReadModels>, projectId: string): Promise<ShiftSettings> {
-  const row = await db
-    .selectFrom("settings")
-    .select("data")
-    .where("project_id", "=", projectId)
-    .where("kind", "=", "shifts")
-    .executeTakeFirst();
+  const [row] = await loadRowsByIds(db, "settings", projectId, "kind", ["shifts"]);
   return shiftSettingsOf(row?.data ?? {});
 }
 

@@ -28,9 +28,8 @@ import {
   WEBHOOK_STATS_COUNTERS,
   type WebhookReceipt,
 } from "@pulse/events";
-import type { ReadModels } from "@pulse/infra";
-import { type Kysely, sql } from "kysely";
-import { type RowOf, writeRows } from "../replay/table-writer.js";
+import type { RowOf } from "../replay/table-writer.js";
+import { type AnyProjection, loadRowsByIds, type Projection } from "./projection.js";
 
 /**
  * A `rm.webhook_stats` row or an increment of one, per project, source and UTC day (`YYYY-MM-DD`):
@@ -193,205 +192,126 @@ export function evolveDelivery(
   return { row: next, changed: true, increments };
 }
 
-/**
- * Collects, over a run of events in stream order, what each webhook delivery's stored events say:
- * whether any was new to the read models, and the `events_stored` / `events_redelivered` increments.
- * Events without a `delivery` block (pollers, workers, CLI, older events) are not webhook deliveries
- * and are left out.
- */
-export class DeliveryTally {
-  private readonly deliveries = new Map<string, { input: DeliveryInput; anyNew: boolean }>();
-  /** Event-count increments per stats key. */
-  readonly events = new Map<string, StatsRow>();
-
-  /** Notes one stored event and whether its fact was new (its dedup key unknown before it). */
-  note(event: DomainEvent, isNew: boolean): void {
-    const d = event.delivery;
-    if (!d) return;
-    const key = deliveryKey(event.project_id, d.id);
-    let entry = this.deliveries.get(key);
-    if (!entry) {
-      entry = {
-        input: {
-          projectId: event.project_id,
-          deliveryId: d.id,
-          source: d.source,
-          receivedAt: event.recorded_at,
-          outcome: "duplicate",
-        },
-        anyNew: false,
-      };
-      this.deliveries.set(key, entry);
-    }
-    if (isNew) entry.anyNew = true;
-    const inc = zeroStats(event.project_id, d.source, event.recorded_at);
-    if (isNew) inc.events_stored = 1;
-    else inc.events_redelivered = 1;
-    addStats(this.events, inc);
-  }
-
-  /** One input per noted delivery: `accepted` when any of its events was new, else `duplicate`. */
-  inputs(): DeliveryInput[] {
-    return [...this.deliveries.values()].map(({ input, anyNew }) => ({
-      ...input,
-      outcome: anyNew ? "accepted" : "duplicate",
-    }));
-  }
-
-  /** True when nothing was noted. */
-  get empty(): boolean {
-    return this.deliveries.size === 0;
-  }
-}
-
 /** Adds `inc` into the accumulator `acc` (keyed by {@link statsKey}): counters add, latest times take the maximum. */
 export function addStats(acc: Map<string, StatsRow>, inc: StatsRow): void {
   const key = statsKey(inc);
   const row = acc.get(key);
-  if (!row) {
-    acc.set(key, { ...inc });
-    return;
-  }
-  for (const c of STATS_COUNTERS) row[c] += inc[c];
-  for (const c of STATS_LATEST) row[c] = later(row[c], inc[c]);
+  acc.set(key, row ? sumStats(row, inc) : { ...inc });
 }
 
-/**
- * Folds ledger inputs into the in-memory ledger `ledger` (keyed by {@link deliveryKey}) and their
- * increments into `stats` (the replay's path; the live projector uses {@link applyDeliveryInputs}).
- */
-export function foldDeliveryInputs(
-  ledger: Map<string, DeliveryRow>,
-  stats: Map<string, StatsRow>,
-  inputs: Iterable<DeliveryInput>,
-): void {
-  for (const input of inputs) {
-    const key = deliveryKey(input.projectId, input.deliveryId);
-    const r = evolveDelivery(ledger.get(key), input);
-    if (r.changed) ledger.set(key, r.row);
-    for (const inc of r.increments) addStats(stats, inc);
-  }
+/** The sum of two increments of the same stats row (pure): counters add, latest times take the maximum. */
+export function sumStats(a: StatsRow, b: StatsRow): StatsRow {
+  const out = { ...a };
+  for (const c of STATS_COUNTERS) out[c] += b[c];
+  for (const c of STATS_LATEST) out[c] = later(a[c], b[c]);
+  return out;
 }
 
+/** Fact: one input of a delivery's ledger row (see {@link DeliveryInput}). */
+export interface DeliveryInputFact {
+  readonly type: "webhook.delivery_input";
+  readonly input: DeliveryInput;
+}
+
+/** Fact: an increment of one `webhook_stats` row. */
+export interface StatsIncrementFact {
+  readonly type: "webhook.stats_increment";
+  readonly row: StatsRow;
+}
+
+/** The facts that reach the delivery tally ({@link WEBHOOK_STATS_CHAIN}). */
+export type WebhookFact = DeliveryInputFact | StatsIncrementFact;
+
 /**
- * Folds one stored event into the in-memory ledger and stats (the replay's path, event by event):
- * its `events_stored` / `events_redelivered` count and its delivery's input (`accepted` when
- * `isNew`, else `duplicate`). An event without a `delivery` block changes nothing. Same result as a
- * {@link DeliveryTally} over the events followed by {@link foldDeliveryInputs}.
+ * What a stored event of a webhook delivery tells the tally (pure): its `events_stored` (when
+ * `isNew`: its fact was unknown to the dedup read model that keys it) or `events_redelivered`
+ * increment, and its delivery's input (`accepted` when new, else `duplicate`). An event without a
+ * `delivery` block (pollers, workers, CLI, older events) is no webhook delivery: no facts. The dedup
+ * declarations (`order_status_events`, `deal_event_keys`, `messages`) emit these.
  */
-export function foldStoredEvent(
-  ledger: Map<string, DeliveryRow>,
-  stats: Map<string, StatsRow>,
-  event: DomainEvent,
-  isNew: boolean,
-): void {
+export function storedEventFacts(event: DomainEvent, isNew: boolean): WebhookFact[] {
   const d = event.delivery;
-  if (!d) return;
+  if (!d) return [];
   const inc = zeroStats(event.project_id, d.source, event.recorded_at);
   if (isNew) inc.events_stored = 1;
   else inc.events_redelivered = 1;
-  addStats(stats, inc);
-  foldDeliveryInputs(ledger, stats, [
+  return [
+    { type: "webhook.stats_increment", row: inc },
     {
-      projectId: event.project_id,
-      deliveryId: d.id,
-      source: d.source,
-      receivedAt: event.recorded_at,
-      outcome: isNew ? "accepted" : "duplicate",
+      type: "webhook.delivery_input",
+      input: {
+        projectId: event.project_id,
+        deliveryId: d.id,
+        source: d.source,
+        receivedAt: event.recorded_at,
+        outcome: isNew ? "accepted" : "duplicate",
+      },
     },
-  ]);
+  ];
 }
 
 /**
- * Applies ledger inputs against `webhook_deliveries` in `schema`: loads the rows of their deliveries,
- * folds the inputs ({@link evolveDelivery}), writes the changed rows and adds their increments to
- * `stats` (the caller writes those).
- * @throws the Postgres error.
+ * The facts of one receipt (pure): a `failed` receipt naming its delivery goes through the ledger
+ * ({@link receiptDeliveryInput}), any other is counted directly ({@link receiptIncrement}).
  */
-export async function applyDeliveryInputs(
-  db: Kysely<ReadModels>,
-  schema: string,
-  stats: Map<string, StatsRow>,
-  inputs: readonly DeliveryInput[],
-): Promise<void> {
-  if (inputs.length === 0) return;
-  const ledger = new Map<string, DeliveryRow>();
-  const byProject = new Map<string, Set<string>>();
-  for (const i of inputs) {
-    let ids = byProject.get(i.projectId);
-    if (!ids) {
-      ids = new Set();
-      byProject.set(i.projectId, ids);
-    }
-    ids.add(i.deliveryId);
-  }
-  for (const [projectId, ids] of byProject) {
-    const list = [...ids];
-    for (let i = 0; i < list.length; i += 1000) {
-      const rows = await db
-        .selectFrom("webhook_deliveries")
-        .select(["project_id", "delivery_id", "source", "received_at", "outcome"])
-        .where("project_id", "=", projectId)
-        .where("delivery_id", "in", list.slice(i, i + 1000))
-        .execute();
-      for (const r of rows) {
-        ledger.set(deliveryKey(r.project_id, r.delivery_id), {
-          ...r,
-          received_at: new Date(r.received_at).toISOString(),
-          outcome: r.outcome as LedgerOutcome,
-        });
-      }
-    }
-  }
-  const changed = new Map<string, DeliveryRow>();
-  for (const input of inputs) {
-    const key = deliveryKey(input.projectId, input.deliveryId);
-    const r = evolveDelivery(ledger.get(key), input);
-    for (const inc of r.increments) addStats(stats, inc);
-    if (!r.changed) continue;
-    ledger.set(key, r.row);
-    changed.set(key, r.row);
-  }
-  await writeRows(db, schema, "webhook_deliveries", [...changed.values()], {
-    keys: ["project_id", "delivery_id"],
-    action: "replace",
-  });
+export function receiptFacts(receipt: WebhookReceipt): WebhookFact[] {
+  const input = receiptDeliveryInput(receipt);
+  return input
+    ? [{ type: "webhook.delivery_input", input }]
+    : [{ type: "webhook.stats_increment", row: receiptIncrement(receipt) }];
 }
 
 /**
- * Of `keys` (dedup keys of deal events of `projectId` that no other read model keys, in stream
- * order), inserts the unknown ones into `deal_event_keys` and returns them: those facts are new.
- * @throws the Postgres error.
+ * The `rm.webhook_deliveries` projection (the delivery ledger): one state per delivery (key: its
+ * id), folded by {@link evolveDelivery}; it emits the stats increments of each input (the move of the
+ * delivery's outcome, or only its receive time) for {@link webhookStatsProjection}.
  */
-export async function insertDealEventKeys(
-  db: Kysely<ReadModels>,
-  schema: string,
-  projectId: string,
-  keys: readonly string[],
-): Promise<Set<string>> {
-  const fresh = new Set<string>();
-  const unique = [...new Set(keys)];
-  for (let i = 0; i < unique.length; i += 1000) {
-    const part = unique.slice(i, i + 1000);
-    const r = await sql<{ dedup_key: string }>`
-      INSERT INTO ${sql.id(schema, "deal_event_keys")} (project_id, dedup_key)
-      SELECT ${projectId}, k FROM unnest(${part}::text[]) AS k
-      ON CONFLICT DO NOTHING RETURNING dedup_key`.execute(db);
-    for (const row of r.rows) fresh.add(row.dedup_key);
-  }
-  return fresh;
-}
+export const webhookDeliveriesProjection: Projection<DeliveryInputFact, DeliveryRow, string> = {
+  name: "webhook_deliveries",
+  eventTypes: new Set(["webhook.delivery_input"]),
+  keyOf: (fact) => ({ projectId: fact.input.projectId, id: fact.input.deliveryId }),
+  evolve: (row, fact) => evolveDelivery(row ?? undefined, fact.input).row,
+  emit: (before, _after, fact) =>
+    evolveDelivery(before ?? undefined, fact.input).increments.map(
+      (row): StatsIncrementFact => ({ type: "webhook.stats_increment", row }),
+    ),
+  rows: (row) => ({ webhook_deliveries: [row] }),
+  upsert: { webhook_deliveries: { keys: ["project_id", "delivery_id"], action: "replace" } },
+  load: async (db, projectId, ids) => {
+    const out = new Map<string, DeliveryRow>();
+    for (const r of await loadRowsByIds(db, "webhook_deliveries", projectId, "delivery_id", ids))
+      out.set(r.delivery_id, { ...r, outcome: r.outcome as LedgerOutcome });
+    return out;
+  },
+};
 
-/** Adds accumulated increments to `webhook_stats` in `schema` (upsert: counters `+`, latest times `GREATEST`). */
-export async function writeStatsIncrements(
-  db: Kysely<ReadModels>,
-  schema: string,
-  rows: readonly StatsRow[],
-): Promise<void> {
-  await writeRows(db, schema, "webhook_stats", rows, {
-    keys: ["project_id", "source", "day"],
-    action: "add",
-    columns: STATS_COUNTERS,
-    greatest: STATS_LATEST,
-  });
-}
+/**
+ * The `rm.webhook_stats` projection: one state per project, source and UTC day (key:
+ * `{source}\u0000{day}`), the sum of its increments ({@link sumStats}). It never loads the stored
+ * row: the live store's states are the batch's increments, added to the stored counters by the
+ * upsert (`+`, `GREATEST`); the replay's states are the totals. Both end with the same rows.
+ */
+export const webhookStatsProjection: Projection<StatsIncrementFact, StatsRow, string> = {
+  name: "webhook_stats",
+  eventTypes: new Set(["webhook.stats_increment"]),
+  keyOf: (fact) => ({ projectId: fact.row.project_id, id: `${fact.row.source}\u0000${fact.row.day}` }),
+  evolve: (row, fact) => (row ? sumStats(row, fact.row) : { ...fact.row }),
+  rows: (row) => ({ webhook_stats: [row] }),
+  upsert: {
+    webhook_stats: {
+      keys: ["project_id", "source", "day"],
+      action: "add",
+      columns: STATS_COUNTERS,
+      greatest: STATS_LATEST,
+    },
+  },
+};
+
+/**
+ * The delivery tally as a chain (fed the facts of {@link storedEventFacts} and {@link receiptFacts}):
+ * the ledger first, whose increments join the stats. Live: `applyLiveChain`; replay: `evolveChain`.
+ */
+export const WEBHOOK_STATS_CHAIN: readonly AnyProjection[] = [
+  webhookDeliveriesProjection,
+  webhookStatsProjection,
+];

@@ -13,14 +13,19 @@ import { aDealEvent, anOrderStatusChanged } from "@pulse/events/testing";
 import fc from "fast-check";
 import { ReadModelsFold } from "../replay/read-models.fold.js";
 import type { StreamMessage } from "../stream-message.js";
+import { evolveChain, evolveInto, type MemoryStore, type PositionedInput } from "./projection.js";
 import {
+  type DeliveryInputFact,
   type DeliveryRow,
-  DeliveryTally,
   evolveDelivery,
-  foldDeliveryInputs,
-  foldStoredEvent,
+  receiptFacts,
   type StatsRow,
   statsKey,
+  storedEventFacts,
+  sumStats,
+  WEBHOOK_STATS_CHAIN,
+  webhookDeliveriesProjection,
+  webhookStatsProjection,
 } from "./webhook-stats.projection.js";
 
 /**
@@ -291,25 +296,38 @@ describe("webhook statistics (SPEC: count deliveries)", () => {
             e.delivery = { id: `d${n.delivery}`, source: "keycrm", events: 3 };
             return { e, isNew: n.isNew };
           });
+          // Replay: the chain folded event by event in memory.
           const replayLedger = new Map<string, DeliveryRow>();
           const replayStats = new Map<string, StatsRow>();
-          for (const { e, isNew } of events) foldStoredEvent(replayLedger, replayStats, e, isNew);
+          const replay: MemoryStore[] = [
+            { projection: webhookDeliveriesProjection, states: replayLedger },
+            { projection: webhookStatsProjection, states: replayStats },
+          ];
+          for (const [seq, { e, isNew }] of events.entries())
+            for (const f of storedEventFacts(e, isNew)) evolveChain(replay, f, seq + 1);
+          // Live: per batch, declaration after declaration as `applyLiveChain` does — the ledger loads
+          // the stored rows, the stats start empty and are added to the stored ones (upsert `add`).
           const liveLedger = new Map<string, DeliveryRow>();
           const liveStats = new Map<string, StatsRow>();
           let i = 0;
           for (let c = 0; i < events.length; c++) {
-            const tally = new DeliveryTally();
-            for (const { e, isNew } of events.slice(i, i + (cuts[c] ?? events.length))) tally.note(e, isNew);
+            const batch = events.slice(i, i + (cuts[c] ?? events.length));
+            const inputs: PositionedInput[] = batch.flatMap(({ e, isNew }, k) =>
+              storedEventFacts(e, isNew).map((event) => ({ seq: i + k + 1, event })),
+            );
             i += cuts[c] ?? events.length;
-            for (const inc of tally.events.values()) {
-              const key = statsKey(inc);
-              const row = liveStats.get(key);
-              if (row) {
-                row.events_stored += inc.events_stored;
-                row.events_redelivered += inc.events_redelivered;
-              } else liveStats.set(key, { ...inc });
+            const ledger = new Map(liveLedger);
+            const emitted: PositionedInput[] = [];
+            for (const f of inputs)
+              evolveInto(webhookDeliveriesProjection, ledger, f.event, f.seq, undefined, emitted);
+            const increments = new Map<string, StatsRow>();
+            for (const f of [...inputs, ...emitted])
+              evolveInto(webhookStatsProjection, increments, f.event, f.seq);
+            for (const [k, row] of ledger) liveLedger.set(k, row);
+            for (const [k, inc] of increments) {
+              const stored = liveStats.get(k);
+              liveStats.set(k, stored ? sumStats(stored, inc) : inc);
             }
-            foldDeliveryInputs(liveLedger, liveStats, tally.inputs());
           }
           assert.deepEqual(counters(liveStats), counters(replayStats));
           assert.deepEqual(liveLedger, replayLedger);
@@ -317,6 +335,55 @@ describe("webhook statistics (SPEC: count deliveries)", () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  test("given an event of no webhook delivery, when its facts are derived, then there are none; given a receipt, then a failed one with a delivery id goes through the ledger and any other is counted directly", () => {
+    const e = eventOf("keycrm", "p1", 1, "2026-10-12T06:00:00.000Z");
+    delete (e as { delivery?: unknown }).delivery;
+    assert.deepEqual(storedEventFacts(e, true), []);
+    const base = {
+      project_id: "p1",
+      source: "keycrm",
+      received_at: "2026-10-12T06:00:00.000Z",
+      published: 0,
+    } as const;
+    const failed = receiptFacts({ ...base, outcome: "failed", delivery_id: "d1" } as WebhookReceipt);
+    assert.deepEqual(
+      failed.map((f) => f.type),
+      ["webhook.delivery_input"],
+    );
+    const ignored = receiptFacts({ ...base, outcome: "ignored" } as WebhookReceipt);
+    assert.deepEqual(
+      ignored.map((f) => f.type),
+      ["webhook.stats_increment"],
+    );
+  });
+
+  test("given a stored delivery row, when a lower outcome arrives, then the ledger keeps its row (unchanged state) and only the receive time moves in the stats", () => {
+    const at = "2026-10-12T06:00:00.000Z";
+    const input = { projectId: "p", deliveryId: "d1", source: "keycrm", receivedAt: at } as const;
+    const ledger = new Map<string, DeliveryRow>();
+    const stats = new Map<string, StatsRow>();
+    const stores: MemoryStore[] = [
+      { projection: webhookDeliveriesProjection, states: ledger },
+      { projection: webhookStatsProjection, states: stats },
+    ];
+    assert.equal(WEBHOOK_STATS_CHAIN.length, stores.length);
+    const accepted: DeliveryInputFact = {
+      type: "webhook.delivery_input",
+      input: { ...input, outcome: "accepted" },
+    };
+    const failed: DeliveryInputFact = {
+      type: "webhook.delivery_input",
+      input: { ...input, outcome: "failed" },
+    };
+    evolveChain(stores, accepted, 1);
+    const row = [...ledger.values()][0];
+    const emitted = evolveChain(stores, failed, 2);
+    assert.equal([...ledger.values()][0], row, "the ledger row is the same state");
+    assert.equal(emitted.length, 1);
+    const [total] = [...stats.values()];
+    assert.deepEqual([total?.received, total?.accepted, total?.failed], [1, 1, 0]);
   });
 
   test("given a failed request whose events were stored after all, when the receipt comes first or last, then it counts once as accepted", () => {

@@ -1,66 +1,67 @@
 import { type OrderAnalyticsSettings, parseOrderAnalyticsSettings } from "@pulse/domain";
-import type { DecodeResult, DomainEvent, EventOfType } from "@pulse/events";
+import type { DecodeResult } from "@pulse/events";
 import { getOrCreate } from "../collections.js";
 import { ConversationsFold } from "../projections/conversations.projection.js";
-import { type CrmUserRow, crmUsersProjection } from "../projections/crm-users.projection.js";
+import type { CrmUserRow } from "../projections/crm-users.projection.js";
 import { type DeadLetterRow, deadLetterRow } from "../projections/dead-letters.projection.js";
-import { type DealRow, dealsProjection } from "../projections/deals-current.projection.js";
+import type { DealEventKeyRow } from "../projections/deal-event-keys.projection.js";
+import type { DealRow } from "../projections/deals-current.projection.js";
 import {
-  dictionaryProjection,
   emptyDictionary,
   type ProjectDictionary,
   resolveInDictionary,
 } from "../projections/dictionary.projection.js";
-import { messageKey } from "../projections/messages.projection.js";
-import { type OrderItemsState, orderItemsProjection } from "../projections/order-items.projection.js";
-import {
-  type OrderOverridesRow,
-  orderOverridesProjection,
-} from "../projections/order-overrides.projection.js";
+import type { OrderItemsState } from "../projections/order-items.projection.js";
+import type { OrderOverridesRow } from "../projections/order-overrides.projection.js";
 import {
   type OrderRows,
   orderKey,
   orderRowsOf,
-  orderStatusEventRow,
+  type StatusEventsContext,
   type StoredOrderEvent,
-  statusEventOf,
 } from "../projections/order-status.projection.js";
 import {
-  type AnyProjection,
-  evolveInMemory,
+  evolveChain,
+  type MemoryStore,
   rowsOf,
   stateKey,
   type TableRows,
 } from "../projections/projection.js";
-import { type ProjectRow, projectsProjection } from "../projections/projects.projection.js";
-import {
-  SETTINGS_KINDS,
-  type SettingsState,
-  settingsProjection,
-} from "../projections/settings.projection.js";
+import type { ProjectRow } from "../projections/projects.projection.js";
+import { PROJECTIONS } from "../projections/registry.js";
+import { SETTINGS_KINDS, type SettingsState } from "../projections/settings.projection.js";
 import { type ShiftDealRow, shiftSettingsOf } from "../projections/shift-deals.projection.js";
 import {
-  addStats,
   type DeliveryRow,
   decodeReceipts,
-  foldDeliveryInputs,
-  foldStoredEvent,
-  receiptDeliveryInput,
-  receiptIncrement,
+  receiptFacts,
   type StatsRow,
 } from "../projections/webhook-stats.projection.js";
 import type { StreamMessage } from "../stream-message.js";
 
 /**
  * The read models folded in memory from the streams, in stream order — the replay's fast path.
- * It applies the same rules and row builders as the live projector (`events-batch.apply.ts`):
- * dedup by `(project, dedup_key)`, webhook deliveries counted once (ledger), groups resolved against the
+ * It folds every event through the same declarations as the live projector (`PROJECTIONS`, with the
+ * memory store of the projection model: `evolveChain`): dedup by `(project, dedup_key)`
+ * (`order_status_events`, `deal_event_keys`, `messages`), webhook deliveries counted once (the
+ * `webhook_deliveries` → `webhook_stats` chain), groups resolved against the
  * dictionary at the event's stream position and re-resolved with the final dictionary
  * ({@link finalizeGroups}), deals by `evolveDeal`,
  * projects by `evolveProject`, poison to dead letters. Order intervals are derived once at the end
  * ({@link orderRows}) from all of each order's events with the final dictionary — which is what the
  * live projector's per-order recomputation converges to.
  */
+/** The declarations whose rows `writeFold` (`replay.ts`) writes itself, not from {@link ReadModelsFold.projectionRows}. */
+const WRITTEN_APART: ReadonlySet<string> = new Set([
+  "order_status_events",
+  "deal_event_keys",
+  "webhook_deliveries",
+  "webhook_stats",
+  "messages",
+  "analysis_results",
+  "deal_contacts",
+]);
+
 export class ReadModelsFold {
   /** The states of the keyed projections (memory key `{project}\u0000{id}`, see `stateKey`). */
   readonly projects = new Map<string, ProjectRow>();
@@ -70,12 +71,18 @@ export class ReadModelsFold {
   /** Order key → its distinct stored events, in stream order. */
   readonly orders = new Map<string, StoredOrderEvent[]>();
   readonly deals = new Map<string, DealRow>();
+  /** `webhook_stats` rows (`webhookStatsProjection`'s states). */
   readonly stats = new Map<string, StatsRow>();
   /** Delivery ledger (`webhook_deliveries`), keyed by project and delivery id. */
   readonly deliveries = new Map<string, DeliveryRow>();
-  /** `deal_event_keys` rows, in stream order of first sight. */
-  readonly dealEventKeys: { project_id: string; dedup_key: string }[] = [];
-  private readonly dealKeys = new Map<string, Set<string>>();
+  /** `deal_event_keys` rows by memory key, in stream order of first sight (`dealEventKeysProjection`). */
+  private readonly dealKeys = new Map<string, DealEventKeyRow>();
+  /** Stored status events by `(project, dedup_key)` memory key (`orderStatusEventsProjection`). */
+  private readonly statusEvents = new Map<string, StoredOrderEvent>();
+  /** The dictionary of a project at the stream position being folded. */
+  private readonly statusContext: StatusEventsContext = {
+    dictionaryOf: (projectId) => this.dictionary(projectId),
+  };
   readonly deadLetters: DeadLetterRow[] = [];
   /** `{project}\u0000{kind}` → its latest `rm.settings` row and data (stream order). */
   readonly settings = new Map<string, SettingsState>();
@@ -85,6 +92,11 @@ export class ReadModelsFold {
   readonly overrides = new Map<string, OrderOverridesRow>();
   /** Messages, contacts, analysis results and what the shift deal rows are built from. */
   readonly conversations = new ConversationsFold();
+  /** Every declaration of `PROJECTIONS` with its states (a declaration not named here gets its own map). */
+  private readonly stores: readonly MemoryStore[] = PROJECTIONS.map((projection) => ({
+    projection,
+    states: this.statesOf(projection.name),
+  }));
   /** The last message folded per stream (its seq and time become the checkpoint). */
   lastEvent: StreamMessage | null = null;
   lastReceipt: StreamMessage | null = null;
@@ -97,7 +109,6 @@ export class ReadModelsFold {
    * `is_effective: true`), so the replay can start writing `order_status_events` while it reads.
    */
   onStoredEvent: ((event: StoredOrderEvent) => void) | null = null;
-  private readonly dedup = new Map<string, Set<string>>();
 
   constructor(
     private readonly eventsStream: string,
@@ -117,42 +128,62 @@ export class ReadModelsFold {
     return this.dictionaries.get(stateKey(projectId, projectId)) ?? emptyDictionary(projectId);
   }
 
-  /** Each keyed projection with its in-memory states, in the order their rows are written. */
-  private keyed(): [AnyProjection, Map<string, unknown>][] {
-    return [
-      [projectsProjection, this.projects],
-      [dictionaryProjection, this.dictionaries],
-      [crmUsersProjection, this.users],
-      [dealsProjection, this.deals],
-      [settingsProjection, this.settings],
-      [orderItemsProjection, this.items],
-      [orderOverridesProjection, this.overrides],
-    ];
+  /** The named state maps of the declarations whose states this fold reads (by declaration name). */
+  private statesOf(name: string): Map<string, unknown> {
+    const named: Record<string, Map<string, unknown>> = {
+      projects: this.projects,
+      dictionary: this.dictionaries,
+      settings: this.settings,
+      crm_users: this.users,
+      deals_current: this.deals,
+      order_items: this.items,
+      order_overrides: this.overrides,
+      deal_event_keys: this.dealKeys,
+      order_status_events: this.statusEvents,
+      messages: this.conversations.messages,
+      analysis_results: this.conversations.results,
+      deal_contacts: this.conversations.contacts,
+      webhook_deliveries: this.deliveries,
+      webhook_stats: this.stats,
+    };
+    return named[name] ?? new Map();
   }
 
-  /** The rows of every keyed projection's final states (for the replay's `COPY`), table by table. */
+  /**
+   * The rows of the final states of every declaration the replay writes at the end in one go
+   * (for its `COPY`), declaration by declaration — all but those `writeFold` writes itself:
+   * `order_status_events` (streamed while reading), the dedup keys, the webhook tally and the
+   * conversation tables.
+   */
   projectionRows(): TableRows[] {
-    return this.keyed().map(([p, states]) => rowsOf(p, states.values()));
+    return this.stores
+      .filter((s) => !WRITTEN_APART.has(s.projection.name))
+      .map(({ projection, states }) => rowsOf(projection, states.values()));
   }
 
-  /** Folds one status event (an `order.status_changed`, or a lead's creation: {@link statusEventOf}). */
-  private applyStatusEvent(event: EventOfType<"order.status_changed">, msg: StreamMessage): void {
-    const keys = getOrCreate(this.dedup, event.project_id, () => new Set<string>());
-    if (keys.has(event.dedup_key)) {
-      this.noteStored(event, false);
-      return;
-    }
-    keys.add(event.dedup_key);
-    this.noteStored(event, true);
-    const stored = orderStatusEventRow(event, msg.seq, this.dictionary(event.project_id));
+  /** `deal_event_keys` rows, in stream order of first sight. */
+  get dealEventKeys(): DealEventKeyRow[] {
+    return [...this.dealKeys.values()];
+  }
+
+  /**
+   * Adds a status event `orderStatusEventsProjection` just stored (new dedup key) to its order's
+   * events, and hands it to {@link onStoredEvent}.
+   */
+  private storeStatusEvent(stored: StoredOrderEvent): void {
     // Low-cardinality strings are shared: a replay keeps every stored event in memory.
     stored.project_id = this.intern(stored.project_id);
     stored.crm_event = this.intern(stored.crm_event);
     stored.source = this.intern(stored.source);
-    const key = orderKey(event.project_id, event.data.order_id);
+    const key = orderKey(stored.project_id, stored.order_id);
     getOrCreate(this.orders, key, () => []).push(stored);
     this.onStoredEvent?.(stored);
   }
+
+  /** Hears a changed state during {@link evolveChain}: a new stored status event joins its order. */
+  private readonly onChange = (store: MemoryStore, key: string): void => {
+    if (store.states === this.statusEvents) this.storeStatusEvent(this.statusEvents.get(key)!);
+  };
 
   /**
    * Re-resolves the group of every stored event with its project's final dictionary (SPEC "Group
@@ -184,39 +215,8 @@ export class ReadModelsFold {
       this.deadLetters.push(deadLetterRow(this.eventsStream, msg, r.reason));
       return;
     }
-    const event = r.event;
-    // Whether a webhook event is new, judged as the live projector does (events-batch.apply.ts).
-    const statusEvent = statusEventOf(event);
-    if (statusEvent) this.applyStatusEvent(statusEvent, msg);
-    else if (
-      event.type === "deal.created" ||
-      event.type === "deal.updated" ||
-      event.type === "deal.deleted"
-    ) {
-      const keys = getOrCreate(this.dealKeys, event.project_id, () => new Set<string>());
-      const isNew = !keys.has(event.dedup_key);
-      if (isNew) {
-        keys.add(event.dedup_key);
-        this.dealEventKeys.push({ project_id: event.project_id, dedup_key: event.dedup_key });
-      }
-      this.noteStored(event, isNew);
-    } else if (event.type === "chat.message_received") {
-      const key = messageKey(event.project_id, event.data.source, event.data.message_id);
-      this.noteStored(event, !this.conversations.messages.has(key));
-    }
-    evolveInMemory(projectsProjection, this.projects, event, msg.seq);
-    evolveInMemory(dictionaryProjection, this.dictionaries, event, msg.seq);
-    evolveInMemory(crmUsersProjection, this.users, event, msg.seq);
-    evolveInMemory(orderItemsProjection, this.items, event, msg.seq);
-    evolveInMemory(orderOverridesProjection, this.overrides, event, msg.seq);
-    evolveInMemory(settingsProjection, this.settings, event, msg.seq);
-    this.conversations.apply(event, msg.seq);
-    evolveInMemory(dealsProjection, this.deals, event, msg.seq);
-  }
-
-  /** Counts a stored event of a webhook delivery (`isNew`: its fact was unknown before it). */
-  private noteStored(event: DomainEvent, isNew: boolean): void {
-    if (event.delivery) foldStoredEvent(this.deliveries, this.stats, event, isNew);
+    evolveChain(this.stores, r.event, msg.seq, this.statusContext, this.onChange);
+    this.conversations.apply(r.event);
   }
 
   /** Folds one receipts-stream message (stream order). */
@@ -225,11 +225,8 @@ export class ReadModelsFold {
     this.receiptCount++;
     const r = decodeReceipts(msg.data);
     if (r.ok) {
-      for (const receipt of r.receipts) {
-        const input = receiptDeliveryInput(receipt);
-        if (input) foldDeliveryInputs(this.deliveries, this.stats, [input]);
-        else addStats(this.stats, receiptIncrement(receipt));
-      }
+      for (const receipt of r.receipts)
+        for (const f of receiptFacts(receipt)) evolveChain(this.stores, f, msg.seq);
     } else this.deadLetters.push(deadLetterRow(this.receiptsStream, msg, r.reason));
   }
 

@@ -145,7 +145,10 @@ export async function statusDurations(
         bucket: b.bucket,
       }));
       // The period may be one of the buckets (a single day by day, a month by month): read it once.
-      if (periodFromAggregates && !wanted.some((w) => w.granularity === periodGranularity && w.bucket === q.from))
+      if (
+        periodFromAggregates &&
+        !wanted.some((w) => w.granularity === periodGranularity && w.bucket === q.from)
+      )
         wanted.push({ granularity: periodGranularity, bucket: q.from });
       const rows =
         wanted.length === 0
