@@ -343,6 +343,48 @@ describe("the dashboard", () => {
     await context.close();
   });
 
+  test("given more orders than a page, when a viewer pages with Next, then the next page continues by cursor without repeating a row, and Previous returns by page number", async () => {
+    const base = Date.now() - 3_600_000;
+    for (let n = 0; n < 30; n++) {
+      const at = new Date(base + n * 60_000).toISOString();
+      assert.equal(await post(stack.ingestUrl, statusChange(993_000 + n, 1, 1, at)), 200);
+    }
+    const { context, page } = await signIn("vera", `/p/${PROJECT}/orders`);
+    // Newest change first: the last order posted heads page 1.
+    await row(page, 993_029);
+    const shown = async () =>
+      page
+        .locator("table.orders tbody tr[data-order-id]")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-order-id")));
+    const first = await shown();
+    assert.equal(first.length, 25);
+    assert.match(await page.getByTestId("page-info").innerText(), /^Page 1 of \d+/);
+
+    await page.getByRole("navigation", { name: "Pages" }).getByRole("button", { name: "Next" }).click();
+    await page.waitForURL(/[?&]cursor=/);
+    await page
+      .getByTestId("page-info")
+      .filter({ hasText: /^Page 2 of / })
+      .waitFor();
+    await page.locator(`table.orders tbody tr[data-order-id="${first[0]}"]`).waitFor({ state: "detached" });
+    const second = await shown();
+    assert.ok(second.length >= 5, `page 2 shows the remaining orders (${second.length})`);
+    assert.deepEqual(
+      second.filter((id) => first.includes(id)),
+      [],
+      "no order of page 1 repeats on page 2",
+    );
+
+    await page.getByRole("navigation", { name: "Pages" }).getByRole("button", { name: "Previous" }).click();
+    await page
+      .getByTestId("page-info")
+      .filter({ hasText: /^Page 1 of / })
+      .waitFor();
+    assert.doesNotMatch(page.url(), /cursor=/);
+    await row(page, 993_029);
+    await context.close();
+  });
+
   test("given the English UI, when the language is switched to Ukrainian, then the texts change and the choice survives a reload", async () => {
     const { context, page } = await signIn("vera", `/p/${PROJECT}/orders`);
     await page.getByTestId("language-switch").selectOption("uk");

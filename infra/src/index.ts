@@ -12,6 +12,7 @@ export {
   isDatabaseUnavailable,
 } from "./db/pool-errors.js";
 export {
+  analyzeReadModels,
   createReadModelIndex,
   createReadModelSchema,
   READ_MODEL_INDEXES,

@@ -6,6 +6,7 @@ import * as m0001 from "./migrations/0001_ops.js";
 import * as m0002 from "./migrations/0002_replays.js";
 import * as m0003r from "./migrations/0003_replay_retries.js";
 import * as m0004a from "./migrations/0004_accounts.js";
+import * as m0005r from "./migrations/0005_read_indexes.js";
 import { guardPool } from "./pool-errors.js";
 import { createReadModelSchema, READ_MODEL_VERSION } from "./read-models.ddl.js";
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   "0002_replays": m0002,
   "0003_replay_retries": m0003r,
   "0004_accounts": m0004a,
+  "0005_read_indexes": m0005r,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -109,3 +109,19 @@ export async function createReadModelIndex(
     await create.execute(trx);
   });
 }
+
+/**
+ * `ANALYZE` of read-model tables in `schema` (default: every declared table): fresh planner
+ * statistics after a bulk load (a replay's rebuilt schema, a project recompute's rewritten rows),
+ * so the first queries do not plan on the empty-table estimates. Statistics follow a table through
+ * `ALTER SCHEMA … RENAME`. Runs outside a transaction block or inside one alike.
+ * @throws the Postgres error when a table is missing.
+ */
+export async function analyzeReadModels(
+  db: Kysely<unknown>,
+  schema: string,
+  tables: readonly ReadModelTable[] = READ_MODEL_DECLARATION_ENTRIES.map(([name]) => name),
+): Promise<void> {
+  if (tables.length === 0) return;
+  await sql`ANALYZE ${sql.join(tables.map((t) => sql.id(schema, t)))}`.execute(db);
+}

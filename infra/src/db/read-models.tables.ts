@@ -221,7 +221,11 @@ export const READ_MODEL_DECLARATIONS = {
     },
     {
       primaryKey: ["project_id", "dedup_key"],
-      indexes: [{ columns: ["project_id", "order_id", "status_changed_at"] }],
+      indexes: [
+        { columns: ["project_id", "order_id", "status_changed_at"] },
+        // The text report's status changes of a period (`/api/reports/text`).
+        { columns: ["project_id", "status_changed_at"] },
+      ],
     },
   ),
 
@@ -281,7 +285,19 @@ export const READ_MODEL_DECLARATIONS = {
       cycle_working_seconds: float8().nullable(),
       sla_next_transition_at: timestamptz().nullable(),
     },
-    { primaryKey: ["project_id", "order_id"], indexes: [{ columns: ["project_id", "last_changed_at"] }] },
+    {
+      primaryKey: ["project_id", "order_id"],
+      // The order list (`GET /api/orders`): one index per sort key ending in `order_id`, walked either
+      // way by its keyset pages (a row comparison on `(key, order_id)`); one per filter of its own.
+      indexes: [
+        { columns: ["project_id", "last_changed_at", "order_id"] },
+        { columns: ["project_id", "started_at", "order_id"] },
+        { columns: ["project_id", "last_status_group_id", "order_id"] },
+        { columns: ["project_id", "order_created_at"] },
+        { columns: ["project_id", "last_status_id"] },
+        { columns: ["project_id", "manager_id"] },
+      ],
+    },
   ),
 
   /**

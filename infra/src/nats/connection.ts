@@ -19,18 +19,29 @@ export interface Nats {
 }
 
 /**
+ * The connect and JetStream request timeout when the caller gives none: `NATS_TIMEOUT_MS` (a
+ * positive integer, ms) — e.g. for a bulk replay on a machine so busy that the server answers a
+ * consumer request after more than 5 s — else 5000.
+ */
+function defaultTimeoutMs(): number {
+  const v = Number(process.env["NATS_TIMEOUT_MS"]);
+  return Number.isInteger(v) && v > 0 ? v : 5000;
+}
+
+/**
  * Connects to NATS (`url` may list several servers, comma-separated, with credentials as in
  * `nats://user:password@host:4222`, see {@link natsServers}) and opens JetStream.
  * `name` shows in the server's connection list. Reconnects forever with jitter. `extra` adds
  * connection options (e.g. `noAsyncTraces: true` on hot publish paths: no Error is built per
  * request just to keep a stack trace). Its up/down state is tracked from the start: see
  * `natsStatusOf` (`status.ts`).
- * @throws when no server answers within `timeoutMs` (default 5000).
+ * @throws when no server answers within `timeoutMs` (default: `NATS_TIMEOUT_MS` from the
+ * environment, else 5000; the same bound applies to each JetStream API request).
  */
 export async function connectNats(
   url: string,
   name: string,
-  timeoutMs = 5000,
+  timeoutMs = defaultTimeoutMs(),
   extra: Partial<ConnectionOptions> = {},
 ): Promise<Nats> {
   const nc = await connect({

@@ -1,4 +1,4 @@
-import { createReadModelSchema, type Database, READ_MODEL_DECLARATIONS } from "@pulse/infra";
+import { analyzeReadModels, createReadModelSchema, type Database, READ_MODEL_DECLARATIONS } from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "../checkpoints.repository.js";
 import { projectorNames } from "../projector.config.js";
@@ -161,6 +161,7 @@ export async function recomputeProject(
     });
     const lockedSeconds = (performance.now() - lockedAt) / 1000;
     const rows = await countProjectRows(db, staging);
+    await analyzeReadModels(db as unknown as Kysely<unknown>, "rm", PROJECT_SCOPED_TABLES);
     const caughtUp = {
       events: early.events + swapped.late.events,
       receipts: early.receipts + swapped.late.receipts,

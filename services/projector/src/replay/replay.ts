@@ -1,4 +1,5 @@
 import {
+  analyzeReadModels,
   createReadModelIndex,
   createReadModelSchema,
   type Database,
@@ -212,6 +213,7 @@ export async function replayReadModels(deps: ReplayDeps, opts: ReplayOptions = {
     await bulk.writer?.close();
     progress("write", totals.rows, totals.rows);
     await buildIndexes(db, schema, config.REPLAY_WRITERS);
+    await analyzeReadModels(db as unknown as Kysely<unknown>, schema);
     progress("indexes", READ_MODEL_INDEXES.length, READ_MODEL_INDEXES.length);
 
     const result = {

@@ -285,6 +285,67 @@ describe("GET /api/orders", () => {
     assert.deepEqual([p2.page, p2.page_size], [2, 2]);
   });
 
+  test("given any sort and direction, when paging by cursor, then the pages together are the list in order, nulls last, with no row twice", async () => {
+    for (const sort of ["last_changed_at", "started_at", "last_status_group_id", "order_id"]) {
+      for (const dir of ["asc", "desc"]) {
+        const whole = ids(await list(`sort=${sort}&dir=${dir}`));
+        const walked: number[] = [];
+        let page = await list(`sort=${sort}&dir=${dir}&pageSize=2`);
+        walked.push(...ids(page));
+        for (let n = 0; page.next_cursor !== null && n < 10; n++) {
+          page = await list(`sort=${sort}&dir=${dir}&pageSize=2&cursor=${page.next_cursor}`);
+          walked.push(...ids(page));
+          assert.equal(page.total, 6);
+        }
+        assert.equal(page.next_cursor, null, `${sort} ${dir}: the last page has no cursor`);
+        assert.deepEqual(walked, whole, `${sort} ${dir}`);
+      }
+    }
+  });
+
+  test("given a cursor, when an order is inserted before it meanwhile, then the next page neither repeats nor skips a row; a page number's cursor continues it", async () => {
+    const p1 = await list("pageSize=2");
+    assert.deepEqual(ids(p1), [1003, 1002]);
+    await insertOrders(env.db, "shop", [
+      {
+        order_id: 1010,
+        last_status_id: 10,
+        last_status_group_id: 1,
+        last_changed_at: "2026-10-12T11:30:00Z",
+      },
+    ]);
+    try {
+      const p2 = await list(`pageSize=2&cursor=${p1.next_cursor}`);
+      assert.deepEqual(ids(p2), [1001, 1006]);
+      // By page number the same page now starts one row earlier (the row inserted above shifted it).
+      assert.deepEqual(ids(await list("pageSize=2&page=2")), [1002, 1001]);
+      const p3 = await list(`pageSize=2&cursor=${p2.next_cursor}`);
+      assert.deepEqual(ids(p3), [1007, 1004]);
+      assert.equal(p3.next_cursor, null);
+    } finally {
+      await env.db
+        .deleteFrom("rm.orders_current")
+        .where("project_id", "=", "shop")
+        .where("order_id", "=", 1010)
+        .execute();
+    }
+    const byNumber = await list("pageSize=2&page=2");
+    assert.deepEqual(ids(await list(`pageSize=2&cursor=${byNumber.next_cursor}`)), [1007, 1004]);
+  });
+
+  test("given a cursor that is not one, or one of another sort, when listed, then the answer is 400 invalid_cursor", async () => {
+    const p1 = await list("pageSize=2");
+    for (const query of [
+      "cursor=bm90LWEtY3Vyc29y",
+      `sort=order_id&cursor=${p1.next_cursor}`,
+      `dir=asc&cursor=${p1.next_cursor}`,
+    ]) {
+      const res = await get<{ code: string }>(`/api/orders?project=shop&${query}`);
+      assert.equal(res.status, 400, query);
+      assert.equal(res.body.code, "invalid_cursor", query);
+    }
+  });
+
   test("given sort by group, when ascending or descending, then ties break by order id and null groups stay last", async () => {
     assert.deepEqual(
       ids(await list("sort=last_status_group_id&dir=asc")),

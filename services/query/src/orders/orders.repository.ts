@@ -4,6 +4,7 @@ import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from "kysel
 import { isoOrNull } from "../http/api.schemas.js";
 import type { GroupCalendars } from "../settings/settings.kinds.js";
 import { loadGroupCalendars } from "../settings/settings.repository.js";
+import { isTimeSort, type OrderCursor } from "./order-cursor.js";
 import type {
   CurrentInterval,
   GroupKpi,
@@ -74,6 +75,11 @@ export interface OrderPageRequest extends OrderFilter {
   readonly pageSize: number;
   readonly sort: OrderSortField;
   readonly dir: "asc" | "desc";
+  /**
+   * Keyset position: the page holds the rows after it (then `page` is not used); its `sort` and
+   * `dir` are the request's (see `decodeOrderCursor`).
+   */
+  readonly cursor?: OrderCursor | undefined;
 }
 
 /** Result of {@link listOrders}: one page, the total and the KPI of the whole filtered set. */
@@ -81,6 +87,8 @@ export interface OrderPage {
   readonly total: number;
   readonly items: OrderRow[];
   readonly kpi: OrderKpi;
+  /** Keyset position after the page's last row; null when no row follows. */
+  readonly nextCursor: OrderCursor | null;
 }
 
 /**
@@ -177,6 +185,115 @@ function filteredOrders(db: Kysely<Database>, f: OrderFilter, asOf: Date) {
 }
 
 /**
+ * The sort value of `oc.{sort}` as the cursor carries it: an instant as ISO-8601 UTC text with
+ * microseconds (the column's full precision, so the next page starts exactly after it), an id as is.
+ */
+function sortKey(sort: OrderSortField): RawBuilder<string | number | null> {
+  const column = sql.ref(`oc.${sort}`);
+  return isTimeSort(sort)
+    ? sql<string | null>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+    : sql<number | null>`${column}`;
+}
+
+/** The cursor's key as a SQL value of the sort column's type. */
+function cursorKey(cursor: OrderCursor): RawBuilder<unknown> {
+  return isTimeSort(cursor.sort) ? sql`${cursor.key}::timestamptz` : sql`${cursor.key}::int8`;
+}
+
+/** The page's rows with names (status, group, manager) and the cursor's sort key, unordered and unlimited. */
+function pageQuery(db: Kysely<Database>, q: OrderPageRequest) {
+  return filteredOrders(db, q, q.asOf)
+    .leftJoinLateral(statusLookup("oc", "last_status_id", "last_status_group_id"), (join) => join.onTrue())
+    .leftJoin("rm.status_groups as g", (join) =>
+      join.onRef("g.project_id", "=", "oc.project_id").onRef("g.group_id", "=", "oc.last_status_group_id"),
+    )
+    .leftJoin("rm.crm_users as mu", (join) =>
+      join.onRef("mu.project_id", "=", "oc.project_id").onRef("mu.user_id", "=", "oc.manager_id"),
+    )
+    .select([
+      "oc.order_id",
+      "oc.source",
+      "oc.last_status_id",
+      "st.name as last_status_name",
+      "oc.last_status_group_id",
+      "g.name as last_status_group_name",
+      "oc.order_created_at",
+      "oc.started_at",
+      "oc.last_changed_at",
+      "oc.closed_at",
+      "oc.manager_id",
+      "mu.name as manager_name",
+      "oc.is_urgent",
+      "oc.urgent_source",
+      "oc.urgent_rule",
+      "oc.urgent_since",
+      "oc.delivery_entered_at",
+      "oc.cycle_rule",
+      "oc.cycle_started_at",
+      "oc.cycle_ended_at",
+      "oc.cycle_wall_seconds",
+      "oc.cycle_working_seconds",
+      "oc.sla_next_transition_at",
+      "oc.last_event_seq",
+      sortKey(q.sort).as("sort_key"),
+    ]);
+}
+
+/**
+ * The rows of one page of the order list and the cursor after its last row (null on the last page).
+ * Keyset (`q.cursor`, and the first page): the rows after the cursor whose sort key is set, walked in
+ * the order of the index `(project_id, {sort}, order_id)` by a row comparison (either direction),
+ * then — once those run out — the rows whose key is null, by `order_id`; each part reads at most
+ * one page plus one row whatever the depth. Page numbers beyond the first: `OFFSET`, the same order
+ * (nulls last, ties by `order_id`), with the cursor of its last row so a client can go on by keyset.
+ */
+async function pageRows(db: Kysely<Database>, q: OrderPageRequest) {
+  const n = q.pageSize;
+  const column = `oc.${q.sort}` as const;
+  let rows: Awaited<ReturnType<ReturnType<typeof pageQuery>["execute"]>>;
+  if (q.cursor === undefined && q.page > 1) {
+    rows = await pageQuery(db, q)
+      .orderBy(column, (ob) => (q.dir === "asc" ? ob.asc() : ob.desc()).nullsLast())
+      .orderBy("oc.order_id", q.dir)
+      .limit(n + 1)
+      .offset((q.page - 1) * n)
+      .execute();
+  } else {
+    const cursor = q.cursor;
+    const after = sql.raw(q.dir === "asc" ? ">" : "<");
+    rows = [];
+    if (cursor?.key !== null) {
+      rows = await pageQuery(db, q)
+        .where(column, "is not", null)
+        .$if(cursor !== undefined, (qb) =>
+          qb.where(
+            sql<boolean>`(${sql.ref(column)}, oc.order_id) ${after} (${cursorKey(cursor as OrderCursor)}, ${(cursor as OrderCursor).orderId}::int8)`,
+          ),
+        )
+        .orderBy(column, q.dir)
+        .orderBy("oc.order_id", q.dir)
+        .limit(n + 1)
+        .execute();
+    }
+    if (rows.length <= n && q.sort !== "order_id") {
+      const nulls = await pageQuery(db, q)
+        .where(column, "is", null)
+        .$if(cursor?.key === null, (qb) =>
+          qb.where(sql<boolean>`oc.order_id ${after} ${(cursor as OrderCursor).orderId}::int8`),
+        )
+        .orderBy("oc.order_id", q.dir)
+        .limit(n + 1 - rows.length)
+        .execute();
+      rows = [...rows, ...nulls];
+    }
+  }
+  const last = rows.length > n ? rows[n - 1] : undefined;
+  const next: OrderCursor | null =
+    last === undefined ? null : { sort: q.sort, dir: q.dir, key: last.sort_key, orderId: last.order_id };
+  return { rows: rows.slice(0, n), next };
+}
+
+/**
  * One page of orders of a project with status names, time per status group (wall-clock measured
  * to `asOf` in SQL; working time from the stored values, open intervals measured in TypeScript
  * with the project's working calendars — see {@link workingSecondsAsOf}), the SLA colour per group
@@ -199,49 +316,7 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         .executeTakeFirstOrThrow();
       const total = Number(countRow.n);
 
-      const rows = await filteredOrders(trx, q, q.asOf)
-        .leftJoinLateral(statusLookup("oc", "last_status_id", "last_status_group_id"), (join) =>
-          join.onTrue(),
-        )
-        .leftJoin("rm.status_groups as g", (join) =>
-          join
-            .onRef("g.project_id", "=", "oc.project_id")
-            .onRef("g.group_id", "=", "oc.last_status_group_id"),
-        )
-        .leftJoin("rm.crm_users as mu", (join) =>
-          join.onRef("mu.project_id", "=", "oc.project_id").onRef("mu.user_id", "=", "oc.manager_id"),
-        )
-        .select([
-          "oc.order_id",
-          "oc.source",
-          "oc.last_status_id",
-          "st.name as last_status_name",
-          "oc.last_status_group_id",
-          "g.name as last_status_group_name",
-          "oc.order_created_at",
-          "oc.started_at",
-          "oc.last_changed_at",
-          "oc.closed_at",
-          "oc.manager_id",
-          "mu.name as manager_name",
-          "oc.is_urgent",
-          "oc.urgent_source",
-          "oc.urgent_rule",
-          "oc.urgent_since",
-          "oc.delivery_entered_at",
-          "oc.cycle_rule",
-          "oc.cycle_started_at",
-          "oc.cycle_ended_at",
-          "oc.cycle_wall_seconds",
-          "oc.cycle_working_seconds",
-          "oc.sla_next_transition_at",
-          "oc.last_event_seq",
-        ])
-        .orderBy(`oc.${q.sort}`, (ob) => (q.dir === "asc" ? ob.asc() : ob.desc()).nullsLast())
-        .orderBy("oc.order_id", q.dir)
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute();
+      const { rows, next } = await pageRows(trx, q);
 
       const calendars = await loadGroupCalendars(trx, q.projectId);
       const times = await pageIntervals(
@@ -284,7 +359,7 @@ export async function listOrders(db: Kysely<Database>, q: OrderPageRequest): Pro
         last_event_seq: r.last_event_seq,
         time_by_group: times.get(r.order_id)?.groups ?? [],
       }));
-      return { total, items, kpi: { order_count: total, ...kpi } };
+      return { total, items, kpi: { order_count: total, ...kpi }, nextCursor: next };
     });
 }
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY } from "../http/api.schemas.js";
 import { requireProject } from "../http/project-scope.js";
+import { decodeOrderCursor, encodeOrderCursor } from "./order-cursor.js";
 import { listOrders, orderTimeline } from "./orders.repository.js";
 import {
   OrderListQuery,
@@ -28,7 +29,8 @@ export const ordersRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         description:
           "Orders of one project (rm.orders_current) filtered by [from, to) on dateField, current status or " +
           "group, order id, urgency, or the SLA state of the current interval at asOf; sorted and paged on the " +
-          "server. Time per group (wall-clock and working) and SLA colours are measured up to asOf (default " +
+          "server, by page number or by keyset (`cursor` = the previous page's `next_cursor`, stable while orders " +
+          "are added). Time per group (wall-clock and working) and SLA colours are measured up to asOf (default " +
           "now). The kpi block covers every order matching the filters, not only the page, including the share " +
           "of current intervals that are ok / near / over.",
         security: API_SECURITY,
@@ -56,6 +58,7 @@ export const ordersRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         pageSize: q.pageSize,
         sort: q.sort,
         dir: q.dir,
+        cursor: q.cursor === undefined ? undefined : decodeOrderCursor(q.cursor, q.sort, q.dir),
       });
       return {
         project_id: q.project,
@@ -64,6 +67,7 @@ export const ordersRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { d
         page_size: q.pageSize,
         total: page.total,
         items: page.items,
+        next_cursor: page.nextCursor === null ? null : encodeOrderCursor(page.nextCursor),
         kpi: page.kpi,
       };
     },

@@ -54,6 +54,15 @@ export const OrderListQuery = z
     pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
     sort: OrderSortField.default("last_changed_at"),
     dir: z.enum(["asc", "desc"]).default("desc"),
+    cursor: z
+      .string()
+      .min(1)
+      .max(512)
+      .optional()
+      .describe(
+        "keyset paging: the `next_cursor` of the previous page (same filters, sort and dir); the page then " +
+          "holds the orders after that page's last row, whatever was inserted meanwhile, and `page` is not used",
+      ),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
     message: "`from` must be before `to`",
@@ -240,6 +249,12 @@ export const OrderListResponse = z
     page_size: z.number().int(),
     total: z.number().int().describe("orders matching the filters (all pages)"),
     items: z.array(OrderRow),
+    next_cursor: z
+      .string()
+      .nullable()
+      .describe(
+        "opaque keyset position after the last item (pass as `cursor` for the next page); null on the last page",
+      ),
     kpi: OrderKpi,
   })
   .describe("one page of orders, the total and the KPI of the filtered set");

@@ -2719,13 +2719,15 @@ export interface paths {
         };
         /**
          * List orders with time per status group and KPI
-         * @description Orders of one project (rm.orders_current) filtered by [from, to) on dateField, current status or group, order id, urgency, or the SLA state of the current interval at asOf; sorted and paged on the server. Time per group (wall-clock and working) and SLA colours are measured up to asOf (default now). The kpi block covers every order matching the filters, not only the page, including the share of current intervals that are ok / near / over.
+         * @description Orders of one project (rm.orders_current) filtered by [from, to) on dateField, current status or group, order id, urgency, or the SLA state of the current interval at asOf; sorted and paged on the server, by page number or by keyset (`cursor` = the previous page's `next_cursor`, stable while orders are added). Time per group (wall-clock and working) and SLA colours are measured up to asOf (default now). The kpi block covers every order matching the filters, not only the page, including the share of current intervals that are ok / near / over.
          */
         get: {
             parameters: {
                 query: {
                     /** @description measure durations up to this instant (default: now) (plausible range from 2000-01-01T00:00:00.000Z, before 2100-01-01T00:00:00.000Z; outside it the answer is 400 validation_failed) */
                     asOf?: string;
+                    /** @description keyset paging: the `next_cursor` of the previous page (same filters, sort and dir); the page then holds the orders after that page's last row, whatever was inserted meanwhile, and `page` is not used */
+                    cursor?: string;
                     dateField?: "started_at" | "last_changed_at" | "order_created_at";
                     dir?: "asc" | "desc";
                     /** @description inclusive lower bound on `dateField` (ISO instant) (plausible range from 2000-01-01T00:00:00.000Z, before 2100-01-01T00:00:00.000Z; outside it the answer is 400 validation_failed) */
@@ -2871,6 +2873,8 @@ export interface paths {
                                     without_sla: number;
                                 };
                             };
+                            /** @description opaque keyset position after the last item (pass as `cursor` for the next page); null on the last page */
+                            next_cursor: string | null;
                             page: number;
                             page_size: number;
                             project_id: string;

@@ -57,7 +57,7 @@ function Filters({
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    onApply({ ...draft, page: 1 });
+    onApply({ ...draft, page: 1, cursor: "" });
   }
 
   return (
@@ -409,6 +409,7 @@ export function OrdersBoard() {
       sort: field,
       dir: filters.sort === field && filters.dir === "desc" ? "asc" : "desc",
       page: 1,
+      cursor: "",
     });
   const data = orders.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
@@ -458,7 +459,7 @@ export function OrdersBoard() {
               <button
                 type="button"
                 disabled={filters.page <= 1}
-                onClick={() => apply({ ...filters, page: filters.page - 1 })}
+                onClick={() => apply({ ...filters, page: filters.page - 1, cursor: "" })}
               >
                 {t("previous")}
               </button>
@@ -467,8 +468,8 @@ export function OrdersBoard() {
               </span>
               <button
                 type="button"
-                disabled={filters.page >= pages}
-                onClick={() => apply({ ...filters, page: filters.page + 1 })}
+                disabled={data.next_cursor === null}
+                onClick={() => apply({ ...filters, page: filters.page + 1, cursor: data.next_cursor ?? "" })}
               >
                 {t("next")}
               </button>

@@ -7,7 +7,9 @@ export type SortField = "order_id" | "started_at" | "last_changed_at" | "last_st
 /**
  * The board's filters, kept in the URL's search parameters (a reload or a shared link shows the
  * same board): `from`/`to` are local dates (`YYYY-MM-DD`, inclusive) in the project's time zone on
- * the order's last change; `status` is `g<groupId>` (a group) or `s<statusId>` (a status).
+ * the order's last change; `status` is `g<groupId>` (a group) or `s<statusId>` (a status);
+ * `cursor` is the `next_cursor` the previous page answered (the board's "next": keyset paging, stable
+ * while orders arrive; `page` then only numbers it), empty for a page chosen by number.
  */
 export interface BoardFilters {
   from: string;
@@ -18,6 +20,7 @@ export interface BoardFilters {
   sla: "" | SlaState;
   manager: string;
   page: number;
+  cursor: string;
   sort: SortField;
   dir: "asc" | "desc";
 }
@@ -40,6 +43,7 @@ export function readFilters(params: URLSearchParams): BoardFilters {
     sla: sla === "ok" || sla === "near" || sla === "over" ? sla : "",
     manager: /^\d{1,15}$/.test(params.get("manager") ?? "") ? (params.get("manager") ?? "") : "",
     page: Number.isInteger(page) && page >= 1 ? page : 1,
+    cursor: /^[A-Za-z0-9_-]{1,512}$/.test(params.get("cursor") ?? "") ? (params.get("cursor") ?? "") : "",
     sort: sort !== null && SORTS.includes(sort) ? sort : "last_changed_at",
     dir: params.get("dir") === "asc" ? "asc" : "desc",
   };
@@ -52,6 +56,7 @@ export function writeFilters(filters: BoardFilters): URLSearchParams {
     if (filters[key] !== "") out.set(key, filters[key]);
   }
   if (filters.page !== 1) out.set("page", String(filters.page));
+  if (filters.cursor !== "") out.set("cursor", filters.cursor);
   if (filters.sort !== "last_changed_at") out.set("sort", filters.sort);
   if (filters.dir !== "desc") out.set("dir", filters.dir);
   return out;
@@ -85,7 +90,8 @@ export function orderListQuery(projectId: string, filters: BoardFilters, timeZon
     ...(filters.urgent ? { urgent: filters.urgent } : {}),
     ...(filters.sla ? { slaState: filters.sla } : {}),
     ...(filters.manager ? { managerId: Number(filters.manager) } : {}),
-    page: filters.page,
+    page: filters.cursor ? 1 : filters.page,
+    ...(filters.cursor ? { cursor: filters.cursor } : {}),
     pageSize: PAGE_SIZE,
     sort: filters.sort,
     dir: filters.dir,
