@@ -2043,25 +2043,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-<<<<<<< HEAD
     "/api/integrations/health": {
-=======
-    "/api/leads/{leadId}/attribution": {
->>>>>>> wip/h15-reads
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-<<<<<<< HEAD
         /** Integration health: CRM/Radist API reachability and token, webhook freshness, notifications */
-=======
-        /**
-         * One lead's UTM values, conflicts and ad-team attribution
-         * @description rm.leads: the UTM values after the duplicate-field precedence, the conflicts between primary and duplicate fields, team, confidence, matched rule and pattern, ambiguity with the candidate teams, qualification and outcome, and the sale when the lead is one now. 404 `lead_not_found` for a lead the project does not have.
-         */
->>>>>>> wip/h15-reads
         get: {
             parameters: {
                 query: {
@@ -2069,14 +2058,7 @@ export interface paths {
                     project: string;
                 };
                 header?: never;
-<<<<<<< HEAD
                 path?: never;
-=======
-                path: {
-                    /** @description amoCRM lead id */
-                    leadId: number;
-                };
->>>>>>> wip/h15-reads
                 cookie?: never;
             };
             requestBody?: never;
@@ -2088,7 +2070,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-<<<<<<< HEAD
                             apis: {
                                 /**
                                  * @description `crm` = the project's KeyCRM/amoCRM API; `radist` = Radist.Online
@@ -2146,52 +2127,6 @@ export interface paths {
                                 last_received_at: string | null;
                                 source: string;
                             }[];
-=======
-                            /** @description the teams an ambiguous source matched */
-                            candidate_teams: string[];
-                            /** @enum {string} */
-                            confidence: "high" | "medium" | "low";
-                            fbclid: string | null;
-                            /** @description the source matched several teams: attributed to none, never guessed */
-                            is_ambiguous: boolean;
-                            is_lost: boolean;
-                            is_qualified: boolean;
-                            is_won: boolean;
-                            lead_created_at: string | null;
-                            lead_id: number;
-                            loss_reason: string | null;
-                            lost_at: string | null;
-                            manager_id: number | null;
-                            manager_name: string | null;
-                            /** @description the pattern or utm_source text that matched */
-                            matched_pattern: string | null;
-                            /** @description exact_utm_source | fb_team | pattern (null: none) */
-                            matched_rule: string | null;
-                            name: string | null;
-                            pipeline_id: number | null;
-                            project_id: string;
-                            /** @description first entry into a qualified stage */
-                            qualified_at: string | null;
-                            /** @description the sale when the lead is in 142 now */
-                            sale: {
-                                amount: number;
-                                currency: string;
-                                product: string | null;
-                                sold_at: string;
-                            } | null;
-                            status_id: number | null;
-                            /** @description null when unattributed or ambiguous */
-                            team: string | null;
-                            utm_campaign: string | null;
-                            /** @description fields whose primary and duplicate custom fields disagree: {key, field_id, value, duplicate_field_id, duplicate_value} */
-                            utm_conflicts: unknown[];
-                            utm_content: string | null;
-                            utm_medium: string | null;
-                            utm_referrer: string | null;
-                            utm_source: string | null;
-                            utm_term: string | null;
-                            won_at: string | null;
->>>>>>> wip/h15-reads
                         };
                     };
                 };
@@ -2289,46 +2224,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-<<<<<<< HEAD
-    "/api/notifications/test": {
-=======
-    "/api/leads/funnel": {
->>>>>>> wip/h15-reads
+    "/api/leads/{leadId}/attribution": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-<<<<<<< HEAD
-        get?: never;
-        put?: never;
-        /** Send a test sale notification to the project's Telegram chat (admin) */
-        post: {
-            parameters: {
-                query: {
-                    /** @description project id the query is scoped to (required) */
-                    project: string;
-=======
         /**
-         * The pipeline funnel of amoCRM leads
-         * @description Leads created in local days [from, to] through the stages of one pipeline (the status group of their status intervals): entered, reached (this stage or a later one), conversion from the previous stage, median working time in the stage (closed intervals, the pipeline's working calendar) and lost (moved from the stage to 143).
+         * One lead's UTM values, conflicts and ad-team attribution
+         * @description rm.leads: the UTM values after the duplicate-field precedence, the conflicts between primary and duplicate fields, team, confidence, matched rule and pattern, ambiguity with the candidate teams, qualification and outcome, and the sale when the lead is one now. 404 `lead_not_found` for a lead the project does not have.
          */
         get: {
             parameters: {
                 query: {
-                    /** @description first local day (project's time zone), inclusive; without from/to: every day (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
-                    from?: string;
-                    /** @description amoCRM pipeline (status group); default: the pipeline with the most leads */
-                    pipeline?: number;
                     /** @description project id the query is scoped to (required) */
                     project: string;
-                    /** @description last local day (project's time zone), inclusive (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
-                    to?: string;
->>>>>>> wip/h15-reads
                 };
                 header?: never;
-                path?: never;
+                path: {
+                    /** @description amoCRM lead id */
+                    leadId: number;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -2340,36 +2257,50 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-<<<<<<< HEAD
-                            /** @description the Bot API's message id */
-                            message_id: number | null;
-                            project_id: string;
-                            /** @enum {boolean} */
-                            sent: true;
-=======
-                            /** @description leads of the funnel: created in the period with an interval in the pipeline */
-                            leads: number;
+                            /** @description the teams an ambiguous source matched */
+                            candidate_teams: string[];
+                            /** @enum {string} */
+                            confidence: "high" | "medium" | "low";
+                            fbclid: string | null;
+                            /** @description the source matched several teams: attributed to none, never guessed */
+                            is_ambiguous: boolean;
+                            is_lost: boolean;
+                            is_qualified: boolean;
+                            is_won: boolean;
+                            lead_created_at: string | null;
+                            lead_id: number;
+                            loss_reason: string | null;
+                            lost_at: string | null;
+                            manager_id: number | null;
+                            manager_name: string | null;
+                            /** @description the pattern or utm_source text that matched */
+                            matched_pattern: string | null;
+                            /** @description exact_utm_source | fb_team | pattern (null: none) */
+                            matched_rule: string | null;
+                            name: string | null;
                             pipeline_id: number | null;
-                            pipeline_name: string | null;
                             project_id: string;
-                            /** @description the pipeline's open stages in order, then 142 (won), then 143 (lost) */
-                            stages: {
-                                /** @description reached / reached of the previous stage, in % (0.1); null for the first stage or 0 */
-                                conversion_from_previous: number | null;
-                                /** @description leads with at least one interval in this stage */
-                                entered: number;
-                                /** @description leads that went from this stage to 143 (lost) */
-                                lost: number;
-                                /** @description median over leads of their closed working time in this stage (the pipeline's calendar) */
-                                median_working_seconds: number | null;
-                                name: string | null;
-                                /** @description leads that entered this stage or a later one (by stage order; 143 not counted as later) */
-                                reached: number;
-                                sort: number | null;
-                                status_id: number;
-                            }[];
-                            time_zone: string;
->>>>>>> wip/h15-reads
+                            /** @description first entry into a qualified stage */
+                            qualified_at: string | null;
+                            /** @description the sale when the lead is in 142 now */
+                            sale: {
+                                amount: number;
+                                currency: string;
+                                product: string | null;
+                                sold_at: string;
+                            } | null;
+                            status_id: number | null;
+                            /** @description null when unattributed or ambiguous */
+                            team: string | null;
+                            utm_campaign: string | null;
+                            /** @description fields whose primary and duplicate custom fields disagree: {key, field_id, value, duplicate_field_id, duplicate_value} */
+                            utm_conflicts: unknown[];
+                            utm_content: string | null;
+                            utm_medium: string | null;
+                            utm_referrer: string | null;
+                            utm_source: string | null;
+                            utm_term: string | null;
+                            won_at: string | null;
                         };
                     };
                 };
@@ -2430,9 +2361,161 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details (application/problem+json) */
-<<<<<<< HEAD
-                403: {
-=======
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/leads/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The pipeline funnel of amoCRM leads
+         * @description Leads created in local days [from, to] through the stages of one pipeline (the status group of their status intervals): entered, reached (this stage or a later one), conversion from the previous stage, median working time in the stage (closed intervals, the pipeline's working calendar) and lost (moved from the stage to 143).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description first local day (project's time zone), inclusive; without from/to: every day (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    from?: string;
+                    /** @description amoCRM pipeline (status group); default: the pipeline with the most leads */
+                    pipeline?: number;
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                    /** @description last local day (project's time zone), inclusive (plausible range 2000-01-01 to 2099-12-31; outside it the answer is 400 validation_failed) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description leads of the funnel: created in the period with an interval in the pipeline */
+                            leads: number;
+                            pipeline_id: number | null;
+                            pipeline_name: string | null;
+                            project_id: string;
+                            /** @description the pipeline's open stages in order, then 142 (won), then 143 (lost) */
+                            stages: {
+                                /** @description reached / reached of the previous stage, in % (0.1); null for the first stage or 0 */
+                                conversion_from_previous: number | null;
+                                /** @description leads with at least one interval in this stage */
+                                entered: number;
+                                /** @description leads that went from this stage to 143 (lost) */
+                                lost: number;
+                                /** @description median over leads of their closed working time in this stage (the pipeline's calendar) */
+                                median_working_seconds: number | null;
+                                name: string | null;
+                                /** @description leads that entered this stage or a later one (by stage order; 143 not counted as later) */
+                                reached: number;
+                                sort: number | null;
+                                status_id: number;
+                            }[];
+                            time_zone: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2584,7 +2667,6 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details (application/problem+json) */
                 401: {
->>>>>>> wip/h15-reads
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2639,7 +2721,165 @@ export interface paths {
                         };
                     };
                 };
-<<<<<<< HEAD
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test sale notification to the project's Telegram chat (admin) */
+        post: {
+            parameters: {
+                query: {
+                    /** @description project id the query is scoped to (required) */
+                    project: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the Bot API's message id */
+                            message_id: number | null;
+                            project_id: string;
+                            /** @enum {boolean} */
+                            sent: true;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            issues?: {
+                                /** @description zod issue code, e.g. `too_big` */
+                                code: string;
+                                /** @description querystring | params | headers | body */
+                                location: string;
+                                message: string;
+                                /** @description JSON pointer into that location, e.g. `/pageSize` */
+                                path: string;
+                            }[];
+                            request_id: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
                 /** @description RFC 9457 problem details (application/problem+json) */
                 409: {
                     headers: {
@@ -2698,12 +2938,6 @@ export interface paths {
                 };
             };
         };
-=======
-            };
-        };
-        put?: never;
-        post?: never;
->>>>>>> wip/h15-reads
         delete?: never;
         options?: never;
         head?: never;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { chartRows, readSalesQuery, salesParams, teamKey } from "./sales.data.ts";
+import { chartRows, readSalesQuery, salesParams, teamKey } from "./sales.data.js";
 
 describe("sales page data", () => {
   test("given per-team buckets, when made chart rows, then every team has a value in every bucket (0 when absent)", () => {
