@@ -72,10 +72,7 @@ describe("renderSaleMessage", () => {
     assert.equal(renderSaleMessage("{unknown} {Team} {} {team}", sale), "{unknown} {Team} {} Kenesary");
   });
   test("given values that look like placeholders, then they are not expanded again", () => {
-    assert.equal(
-      renderSaleMessage("{client}/{team}", { ...sale, client_name: "{team}" }),
-      "{team}/Kenesary",
-    );
+    assert.equal(renderSaleMessage("{client}/{team}", { ...sale, client_name: "{team}" }), "{team}/Kenesary");
   });
   test("given a text over Telegram's limit, then it is cut to the limit with an ellipsis", () => {
     const text = renderSaleMessage("x".repeat(2000) + "{client}", {

@@ -1,4 +1,9 @@
-import { analyzeReadModels, createReadModelSchema, type Database, READ_MODEL_DECLARATIONS } from "@pulse/infra";
+import {
+  analyzeReadModels,
+  createReadModelSchema,
+  type Database,
+  READ_MODEL_DECLARATIONS,
+} from "@pulse/infra";
 import { type Kysely, sql } from "kysely";
 import { readCheckpointRow, takeProjectorLock, writeCheckpoint } from "../checkpoints.repository.js";
 import { projectorNames } from "../projector.config.js";
