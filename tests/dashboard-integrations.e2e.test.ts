@@ -113,7 +113,7 @@ test("given an admin on the Integrations page, when it saves the Telegram settin
     project_id: PROJECT,
     lead_id: 501,
     event_seq: 1,
-    sold_at: "2026-12-07T10:00:00.000Z",
+    sold_at: new Date().toISOString(),
     amount: 490000,
     currency: "KZT",
     product: "Flagship course",

@@ -72,7 +72,7 @@ function sale(lead: number, seq: number, extra: Partial<SaleNotice> = {}): SaleN
     project_id: A,
     lead_id: lead,
     event_seq: seq,
-    sold_at: "2026-12-07T10:00:00.000Z",
+    sold_at: new Date().toISOString(),
     amount: 490000,
     currency: "KZT",
     product: "Flagship course",
@@ -270,6 +270,15 @@ describe("sale notifications", () => {
       "Sale 490 000 KZT by Kenesary: Client 11, Flagship course, campaign-11",
     );
     assert.equal(deliveredFor(11)[0]?.chatId, CHAT);
+  });
+
+  test("given a sale won three days ago (history imported by a catch-up), when it is announced, then nothing is sent and no claim is made", async () => {
+    const before = telegram.delivered().length;
+    const old = new Date(Date.now() - 72 * 3_600_000).toISOString();
+    await publishSales([sale(19, 19, { sold_at: old })], "history");
+    await ingest.saleNotifications?.idle();
+    assert.equal(telegram.delivered().length, before);
+    assert.equal(deliveredFor(19).length, 0);
   });
 
   test("given the sales were notified, when their notices are published again (a replay or a reset consumer), then nothing is re-notified", async () => {

@@ -50,6 +50,7 @@ const flag = (fallback: "true" | "false") =>
  * | `TELEGRAM_RETRIES` | `5` | retries of a `sendMessage` on 429 (honouring `retry_after`), 5xx and network errors |
  * | `TELEGRAM_RETRY_MIN_DELAY_MS` | `1000` | first backoff delay of those retries |
  * | `TELEGRAM_HTTP_TIMEOUT_MS` | `10000` | timeout of one Bot API request |
+ * | `SALE_NOTIFICATIONS_MAX_AGE_HOURS` | `48` | a sale whose `sold_at` is older than this when its notice arrives is not sent (history imported by a catch-up or an onboarding is not news); `0` = no limit |
  */
 export const IngestConfig = BaseConfig.extend({
   INGEST_HOST: z.string().default("0.0.0.0"),
@@ -89,6 +90,7 @@ export const IngestConfig = BaseConfig.extend({
   TELEGRAM_RETRIES: int(0, 20).default(5),
   TELEGRAM_RETRY_MIN_DELAY_MS: int(0, 60_000).default(1000),
   TELEGRAM_HTTP_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  SALE_NOTIFICATIONS_MAX_AGE_HOURS: int(0, 365 * 24).default(48),
 });
 /** The parsed ingest configuration (see {@link IngestConfig} for variables and defaults). */
 export type IngestConfig = z.infer<typeof IngestConfig>;

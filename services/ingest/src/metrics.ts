@@ -81,7 +81,7 @@ export function createIngestMetrics(): IngestMetrics {
     }),
     saleNotifications: new Counter({
       name: "pulse_sale_notifications_total",
-      help: "Telegram sale notifications by project and outcome (sent, failed, unconfirmed, skipped, test_sent, test_failed)",
+      help: "Telegram sale notifications by project and outcome (sent, failed, unconfirmed, skipped, stale, test_sent, test_failed)",
       labelNames: ["project", "outcome"] as const,
       registers: [registry],
     }),

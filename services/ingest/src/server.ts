@@ -165,6 +165,7 @@ export async function startIngest(
           health,
           telegram,
           logger,
+          maxAgeMs: config.SALE_NOTIFICATIONS_MAX_AGE_HOURS * 3_600_000,
         })
       : null;
     const testResponder =

@@ -69,6 +69,12 @@ export interface SaleNotificationsWorkerDeps {
   fetch?: typeof fetch;
   /** Ack wait of the durable, ms (default 60 000; the worker extends it while sending). */
   ackWaitMs?: number;
+  /**
+   * A sale older than this (ms from its `sold_at` to the worker's clock) is not sent: a catch-up or
+   * an onboarding replays history through the live path, and those sales are not news. Counted as
+   * `stale`, never claimed. `0` or absent = no limit (`SALE_NOTIFICATIONS_MAX_AGE_HOURS`).
+   */
+  maxAgeMs?: number;
 }
 
 /** The worker; see {@link createSaleNotificationsWorker}. */
@@ -132,6 +138,13 @@ export function createSaleNotificationsWorker(deps: SaleNotificationsWorkerDeps)
     const project = notice.project_id;
     const telegram = activeTelegram(deps.registry, project);
     if (!telegram) {
+      msg.ack();
+      return;
+    }
+    const maxAgeMs = deps.maxAgeMs ?? 0;
+    if (maxAgeMs > 0 && clock().getTime() - Date.parse(notice.sold_at) > maxAgeMs) {
+      ingestMetrics.saleNotifications.inc({ project, outcome: "stale" });
+      log.debug({ project, lead: notice.lead_id, sold_at: notice.sold_at }, "sale too old to announce: not sent");
       msg.ack();
       return;
     }
