@@ -14,6 +14,7 @@ import { type FakeTelegram, startFakeTelegram } from "@pulse/ingest/testing";
 import { seedMemberships, seedUser } from "@pulse/query/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { feed, loadDeliveries } from "./support/fixture-deliveries.js";
+import { saveScreenshot } from "./support/screenshots.js";
 import { fixturesDir, post, type Stack, startStack } from "./support/stack.js";
 
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
@@ -145,6 +146,7 @@ test("given an admin on the Integrations page, when it saves the Telegram settin
   await page.reload();
   await page.locator('[data-field="sent"]', { hasText: /^1$/ }).waitFor();
   assert.equal(await page.locator('[data-field="failed"]').innerText(), "0");
+  await saveScreenshot(page, "integrations");
   await page.context().close();
 });
 

@@ -6,8 +6,7 @@
  * to docs/screenshots/.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { type Analyst, AnalystConfig, createAnalyst } from "@pulse/analyst";
 import { createLogger, loadConfig } from "@pulse/infra";
@@ -15,6 +14,7 @@ import { waitFor } from "@pulse/infra/testing";
 import { seedMemberships, seedUser } from "@pulse/query/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { feed, loadDeliveries, loadEvolutionDeliveries } from "./support/fixture-deliveries.js";
+import { saveScreenshot } from "./support/screenshots.js";
 import { ADMIN_TOKEN, fixturesDir, post, type Stack, startStack, WEBHOOK_SECRET } from "./support/stack.js";
 
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
@@ -24,7 +24,6 @@ const ACADEMY = "demoacademy";
 const PASSWORD = "dashboard-pages-password";
 /** The fixture period (shop-kyiv's deliveries run from 2026-10-12 to 2026-11-06, Europe/Kyiv). */
 const RANGE = "from=2026-10-12&to=2026-11-06";
-const SCREENSHOT_DIR = join(import.meta.dirname, "..", "docs", "screenshots");
 
 let stack: Stack;
 let browser: Browser;
@@ -102,13 +101,6 @@ async function signedIn(login: string): Promise<Page> {
   await page.click('button[type="submit"]');
   await page.getByTestId("user").waitFor({ timeout: 30_000 });
   return page;
-}
-
-/** Saves a full-page screenshot of `page` as docs/screenshots/`name`.png when `SCREENSHOTS` is set. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env["SCREENSHOTS"] !== "1") return;
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
 /**
@@ -210,7 +202,7 @@ test("given shop-kyiv's recorded orders, when a viewer opens Analytics for the f
   // One line per measured group in the per-week chart.
   assert.equal(await page.locator('[data-testid="group-series"] .recharts-line').count(), measured.length);
   await page.getByTestId("urgency-table").waitFor({ timeout: 60_000 });
-  await screenshot(page, "analytics");
+  await saveScreenshot(page, "analytics");
   await page.context().close();
 });
 
@@ -263,7 +255,7 @@ test("given an admin of the project, when the SLA grid's normal limit of group 1
   // The grid now shows the saved version's limit.
   await page.getByTestId("version-note").waitFor({ timeout: 30_000 });
   assert.equal(await page.getByTestId("sla-normal-1").inputValue(), "00:01");
-  await screenshot(page, "settings");
+  await saveScreenshot(page, "settings");
   await page.context().close();
 });
 
@@ -287,7 +279,7 @@ test("given the recorded orders and an SLA grid set on the Settings page, when t
       .count()) > 0,
     "SLA states are shown on the board",
   );
-  await screenshot(page, "orders");
+  await saveScreenshot(page, "orders");
   await page.context().close();
 });
 
@@ -347,7 +339,7 @@ test("given the recorded deliveries, when an admin opens Webhooks, Shifts and Di
     .locator('[data-testid="outcomes-chart"] .recharts-bar-rectangle')
     .first()
     .waitFor({ timeout: 30_000 });
-  await screenshot(page, "webhooks");
+  await saveScreenshot(page, "webhooks");
 
   await page.goto(`${stack.queryUrl}/p/${PROJECT}/shifts`);
   await page.getByTestId("shift-report").waitFor({ timeout: 30_000 });
@@ -403,11 +395,11 @@ test("given the recorded deliveries, when an admin opens Webhooks, Shifts and Di
   await page.goto(`${stack.queryUrl}/p/${ACADEMY}/shifts?from=2026-10-27&to=2026-10-29`);
   await page.getByTestId("shift-report").locator("tr[data-manager-id]").first().waitFor({ timeout: 30_000 });
   await page.getByTestId("shift-deals").waitFor({ timeout: 30_000 });
-  await screenshot(page, "shifts");
+  await saveScreenshot(page, "shifts");
   await page.goto(`${stack.queryUrl}/p/${ACADEMY}/dialogs`);
   await page.getByTestId("dialogs-total").waitFor({ timeout: 30_000 });
   assert.doesNotMatch(await page.getByTestId("dialogs-total").innerText(), /^0 /);
-  await screenshot(page, "dialogs");
+  await saveScreenshot(page, "dialogs");
   await page.context().close();
 });
 
@@ -434,7 +426,7 @@ test("given an admin, when it creates an API token on the Users page, then the v
 
   await page.getByRole("button", { name: "Done" }).click();
   assert.equal(await page.getByTestId("new-token").count(), 0);
-  await screenshot(page, "users");
+  await saveScreenshot(page, "users");
   assert.ok(!(await page.content()).includes(value), "the value is not shown again");
   const row = page.locator('[data-testid="tokens"] tr', { hasText: "ci export" });
   page.once("dialog", (d) => void d.accept());

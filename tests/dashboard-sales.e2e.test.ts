@@ -7,7 +7,7 @@
  * Chromium and must show the API's figures. Every wait is on state, never on time.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { waitFor } from "@pulse/infra/testing";
@@ -15,6 +15,7 @@ import { type FixtureCrm, startFixtureCrm } from "@pulse/ingest/testing";
 import { openSse, type SseReader, seedMemberships, seedUser } from "@pulse/query/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { feed, loadDeliveries } from "./support/fixture-deliveries.js";
+import { saveScreenshot } from "./support/screenshots.js";
 import { ADMIN_TOKEN, fixturesDir, post, type Stack, startStack } from "./support/stack.js";
 
 const PROJECT = "demoacademy";
@@ -24,7 +25,6 @@ const WON = 142;
 const LOST = 143;
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const PASSWORD = "sales-pages-password";
-const SCREENSHOT_DIR = join(import.meta.dirname, "..", "docs", "screenshots");
 const amo = join(fixturesDir, "amocrm");
 
 interface Expected {
@@ -387,13 +387,6 @@ describe("sales reads on the amoCRM fixtures", () => {
   });
 });
 
-/** Saves a full-page screenshot of `page` as docs/screenshots/`name`.png when `SCREENSHOTS` is set. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env["SCREENSHOTS"] !== "1") return;
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
 let viewerSeeded = false;
 
 /** A browser page signed in as a viewer of demoacademy through the login page. */
@@ -473,7 +466,7 @@ describe("Sales and Qualification pages", () => {
       (await page.getByTestId("sales-csv").getAttribute("href")) ?? "",
       /^\/api\/sales\/export\.csv\?project=demoacademy/,
     );
-    await screenshot(page, "sales");
+    await saveScreenshot(page, "sales");
 
     const won = winningBody();
     const status = await post(stack.ingestUrl, {
@@ -524,7 +517,7 @@ describe("Sales and Qualification pages", () => {
       assert.equal(await row.locator('[data-col="reached"]').innerText(), String(s.reached));
       assert.equal(await row.locator('[data-col="lost"]').innerText(), String(s.lost));
     }
-    await screenshot(page, "qualification");
+    await saveScreenshot(page, "qualification");
     // Keyboard only: choose "Creative" in the grouping and submit the form.
     await page.focus('select[name="by"]');
     await page.keyboard.type("Cr"); // type-ahead on the closed select: "Creative"

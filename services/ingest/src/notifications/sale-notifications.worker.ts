@@ -144,7 +144,10 @@ export function createSaleNotificationsWorker(deps: SaleNotificationsWorkerDeps)
     const maxAgeMs = deps.maxAgeMs ?? 0;
     if (maxAgeMs > 0 && clock().getTime() - Date.parse(notice.sold_at) > maxAgeMs) {
       ingestMetrics.saleNotifications.inc({ project, outcome: "stale" });
-      log.debug({ project, lead: notice.lead_id, sold_at: notice.sold_at }, "sale too old to announce: not sent");
+      log.debug(
+        { project, lead: notice.lead_id, sold_at: notice.sold_at },
+        "sale too old to announce: not sent",
+      );
       msg.ack();
       return;
     }
