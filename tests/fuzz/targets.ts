@@ -73,6 +73,10 @@ export async function startFuzzTargets(label: string, seedDeliveries = 60): Prom
     DICTIONARY_REFRESH_INTERVAL_MINUTES: "0",
     TRUST_RECORDED_RECEIVED_AT: "true",
     SSE_HEARTBEAT_MS: "60000",
+    // A fuzzed project patch may set a bot token: test messages go to a closed local port, once.
+    TELEGRAM_API_URL: "http://127.0.0.1:9",
+    TELEGRAM_RETRIES: "0",
+    TELEGRAM_HTTP_TIMEOUT_MS: "1000",
   };
   const fixturesDir = defaultFixturesDir();
   const closers: (() => Promise<unknown>)[] = [() => env.close()];

@@ -168,10 +168,10 @@ export async function startIngest(
           maxAgeMs: config.SALE_NOTIFICATIONS_MAX_AGE_HOURS * 3_600_000,
         })
       : null;
-    const testResponder =
-      config.SALE_NOTIFICATIONS_ENABLED && config.INGEST_BACKGROUND_WORKERS
-        ? startNotificationTestResponder({ nats, scheme, registry, health, telegram, logger })
-        : null;
+    // A responder, not background work: it answers query's requests whenever ingest runs.
+    const testResponder = config.SALE_NOTIFICATIONS_ENABLED
+      ? startNotificationTestResponder({ nats, scheme, registry, health, telegram, logger })
+      : null;
     const keycrmCatchup = createKeycrmOrdersPoller({ ...pollerDeps, http });
     cleanup.push(
       () => app.close(),
