@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CSV_COLUMNS, text } from "./dialogs.csv.js";
+import { text } from "../http/csv-export.js";
+import { CSV_COLUMNS } from "./dialogs.csv.js";
 import type { AnalysisItem } from "./dialogs.schemas.js";
 
 describe("CSV text cells", () => {

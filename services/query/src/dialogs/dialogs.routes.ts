@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
 import { API_ERRORS, API_SECURITY } from "../http/api.schemas.js";
+import { sendCsvExport } from "../http/csv-export.js";
 import { Problem } from "../http/problem.handler.js";
 import { requireProject } from "../http/project-scope.js";
 import { resolveWindow } from "../shifts/shifts.window.js";
-import { analysisCsvStream, CSV_CONTENT_TYPE } from "./dialogs.csv.js";
+import { CSV_COLUMNS } from "./dialogs.csv.js";
 import { type AnalysisFilter, dialogStats, exportAnalyses, listAnalyses } from "./dialogs.repository.js";
 import {
   AnalysisExportQuery,
-  type AnalysisItem,
   AnalysisListQuery,
   AnalysisListResponse,
   DialogStatsQuery,
@@ -41,17 +41,6 @@ function analysisFilterOf(q: {
     to: q.to,
     includeFailed: q.includeFailed,
   };
-}
-
-/** Every batch of `first` (already awaited) and the rest of `it`. */
-async function* prefetched<T>(first: IteratorResult<T>, it: AsyncIterator<T>): AsyncGenerator<T> {
-  if (first.done) return;
-  yield first.value;
-  for (;;) {
-    const next = await it.next();
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 /**
@@ -143,21 +132,14 @@ export const dialogsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     async (request, reply) => {
       const q = request.query;
       await requireProject(deps.db, request, q.project);
-      const batches = exportAnalyses(deps.db, analysisFilterOf(q));
-      // The first batch is read before any byte is sent, so a database failure is still a 500 problem.
-      const first: IteratorResult<AnalysisItem[]> = await batches.next();
-      const stream = analysisCsvStream(prefetched(first, batches), q.delimiter === "semicolon" ? ";" : ",");
-      stream.on("error", (error) => request.log.error({ err: error }, "dialog export failed mid-stream"));
-      const day = deps.clock().toISOString().slice(0, 10);
-      return (
-        reply
-          .type(CSV_CONTENT_TYPE)
-          .header("content-disposition", `attachment; filename="dialogs-${q.project}-${day}.csv"`)
-          .header("cache-control", "no-store")
-          .header("x-content-type-options", "nosniff")
-          // Fastify sends streams as they are (no serializer); the 200 schema only documents the body.
-          .send(stream as unknown as string)
-      );
+      return sendCsvExport(request, reply, {
+        columns: CSV_COLUMNS,
+        batches: exportAnalyses(deps.db, analysisFilterOf(q)),
+        delimiter: q.delimiter,
+        name: "dialogs",
+        project: q.project,
+        now: deps.clock(),
+      });
     },
   );
 };

@@ -1,14 +1,12 @@
-import { Readable } from "node:stream";
-import { stringify } from "csv-stringify";
-import { text } from "../dialogs/dialogs.csv.js";
+import { type CsvColumn, text } from "../http/csv-export.js";
 import type { SaleItem } from "./sales.schemas.js";
 
 /**
  * Columns of the sales export, in order: `[header, value]`. Values are strings (`""` for null):
  * instants ISO-8601 UTC, amounts as plain numbers (no grouping), phones E.164 as they are (like the dialogs export). Free-text cells (names, UTM values,
- * products) go through the dialogs export's formula guard ({@link text}).
+ * products) go through the exports' formula guard ({@link text}).
  */
-export const SALES_CSV_COLUMNS: readonly (readonly [string, (s: SaleItem) => string])[] = [
+export const SALES_CSV_COLUMNS: readonly CsvColumn<SaleItem>[] = [
   ["lead_id", (s) => String(s.lead_id)],
   ["sold_at", (s) => s.sold_at],
   ["amount", (s) => String(s.amount)],
@@ -30,30 +28,3 @@ export const SALES_CSV_COLUMNS: readonly (readonly [string, (s: SaleItem) => str
   ["confidence", (s) => s.confidence],
   ["matched_rule", (s) => s.matched_rule ?? ""],
 ];
-
-/** The export row of one sale, in {@link SALES_CSV_COLUMNS} order. */
-export function saleCsvRecord(sale: SaleItem): string[] {
-  return SALES_CSV_COLUMNS.map(([, value]) => value(sale));
-}
-
-/**
- * The sales export as a byte stream, like the dialogs export (`csv-stringify`): UTF-8 BOM, a header
- * row, RFC 4180 quoting, CRLF records, pulled batch by batch as the reader consumes. A failing batch
- * destroys the stream with that error.
- */
-export function salesCsvStream(batches: AsyncIterable<SaleItem[]>, delimiter: "," | ";"): Readable {
-  const records = Readable.from(
-    (async function* () {
-      for await (const batch of batches) for (const sale of batch) yield saleCsvRecord(sale);
-    })(),
-  );
-  const csv = stringify({
-    bom: true,
-    header: true,
-    columns: SALES_CSV_COLUMNS.map(([header]) => header),
-    delimiter,
-    record_delimiter: "windows",
-  });
-  records.on("error", (error) => csv.destroy(error));
-  return records.pipe(csv);
-}

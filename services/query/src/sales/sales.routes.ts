@@ -2,10 +2,10 @@ import { NotFoundError } from "@pulse/infra";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RouteOptions } from "../deps.js";
-import { CSV_CONTENT_TYPE } from "../dialogs/dialogs.csv.js";
 import { API_ERRORS, API_SECURITY } from "../http/api.schemas.js";
+import { sendCsvExport } from "../http/csv-export.js";
 import { requireProject } from "../http/project-scope.js";
-import { salesCsvStream } from "./sales.csv.js";
+import { SALES_CSV_COLUMNS } from "./sales.csv.js";
 import {
   exportSales,
   leadAttribution,
@@ -23,7 +23,6 @@ import {
   LeadParams,
   QualificationQuery,
   QualificationResponse,
-  type SaleItem,
   SalesExportQuery,
   SalesListQuery,
   SalesListResponse,
@@ -50,17 +49,6 @@ function salesFilterOf(q: {
     managerId: q.manager,
     confidence: q.confidence,
   };
-}
-
-/** Every batch of `first` (already awaited) and the rest of `it`. */
-async function* prefetched<T>(first: IteratorResult<T>, it: AsyncIterator<T>): AsyncGenerator<T> {
-  if (first.done) return;
-  yield first.value;
-  for (;;) {
-    const next = await it.next();
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 /**
@@ -126,21 +114,14 @@ export const salesRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { de
     async (request, reply) => {
       const q = request.query;
       await requireProject(deps.db, request, q.project);
-      const batches = exportSales(deps.db, salesFilterOf(q));
-      // The first batch is read before any byte is sent, so a database failure is still a 500 problem.
-      const first: IteratorResult<SaleItem[]> = await batches.next();
-      const stream = salesCsvStream(prefetched(first, batches), q.delimiter === "semicolon" ? ";" : ",");
-      stream.on("error", (error) => request.log.error({ err: error }, "sales export failed mid-stream"));
-      const day = deps.clock().toISOString().slice(0, 10);
-      return (
-        reply
-          .type(CSV_CONTENT_TYPE)
-          .header("content-disposition", `attachment; filename="sales-${q.project}-${day}.csv"`)
-          .header("cache-control", "no-store")
-          .header("x-content-type-options", "nosniff")
-          // Fastify sends streams as they are (no serializer); the 200 schema only documents the body.
-          .send(stream as unknown as string)
-      );
+      return sendCsvExport(request, reply, {
+        columns: SALES_CSV_COLUMNS,
+        batches: exportSales(deps.db, salesFilterOf(q)),
+        delimiter: q.delimiter,
+        name: "sales",
+        project: q.project,
+        now: deps.clock(),
+      });
     },
   );
 
